@@ -1,0 +1,26 @@
+package io.hardneg.core.knn;
+
+/**
+ * Which base items a query may return, decided inside the search kernel (never as a filter
+ * applied to an unmasked top-k: with tight classes a plain top-k of 64 misses the nearest
+ * negative for about a third of anchors).
+ */
+public enum Mask {
+  /** Every item except the query itself (same id): retrieval evaluation. */
+  SELF {
+    @Override
+    public boolean admits(long queryId, long queryLabel, long baseId, long baseLabel) {
+      return queryId != baseId;
+    }
+  },
+  /** Only items of another label: the negatives of class mode. */
+  OTHER_LABEL {
+    @Override
+    public boolean admits(long queryId, long queryLabel, long baseId, long baseLabel) {
+      return queryLabel != baseLabel && queryId != baseId;
+    }
+  };
+
+  /** True when the base item is a candidate for the query. */
+  public abstract boolean admits(long queryId, long queryLabel, long baseId, long baseLabel);
+}

@@ -1,0 +1,168 @@
+package io.hardneg.core.knn;
+
+import io.hardneg.core.data.LabeledVectors;
+import io.hardneg.core.data.VectorMath;
+import java.util.Arrays;
+import java.util.Comparator;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Exact k-nearest-neighbour search with the label mask inside the kernel: query and base are cut
+ * into tiles, each tile pair is one GEMM {@code Q·Bᵀ}, and every score is checked against the
+ * {@link Mask} before it may enter a bounded heap. Distances come from
+ * {@code |q|² + |b|² − 2 q·b}; the kept neighbours' distances are then recomputed in double
+ * precision from the vectors, and re-ranked, so reported distances do not depend on tiling.
+ *
+ * <p>Each call may carry several <em>lower bounds</em> per query; for each one the kernel keeps
+ * its own heap of the k nearest admissible items with distance strictly greater than the bound
+ * (a {@code null} bound means none). One GEMM pass serves them all: mining asks for the hardest
+ * negatives (no bound) and the nearest negatives beyond {@code d(a,p)} (bound {@code d(a,p)})
+ * at once.
+ */
+public final class MaskedKnn {
+  private MaskedKnn() {}
+
+  /**
+   * Searches {@code base} for every row of {@code queries}.
+   *
+   * @param lowerBounds one array per heap, each of length {@code queries.size()}, or null
+   * @return {@code result[h][q]}: neighbours of query q under bound h
+   */
+  public static Neighbors[][] search(LabeledVectors queries, LabeledVectors base, Mask mask,
+      KnnOptions opt, double[]... lowerBounds) {
+    if (queries.dim() != base.dim()) {
+      throw new IllegalArgumentException(
+          "query and base dimensions differ: " + queries.dim() + " != " + base.dim());
+    }
+    double[][] bounds = lowerBounds.length == 0 ? new double[][] {null} : lowerBounds;
+    int nq = queries.size();
+    for (double[] b : bounds) {
+      if (b != null && b.length != nq) {
+        throw new IllegalArgumentException(
+            "lower bound length " + b.length + " != number of queries " + nq);
+      }
+    }
+    int heaps = bounds.length;
+    Neighbors[][] out = new Neighbors[heaps][nq];
+    if (nq == 0) {
+      return out;
+    }
+    int dim = base.dim();
+    double[] baseNorm = squaredNorms(base);
+    double[] queryNorm = squaredNorms(queries);
+    // rounding of |q|²+|b|²−2q·b relative to the norms: float GEMM ~1e-7 per term, summed over dim
+    double relTol = (opt.precision() == DataType.FLOAT ? 1e-6 : 1e-14) * Math.max(8, dim);
+    for (int q0 = 0; q0 < nq; q0 += opt.queryBlock()) {
+      int q1 = Math.min(nq, q0 + opt.queryBlock());
+      int bq = q1 - q0;
+      TopKHeap[][] heap = new TopKHeap[heaps][bq];
+      long[][] within = new long[heaps][bq];
+      double[][] bound2 = new double[heaps][bq];
+      for (int h = 0; h < heaps; h++) {
+        for (int q = 0; q < bq; q++) {
+          heap[h][q] = new TopKHeap(opt.k());
+          double b = bounds[h] == null ? Double.NEGATIVE_INFINITY : bounds[h][q0 + q];
+          bound2[h][q] = b < 0 ? Double.NEGATIVE_INFINITY : b * b;
+        }
+      }
+      INDArray qt = tile(queries.values(), q0, q1, dim, opt);
+      for (int b0 = 0; b0 < base.size(); b0 += opt.baseBlock()) {
+        int b1 = Math.min(base.size(), b0 + opt.baseBlock());
+        INDArray bt = tile(base.values(), b0, b1, dim, opt);
+        INDArray scores = qt.mmul(bt.transpose());
+        double[] s = scores.data().asDouble();
+        int bb = b1 - b0;
+        for (int q = 0; q < bq; q++) {
+          int qi = q0 + q;
+          long qid = queries.ids()[qi];
+          long ql = queries.labels()[qi];
+          double qn = queryNorm[qi];
+          int row = q * bb;
+          for (int j = 0; j < bb; j++) {
+            int bi = b0 + j;
+            if (!mask.admits(qid, ql, base.ids()[bi], base.labels()[bi])) {
+              continue;
+            }
+            double d2 = Math.max(0.0, qn + baseNorm[bi] - 2.0 * s[row + j]);
+            double tol = relTol * (qn + baseNorm[bi]);
+            for (int h = 0; h < heaps; h++) {
+              double b2 = bound2[h][q];
+              boolean below = d2 <= b2;
+              if (Math.abs(d2 - b2) <= tol) {
+                // too close to the bound for the GEMM's rounding: decide with the exact distance
+                double exact = VectorMath.distance(queries.values(), qi, base.values(), bi, dim);
+                below = exact * exact <= b2;
+              }
+              if (below) {
+                within[h][q]++;
+              } else if (heap[h][q].accepts(d2, bi)) {
+                heap[h][q].offer(d2, bi);
+              }
+            }
+          }
+        }
+      }
+      for (int h = 0; h < heaps; h++) {
+        for (int q = 0; q < bq; q++) {
+          int qi = q0 + q;
+          double bound = bounds[h] == null ? Double.NEGATIVE_INFINITY : bounds[h][qi];
+          out[h][qi] = exactRerank(queries, qi, base, heap[h][q].indices(), bound, within[h][q]);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static INDArray tile(float[] values, int r0, int r1, int dim, KnnOptions opt) {
+    float[] part = Arrays.copyOfRange(values, r0 * dim, r1 * dim);
+    INDArray t = Nd4j.create(part, new long[] {r1 - r0, dim}, 'c');
+    return t.dataType() == opt.precision() ? t : t.castTo(opt.precision());
+  }
+
+  private static double[] squaredNorms(LabeledVectors t) {
+    double[] n = new double[t.size()];
+    float[] v = t.values();
+    int dim = t.dim();
+    for (int i = 0; i < n.length; i++) {
+      double ss = 0;
+      for (int j = 0; j < dim; j++) {
+        double x = v[i * dim + j];
+        ss += x * x;
+      }
+      n[i] = ss;
+    }
+    return n;
+  }
+
+  /**
+   * Recomputes the kept candidates' distances in double, drops any that the exact distance puts
+   * at or below the bound (counting them as within), and sorts by (distance, index).
+   */
+  private static Neighbors exactRerank(LabeledVectors queries, int qi, LabeledVectors base,
+      int[] candidates, double bound, long within) {
+    int dim = base.dim();
+    Integer[] order = new Integer[candidates.length];
+    double[] d = new double[candidates.length];
+    for (int i = 0; i < candidates.length; i++) {
+      order[i] = i;
+      d[i] = VectorMath.distance(queries.values(), qi, base.values(), candidates[i], dim);
+    }
+    Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> d[i]).thenComparingInt(i -> candidates[i]));
+    int[] idx = new int[candidates.length];
+    double[] dist = new double[candidates.length];
+    int n = 0;
+    long extraWithin = 0;
+    for (Integer o : order) {
+      if (d[o] <= bound) {
+        extraWithin++;
+        continue;
+      }
+      idx[n] = candidates[o];
+      dist[n] = d[o];
+      n++;
+    }
+    return new Neighbors(Arrays.copyOf(idx, n), Arrays.copyOf(dist, n), within + extraWithin);
+  }
+}

@@ -1,0 +1,80 @@
+package io.hardneg.core.model;
+
+import io.hardneg.core.loss.TripletMarginLoss;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * Builds embedding networks: the last layer outputs {@code embeddingDim} values normalised to
+ * unit length by {@link ActivationL2Normalize}, trained with {@link TripletMarginLoss} in the
+ * fixed triplet layout. Inputs are flat feature vectors (the CNN reshapes them to square images).
+ */
+public final class EmbeddingNetworks {
+  private EmbeddingNetworks() {}
+
+  /** A configuration in float precision. */
+  public static MultiLayerConfiguration configuration(ModelSpec spec) {
+    return configuration(spec, DataType.FLOAT);
+  }
+
+  /** A configuration in the given precision (DOUBLE for gradient checks). */
+  public static MultiLayerConfiguration configuration(ModelSpec spec, DataType dataType) {
+    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+        .seed(spec.seed())
+        .dataType(dataType)
+        .updater(new Adam(spec.learningRate()))
+        .weightInit(WeightInit.RELU)
+        .list();
+    int layer = 0;
+    int nIn;
+    if (spec.architecture() == Architecture.CNN) {
+      int side = (int) Math.round(Math.sqrt(spec.inputDim()));
+      list.layer(layer++, new ConvolutionLayer.Builder(5, 5).nOut(32).stride(1, 1)
+          .activation(Activation.RELU).build());
+      list.layer(layer++, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+          .kernelSize(2, 2).stride(2, 2).build());
+      list.layer(layer++, new ConvolutionLayer.Builder(5, 5).nOut(64).stride(1, 1)
+          .activation(Activation.RELU).build());
+      list.layer(layer++, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+          .kernelSize(2, 2).stride(2, 2).build());
+      list.layer(layer++, new DenseLayer.Builder().nOut(spec.hidden()[0])
+          .activation(Activation.RELU).build());
+      list.layer(layer, embeddingLayer(spec, spec.hidden()[0]));
+      list.setInputType(InputType.convolutionalFlat(side, side, 1));
+      return list.build();
+    }
+    nIn = spec.inputDim();
+    for (int h : spec.hidden()) {
+      list.layer(layer++, new DenseLayer.Builder().nIn(nIn).nOut(h)
+          .activation(Activation.RELU).build());
+      nIn = h;
+    }
+    list.layer(layer, embeddingLayer(spec, nIn));
+    return list.build();
+  }
+
+  private static OutputLayer embeddingLayer(ModelSpec spec, int nIn) {
+    return new OutputLayer.Builder(new TripletMarginLoss(spec.margin()))
+        .nIn(nIn).nOut(spec.embeddingDim())
+        .weightInit(WeightInit.XAVIER)
+        .activation(new ActivationL2Normalize())
+        .build();
+  }
+
+  /** A new, initialised network. */
+  public static MultiLayerNetwork build(ModelSpec spec) {
+    MultiLayerNetwork net = new MultiLayerNetwork(configuration(spec));
+    net.init();
+    return net;
+  }
+}

@@ -1,0 +1,139 @@
+package io.hardneg.core.knn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hardneg.core.TestData;
+import io.hardneg.core.data.LabeledVectors;
+import io.hardneg.core.data.VectorMath;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+
+class MaskedKnnTest {
+
+  /** Brute force: every admissible base row beyond the bound, sorted by (distance, row). */
+  static int[] bruteForce(LabeledVectors q, int qi, LabeledVectors b, Mask mask, int k,
+      double bound) {
+    List<double[]> all = new ArrayList<>();
+    for (int j = 0; j < b.size(); j++) {
+      if (!mask.admits(q.ids()[qi], q.labels()[qi], b.ids()[j], b.labels()[j])) {
+        continue;
+      }
+      double d = VectorMath.distance(q.values(), qi, b.values(), j, b.dim());
+      if (d > bound) {
+        all.add(new double[] {d, j});
+      }
+    }
+    all.sort(Comparator.<double[]>comparingDouble(x -> x[0]).thenComparingDouble(x -> x[1]));
+    return all.stream().limit(k).mapToInt(x -> (int) x[1]).toArray();
+  }
+
+  @Test
+  void matchesBruteForceWithSmallTilesAndBothPrecisions() {
+    LabeledVectors base = TestData.randomUnit(300, 16, 5, 1);
+    LabeledVectors queries = TestData.randomUnit(70, 16, 5, 2);
+    for (DataType p : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+      KnnOptions opt = new KnnOptions(7, 16, 37, p);
+      Neighbors[] got = MaskedKnn.search(queries, base, Mask.OTHER_LABEL, opt)[0];
+      for (int q = 0; q < queries.size(); q++) {
+        assertArrayEquals(bruteForce(queries, q, base, Mask.OTHER_LABEL, 7, -1), got[q].index(),
+            "query " + q + " precision " + p);
+        for (int i = 0; i < got[q].size(); i++) {
+          assertTrue(queries.labels()[q] != base.labels()[got[q].index()[i]], "mask broken");
+        }
+      }
+    }
+  }
+
+  @Test
+  void selfMaskExcludesOnlyTheQueryItself() {
+    LabeledVectors t = TestData.randomUnit(120, 8, 3, 3);
+    Neighbors[] got = MaskedKnn.search(t, t, Mask.SELF, new KnnOptions(5, 32, 50, DataType.DOUBLE))[0];
+    for (int q = 0; q < t.size(); q++) {
+      assertArrayEquals(bruteForce(t, q, t, Mask.SELF, 5, -1), got[q].index());
+    }
+  }
+
+  @Test
+  void lowerBoundsKeepSeparateHeapsAndCountWhatIsBelow() {
+    LabeledVectors base = TestData.randomUnit(200, 8, 4, 5);
+    LabeledVectors queries = TestData.randomUnit(30, 8, 4, 6);
+    double[] bound = new double[queries.size()];
+    for (int q = 0; q < bound.length; q++) {
+      bound[q] = 0.8 + 0.02 * q;
+    }
+    Neighbors[][] got = MaskedKnn.search(queries, base, Mask.OTHER_LABEL,
+        new KnnOptions(4, 7, 50, DataType.FLOAT), null, bound);
+    for (int q = 0; q < queries.size(); q++) {
+      assertArrayEquals(bruteForce(queries, q, base, Mask.OTHER_LABEL, 4, -1), got[0][q].index());
+      assertArrayEquals(bruteForce(queries, q, base, Mask.OTHER_LABEL, 4, bound[q]),
+          got[1][q].index());
+      long below = 0;
+      for (int j = 0; j < base.size(); j++) {
+        if (Mask.OTHER_LABEL.admits(queries.ids()[q], queries.labels()[q], base.ids()[j],
+            base.labels()[j]) && VectorMath.distance(queries.values(), q, base.values(), j, 8) <= bound[q]) {
+          below++;
+        }
+      }
+      assertEquals(below, got[1][q].atOrBelowBound(), "rank offset of query " + q);
+      assertEquals(0, got[0][q].atOrBelowBound());
+    }
+  }
+
+  @Test
+  void tiesAreBrokenByRowIndexWhateverTheTiling() {
+    // five identical base vectors of another class: all at the same distance from the query
+    float[][] rows = new float[7][];
+    long[] labels = new long[7];
+    rows[0] = new float[] {1, 0};
+    labels[0] = 0;
+    rows[1] = new float[] {1, 0};
+    labels[1] = 0; // same class as the query: masked although nearest
+    for (int i = 2; i < 7; i++) {
+      rows[i] = new float[] {0, 1};
+      labels[i] = 1;
+    }
+    LabeledVectors t = TestData.of(labels, rows);
+    LabeledVectors q = new LabeledVectors(new long[] {99}, new long[] {0}, new float[] {1, 0}, 2);
+    for (int block = 1; block <= 7; block++) {
+      Neighbors n = MaskedKnn.search(q, t, Mask.OTHER_LABEL,
+          new KnnOptions(3, 1, block, DataType.FLOAT))[0][0];
+      assertArrayEquals(new int[] {2, 3, 4}, n.index(), "base block " + block);
+      assertEquals(Math.sqrt(2), n.distance()[0], 1e-12);
+    }
+  }
+
+  @Test
+  void kLargerThanCandidatesReturnsAllCandidates() {
+    LabeledVectors t = TestData.randomUnit(12, 4, 2, 9);
+    Neighbors[] got = MaskedKnn.search(t, t, Mask.OTHER_LABEL, KnnOptions.of(50))[0];
+    for (int q = 0; q < t.size(); q++) {
+      int[] expected = bruteForce(t, q, t, Mask.OTHER_LABEL, 50, -1);
+      assertArrayEquals(expected, got[q].index());
+      assertTrue(expected.length < 12);
+    }
+  }
+
+  @Test
+  void singleClassHasNoNegatives() {
+    LabeledVectors t = TestData.randomUnit(20, 4, 1, 10);
+    Neighbors[] got = MaskedKnn.search(t, t, Mask.OTHER_LABEL, KnnOptions.of(3))[0];
+    for (Neighbors n : got) {
+      assertEquals(0, n.size());
+    }
+  }
+
+  @Test
+  void dimensionMismatchIsAClearError() {
+    LabeledVectors a = TestData.randomUnit(3, 4, 2, 1);
+    LabeledVectors b = TestData.randomUnit(3, 5, 2, 1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MaskedKnn.search(a, b, Mask.SELF, KnnOptions.of(1)));
+    assertTrue(e.getMessage().contains("4 != 5"), e.getMessage());
+  }
+}

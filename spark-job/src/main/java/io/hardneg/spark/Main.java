@@ -1,0 +1,124 @@
+package io.hardneg.spark;
+
+import io.hardneg.spark.config.ConfigException;
+import io.hardneg.spark.config.JobConfig;
+import io.hardneg.spark.config.Settings;
+import io.hardneg.spark.io.InputException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Command line and spark-submit entry. {@link #run} returns an exit code; only {@link #main}
+ * exits. Options are validated before a SparkSession is built.
+ *
+ * <pre>
+ * hardneg train [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL] [--stacktrace]
+ * </pre>
+ */
+public final class Main {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 2;
+  public static final int BAD_INPUT = 3;
+
+  private static final String USAGE_TEXT = """
+      usage: hardneg train [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL]
+                           [--stacktrace]
+        train      rounds of embed -> mine (global hard/semi-hard negatives) -> train -> evaluate
+        --conf     a configuration file (key = value; see conf/hardneg.conf); later ones win
+        --set      one setting, overriding the files
+        --out      the run directory (same as --set output=DIR); a rerun resumes it
+        --master   Spark master for a run outside spark-submit, e.g. local[2]
+        --stacktrace  print the full stack trace of a failure
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(System.out, System.err, args));
+  }
+
+  /** Runs a command; returns the exit code. */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    boolean stacktrace = List.of(args).contains("--stacktrace");
+    JobConfig cfg;
+    String master = null;
+    try {
+      if (args.length == 0 || !args[0].equals("train")) {
+        err.print(args.length > 0 && !args[0].startsWith("-") && !args[0].equals("help")
+            ? "unknown command '" + args[0] + "'\n" + USAGE_TEXT : USAGE_TEXT);
+        return args.length > 0 && args[0].equals("help") ? OK : USAGE;
+      }
+      Settings settings = new Settings();
+      List<String[]> sets = new ArrayList<>();
+      for (int i = 1; i < args.length; i++) {
+        switch (args[i]) {
+          case "--conf" -> settings.load(Path.of(value(args, ++i, "--conf")));
+          case "--set" -> {
+            String kv = value(args, ++i, "--set");
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+              throw new ConfigException("--set needs KEY=VALUE, got '" + kv + "'");
+            }
+            sets.add(new String[] {kv.substring(0, eq), kv.substring(eq + 1)});
+          }
+          case "--out" -> sets.add(new String[] {"output", value(args, ++i, "--out")});
+          case "--master" -> master = value(args, ++i, "--master");
+          case "--stacktrace" -> { }
+          default -> throw new ConfigException("unknown option '" + args[i] + "'\n" + USAGE_TEXT);
+        }
+      }
+      for (String[] kv : sets) {
+        settings.set(kv[0], kv[1], "command line");
+      }
+      cfg = JobConfig.from(settings);
+    } catch (ConfigException e) {
+      err.println("hardneg: " + e.getMessage());
+      if (stacktrace) {
+        e.printStackTrace(err);
+      }
+      return USAGE;
+    }
+    try {
+      SparkSession spark = SparkSessions.create(master, cfg.partitions());
+      try {
+        new TrainJob(spark, cfg, out).run();
+      } finally {
+        if (master != null) {
+          spark.stop();
+        }
+      }
+      return OK;
+    } catch (InputException e) {
+      err.println("hardneg: bad input: " + e.getMessage());
+      if (stacktrace) {
+        e.printStackTrace(err);
+      }
+      return BAD_INPUT;
+    } catch (ConfigException e) {
+      err.println("hardneg: " + e.getMessage());
+      if (stacktrace) {
+        e.printStackTrace(err);
+      }
+      return USAGE;
+    } catch (Exception e) {
+      err.println("hardneg: failed: " + e);
+      if (stacktrace) {
+        e.printStackTrace(err);
+      } else {
+        err.println("(run with --stacktrace for details)");
+      }
+      return FAILED;
+    }
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new ConfigException(option + " needs a value");
+    }
+    return args[i];
+  }
+}

@@ -1,0 +1,236 @@
+package io.hardneg.spark;
+
+import io.hardneg.core.mining.MiningStats;
+import io.hardneg.core.model.EmbeddingNetworks;
+import io.hardneg.core.model.ModelSpec;
+import io.hardneg.core.util.Seeds;
+import io.hardneg.spark.config.JobConfig;
+import io.hardneg.spark.io.IdxSource;
+import io.hardneg.spark.run.Json;
+import io.hardneg.spark.run.RunDirectory;
+import io.hardneg.spark.stage.EmbedStage;
+import io.hardneg.spark.stage.EvaluateStage;
+import io.hardneg.spark.stage.MineStage;
+import io.hardneg.spark.stage.TrainStage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.FilterFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training job: load → seeded split → baselines → rounds of EMBED → MINE → TRAIN →
+ * EVALUATE → COMMIT. A rerun on the same output resumes after the last committed round.
+ */
+public final class TrainJob {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+  private final SparkSession spark;
+  private final JobConfig cfg;
+  private final PrintStream out;
+
+  public TrainJob(SparkSession spark, JobConfig cfg, PrintStream out) {
+    this.spark = spark;
+    this.cfg = cfg;
+    this.out = out;
+  }
+
+  /** What a run produced, for callers and tests. */
+  public record Summary(Map<String, Object> rawPixels, Map<String, Object> untrained,
+      List<Map<String, Object>> rounds, String output) {}
+
+  /** Runs (or resumes) the job. */
+  public Summary run() throws IOException {
+    RunDirectory dir = new RunDirectory(spark.sparkContext().hadoopConfiguration(), cfg.output());
+    dir.prepare();
+    long t0 = System.nanoTime();
+    Dataset<Row> items = IdxSource.load(spark, cfg.inputImages(), cfg.inputLabels(),
+        cfg.partitions());
+    double evalFraction = cfg.evalFraction();
+    long seed = cfg.seed();
+    // split by a hash of (seed, id): an item's side never depends on partitioning
+    FilterFunction<Row> isEval = r -> Seeds.unit(Seeds.of(seed, -1, r.getLong(0))) < evalFraction;
+    Dataset<Row> evalItems = items.filter(isEval).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> trainItems = items.filter((FilterFunction<Row>) r -> !isEval.call(r))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long nTrain = trainItems.count();
+    long nEval = evalItems.count();
+    int inputDim = trainItems.first().getSeq(2).length();
+    ModelSpec spec = cfg.modelSpec(inputDim);
+    LOG.info("loaded {} items ({} train, {} eval, dim {}) in {} s", nTrain + nEval, nTrain, nEval,
+        inputDim, secondsSince(t0));
+
+    int last = dir.lastCommittedRound();
+    MultiLayerNetwork net;
+    Map<String, Object> raw = null;
+    Map<String, Object> untrained = null;
+    if (last < 0) {
+      net = EmbeddingNetworks.build(spec);
+      dir.writeAtomically("run.json", Json.write(provenance(spec, nTrain, nEval)));
+      raw = EvaluateStage.evaluate(EmbedStage.embed(spark, evalItems, null, cfg.embedBatch()));
+      untrained = EvaluateStage.evaluate(
+          EmbedStage.embed(spark, evalItems, bytes(net), cfg.embedBatch()));
+      Map<String, Object> baselines = new LinkedHashMap<>();
+      baselines.put("raw_pixels", raw);
+      baselines.put("untrained", untrained);
+      dir.writeAtomically("baselines.json", Json.write(baselines));
+      out.printf("Recall@1 raw pixels (cosine): %.4f%n", raw.get("recall_at_1"));
+      out.printf("Recall@1 untrained model:     %.4f%n", untrained.get("recall_at_1"));
+    } else {
+      byte[] b = dir.readBytes(new Path(dir.round(last), "model.zip"));
+      net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(b), true);
+      out.printf("resuming after committed round %d in %s%n", last, dir.root());
+    }
+
+    TrainStage trainer = new TrainStage(spark, net, cfg);
+    List<Map<String, Object>> rounds = new ArrayList<>();
+    for (int r = last + 1; r < cfg.rounds(); r++) {
+      rounds.add(round(dir, trainer, trainItems, evalItems, r));
+    }
+    trainItems.unpersist();
+    evalItems.unpersist();
+    out.printf("outputs: %s%n", dir.root());
+    return new Summary(raw, untrained, rounds, dir.root().toString());
+  }
+
+  private Map<String, Object> round(RunDirectory dir, TrainStage trainer, Dataset<Row> trainItems,
+      Dataset<Row> evalItems, int r) throws IOException {
+    long t0 = System.nanoTime();
+    Map<String, Object> timings = new LinkedHashMap<>();
+    byte[] before = bytes(trainer.network());
+    String hash = hash(trainer.network());
+    Dataset<Row> trainEmb = EmbedStage.embed(spark, trainItems, before, cfg.embedBatch())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long embedded = trainEmb.count();
+    timings.put("embed_s", secondsSince(t0));
+
+    long t1 = System.nanoTime();
+    MineStage.Mined mined = MineStage.mine(spark, trainEmb, cfg.mining(), cfg.knn(), r, hash);
+    long triplets = mined.triplets().count();
+    timings.put("mine_s", secondsSince(t1));
+    MiningStats stats = mined.stats();
+    LOG.info("round {}: embedded {} items, mined {} triplets ({})", r, embedded, triplets, stats);
+    trainEmb.unpersist();
+
+    Path tmp = dir.beginRound(r);
+    mined.triplets().write().parquet(new Path(tmp, "triplets").toString());
+
+    long t2 = System.nanoTime();
+    List<Double> scores = triplets == 0 ? List.of() : trainer.train(mined.triplets(), trainItems, r);
+    timings.put("train_s", secondsSince(t2));
+    mined.release();
+
+    long t3 = System.nanoTime();
+    byte[] after = bytes(trainer.network());
+    Map<String, Object> metrics = EvaluateStage.evaluate(
+        EmbedStage.embed(spark, evalItems, after, cfg.embedBatch()));
+    timings.put("evaluate_s", secondsSince(t3));
+    metrics.put("round", r);
+    metrics.put("train_scores", scores);
+    metrics.put("train_loss", scores.isEmpty() ? null : 3 * scores.get(scores.size() - 1));
+    metrics.put("triplets", triplets);
+    metrics.put("model", hash(trainer.network()));
+    metrics.put("timings", timings);
+
+    dir.writeBytes(new Path(tmp, "model.zip"), after);
+    dir.writeText(new Path(tmp, "mining.json"), Json.write(miningJson(r, stats, hash)));
+    timings.put("round_s", secondsSince(t0));
+    dir.writeText(new Path(tmp, "metrics.json"), Json.write(metrics));
+    Path committed = dir.commitRound(tmp, r);
+    if ((double) metrics.get("spread") < 1e-3) {
+      LOG.warn("round {}: embedding spread {} — the embedding is collapsing", r,
+          metrics.get("spread"));
+    }
+    out.printf("round %d: Recall@1 %.4f  MAP@R %.4f  triplets %d  loss %s  (%.0f s) -> %s%n", r,
+        metrics.get("recall_at_1"), metrics.get("map_at_r"), triplets, metrics.get("train_loss"),
+        timings.get("round_s"), committed);
+    return metrics;
+  }
+
+  private Map<String, Object> miningJson(int r, MiningStats s, String model) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("round", r);
+    m.put("model", model);
+    m.put("search", "exact-broadcast");
+    m.put("anchors", s.anchors());
+    m.put("triplets", s.triplets());
+    m.put("by_kind", s.byKind());
+    m.put("anchors_without_positive", s.noPositive());
+    m.put("anchors_without_negative", s.noNegative());
+    m.put("anchors_without_semihard", s.noSemiHard());
+    m.put("margin", cfg.mining().margin());
+    m.put("semihard_fallback", cfg.mining().fallback().name().toLowerCase(java.util.Locale.ROOT));
+    return m;
+  }
+
+  private Map<String, Object> provenance(ModelSpec spec, long nTrain, long nEval) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("started", Instant.now().toString());
+    m.put("seed", cfg.seed());
+    m.put("config", cfg.given());
+    m.put("inputs", List.of(cfg.inputImages(), cfg.inputLabels()));
+    m.put("items_train", nTrain);
+    m.put("items_eval", nEval);
+    m.put("model", Map.of("architecture", spec.architecture().name().toLowerCase(
+        java.util.Locale.ROOT), "input_dim", spec.inputDim(), "hidden",
+        java.util.Arrays.stream(spec.hidden()).boxed().toList(), "embedding_dim",
+        spec.embeddingDim(), "learning_rate", spec.learningRate(), "margin", spec.margin()));
+    Map<String, Object> versions = new LinkedHashMap<>();
+    versions.put("hardneg", String.valueOf(TrainJob.class.getPackage().getImplementationVersion()));
+    versions.put("spark", spark.version());
+    versions.put("java", System.getProperty("java.version"));
+    versions.put("dl4j", "1.0.0-M2");
+    m.put("versions", versions);
+    m.put("spark_master", spark.sparkContext().master());
+    return m;
+  }
+
+  /** The network as a ModelSerializer zip, updater state included (for resume). */
+  static byte[] bytes(MultiLayerNetwork net) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    ModelSerializer.writeModel(net, b, true);
+    return b.toByteArray();
+  }
+
+  /**
+   * Short content hash of a model: SHA-256 of its configuration JSON and parameter values, 16
+   * hex digits (not of the zip, whose entries carry timestamps).
+   */
+  static String hash(MultiLayerNetwork net) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(net.getLayerWiseConfigurations().toJson().getBytes(StandardCharsets.UTF_8));
+      for (double v : net.params().toDoubleVector()) {
+        long bits = Double.doubleToLongBits(v);
+        for (int i = 0; i < 8; i++) {
+          md.update((byte) (bits >>> (8 * i)));
+        }
+      }
+      return HexFormat.of().formatHex(md.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static double secondsSince(long t0) {
+    return Math.round((System.nanoTime() - t0) / 1e7) / 100.0;
+  }
+}

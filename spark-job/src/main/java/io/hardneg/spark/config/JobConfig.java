@@ -1,0 +1,106 @@
+package io.hardneg.spark.config;
+
+import io.hardneg.core.knn.KnnOptions;
+import io.hardneg.core.mining.MiningConfig;
+import io.hardneg.core.mining.SemiHardFallback;
+import io.hardneg.core.model.Architecture;
+import io.hardneg.core.model.ModelSpec;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The whole job configuration, validated. Keys, defaults and meanings are listed in
+ * {@code conf/hardneg.conf}; a test keeps that file and {@link #from} in step.
+ *
+ * @param inputImages IDX images (Hadoop FileSystem path; gzip or plain)
+ * @param inputLabels IDX labels
+ * @param output run directory (Hadoop FileSystem path)
+ * @param seed root of every random choice
+ * @param rounds rounds of embed → mine → train → evaluate
+ * @param evalFraction share of items held out for evaluation (seeded by id)
+ * @param partitions Spark partitions of the item tables
+ * @param model network to train
+ * @param mining mining rules
+ * @param knn search tiling
+ * @param train training settings
+ * @param embedBatch items per inference batch
+ * @param given the values as given (for run.json)
+ */
+public record JobConfig(String inputImages, String inputLabels, String output, long seed,
+    int rounds, double evalFraction, int partitions, ModelSettings model, MiningConfig mining,
+    KnnOptions knn, TrainSettings train, int embedBatch, Map<String, String> given) {
+
+  /**
+   * Network settings; the input dimension comes from the data.
+   *
+   * @param architecture mlp or cnn
+   * @param hidden hidden widths (cnn: one, the dense layer)
+   * @param embeddingDim output dimension
+   * @param learningRate Adam's learning rate
+   */
+  public record ModelSettings(Architecture architecture, int[] hidden, int embeddingDim,
+      double learningRate) {}
+
+  /** The network for inputs of {@code inputDim} features. */
+  public ModelSpec modelSpec(int inputDim) {
+    return build("model", () -> new ModelSpec(model.architecture(), inputDim, model.hidden(),
+        model.embeddingDim(), model.learningRate(), mining.margin(), seed));
+  }
+
+  /**
+   * Training settings.
+   *
+   * @param epochsPerRound passes over the round's triplets
+   * @param batchTriplets triplets per worker minibatch (3x rows)
+   * @param averagingFrequency minibatches between parameter averagings
+   * @param prefetch minibatches prefetched per worker
+   */
+  public record TrainSettings(int epochsPerRound, int batchTriplets, int averagingFrequency,
+      int prefetch) {}
+
+  /** Reads and validates every key; unknown keys are errors. */
+  public static JobConfig from(Settings s) {
+    long seed = s.longValue("seed", 42);
+    ModelSettings model = new ModelSettings(
+        s.parsed("model.architecture", "mlp", Architecture::parse),
+        s.intList("model.hidden", new int[] {256, 128}),
+        s.intIn("model.embeddingDim", 64, 2, 4096),
+        s.doubleIn("model.learningRate", 1e-3, 1e-7, 10));
+    double margin = s.doubleIn("mining.margin", 0.2, 0, 4);
+    MiningConfig mining = build("mining", () -> new MiningConfig(
+        margin,
+        s.intIn("mining.hardPerAnchor", 1, 0, 1000),
+        s.intIn("mining.semiHardPerAnchor", 1, 0, 1000),
+        s.parsed("mining.semiHardFallback", "hard", SemiHardFallback::parse),
+        seed));
+    KnnOptions knn = new KnnOptions(1,
+        s.intIn("mining.queryBlock", 1024, 1, 1 << 16),
+        s.intIn("mining.baseBlock", 4096, 1, 1 << 20), DataType.FLOAT);
+    TrainSettings train = new TrainSettings(
+        s.intIn("train.epochsPerRound", 2, 1, 10_000),
+        s.intIn("train.batchTriplets", 64, 1, 1 << 16),
+        s.intIn("train.averagingFrequency", 5, 1, 10_000),
+        s.intIn("train.prefetch", 2, 0, 64));
+    JobConfig c = new JobConfig(
+        s.string("input.images", "data/fashion-mnist/t10k-images-idx3-ubyte.gz"),
+        s.string("input.labels", "data/fashion-mnist/t10k-labels-idx1-ubyte.gz"),
+        s.string("output", "runs/demo"),
+        seed,
+        s.intIn("rounds", 3, 1, 100_000),
+        s.doubleIn("split.evalFraction", 0.2, 0.01, 0.99),
+        s.intIn("spark.partitions", 4, 1, 1 << 20),
+        model, mining, knn, train,
+        s.intIn("embed.batchSize", 512, 1, 1 << 20),
+        s.given());
+    s.checkAllKnown();
+    return c;
+  }
+
+  private static <T> T build(String what, java.util.function.Supplier<T> f) {
+    try {
+      return f.get();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(what + " configuration: " + e.getMessage(), e);
+    }
+  }
+}

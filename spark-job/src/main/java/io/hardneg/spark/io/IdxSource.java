@@ -1,0 +1,108 @@
+package io.hardneg.spark.io;
+
+import io.hardneg.core.data.IdxReader;
+import io.hardneg.core.data.LabeledVectors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.SerializableConfiguration;
+
+/**
+ * Loads an IDX images/labels pair from any Hadoop FileSystem path into the items table
+ * ({@code id} = position in the file, {@code label}, {@code features} scaled to [0, 1]).
+ *
+ * <p>IDX files are single unsplittable streams, so the driver reads them once to validate them
+ * (a broken file fails before any expensive work), then each partition re-reads the files from
+ * the FileSystem and keeps only its slice of rows: item data never travel from the driver.
+ */
+public final class IdxSource {
+  private IdxSource() {}
+
+  /** Reads and validates both files on the driver; returns the table for its shape. */
+  static LabeledVectors readAll(Configuration conf, String images, String labels) {
+    try {
+      IdxReader.IdxTensor im = read(conf, images);
+      IdxReader.IdxTensor lb = read(conf, labels);
+      return IdxReader.toLabeledVectors(im, lb, images, labels);
+    } catch (IOException e) {
+      throw new InputException(e.getMessage(), e);
+    }
+  }
+
+  private static IdxReader.IdxTensor read(Configuration conf, String file) throws IOException {
+    Path p = new Path(file);
+    FileSystem fs = p.getFileSystem(conf);
+    if (!fs.exists(p)) {
+      throw new IOException(file + ": input file does not exist");
+    }
+    try (InputStream in = fs.open(p)) {
+      return IdxReader.read(in, file);
+    }
+  }
+
+  /** The items table, spread over {@code partitions} partitions. */
+  public static Dataset<Row> load(SparkSession spark, String images, String labels,
+      int partitions) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    LabeledVectors all = readAll(hadoop, images, labels);
+    int n = all.size();
+    if (n == 0) {
+      throw new InputException(images + ": input is empty (0 items)");
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<SerializableConfiguration> conf =
+        jsc.broadcast(new SerializableConfiguration(hadoop));
+    List<int[]> slices = new ArrayList<>();
+    int parts = Math.min(partitions, n);
+    for (int i = 0; i < parts; i++) {
+      slices.add(new int[] {(int) ((long) n * i / parts), (int) ((long) n * (i + 1) / parts)});
+    }
+    JavaRDD<Row> rows = jsc.parallelize(slices, parts).flatMap(slice -> {
+      LabeledVectors t = readAll(conf.value().value(), images, labels);
+      return new SliceIterator(t, slice[0], slice[1]);
+    });
+    return spark.createDataFrame(rows, Schemas.ITEMS);
+  }
+
+  /** Rows [from, to) of a table as item rows. */
+  private static final class SliceIterator implements Iterator<Row> {
+    private final LabeledVectors t;
+    private final int to;
+    private int i;
+
+    SliceIterator(LabeledVectors t, int from, int to) {
+      this.t = t;
+      this.i = from;
+      this.to = to;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return i < to;
+    }
+
+    @Override
+    public Row next() {
+      float[] f = t.row(i);
+      Float[] boxed = new Float[f.length];
+      for (int j = 0; j < f.length; j++) {
+        boxed[j] = f[j];
+      }
+      Row r = RowFactory.create(t.ids()[i], t.labels()[i], boxed);
+      i++;
+      return r;
+    }
+  }
+}

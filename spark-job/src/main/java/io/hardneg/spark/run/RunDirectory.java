@@ -1,0 +1,130 @@
+package io.hardneg.spark.run;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The run directory (DESIGN §6) on any Hadoop FileSystem. A round is written under a temporary
+ * {@code _tmp-round-NNN-<uuid>} directory (the leading underscore hides it from Hadoop and Spark
+ * readers), {@code _SUCCESS} is written last inside it, and one rename publishes it as
+ * {@code round-NNN}. A round directory without {@code _SUCCESS} does not exist for hardneg.
+ */
+public final class RunDirectory {
+  public static final String SUCCESS = "_SUCCESS";
+  private static final Pattern ROUND = Pattern.compile("round-(\\d{3,})");
+
+  private final FileSystem fs;
+  private final Path root;
+
+  public RunDirectory(Configuration conf, String output) {
+    try {
+      Path p = new Path(output);
+      this.fs = p.getFileSystem(conf);
+      this.root = fs.makeQualified(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open output " + output, e);
+    }
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public FileSystem fs() {
+    return fs;
+  }
+
+  /** The published directory of round {@code r}. */
+  public Path round(int r) {
+    return new Path(root, String.format(Locale.ROOT, "round-%03d", r));
+  }
+
+  /** Creates the root if needed and removes temporaries left by an interrupted run. */
+  public void prepare() throws IOException {
+    fs.mkdirs(root);
+    for (FileStatus s : fs.listStatus(root)) {
+      if (s.getPath().getName().startsWith("_tmp-")) {
+        fs.delete(s.getPath(), true);
+      }
+    }
+  }
+
+  /** Highest round with {@code _SUCCESS}, or -1 when none is committed. */
+  public int lastCommittedRound() throws IOException {
+    if (!fs.exists(root)) {
+      return -1;
+    }
+    int last = -1;
+    for (FileStatus s : fs.listStatus(root)) {
+      Matcher m = ROUND.matcher(s.getPath().getName());
+      if (s.isDirectory() && m.matches() && fs.exists(new Path(s.getPath(), SUCCESS))) {
+        last = Math.max(last, Integer.parseInt(m.group(1)));
+      }
+    }
+    return last;
+  }
+
+  /** A new temporary directory for round {@code r}. */
+  public Path beginRound(int r) throws IOException {
+    Path tmp = new Path(root, String.format(Locale.ROOT, "_tmp-round-%03d-%s", r,
+        UUID.randomUUID()));
+    fs.mkdirs(tmp);
+    return tmp;
+  }
+
+  /** Writes {@code _SUCCESS} into {@code tmp} and renames it to {@code round-NNN}. */
+  public Path commitRound(Path tmp, int r) throws IOException {
+    writeBytes(new Path(tmp, SUCCESS), new byte[0]);
+    Path target = round(r);
+    if (fs.exists(target)) {
+      // only an uncommitted leftover can be here: committed rounds are never redone
+      fs.delete(target, true);
+    }
+    if (!fs.rename(tmp, target)) {
+      throw new IOException("could not rename " + tmp + " to " + target);
+    }
+    return target;
+  }
+
+  /** Writes a small file in one go. */
+  public void writeBytes(Path file, byte[] bytes) throws IOException {
+    try (OutputStream out = fs.create(file, true)) {
+      out.write(bytes);
+    }
+  }
+
+  /** Writes UTF-8 text. */
+  public void writeText(Path file, String text) throws IOException {
+    writeBytes(file, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes a root-level file atomically: to a hidden temporary name, then a rename. */
+  public void writeAtomically(String name, String text) throws IOException {
+    Path tmp = new Path(root, "_tmp-" + name + "-" + UUID.randomUUID());
+    writeText(tmp, text);
+    Path target = new Path(root, name);
+    if (fs.exists(target)) {
+      fs.delete(target, false);
+    }
+    if (!fs.rename(tmp, target)) {
+      throw new IOException("could not rename " + tmp + " to " + target);
+    }
+  }
+
+  /** Reads a whole small file. */
+  public byte[] readBytes(Path file) throws IOException {
+    try (var in = fs.open(file)) {
+      return in.readAllBytes();
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.hardneg.spark.stage;
+
+import io.hardneg.core.data.VectorMath;
+import io.hardneg.spark.io.Schemas;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * EMBED: the model's bytes are broadcast (never the live network: Spark 3.5 closes broadcast
+ * values, which would free its native parameter array, STACK.md pitfall 1), every partition
+ * restores the network once and runs batched inference; outputs are scaled to unit length.
+ * With no model, the features themselves are normalised (the raw-pixel baseline).
+ */
+public final class EmbedStage {
+  private EmbedStage() {}
+
+  /**
+   * Embeds an items table ({@code id, label, features}) into an embeddings table
+   * ({@code id, label, emb}).
+   *
+   * @param modelBytes a ModelSerializer zip, or null for normalised raw features
+   */
+  public static Dataset<Row> embed(SparkSession spark, Dataset<Row> items, byte[] modelBytes,
+      int batchSize) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<byte[]> model = modelBytes == null ? null : jsc.broadcast(modelBytes);
+    JavaRDD<Row> out = items.javaRDD().mapPartitions(rows -> {
+      MultiLayerNetwork net = model == null ? null : restore(model.value());
+      return new BatchIterator(rows, net, batchSize);
+    });
+    Dataset<Row> df = spark.createDataFrame(out, Schemas.EMBEDDINGS);
+    return df;
+  }
+
+  static MultiLayerNetwork restore(byte[] bytes) {
+    try {
+      return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restore the broadcast model", e);
+    }
+  }
+
+  /** Pulls up to {@code batch} rows, embeds them in one forward pass, hands them out. */
+  private static final class BatchIterator implements Iterator<Row> {
+    private final Iterator<Row> in;
+    private final MultiLayerNetwork net;
+    private final int batch;
+    private Iterator<Row> current = java.util.Collections.emptyIterator();
+
+    BatchIterator(Iterator<Row> in, MultiLayerNetwork net, int batch) {
+      this.in = in;
+      this.net = net;
+      this.batch = batch;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (!current.hasNext() && in.hasNext()) {
+        current = next(batch).iterator();
+      }
+      return current.hasNext();
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return current.next();
+    }
+
+    private List<Row> next(int max) {
+      List<Row> rows = new ArrayList<>(max);
+      while (rows.size() < max && in.hasNext()) {
+        rows.add(in.next());
+      }
+      int dIn = rows.get(0).getSeq(2).length();
+      float[] x = new float[rows.size() * dIn];
+      for (int i = 0; i < rows.size(); i++) {
+        int len = Schemas.copyFloats(rows.get(i), 2, x, i * dIn);
+        if (len != dIn) {
+          throw new IllegalArgumentException("item id " + rows.get(i).getLong(0) + " has "
+              + len + " features, expected " + dIn + " like the rest of its batch");
+        }
+      }
+      float[] e;
+      int dOut;
+      if (net == null) {
+        e = x;
+        dOut = dIn;
+      } else {
+        INDArray out = net.output(Nd4j.create(x, new long[] {rows.size(), dIn}, 'c'), false);
+        dOut = (int) out.size(1);
+        e = out.dup('c').data().asFloat();
+      }
+      List<Row> result = new ArrayList<>(rows.size());
+      for (int i = 0; i < rows.size(); i++) {
+        VectorMath.normalizeInPlace(e, i * dOut, dOut);
+        Float[] boxed = new Float[dOut];
+        for (int j = 0; j < dOut; j++) {
+          boxed[j] = e[i * dOut + j];
+        }
+        result.add(RowFactory.create(rows.get(i).getLong(0), rows.get(i).getLong(1), boxed));
+      }
+      return result;
+    }
+  }
+}

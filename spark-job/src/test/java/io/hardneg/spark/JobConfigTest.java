@@ -1,0 +1,73 @@
+package io.hardneg.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hardneg.spark.config.ConfigException;
+import io.hardneg.spark.config.JobConfig;
+import io.hardneg.spark.config.Settings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class JobConfigTest {
+  static final Path CONF = Path.of("..", "conf");
+
+  @Test
+  void hardnegConfListsExactlyTheDefaults() {
+    Settings file = new Settings().load(CONF.resolve("hardneg.conf"));
+    JobConfig fromFile = JobConfig.from(file);
+    JobConfig defaults = JobConfig.from(new Settings());
+    assertEquals(defaults.inputImages(), fromFile.inputImages());
+    assertEquals(defaults.output(), fromFile.output());
+    assertEquals(defaults.seed(), fromFile.seed());
+    assertEquals(defaults.rounds(), fromFile.rounds());
+    assertEquals(defaults.evalFraction(), fromFile.evalFraction());
+    assertEquals(defaults.partitions(), fromFile.partitions());
+    assertEquals(defaults.model().architecture(), fromFile.model().architecture());
+    assertArrayEquals(defaults.model().hidden(), fromFile.model().hidden());
+    assertEquals(defaults.model().embeddingDim(), fromFile.model().embeddingDim());
+    assertEquals(defaults.model().learningRate(), fromFile.model().learningRate());
+    assertEquals(defaults.mining(), fromFile.mining());
+    assertEquals(defaults.knn(), fromFile.knn());
+    assertEquals(defaults.train(), fromFile.train());
+    assertEquals(defaults.embedBatch(), fromFile.embedBatch());
+    // every key the job reads is documented in the file, and nothing else is
+    assertEquals(file.readKeys(), new java.util.TreeSet<>(fromFile.given().keySet()));
+    JobConfig.from(new Settings().load(CONF.resolve("demo.conf")));
+  }
+
+  @Test
+  void unknownKeysAndBadValuesAreErrorsNamingTheKey() {
+    ConfigException typo = assertThrows(ConfigException.class,
+        () -> JobConfig.from(new Settings().set("mining.marign", "0.3", "test")));
+    assertTrue(typo.getMessage().contains("unknown configuration key 'mining.marign'"),
+        typo.getMessage());
+    ConfigException neg = assertThrows(ConfigException.class,
+        () -> JobConfig.from(new Settings().set("mining.margin", "-1", "test")));
+    assertTrue(neg.getMessage().contains("mining.margin") && neg.getMessage().contains("[0.0"),
+        neg.getMessage());
+    ConfigException arch = assertThrows(ConfigException.class,
+        () -> JobConfig.from(new Settings().set("model.architecture", "rnn", "test")));
+    assertTrue(arch.getMessage().contains("expected mlp | cnn"), arch.getMessage());
+    ConfigException cnn = assertThrows(ConfigException.class,
+        () -> JobConfig.from(new Settings().set("model.architecture", "cnn", "x")).modelSpec(100 + 1));
+    assertTrue(cnn.getMessage().contains("square"), cnn.getMessage());
+  }
+
+  @Test
+  void cliReportsConfigErrorsWithExitCodeTwoBeforeStartingSpark() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+    PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    assertEquals(Main.USAGE, Main.run(o, e, "train", "--set", "rounds=0"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("'rounds' = '0'"), err.toString());
+    assertEquals(Main.USAGE, Main.run(o, e, "frobnicate"));
+    assertEquals(Main.USAGE, Main.run(o, e, "train", "--bogus"));
+    assertEquals(Main.OK, Main.run(o, e, "help"));
+  }
+}

@@ -1,0 +1,23 @@
+package io.hardneg.spark;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One local[2] SparkSession for the whole test JVM (surefire reuses one fork per module): Spark
+ * and ND4J start once. UI off, loopback only.
+ */
+public final class SharedSpark {
+  private static SparkSession session;
+
+  private SharedSpark() {}
+
+  public static synchronized SparkSession get() {
+    if (session == null) {
+      System.setProperty("spark.ui.enabled", "false");
+      System.setProperty("spark.driver.host", "127.0.0.1");
+      System.setProperty("spark.driver.bindAddress", "127.0.0.1");
+      session = SparkSessions.create("local[2]", 2);
+    }
+    return session;
+  }
+}
