@@ -49,9 +49,12 @@ class TrainJobRoundTest {
         .set("model.hidden", "32", "test")
         .set("model.embeddingDim", "16", "test")
         .set("mining.margin", String.valueOf(MARGIN), "test")
+        .set("mining.hardPerAnchor", "1", "test")
+        .set("mining.semiHardPerAnchor", "1", "test")
         .set("mining.semiHardFallback", "nearest-beyond", "test")
         .set("train.epochsPerRound", "1", "test")
         .set("train.batchTriplets", "16", "test")
+        .set("train.averagingFrequency", "5", "test")
         .set("spark.partitions", "3", "test");
   }
 

@@ -69,17 +69,17 @@ public record JobConfig(String inputImages, String inputLabels, String output, l
     double margin = s.doubleIn("mining.margin", 0.2, 0, 4);
     MiningConfig mining = build("mining", () -> new MiningConfig(
         margin,
-        s.intIn("mining.hardPerAnchor", 1, 0, 1000),
-        s.intIn("mining.semiHardPerAnchor", 1, 0, 1000),
-        s.parsed("mining.semiHardFallback", "hard", SemiHardFallback::parse),
+        s.intIn("mining.hardPerAnchor", 0, 0, 1000),
+        s.intIn("mining.semiHardPerAnchor", 4, 0, 1000),
+        s.parsed("mining.semiHardFallback", "nearest-beyond", SemiHardFallback::parse),
         seed));
     KnnOptions knn = new KnnOptions(1,
         s.intIn("mining.queryBlock", 1024, 1, 1 << 16),
         s.intIn("mining.baseBlock", 4096, 1, 1 << 20), DataType.FLOAT);
     TrainSettings train = new TrainSettings(
         s.intIn("train.epochsPerRound", 2, 1, 10_000),
-        s.intIn("train.batchTriplets", 64, 1, 1 << 16),
-        s.intIn("train.averagingFrequency", 5, 1, 10_000),
+        s.intIn("train.batchTriplets", 128, 1, 1 << 16),
+        s.intIn("train.averagingFrequency", 20, 1, 10_000),
         s.intIn("train.prefetch", 2, 0, 64));
     JobConfig c = new JobConfig(
         s.string("input.images", "data/fashion-mnist/t10k-images-idx3-ubyte.gz"),
