@@ -7,24 +7,15 @@ import io.hardneg.core.knn.Mask;
 import io.hardneg.core.knn.MaskedKnn;
 import io.hardneg.core.knn.Neighbors;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * Global hard and semi-hard negative mining in class mode, over one exact masked search.
+ * Global triplet mining in class mode over one exact masked search, in one JVM.
  *
  * <p>For each anchor: draw a positive ({@link PositiveSampler}), compute {@code d(a,p)}, then
  * search the whole base table for (1) the nearest negatives and (2) the nearest negatives with
- * {@code d(a,n) > d(a,p)}, both in one GEMM pass with the label mask in the kernel. Then:
- * <ul>
- *   <li><b>hard</b>: the {@code hardPerAnchor} nearest negatives;
- *   <li><b>semi-hard</b>: up to {@code semiHardPerAnchor} nearest negatives with
- *       {@code d(a,p) < d(a,n) <= d(a,p) + margin}; when there is none, the fallback applies:
- *       {@code skip}, {@code hard} (nearest negatives, kind hard) or {@code nearest-beyond}
- *       (nearest with {@code d(a,n) > d(a,p)}, kind beyond).
- * </ul>
- * A negative already taken for the anchor is not taken twice. Anchors without a positive or
+ * {@code d(a,n) > d(a,p)}, both in one GEMM pass with the label mask in the kernel, and hand
+ * both lists to {@link NegativeSelector}, which states the rules. Anchors without a positive or
  * without any negative are counted in {@link MiningStats} and produce no triplet.
  */
 public final class TripletMiner {
@@ -77,58 +68,21 @@ public final class TripletMiner {
         stats.addNoNegative();
         continue;
       }
-      Set<Integer> taken = new HashSet<>();
-      for (int j = 0; j < Math.min(config.hardPerAnchor(), hard.size()); j++) {
-        add(out, stats, taken, i, pos[i], dap[i], hard.index()[j], hard.distance()[j], j,
-            NegativeKind.HARD);
-      }
-      if (config.semiHardPerAnchor() > 0) {
-        mineSemiHard(out, stats, taken, i, pos[i], dap[i], hard, found[1][i]);
+      for (NegativeSelector.Pick p : NegativeSelector.select(config, dap[i], candidates(hard),
+          candidates(found[1][i]), stats)) {
+        out.add(new MinedTriplet(i, pos[i], (int) p.key(), dap[i], p.dAn(), p.rank(), p.kind()));
+        stats.addTriplet(p.kind());
       }
     }
     return new Result(out, stats);
   }
 
-  private void mineSemiHard(List<MinedTriplet> out, MiningStats stats, Set<Integer> taken,
-      int a, int p, double dAp, Neighbors hard, Neighbors beyond) {
-    int want = config.semiHardPerAnchor();
-    int got = 0;
-    for (int j = 0; j < beyond.size() && got < want; j++) {
-      double dAn = beyond.distance()[j];
-      if (dAn > dAp + config.margin()) {
-        break;
-      }
-      add(out, stats, taken, a, p, dAp, beyond.index()[j], dAn, beyond.atOrBelowBound() + j,
-          NegativeKind.SEMIHARD);
-      got++;
+  /** Search results keyed by base row. */
+  private static NegativeSelector.Candidates candidates(Neighbors n) {
+    long[] keys = new long[n.size()];
+    for (int j = 0; j < keys.length; j++) {
+      keys[j] = n.index()[j];
     }
-    if (got > 0) {
-      return;
-    }
-    stats.addNoSemiHard();
-    switch (config.fallback()) {
-      case SKIP -> { }
-      case HARD -> {
-        for (int j = 0; j < Math.min(want, hard.size()); j++) {
-          add(out, stats, taken, a, p, dAp, hard.index()[j], hard.distance()[j], j,
-              NegativeKind.HARD);
-        }
-      }
-      case NEAREST_BEYOND -> {
-        for (int j = 0; j < Math.min(want, beyond.size()); j++) {
-          add(out, stats, taken, a, p, dAp, beyond.index()[j], beyond.distance()[j],
-              beyond.atOrBelowBound() + j, NegativeKind.BEYOND);
-        }
-      }
-      default -> throw new IllegalStateException("unhandled fallback " + config.fallback());
-    }
-  }
-
-  private static void add(List<MinedTriplet> out, MiningStats stats, Set<Integer> taken, int a,
-      int p, double dAp, int neg, double dAn, long rank, NegativeKind kind) {
-    if (taken.add(neg)) {
-      out.add(new MinedTriplet(a, p, neg, dAp, dAn, rank, kind));
-      stats.addTriplet(kind);
-    }
+    return new NegativeSelector.Candidates(keys, n.distance(), n.atOrBelowBound());
   }
 }
