@@ -123,7 +123,8 @@ public final class TrainJob {
     timings.put("embed_s", secondsSince(t0));
 
     long t1 = System.nanoTime();
-    MineStage.Mined mined = MineStage.mine(spark, trainEmb, cfg.mining(), cfg.knn(), r, hash);
+    MineStage.Mined mined = MineStage.mine(spark, trainEmb, cfg.mining(), cfg.knn(),
+        cfg.search(), r, hash, cfg.partitions());
     long triplets = mined.triplets().count();
     timings.put("mine_s", secondsSince(t1));
     MiningStats stats = mined.stats();
@@ -151,7 +152,8 @@ public final class TrainJob {
     metrics.put("timings", timings);
 
     dir.writeBytes(new Path(tmp, "model.zip"), after);
-    dir.writeText(new Path(tmp, "mining.json"), Json.write(miningJson(r, stats, hash)));
+    dir.writeText(new Path(tmp, "mining.json"),
+        Json.write(miningJson(r, stats, hash, mined.search())));
     timings.put("round_s", secondsSince(t0));
     dir.writeText(new Path(tmp, "metrics.json"), Json.write(metrics));
     Path committed = dir.commitRound(tmp, r);
@@ -165,11 +167,12 @@ public final class TrainJob {
     return metrics;
   }
 
-  private Map<String, Object> miningJson(int r, MiningStats s, String model) {
+  private Map<String, Object> miningJson(int r, MiningStats s, String model,
+      Map<String, Object> search) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("round", r);
     m.put("model", model);
-    m.put("search", "exact-broadcast");
+    m.put("search", search);
     m.put("anchors", s.anchors());
     m.put("triplets", s.triplets());
     m.put("by_kind", s.byKind());

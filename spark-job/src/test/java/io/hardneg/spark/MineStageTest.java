@@ -9,41 +9,90 @@ import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.spark.io.IdxSource;
 import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.MineStage;
+import io.hardneg.spark.stage.SearchSettings;
+import io.hardneg.spark.stage.SearchSettings.Mode;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 
-/** Mining depends on (seed, round, anchor id) only: not on partitioning or tiling. */
+/**
+ * Mining depends on (seed, round, anchor id) only — not on partitioning, tiling or placement —
+ * and the approximate placement equals the exact one when it probes every list.
+ */
 class MineStageTest {
-  @TempDir Path tmp;
+  static final int N = 300;
+  @TempDir static Path tmp;
+  static SparkSession spark;
+  static Dataset<Row> items;
 
-  private static List<String> mine(SparkSession spark, Dataset<Row> items, int partitions,
-      int queryBlock) {
+  @BeforeAll
+  static void load() throws Exception {
+    spark = SharedSpark.get();
+    Path[] data = TinyData.write(tmp, N);
+    items = IdxSource.load(spark, data[0].toString(), data[1].toString(), 2);
+  }
+
+  static SearchSettings settings(Mode mode, int nlist, int nprobe, int cap) {
+    return new SearchSettings(mode, nlist, nprobe, cap, 4096, 5, 3, 100);
+  }
+
+  /** Triplets as sorted strings, plus the search report. */
+  static Map.Entry<List<String>, Map<String, Object>> mine(int partitions, int queryBlock,
+      SearchSettings s) {
     Dataset<Row> emb = EmbedStage.embed(spark, items.repartition(partitions), null, 64);
     MineStage.Mined m = MineStage.mine(spark, emb,
         new MiningConfig(0.1, 1, 2, SemiHardFallback.NEAREST_BEYOND, 9),
-        new KnnOptions(1, queryBlock, 100, DataType.FLOAT), 3, "raw");
+        new KnnOptions(1, queryBlock, 100, DataType.FLOAT), s, 3, "raw", 4);
     List<String> rows = m.triplets().orderBy("anchor", "negative").collectAsList().stream()
         .map(Row::toString).toList();
     assertEquals(m.stats().triplets(), rows.size());
-    assertEquals(300, m.stats().anchors());
+    assertEquals(N, m.stats().anchors());
+    Map<String, Object> report = m.search();
     m.release();
-    return rows;
+    return Map.entry(rows, report);
   }
 
   @Test
-  void identicalTripletsWithOneThreeAndSevenPartitions() throws Exception {
-    SparkSession spark = SharedSpark.get();
-    Path[] data = TinyData.write(tmp, 300);
-    Dataset<Row> items = IdxSource.load(spark, data[0].toString(), data[1].toString(), 2);
-    List<String> one = mine(spark, items, 1, 1024);
-    assertTrue(one.size() >= 300, "at least a hard negative per anchor: " + one.size());
-    assertEquals(one, mine(spark, items, 3, 17));
-    assertEquals(one, mine(spark, items, 7, 50));
+  void identicalTripletsWithOneThreeAndSevenPartitionsInEveryPlacement() {
+    List<String> exact = mine(1, 1024, settings(Mode.BROADCAST, 0, 1, 50)).getKey();
+    assertTrue(exact.size() >= N, "at least a hard negative per anchor: " + exact.size());
+    assertEquals(exact, mine(3, 17, settings(Mode.BROADCAST, 0, 1, 50)).getKey());
+    assertEquals(exact, mine(7, 50, settings(Mode.BROADCAST, 0, 1, 50)).getKey());
+    // tiled exact: same triplets, with lists small enough to be split into sub-lists
+    Map.Entry<List<String>, Map<String, Object>> tiled = mine(3, 64,
+        settings(Mode.TILED, 0, 1, 40));
+    assertEquals(exact, tiled.getKey());
+    assertTrue(((Number) tiled.getValue().get("lists_split")).intValue() > 0, "" + tiled);
+    List<String> ivf = mine(1, 64, settings(Mode.IVF, 6, 2, 50)).getKey();
+    assertEquals(ivf, mine(7, 33, settings(Mode.IVF, 6, 2, 50)).getKey());
+  }
+
+  @Test
+  void ivfProbingEveryListEqualsExact() {
+    List<String> exact = mine(2, 128, settings(Mode.BROADCAST, 0, 1, 50)).getKey();
+    Map.Entry<List<String>, Map<String, Object>> ivf = mine(3, 128,
+        settings(Mode.IVF, 8, 8, 30));
+    assertEquals(exact, ivf.getKey());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> recall = (Map<String, Object>) ivf.getValue().get("nearest_negative_recall");
+    assertEquals(1.0, ((Number) recall.get("recall")).doubleValue(), 0.0, "" + ivf.getValue());
+  }
+
+  @Test
+  void ivfWithFewProbesReportsItsRecallAgainstExact() {
+    Map<String, Object> report = mine(2, 128, settings(Mode.IVF, 16, 2, 50)).getValue();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> recall = (Map<String, Object>) report.get("nearest_negative_recall");
+    double r = ((Number) recall.get("recall")).doubleValue();
+    // raw pixels of 300 images in 16 lists, 2 probed: well above chance (2/16), below exact
+    assertTrue(r > 0.5 && r <= 1.0, "recall " + r + " " + report);
+    assertEquals(16, ((Number) report.get("nlist")).intValue());
   }
 }

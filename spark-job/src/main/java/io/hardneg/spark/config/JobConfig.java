@@ -5,6 +5,7 @@ import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.core.model.Architecture;
 import io.hardneg.core.model.ModelSpec;
+import io.hardneg.spark.stage.SearchSettings;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -21,6 +22,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param partitions Spark partitions of the item tables
  * @param model network to train
  * @param mining mining rules
+ * @param search where and how the negative search runs
  * @param knn search tiling
  * @param train training settings
  * @param embedBatch items per inference batch
@@ -28,7 +30,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public record JobConfig(String inputImages, String inputLabels, String output, long seed,
     int rounds, double evalFraction, int partitions, ModelSettings model, MiningConfig mining,
-    KnnOptions knn, TrainSettings train, int embedBatch, Map<String, String> given) {
+    SearchSettings search, KnnOptions knn, TrainSettings train, int embedBatch, Map<String, String> given) {
 
   /**
    * Network settings; the input dimension comes from the data.
@@ -73,6 +75,15 @@ public record JobConfig(String inputImages, String inputLabels, String output, l
         s.intIn("mining.semiHardPerAnchor", 4, 0, 1000),
         s.parsed("mining.semiHardFallback", "nearest-beyond", SemiHardFallback::parse),
         seed));
+    SearchSettings search = build("search", () -> new SearchSettings(
+        s.parsed("mining.search", "broadcast", SearchSettings.Mode::parse),
+        s.intIn("mining.ivf.nlist", 0, 0, 1 << 24),
+        s.intIn("mining.ivf.nprobe", 8, 1, 1 << 24),
+        s.intIn("mining.listCap", 50_000, 1, 1 << 28),
+        s.intIn("mining.ivf.kmeansSample", 65_536, 1, 1 << 26),
+        s.intIn("mining.ivf.kmeansIterations", 10, 0, 1000),
+        s.intIn("mining.tiles", 4, 1, 1 << 16),
+        s.intIn("mining.recallSample", 1000, 0, 1 << 24)));
     KnnOptions knn = new KnnOptions(1,
         s.intIn("mining.queryBlock", 1024, 1, 1 << 16),
         s.intIn("mining.baseBlock", 4096, 1, 1 << 20), DataType.FLOAT);
@@ -89,7 +100,7 @@ public record JobConfig(String inputImages, String inputLabels, String output, l
         s.intIn("rounds", 3, 1, 100_000),
         s.doubleIn("split.evalFraction", 0.2, 0.01, 0.99),
         s.intIn("spark.partitions", 4, 1, 1 << 20),
-        model, mining, knn, train,
+        model, mining, search, knn, train,
         s.intIn("embed.batchSize", 512, 1, 1 << 20),
         s.given());
     s.checkAllKnown();

@@ -2,18 +2,23 @@ package io.hardneg.spark.stage;
 
 import io.hardneg.core.data.LabeledVectors;
 import io.hardneg.core.knn.KnnOptions;
-import io.hardneg.core.mining.MinedTriplet;
+import io.hardneg.core.knn.Mask;
+import io.hardneg.core.knn.MaskedKnn;
+import io.hardneg.core.knn.Neighbors;
 import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.MiningStats;
-import io.hardneg.core.mining.PositiveSampler;
-import io.hardneg.core.mining.TripletMiner;
+import io.hardneg.core.mining.NegativeSelector;
+import io.hardneg.core.mining.SemiHardFallback;
+import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.io.Schemas;
 import io.hardneg.spark.io.Tables;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,58 +28,145 @@ import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
- * MINE, exact search in the <em>broadcast</em> placement (DESIGN §2): the embedding table is
- * broadcast, every partition of anchors runs the label-masked blocked GEMM search against all of
- * it and applies the mining rules. Results depend only on (seed, round, anchor id), never on
- * partitioning or task attempts.
+ * MINE = positives ({@link PositiveStage}) → search ({@link NegativeSearch}, any placement) →
+ * rules ({@link NegativeSelector}) → triplet rows. Results depend only on (seed, round, anchor
+ * id), never on partitioning or task attempts; with {@code ivf} the nearest-negative recall
+ * against an exact search is measured on a seeded sample of anchors every round.
  */
 public final class MineStage {
   private MineStage() {}
 
-  /** Triplets (schema {@link Schemas#TRIPLETS}, persisted) and the merged counters. */
-  public record Mined(Dataset<Row> triplets, MiningStats stats, JavaRDD<?> cached,
-      Broadcast<?> table) {
-    /** Drops the cached results and the broadcast table (kept until then for recomputation). */
+  /** Triplets (schema {@link Schemas#TRIPLETS}, persisted), counters and the search report. */
+  public record Mined(Dataset<Row> triplets, MiningStats stats, Map<String, Object> search,
+      JavaRDD<?> cached, List<Runnable> cleanup) {
+    /** Drops cached results and broadcasts (kept until then for recomputation). */
     public void release() {
       triplets.unpersist();
       cached.unpersist();
-      }
+      cleanup.forEach(Runnable::run);
+    }
   }
 
   /**
-   * Mines every row of {@code embeddings} against all of them.
+   * Mines every row of {@code embeddings} ({@code id, label, emb}) against all of them.
    *
    * @param modelHash written in the {@code model} column
    */
   public static Mined mine(SparkSession spark, Dataset<Row> embeddings, MiningConfig mining,
-      KnnOptions knn, int round, String modelHash) {
-    LabeledVectors base = Tables.collect(embeddings);
+      KnnOptions knn, SearchSettings search, int round, String modelHash, int partitions) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<LabeledVectors> table = jsc.broadcast(base);
-    JavaRDD<Tuple2<MiningStats, List<Row>>> parts = embeddings.javaRDD().mapPartitions(rows -> {
-      List<Row> buffered = new ArrayList<>();
-      rows.forEachRemaining(buffered::add);
-      LabeledVectors all = table.value();
-      LabeledVectors anchors = Tables.fromRows(buffered.iterator(), buffered.size(), "anchors");
-      if (anchors.size() == 0) {
-        return List.of(new Tuple2<>(new MiningStats(), List.<Row>of())).iterator();
-      }
-      TripletMiner.Result r = new TripletMiner(mining, knn)
-          .mine(anchors, all, new PositiveSampler(all), round);
-      List<Row> out = new ArrayList<>(r.triplets().size());
-      for (MinedTriplet t : r.triplets()) {
-        out.add(RowFactory.create(round, anchors.ids()[t.anchor()], all.ids()[t.positive()],
-            all.ids()[t.negative()], anchors.labels()[t.anchor()], all.labels()[t.negative()],
-            (float) t.dAp(), (float) t.dAn(), (int) Math.min(Integer.MAX_VALUE, t.negRank()),
-            t.kind().label(), modelHash));
-      }
-      Iterator<Tuple2<MiningStats, List<Row>>> one = List.of(new Tuple2<>(r.stats(), out)).iterator();
-      return one;
-    });
-    parts.persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> anchors = PositiveStage.attach(spark, embeddings, mining.seed(), round)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    // at least one nearest negative per anchor: it tells "no negative" apart and feeds recall
+    int kHard = Math.max(1, Math.max(mining.hardPerAnchor(),
+        mining.fallback() == SemiHardFallback.HARD ? mining.semiHardPerAnchor() : 0));
+    int kBeyond = mining.semiHardPerAnchor();
+    NegativeSearch.Result found = NegativeSearch.run(jsc, anchors, search, knn, kHard, kBeyond,
+        mining.seed(), round, partitions);
+    JavaRDD<AnchorCandidates> candidates = found.candidates()
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<Tuple2<MiningStats, List<Row>>> parts = candidates.mapPartitions(it -> {
+      MiningStats stats = new MiningStats();
+      List<Row> out = new ArrayList<>();
+      it.forEachRemaining(c -> select(c, mining, round, modelHash, stats, out));
+      return List.of(new Tuple2<>(stats, out)).iterator();
+    }).persist(StorageLevel.MEMORY_AND_DISK());
     MiningStats stats = parts.map(Tuple2::_1).fold(new MiningStats(), MiningStats::merge);
+    Map<String, Object> report = new LinkedHashMap<>(found.report());
+    if (search.mode() == SearchSettings.Mode.IVF && search.recallSample() > 0) {
+      report.put("nearest_negative_recall",
+          recall(jsc, anchors, candidates, search.recallSample(), knn, mining.seed(), round));
+    }
+    anchors.unpersist();
     Dataset<Row> triplets = spark.createDataFrame(parts.flatMap(t -> t._2().iterator()),
         Schemas.TRIPLETS).persist(StorageLevel.MEMORY_AND_DISK());
-    return new Mined(triplets, stats, parts, table);
+    List<Runnable> cleanup = new ArrayList<>(found.cleanup());
+    cleanup.add(candidates::unpersist);
+    return new Mined(triplets, stats, report, parts, cleanup);
+  }
+
+  /** Applies the rules to one anchor and appends its triplet rows. */
+  static void select(AnchorCandidates c, MiningConfig mining, int round, String model,
+      MiningStats stats, List<Row> out) {
+    stats.addAnchor();
+    if (Double.isNaN(c.dAp)) {
+      stats.addNoPositive();
+      return;
+    }
+    if (c.hardIds.length == 0) {
+      stats.addNoNegative();
+      return;
+    }
+    NegativeSelector.Candidates hard = new NegativeSelector.Candidates(c.hardIds, c.hardDist, 0);
+    NegativeSelector.Candidates beyond = new NegativeSelector.Candidates(c.beyondIds,
+        c.beyondDist, c.beyondWithin);
+    for (NegativeSelector.Pick p : NegativeSelector.select(mining, c.dAp, hard, beyond, stats)) {
+      long negLabel = p.fromBeyond() ? c.beyondLabels[p.position()] : c.hardLabels[p.position()];
+      out.add(RowFactory.create(round, c.anchor, c.positive, p.key(), c.label, negLabel,
+          (float) c.dAp, (float) p.dAn(), (int) Math.min(Integer.MAX_VALUE, p.rank()),
+          p.kind().label(), model));
+      stats.addTriplet(p.kind());
+    }
+  }
+
+  /**
+   * Share of sampled anchors whose nearest negative from the search has the exact nearest
+   * negative's distance (ties count as found), the exact search being a broadcast of the sample
+   * against every partition.
+   */
+  static Map<String, Object> recall(JavaSparkContext jsc, Dataset<Row> anchors,
+      JavaRDD<AnchorCandidates> candidates, int sampleSize, KnnOptions knn, long seed,
+      int round) {
+    long n = anchors.count();
+    double fraction = Math.min(1.0, (double) sampleSize / Math.max(1, n));
+    FilterFunction<Row> sampled = r -> Seeds.unit(Seeds.of(seed, round, r.getLong(0) ^ 0x5eed))
+        < fraction && !r.isNullAt(3);
+    LabeledVectors sample = Tables.collect(anchors.filter(sampled).select("id", "label", "emb"));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("sample", sample.size());
+    if (sample.size() == 0) {
+      return m;
+    }
+    Broadcast<LabeledVectors> q = jsc.broadcast(sample);
+    KnnOptions one = new KnnOptions(1, knn.queryBlock(), knn.baseBlock(), knn.precision());
+    double[] exact = anchors.select("id", "label", "emb").javaRDD().mapPartitions(rows -> {
+      List<Row> buf = new ArrayList<>();
+      rows.forEachRemaining(buf::add);
+      double[] best = new double[q.value().size()];
+      java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
+      if (!buf.isEmpty()) {
+        Neighbors[] nn = MaskedKnn.search(q.value(), Tables.fromRows(buf.iterator(), buf.size(),
+            "base"), Mask.OTHER_LABEL, one)[0];
+        for (int i = 0; i < best.length; i++) {
+          best[i] = nn[i].size() == 0 ? Double.POSITIVE_INFINITY : nn[i].distance()[0];
+        }
+      }
+      return List.of(best).iterator();
+    }).reduce((a, b) -> {
+      double[] c = a.clone();
+      for (int i = 0; i < c.length; i++) {
+        c[i] = Math.min(a[i], b[i]);
+      }
+      return c;
+    });
+    Map<Long, Integer> row = new java.util.HashMap<>();
+    for (int i = 0; i < sample.size(); i++) {
+      row.put(sample.ids()[i], i);
+    }
+    Broadcast<Map<Long, Integer>> rowB = jsc.broadcast(row);
+    List<Tuple2<Long, Double>> got = candidates.filter(c -> rowB.value().containsKey(c.anchor))
+        .map(c -> new Tuple2<>(c.anchor, c.hardDist.length == 0 ? Double.POSITIVE_INFINITY
+            : c.hardDist[0])).collect();
+    int found = 0;
+    for (Tuple2<Long, Double> g : got) {
+      double e = exact[row.get(g._1())];
+      if (g._2() <= e + 1e-9) {
+        found++;
+      }
+    }
+    q.destroy();
+    rowB.destroy();
+    m.put("recall", got.isEmpty() ? null : (double) found / got.size());
+    return m;
   }
 }

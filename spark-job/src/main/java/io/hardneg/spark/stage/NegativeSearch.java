@@ -1,0 +1,284 @@
+package io.hardneg.spark.stage;
+
+import io.hardneg.core.data.LabeledVectors;
+import io.hardneg.core.ivf.SphericalKMeans;
+import io.hardneg.core.knn.KnnOptions;
+import io.hardneg.core.knn.Mask;
+import io.hardneg.core.knn.MaskedKnn;
+import io.hardneg.core.knn.Neighbors;
+import io.hardneg.core.util.Seeds;
+import io.hardneg.spark.io.Schemas;
+import io.hardneg.spark.io.Tables;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * SEARCH: for every anchor (rows of {@link PositiveStage#ANCHORS}), its nearest negatives and
+ * its nearest negatives beyond {@code d(a,p)}, over all items and with the label mask inside the
+ * kernel, in one of three placements (DESIGN §2):
+ * <ul>
+ *   <li><b>broadcast</b> — exact: the embedding table is broadcast, every partition searches its
+ *       anchors against all of it; no shuffle;
+ *   <li><b>tiled</b> — exact: items are hashed into base tiles; each anchor is shuffled to every
+ *       tile, each tile runs the blocked GEMM for its queries, partial top-k merge per anchor;
+ *   <li><b>ivf</b> — approximate: spherical k-means on a seeded sample gives the lists; each
+ *       item is a base of its nearest list and a query of its {@code nprobe} nearest; lists
+ *       larger than {@code listCap} are split into sub-lists (queries visit every sub-list).
+ * </ul>
+ * Every anchor comes out exactly once, with empty lists when nothing was found.
+ */
+public final class NegativeSearch {
+  private NegativeSearch() {}
+
+  /** Search output and what the placement reports about itself. */
+  public record Result(JavaRDD<AnchorCandidates> candidates, Map<String, Object> report,
+      List<Runnable> cleanup) {}
+
+  /** Runs the configured placement. */
+  public static Result run(JavaSparkContext jsc, Dataset<Row> anchors, SearchSettings s,
+      KnnOptions knn, int kHard, int kBeyond, long seed, int round, int partitions) {
+    return switch (s.mode()) {
+      case BROADCAST -> broadcast(jsc, anchors, knn, kHard, kBeyond);
+      case TILED -> lists(jsc, anchors, new TileAssigner(s.tiles(), seed), s.listCap(), knn,
+          kHard, kBeyond, partitions, new LinkedHashMap<>());
+      case IVF -> ivf(jsc, anchors, s, knn, kHard, kBeyond, seed, round, partitions);
+    };
+  }
+
+  static Result broadcast(JavaSparkContext jsc, Dataset<Row> anchors, KnnOptions knn,
+      int kHard, int kBeyond) {
+    LabeledVectors base = Tables.collect(anchors.select("id", "label", "emb"));
+    Broadcast<LabeledVectors> table = jsc.broadcast(base);
+    int k = Math.max(1, Math.max(kHard, kBeyond));
+    JavaRDD<AnchorCandidates> out = anchors.javaRDD().mapPartitions(rows -> {
+      List<VectorEntry> entries = new ArrayList<>();
+      rows.forEachRemaining(r -> entries.add(entry(r)));
+      return searchQueries(entries, table.value(), knn, k, kHard, kBeyond).iterator();
+    });
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("placement", "broadcast");
+    report.put("base_vectors", base.size());
+    return new Result(out, report, List.of(table::destroy));
+  }
+
+  static Result ivf(JavaSparkContext jsc, Dataset<Row> anchors, SearchSettings s,
+      KnnOptions knn, int kHard, int kBeyond, long seed, int round, int partitions) {
+    long n = anchors.count();
+    int nlist = s.listsFor(n);
+    double fraction = Math.min(1.0, (double) s.kmeansSample() / Math.max(1, n));
+    LabeledVectors sample = Tables.collect(
+        anchors.select("id", "label", "emb").sample(false, fraction, Seeds.of(seed, round, 7)));
+    if (sample.size() < nlist) {
+      sample = Tables.collect(anchors.select("id", "label", "emb").limit(Math.max(nlist, 1)));
+    }
+    float[] centroids = SphericalKMeans.fit(sample.values(), sample.size(), sample.dim(),
+        Math.min(nlist, sample.size()), s.kmeansIterations(), Seeds.of(seed, round, 11));
+    int lists = centroids.length / sample.dim();
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("placement", "ivf");
+    report.put("nlist", lists);
+    report.put("nprobe", Math.min(s.nprobe(), lists));
+    report.put("kmeans_sample", sample.size());
+    return lists(jsc, anchors, new IvfAssigner(centroids, sample.dim(), s.nprobe()), s.listCap(),
+        knn, kHard, kBeyond, partitions, report);
+  }
+
+  /** Assigns each item a home list and the lists it probes. */
+  interface Assigner extends Serializable {
+    int lists();
+
+    /** For each row of {@code block}: {@code [home, probe1, probe2, ...]}. */
+    int[][] assign(LabeledVectors block);
+  }
+
+  /** Exact tiling: home = hash(seed, id) mod tiles; every item probes every tile. */
+  record TileAssigner(int tiles, long seed) implements Assigner {
+    @Override
+    public int lists() {
+      return tiles;
+    }
+
+    @Override
+    public int[][] assign(LabeledVectors block) {
+      int[][] out = new int[block.size()][tiles + 1];
+      for (int i = 0; i < block.size(); i++) {
+        out[i][0] = (int) Math.floorMod(Seeds.of(seed, 13, block.ids()[i]), (long) tiles);
+        for (int t = 0; t < tiles; t++) {
+          out[i][t + 1] = t;
+        }
+      }
+      return out;
+    }
+  }
+
+  /** IVF: home = nearest centroid; probes = the nprobe nearest centroids. */
+  record IvfAssigner(float[] centroids, int dim, int nprobe) implements Assigner {
+    @Override
+    public int lists() {
+      return centroids.length / dim;
+    }
+
+    @Override
+    public int[][] assign(LabeledVectors block) {
+      int[][] near = SphericalKMeans.nearest(block.values(), block.size(), dim, centroids,
+          lists(), nprobe, null);
+      int[][] out = new int[block.size()][];
+      for (int i = 0; i < near.length; i++) {
+        out[i] = new int[near[i].length + 1];
+        out[i][0] = near[i][0];
+        System.arraycopy(near[i], 0, out[i], 1, near[i].length);
+      }
+      return out;
+    }
+  }
+
+  static Result lists(JavaSparkContext jsc, Dataset<Row> anchors, Assigner assigner, int cap,
+      KnnOptions knn, int kHard, int kBeyond, int partitions, Map<String, Object> report) {
+    int k = Math.max(1, Math.max(kHard, kBeyond));
+    JavaRDD<VectorEntry> assigned = anchors.javaRDD().mapPartitions(rows -> {
+      List<VectorEntry> entries = new ArrayList<>();
+      rows.forEachRemaining(r -> entries.add(entry(r)));
+      if (entries.isEmpty()) {
+        return entries.iterator();
+      }
+      int[][] a = assigner.assign(table(entries));
+      for (int i = 0; i < entries.size(); i++) {
+        entries.get(i).home = a[i][0];
+        entries.get(i).probes = java.util.Arrays.copyOfRange(a[i], 1, a[i].length);
+      }
+      return entries.iterator();
+    }).persist(StorageLevel.MEMORY_AND_DISK());
+    Map<Integer, Long> sizes = assigned.map(e -> e.home).countByValue();
+    int[] parts = new int[assigner.lists()];
+    long max = 0;
+    int split = 0;
+    for (int l = 0; l < parts.length; l++) {
+      long size = sizes.getOrDefault(l, 0L);
+      parts[l] = (int) Math.max(1, (size + cap - 1) / cap);
+      max = Math.max(max, size);
+      split += parts[l] > 1 ? 1 : 0;
+    }
+    report.put("lists_nonempty", sizes.size());
+    report.put("largest_list", max);
+    report.put("mean_list", sizes.isEmpty() ? 0 : (double) sizes.values().stream()
+        .mapToLong(Long::longValue).sum() / sizes.size());
+    report.put("lists_split", split);
+    report.put("list_cap", cap);
+    Broadcast<int[]> partsB = jsc.broadcast(parts);
+    JavaPairRDD<Long, VectorEntry> keyed = assigned.flatMapToPair(e -> {
+      List<Tuple2<Long, VectorEntry>> out = new ArrayList<>();
+      int[] p = partsB.value();
+      int sub = (int) Math.floorMod(io.hardneg.core.util.Seeds.mix(e.id), (long) p[e.home]);
+      out.add(new Tuple2<>(key(e.home, sub), e.copyAs(false)));
+      if (e.hasPositive()) {
+        for (int l : e.probes) {
+          for (int s = 0; s < p[l]; s++) {
+            out.add(new Tuple2<>(key(l, s), e.copyAs(true)));
+          }
+        }
+      }
+      return out.iterator();
+    });
+    JavaPairRDD<Long, AnchorCandidates> partial = keyed.groupByKey(partitions)
+        .flatMapToPair(group -> {
+          List<VectorEntry> bases = new ArrayList<>();
+          List<VectorEntry> queries = new ArrayList<>();
+          for (VectorEntry e : group._2()) {
+            (e.query ? queries : bases).add(e);
+          }
+          List<Tuple2<Long, AnchorCandidates>> out = new ArrayList<>();
+          if (bases.isEmpty() || queries.isEmpty()) {
+            return out.iterator();
+          }
+          for (AnchorCandidates c : searchQueries(queries, table(bases), knn, k, kHard,
+              kBeyond)) {
+            out.add(new Tuple2<>(c.anchor, c));
+          }
+          return out.iterator();
+        });
+    JavaPairRDD<Long, AnchorCandidates> empties = assigned.mapToPair(e ->
+        new Tuple2<>(e.id, AnchorCandidates.empty(e.id, e.label, e.positive, e.dAp)));
+    JavaRDD<AnchorCandidates> merged = partial.union(empties)
+        .reduceByKey((a, b) -> AnchorCandidates.merge(a, b, kHard, kBeyond), partitions)
+        .values();
+    return new Result(merged, report, List.of(assigned::unpersist, partsB::destroy));
+  }
+
+  private static long key(int list, int sub) {
+    return ((long) list << 24) | sub;
+  }
+
+  /** Searches the entries that have a positive against {@code base}; all entries come out. */
+  static List<AnchorCandidates> searchQueries(List<VectorEntry> entries, LabeledVectors base,
+      KnnOptions knn, int k, int kHard, int kBeyond) {
+    List<VectorEntry> withPos = new ArrayList<>();
+    List<AnchorCandidates> out = new ArrayList<>(entries.size());
+    for (VectorEntry e : entries) {
+      if (e.hasPositive()) {
+        withPos.add(e);
+      } else {
+        out.add(AnchorCandidates.empty(e.id, e.label, e.positive, e.dAp));
+      }
+    }
+    if (withPos.isEmpty()) {
+      return out;
+    }
+    LabeledVectors q = table(withPos);
+    double[] dap = new double[withPos.size()];
+    for (int i = 0; i < dap.length; i++) {
+      dap[i] = withPos.get(i).dAp;
+    }
+    Neighbors[][] found = MaskedKnn.search(q, base, Mask.OTHER_LABEL,
+        new KnnOptions(k, knn.queryBlock(), knn.baseBlock(), knn.precision()), null, dap);
+    for (int i = 0; i < dap.length; i++) {
+      AnchorCandidates c = AnchorCandidates.of(q, i, withPos.get(i).positive, dap[i], base,
+          found[0][i], found[1][i]);
+      out.add(AnchorCandidates.merge(c, AnchorCandidates.empty(c.anchor, c.label, c.positive,
+          c.dAp), kHard, kBeyond));
+    }
+    return out;
+  }
+
+  static VectorEntry entry(Row r) {
+    VectorEntry e = new VectorEntry();
+    e.id = r.getLong(0);
+    e.label = r.getLong(1);
+    int n = r.getSeq(2).length();
+    e.emb = new float[n];
+    Schemas.copyFloats(r, 2, e.emb, 0);
+    if (!r.isNullAt(3)) {
+      e.positive = r.getLong(3);
+      e.dAp = r.getDouble(4);
+    }
+    return e;
+  }
+
+  static LabeledVectors table(List<VectorEntry> entries) {
+    int dim = entries.get(0).emb.length;
+    long[] ids = new long[entries.size()];
+    long[] labels = new long[entries.size()];
+    float[] v = new float[entries.size() * dim];
+    for (int i = 0; i < entries.size(); i++) {
+      VectorEntry e = entries.get(i);
+      if (e.emb.length != dim) {
+        throw new IllegalArgumentException("item id " + e.id + " has an embedding of "
+            + e.emb.length + " values, expected " + dim);
+      }
+      ids[i] = e.id;
+      labels[i] = e.label;
+      System.arraycopy(e.emb, 0, v, i * dim, dim);
+    }
+    return new LabeledVectors(ids, labels, v, dim);
+  }
+}
