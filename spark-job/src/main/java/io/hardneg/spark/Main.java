@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>
  * hardneg train [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL] [--stacktrace]
+ * hardneg mine  [--model ZIP] [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL]
  * </pre>
  */
 public final class Main {
@@ -27,7 +28,11 @@ public final class Main {
   private static final String USAGE_TEXT = """
       usage: hardneg train [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL]
                            [--stacktrace]
+             hardneg mine [--model ZIP] [same options]
         train      rounds of embed -> mine (global hard/semi-hard negatives) -> train -> evaluate
+        mine       embed -> search -> mine once over the whole input (offline triplet mining);
+                   without --model the normalised input features are the embedding
+        --model    a DL4J model zip (e.g. <run>/round-002/model.zip), any Hadoop FS path
         --conf     a configuration file (key = value; see conf/hardneg.conf); later ones win
         --set      one setting, overriding the files
         --out      the run directory (same as --set output=DIR); a rerun resumes it
@@ -46,8 +51,9 @@ public final class Main {
     boolean stacktrace = List.of(args).contains("--stacktrace");
     JobConfig cfg;
     String master = null;
+    String model = null;
     try {
-      if (args.length == 0 || !args[0].equals("train")) {
+      if (args.length == 0 || !(args[0].equals("train") || args[0].equals("mine"))) {
         err.print(args.length > 0 && !args[0].startsWith("-") && !args[0].equals("help")
             ? "unknown command '" + args[0] + "'\n" + USAGE_TEXT : USAGE_TEXT);
         return args.length > 0 && args[0].equals("help") ? OK : USAGE;
@@ -67,6 +73,12 @@ public final class Main {
           }
           case "--out" -> sets.add(new String[] {"output", value(args, ++i, "--out")});
           case "--master" -> master = value(args, ++i, "--master");
+          case "--model" -> {
+            if (!args[0].equals("mine")) {
+              throw new ConfigException("--model belongs to 'hardneg mine'");
+            }
+            model = value(args, ++i, "--model");
+          }
           case "--stacktrace" -> { }
           default -> throw new ConfigException("unknown option '" + args[i] + "'\n" + USAGE_TEXT);
         }
@@ -85,7 +97,11 @@ public final class Main {
     try {
       SparkSession spark = SparkSessions.create(master, cfg.partitions());
       try {
-        new TrainJob(spark, cfg, out).run();
+        if (args[0].equals("mine")) {
+          new MineJob(spark, cfg, model, out).run();
+        } else {
+          new TrainJob(spark, cfg, out).run();
+        }
       } finally {
         if (master != null) {
           spark.stop();

@@ -10,6 +10,7 @@ import io.hardneg.spark.run.Json;
 import io.hardneg.spark.run.RunDirectory;
 import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.EvaluateStage;
+import io.hardneg.spark.stage.Histograms;
 import io.hardneg.spark.stage.MineStage;
 import io.hardneg.spark.stage.TrainStage;
 import java.io.ByteArrayInputStream;
@@ -133,6 +134,7 @@ public final class TrainJob {
 
     Path tmp = dir.beginRound(r);
     mined.triplets().write().parquet(new Path(tmp, "triplets").toString());
+    Map<String, Object> histograms = Histograms.of(mined.triplets());
 
     long t2 = System.nanoTime();
     List<Double> scores = triplets == 0 ? List.of() : trainer.train(mined.triplets(), trainItems, r);
@@ -153,7 +155,7 @@ public final class TrainJob {
 
     dir.writeBytes(new Path(tmp, "model.zip"), after);
     dir.writeText(new Path(tmp, "mining.json"),
-        Json.write(miningJson(r, stats, hash, mined.search())));
+        Json.write(miningJson(r, stats, hash, mined.search(), histograms)));
     timings.put("round_s", secondsSince(t0));
     dir.writeText(new Path(tmp, "metrics.json"), Json.write(metrics));
     Path committed = dir.commitRound(tmp, r);
@@ -168,7 +170,7 @@ public final class TrainJob {
   }
 
   private Map<String, Object> miningJson(int r, MiningStats s, String model,
-      Map<String, Object> search) {
+      Map<String, Object> search, Map<String, Object> histograms) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("round", r);
     m.put("model", model);
@@ -181,6 +183,7 @@ public final class TrainJob {
     m.put("anchors_without_semihard", s.noSemiHard());
     m.put("margin", cfg.mining().margin());
     m.put("semihard_fallback", cfg.mining().fallback().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("histograms", histograms);
     return m;
   }
 

@@ -1,0 +1,57 @@
+package io.hardneg.spark.stage;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Hardness histograms of mined triplets, computed by Spark (nothing per-row reaches the
+ * driver): {@code d(a,p)} and {@code d(a,n)} over [0, 2] and {@code d(a,n) − d(a,p)} over
+ * [−2, 2], 40 equal bins each; values outside are clamped into the end bins.
+ */
+public final class Histograms {
+  static final int BINS = 40;
+
+  private Histograms() {}
+
+  /** {@code {d_ap: {...}, d_an: {...}, d_an_minus_d_ap: {...}}}, each with edges and counts. */
+  public static Map<String, Object> of(Dataset<Row> triplets) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("d_ap", histogram(triplets, col("d_ap"), 0, 2));
+    m.put("d_an", histogram(triplets, col("d_an"), 0, 2));
+    m.put("d_an_minus_d_ap", histogram(triplets, col("d_an").minus(col("d_ap")), -2, 2));
+    return m;
+  }
+
+  static Map<String, Object> histogram(Dataset<Row> t, Column value, double lo, double hi) {
+    double width = (hi - lo) / BINS;
+    Column bin = least(lit(BINS - 1), greatest(lit(0),
+        floor(value.minus(lit(lo)).divide(lit(width))).cast("int")));
+    long[] counts = new long[BINS];
+    for (Row r : t.select(bin.as("bin")).groupBy("bin").count().collectAsList()) {
+      counts[r.getInt(0)] = r.getLong(1);
+    }
+    List<Double> edges = new ArrayList<>();
+    for (int i = 0; i <= BINS; i++) {
+      edges.add(lo + i * width);
+    }
+    List<Long> c = new ArrayList<>();
+    for (long x : counts) {
+      c.add(x);
+    }
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("edges", edges);
+    h.put("counts", c);
+    return h;
+  }
+}
