@@ -66,6 +66,9 @@ public final class MineJob {
     m.put("anchors_without_positive", mined.stats().noPositive());
     m.put("anchors_without_negative", mined.stats().noNegative());
     m.put("anchors_without_semihard", mined.stats().noSemiHard());
+    m.put("rejected", Map.of("false_negative", mined.stats().falseNegativeRejected(),
+        "near_duplicate", mined.stats().nearDuplicateRejected(), "quota",
+        mined.stats().quotaRejected()));
     m.put("histograms", Histograms.of(mined.triplets()));
     m.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
     mined.release();

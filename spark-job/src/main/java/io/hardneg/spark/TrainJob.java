@@ -181,6 +181,8 @@ public final class TrainJob {
     m.put("anchors_without_positive", s.noPositive());
     m.put("anchors_without_negative", s.noNegative());
     m.put("anchors_without_semihard", s.noSemiHard());
+    m.put("rejected", Map.of("false_negative", s.falseNegativeRejected(), "near_duplicate",
+        s.nearDuplicateRejected(), "quota", s.quotaRejected()));
     m.put("margin", cfg.mining().margin());
     m.put("semihard_fallback", cfg.mining().fallback().name().toLowerCase(java.util.Locale.ROOT));
     m.put("histograms", histograms);

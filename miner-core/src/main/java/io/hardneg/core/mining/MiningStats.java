@@ -15,6 +15,9 @@ public final class MiningStats implements Serializable {
   private long noPositive;
   private long noNegative;
   private long noSemiHard;
+  private long falseNegativeRejected;
+  private long nearDuplicateRejected;
+  private long quotaRejected;
   private final long[] byKind = new long[NegativeKind.values().length];
 
   public void addAnchor() {
@@ -33,6 +36,33 @@ public final class MiningStats implements Serializable {
     noSemiHard++;
   }
 
+  public void addFalseNegativeRejected() {
+    falseNegativeRejected++;
+  }
+
+  public void addNearDuplicateRejected() {
+    nearDuplicateRejected++;
+  }
+
+  public void addQuotaRejected() {
+    quotaRejected++;
+  }
+
+  /** Candidates the false-negative guard rejected (once per anchor and candidate). */
+  public long falseNegativeRejected() {
+    return falseNegativeRejected;
+  }
+
+  /** Candidates the near-duplicate guard rejected (once per anchor and candidate). */
+  public long nearDuplicateRejected() {
+    return nearDuplicateRejected;
+  }
+
+  /** Times a candidate was passed over because its label's quota was full. */
+  public long quotaRejected() {
+    return quotaRejected;
+  }
+
   public void addTriplet(NegativeKind kind) {
     byKind[kind.ordinal()]++;
   }
@@ -43,6 +73,9 @@ public final class MiningStats implements Serializable {
     noPositive += o.noPositive;
     noNegative += o.noNegative;
     noSemiHard += o.noSemiHard;
+    falseNegativeRejected += o.falseNegativeRejected;
+    nearDuplicateRejected += o.nearDuplicateRejected;
+    quotaRejected += o.quotaRejected;
     for (int i = 0; i < byKind.length; i++) {
       byKind[i] += o.byKind[i];
     }
@@ -88,6 +121,8 @@ public final class MiningStats implements Serializable {
   @Override
   public String toString() {
     return "anchors=" + anchors + " triplets=" + triplets() + " " + byKind()
-        + " noPositive=" + noPositive + " noNegative=" + noNegative + " noSemiHard=" + noSemiHard;
+        + " noPositive=" + noPositive + " noNegative=" + noNegative + " noSemiHard=" + noSemiHard
+        + " rejected(falseNegative=" + falseNegativeRejected + " nearDuplicate="
+        + nearDuplicateRejected + " quota=" + quotaRejected + ")";
   }
 }

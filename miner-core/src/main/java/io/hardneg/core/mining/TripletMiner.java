@@ -51,10 +51,7 @@ public final class TripletMiner {
       dap[i] = pos[i] < 0 ? Double.POSITIVE_INFINITY
           : VectorMath.distance(anchors.values(), i, base.values(), pos[i], base.dim());
     }
-    int hardK = Math.max(config.hardPerAnchor(),
-        config.fallback() == SemiHardFallback.HARD ? config.semiHardPerAnchor() : 0);
-    int beyondK = config.semiHardPerAnchor();
-    int k = Math.max(1, Math.max(hardK, beyondK));
+    int k = Math.max(config.nearestNeeded(), config.beyondNeeded());
     Neighbors[][] found = MaskedKnn.search(anchors, base, Mask.OTHER_LABEL,
         new KnnOptions(k, knn.queryBlock(), knn.baseBlock(), knn.precision()), null, dap);
     List<MinedTriplet> out = new ArrayList<>();
@@ -68,8 +65,9 @@ public final class TripletMiner {
         stats.addNoNegative();
         continue;
       }
-      for (NegativeSelector.Pick p : NegativeSelector.select(config, dap[i], candidates(hard),
-          candidates(found[1][i]), stats)) {
+      for (NegativeSelector.Pick p : NegativeSelector.select(config, dap[i],
+          candidates(hard, base, config.nearestNeeded()),
+          candidates(found[1][i], base, config.beyondNeeded()), stats)) {
         out.add(new MinedTriplet(i, pos[i], (int) p.key(), dap[i], p.dAn(), p.rank(), p.kind()));
         stats.addTriplet(p.kind());
       }
@@ -77,12 +75,16 @@ public final class TripletMiner {
     return new Result(out, stats);
   }
 
-  /** Search results keyed by base row. */
-  private static NegativeSelector.Candidates candidates(Neighbors n) {
-    long[] keys = new long[n.size()];
-    for (int j = 0; j < keys.length; j++) {
+  /** The first {@code k} search results, keyed by base row. */
+  private static NegativeSelector.Candidates candidates(Neighbors n, LabeledVectors base, int k) {
+    int size = Math.min(k, n.size());
+    long[] keys = new long[size];
+    long[] labels = new long[size];
+    for (int j = 0; j < size; j++) {
       keys[j] = n.index()[j];
+      labels[j] = base.labels()[n.index()[j]];
     }
-    return new NegativeSelector.Candidates(keys, n.distance(), n.atOrBelowBound());
+    return new NegativeSelector.Candidates(keys, labels,
+        java.util.Arrays.copyOf(n.distance(), size), n.atOrBelowBound());
   }
 }

@@ -74,7 +74,14 @@ public record JobConfig(String inputImages, String inputLabels, String output, l
         s.intIn("mining.hardPerAnchor", 0, 0, 1000),
         s.intIn("mining.semiHardPerAnchor", 4, 0, 1000),
         s.parsed("mining.semiHardFallback", "nearest-beyond", SemiHardFallback::parse),
-        seed));
+        seed,
+        s.intIn("mining.band.min", 0, 0, 1_000_000),
+        s.intIn("mining.band.max", 0, 0, 1_000_000),
+        s.intIn("mining.band.perAnchor", 0, 0, 1000),
+        s.parsed("mining.guard.falseNegativeRatio", "off", JobConfig::offOrNonNegative),
+        s.doubleIn("mining.guard.minDistance", 0, 0, 2),
+        s.intIn("mining.quota.perLabel", 0, 0, 1000),
+        s.intIn("mining.candidateSlack", 8, 0, 10_000)));
     SearchSettings search = build("search", () -> new SearchSettings(
         s.parsed("mining.search", "broadcast", SearchSettings.Mode::parse),
         s.intIn("mining.ivf.nlist", 0, 0, 1 << 24),
@@ -105,6 +112,23 @@ public record JobConfig(String inputImages, String inputLabels, String output, l
         s.given());
     s.checkAllKnown();
     return c;
+  }
+
+  /** {@code off} → NaN, else a number >= 0. */
+  static double offOrNonNegative(String v) {
+    if (v.equalsIgnoreCase("off")) {
+      return Double.NaN;
+    }
+    double x;
+    try {
+      x = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected 'off' or a number >= 0");
+    }
+    if (!(x >= 0) || Double.isInfinite(x)) {
+      throw new IllegalArgumentException("expected 'off' or a number >= 0");
+    }
+    return x;
   }
 
   private static <T> T build(String what, java.util.function.Supplier<T> f) {

@@ -8,7 +8,6 @@ import io.hardneg.core.knn.Neighbors;
 import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.MiningStats;
 import io.hardneg.core.mining.NegativeSelector;
-import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.io.Schemas;
 import io.hardneg.spark.io.Tables;
@@ -58,9 +57,8 @@ public final class MineStage {
     Dataset<Row> anchors = PositiveStage.attach(spark, embeddings, mining.seed(), round)
         .persist(StorageLevel.MEMORY_AND_DISK());
     // at least one nearest negative per anchor: it tells "no negative" apart and feeds recall
-    int kHard = Math.max(1, Math.max(mining.hardPerAnchor(),
-        mining.fallback() == SemiHardFallback.HARD ? mining.semiHardPerAnchor() : 0));
-    int kBeyond = mining.semiHardPerAnchor();
+    int kHard = mining.nearestNeeded();
+    int kBeyond = mining.beyondNeeded();
     NegativeSearch.Result found = NegativeSearch.run(jsc, anchors, search, knn, kHard, kBeyond,
         mining.seed(), round, partitions);
     JavaRDD<AnchorCandidates> candidates = found.candidates()
@@ -97,9 +95,10 @@ public final class MineStage {
       stats.addNoNegative();
       return;
     }
-    NegativeSelector.Candidates hard = new NegativeSelector.Candidates(c.hardIds, c.hardDist, 0);
+    NegativeSelector.Candidates hard = new NegativeSelector.Candidates(c.hardIds, c.hardLabels,
+        c.hardDist, 0);
     NegativeSelector.Candidates beyond = new NegativeSelector.Candidates(c.beyondIds,
-        c.beyondDist, c.beyondWithin);
+        c.beyondLabels, c.beyondDist, c.beyondWithin);
     for (NegativeSelector.Pick p : NegativeSelector.select(mining, c.dAp, hard, beyond, stats)) {
       long negLabel = p.fromBeyond() ? c.beyondLabels[p.position()] : c.hardLabels[p.position()];
       out.add(RowFactory.create(round, c.anchor, c.positive, p.key(), c.label, negLabel,
