@@ -1,7 +1,7 @@
 package io.hardneg.spark;
 
 import io.hardneg.spark.config.JobConfig;
-import io.hardneg.spark.io.IdxSource;
+import io.hardneg.spark.io.TableSource;
 import io.hardneg.spark.run.Json;
 import io.hardneg.spark.run.RunDirectory;
 import io.hardneg.spark.stage.EmbedStage;
@@ -47,8 +47,7 @@ public final class MineJob {
     }
     byte[] model = modelPath == null ? null : ModelFiles.read(spark, modelPath);
     String hash = model == null ? "raw" : ModelFiles.hash(model);
-    Dataset<Row> items = IdxSource.load(spark, cfg.inputImages(), cfg.inputLabels(),
-        cfg.partitions());
+    Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions());
     Dataset<Row> emb = EmbedStage.embed(spark, items, model, cfg.embedBatch())
         .persist(StorageLevel.MEMORY_AND_DISK());
     long t0 = System.nanoTime();

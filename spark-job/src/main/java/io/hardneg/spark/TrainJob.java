@@ -5,7 +5,7 @@ import io.hardneg.core.model.EmbeddingNetworks;
 import io.hardneg.core.model.ModelSpec;
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.config.JobConfig;
-import io.hardneg.spark.io.IdxSource;
+import io.hardneg.spark.io.TableSource;
 import io.hardneg.spark.run.Json;
 import io.hardneg.spark.run.RunDirectory;
 import io.hardneg.spark.stage.EmbedStage;
@@ -63,8 +63,7 @@ public final class TrainJob {
     RunDirectory dir = new RunDirectory(spark.sparkContext().hadoopConfiguration(), cfg.output());
     dir.prepare();
     long t0 = System.nanoTime();
-    Dataset<Row> items = IdxSource.load(spark, cfg.inputImages(), cfg.inputLabels(),
-        cfg.partitions());
+    Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions());
     double evalFraction = cfg.evalFraction();
     long seed = cfg.seed();
     // split by a hash of (seed, id): an item's side never depends on partitioning
@@ -194,7 +193,7 @@ public final class TrainJob {
     m.put("started", Instant.now().toString());
     m.put("seed", cfg.seed());
     m.put("config", cfg.given());
-    m.put("inputs", List.of(cfg.inputImages(), cfg.inputLabels()));
+    m.put("input", cfg.input().describe());
     m.put("items_train", nTrain);
     m.put("items_eval", nEval);
     m.put("model", Map.of("architecture", spec.architecture().name().toLowerCase(

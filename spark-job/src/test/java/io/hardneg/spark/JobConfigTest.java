@@ -22,7 +22,7 @@ class JobConfigTest {
     Settings file = new Settings().load(CONF.resolve("hardneg.conf"));
     JobConfig fromFile = JobConfig.from(file);
     JobConfig defaults = JobConfig.from(new Settings());
-    assertEquals(defaults.inputImages(), fromFile.inputImages());
+    assertEquals(defaults.input(), fromFile.input());
     assertEquals(defaults.output(), fromFile.output());
     assertEquals(defaults.seed(), fromFile.seed());
     assertEquals(defaults.rounds(), fromFile.rounds());

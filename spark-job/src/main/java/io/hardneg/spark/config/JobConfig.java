@@ -5,6 +5,7 @@ import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.core.model.Architecture;
 import io.hardneg.core.model.ModelSpec;
+import io.hardneg.spark.io.InputSpec;
 import io.hardneg.spark.stage.SearchSettings;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -13,8 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * The whole job configuration, validated. Keys, defaults and meanings are listed in
  * {@code conf/hardneg.conf}; a test keeps that file and {@link #from} in step.
  *
- * @param inputImages IDX images (Hadoop FileSystem path; gzip or plain)
- * @param inputLabels IDX labels
+ * @param input where the items come from
  * @param output run directory (Hadoop FileSystem path)
  * @param seed root of every random choice
  * @param rounds rounds of embed → mine → train → evaluate
@@ -28,7 +28,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param embedBatch items per inference batch
  * @param given the values as given (for run.json)
  */
-public record JobConfig(String inputImages, String inputLabels, String output, long seed,
+public record JobConfig(InputSpec input, String output, long seed,
     int rounds, double evalFraction, int partitions, ModelSettings model, MiningConfig mining,
     SearchSettings search, KnnOptions knn, TrainSettings train, int embedBatch, Map<String, String> given) {
 
@@ -100,8 +100,15 @@ public record JobConfig(String inputImages, String inputLabels, String output, l
         s.intIn("train.averagingFrequency", 20, 1, 10_000),
         s.intIn("train.prefetch", 2, 0, 64));
     JobConfig c = new JobConfig(
-        s.string("input.images", "data/fashion-mnist/t10k-images-idx3-ubyte.gz"),
-        s.string("input.labels", "data/fashion-mnist/t10k-labels-idx1-ubyte.gz"),
+        build("input", () -> new InputSpec(
+            s.parsed("input.format", "idx", InputSpec.Format::parse),
+            s.string("input.path", ""),
+            s.string("input.images", "data/fashion-mnist/t10k-images-idx3-ubyte.gz"),
+            s.string("input.labels", "data/fashion-mnist/t10k-labels-idx1-ubyte.gz"),
+            s.string("input.idColumn", "id").equals("none") ? "" : s.string("input.idColumn", "id"),
+            s.string("input.labelColumn", "label"),
+            s.string("input.featuresColumn", "features").equals("all") ? ""
+                : s.string("input.featuresColumn", "features"))),
         s.string("output", "runs/demo"),
         seed,
         s.intIn("rounds", 3, 1, 100_000),
