@@ -75,6 +75,29 @@ class MineStageTest {
   }
 
   @Test
+  void aTaskThatFailsOnceAndIsRetriedChangesNothing() {
+    List<String> clean = mine(3, 64, settings(Mode.IVF, 6, 2, 50)).getKey();
+    // the first attempt of partition 1 dies mid-partition; Spark retries it
+    Dataset<Row> emb = EmbedStage.embed(spark, items.repartition(3), null, 64);
+    Dataset<Row> flaky = spark.createDataFrame(emb.javaRDD().mapPartitions(rows -> {
+      org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
+      List<Row> buf = new java.util.ArrayList<>();
+      rows.forEachRemaining(buf::add);
+      if (tc.partitionId() == 1 && tc.attemptNumber() == 0 && tc.stageAttemptNumber() == 0) {
+        throw new IllegalStateException("injected executor failure");
+      }
+      return buf.iterator();
+    }), emb.schema());
+    MineStage.Mined m = MineStage.mine(spark, flaky,
+        new MiningConfig(0.1, 1, 2, SemiHardFallback.NEAREST_BEYOND, 9),
+        new KnnOptions(1, 64, 100, DataType.FLOAT), settings(Mode.IVF, 6, 2, 50), 3, "raw", 4);
+    List<String> retried = m.triplets().orderBy("anchor", "negative").collectAsList().stream()
+        .map(Row::toString).toList();
+    m.release();
+    assertEquals(clean, retried);
+  }
+
+  @Test
   void ivfProbingEveryListEqualsExact() {
     List<String> exact = mine(2, 128, settings(Mode.BROADCAST, 0, 1, 50)).getKey();
     Map.Entry<List<String>, Map<String, Object>> ivf = mine(3, 128,

@@ -3,8 +3,9 @@ package io.hardneg.spark;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One local[2] SparkSession for the whole test JVM (surefire reuses one fork per module): Spark
- * and ND4J start once. UI off, loopback only.
+ * One local[2,4] SparkSession for the whole test JVM (surefire reuses one fork per module):
+ * Spark and ND4J start once. Two task threads; a failed task is retried up to 4 times, as on a
+ * cluster, so fault-injection tests can check that retries change nothing. UI off, loopback.
  */
 public final class SharedSpark {
   private static SparkSession session;
@@ -16,7 +17,7 @@ public final class SharedSpark {
       System.setProperty("spark.ui.enabled", "false");
       System.setProperty("spark.driver.host", "127.0.0.1");
       System.setProperty("spark.driver.bindAddress", "127.0.0.1");
-      session = SparkSessions.create("local[2]", 2);
+      session = SparkSessions.create("local[2,4]", 2);
     }
     return session;
   }
