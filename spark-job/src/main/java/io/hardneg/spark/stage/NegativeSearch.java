@@ -69,6 +69,8 @@ public final class NegativeSearch {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("placement", "broadcast");
     report.put("base_vectors", base.size());
+    report.put("distance_computations", anchors.filter("positive is not null").count()
+        * (long) base.size());
     return new Result(out, report, List.of(table::destroy));
   }
 
@@ -175,6 +177,14 @@ public final class NegativeSearch {
         .mapToLong(Long::longValue).sum() / sizes.size());
     report.put("lists_split", split);
     report.put("list_cap", cap);
+    // distance computations = sum over lists of (queries visiting it) x (bases living in it)
+    Map<Integer, Long> visits = assigned.filter(VectorEntry::hasPositive)
+        .flatMap(e -> java.util.Arrays.stream(e.probes).boxed().iterator()).countByValue();
+    long work = 0;
+    for (Map.Entry<Integer, Long> v : visits.entrySet()) {
+      work += v.getValue() * sizes.getOrDefault(v.getKey(), 0L);
+    }
+    report.put("distance_computations", work);
     Broadcast<int[]> partsB = jsc.broadcast(parts);
     JavaPairRDD<Long, VectorEntry> keyed = assigned.flatMapToPair(e -> {
       List<Tuple2<Long, VectorEntry>> out = new ArrayList<>();

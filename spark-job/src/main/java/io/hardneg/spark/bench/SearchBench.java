@@ -1,0 +1,170 @@
+package io.hardneg.spark.bench;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.hardneg.core.data.VectorMath;
+import io.hardneg.core.knn.KnnOptions;
+import io.hardneg.core.mining.MiningConfig;
+import io.hardneg.core.mining.SemiHardFallback;
+import io.hardneg.core.util.Seeds;
+import io.hardneg.spark.ModelFiles;
+import io.hardneg.spark.SparkSessions;
+import io.hardneg.spark.io.IdxSource;
+import io.hardneg.spark.io.Schemas;
+import io.hardneg.spark.stage.EmbedStage;
+import io.hardneg.spark.stage.MineStage;
+import io.hardneg.spark.stage.SearchSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.ml.feature.PCA;
+import org.apache.spark.ml.feature.PCAModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Benchmark of the MINE stage (positives + search + rules) in each search placement, on the same
+ * embeddings in one run: wall time, distance computations against exact all-pairs, and the
+ * nearest-negative recall of IVF against an exact search on a seeded sample of 2000 anchors.
+ * Prints a Markdown table. Not a test: run it through {@code bench/mining.sh}.
+ *
+ * <pre>
+ * SearchBench --master local[2] --settings broadcast,ivf:0:8,ivf:0:16
+ *     [--fmnist IMAGES LABELS [--model ZIP] [--pca 64]] [--synthetic N]...
+ * </pre>
+ */
+public final class SearchBench {
+  /** Above this many items the exact placements are not run (N² pairs on 2 cores). */
+  static final long EXACT_LIMIT = 200_000;
+
+  private SearchBench() {}
+
+  public static void main(String[] args) throws Exception {
+    String master = "local[2]";
+    List<String> settings = List.of("broadcast", "ivf:0:8", "ivf:0:16", "ivf:0:32");
+    String images = null;
+    String labels = null;
+    String model = null;
+    int pca = 0;
+    List<Long> synthetic = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--master" -> master = args[++i];
+        case "--settings" -> settings = List.of(args[++i].split(","));
+        case "--fmnist" -> {
+          images = args[++i];
+          labels = args[++i];
+        }
+        case "--model" -> model = args[++i];
+        case "--pca" -> pca = Integer.parseInt(args[++i]);
+        case "--synthetic" -> synthetic.add(Long.parseLong(args[++i]));
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    SparkSession spark = SparkSessions.create(master, 8);
+    System.out.println("| data | N | dim | search | mine stage s | distance computations "
+        + "| share of exact | nearest-negative recall |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    if (images != null) {
+      Dataset<Row> items = IdxSource.load(spark, images, labels, 8);
+      if (model != null) {
+        run(spark, "Fashion-MNIST, trained model", EmbedStage.embed(spark, items,
+            ModelFiles.read(spark, model), 512), settings);
+      }
+      if (pca > 0) {
+        run(spark, "Fashion-MNIST, PCA-" + pca, pca(spark, items, pca), settings);
+      }
+    }
+    for (long n : synthetic) {
+      run(spark, "synthetic clustered", synthetic(spark, n, 64, 1000, 4000, 8), settings);
+    }
+    spark.stop();
+  }
+
+  static void run(SparkSession spark, String name, Dataset<Row> emb, List<String> settings) {
+    Dataset<Row> e = emb.persist(StorageLevel.MEMORY_AND_DISK());
+    long n = e.count();
+    int dim = e.first().getSeq(2).length();
+    MiningConfig mining = new MiningConfig(0.2, 1, 1, SemiHardFallback.NEAREST_BEYOND, 42);
+    for (String s : settings) {
+      SearchSettings ss = parse(s);
+      if (ss.mode() != SearchSettings.Mode.IVF && n > EXACT_LIMIT) {
+        System.out.printf(Locale.ROOT, "| %s | %d | %d | %s | skipped: exact over %.2g pairs "
+            + "| | | |%n", name, n, dim, ss.mode().label(), (double) n * n);
+        continue;
+      }
+      long t0 = System.nanoTime();
+      MineStage.Mined m = MineStage.mine(spark, e, mining, KnnOptions.of(1), ss, 0, "bench", 8);
+      m.triplets().count();
+      double secs = (System.nanoTime() - t0) / 1e9;
+      Map<String, Object> r = m.search();
+      long comps = ((Number) r.get("distance_computations")).longValue();
+      Object recall = ss.mode() == SearchSettings.Mode.IVF
+          ? ((Map<?, ?>) r.get("nearest_negative_recall")).get("recall") : "1 (exact)";
+      String label = ss.mode() == SearchSettings.Mode.IVF
+          ? "ivf nlist=" + r.get("nlist") + " nprobe=" + r.get("nprobe") : ss.mode().label();
+      System.out.printf(Locale.ROOT, "| %s | %d | %d | %s | %.1f | %.3g | %.4f | %s |%n", name,
+          n, dim, label, secs, (double) comps, comps / ((double) n * n),
+          recall instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : recall);
+      m.release();
+    }
+    e.unpersist();
+  }
+
+  static SearchSettings parse(String s) {
+    String[] p = s.split(":");
+    SearchSettings.Mode mode = SearchSettings.Mode.parse(p[0]);
+    int nlist = p.length > 1 ? Integer.parseInt(p[1]) : 0;
+    int nprobe = p.length > 2 ? Integer.parseInt(p[2]) : 8;
+    return new SearchSettings(mode, nlist, nprobe, 50_000, 65_536, 10, 4, 2000);
+  }
+
+  /** Normalised PCA projection of the raw pixels (Spark ML PCA). */
+  static Dataset<Row> pca(SparkSession spark, Dataset<Row> items, int k) {
+    Dataset<Row> v = items.withColumn("vec",
+        org.apache.spark.ml.functions.array_to_vector(col("features")));
+    PCAModel model = new PCA().setInputCol("vec").setOutputCol("pc").setK(k).fit(v);
+    Dataset<Row> projected = model.transform(v).select(col("id"), col("label"),
+        org.apache.spark.ml.functions.vector_to_array(col("pc"), "float32").as("emb"));
+    return spark.createDataFrame(projected.javaRDD().map(r -> {
+      float[] x = new float[k];
+      Schemas.copyFloats(r, 2, x, 0);
+      VectorMath.normalizeInPlace(x, 0, k);
+      Float[] boxed = new Float[k];
+      for (int j = 0; j < k; j++) {
+        boxed[j] = x[j];
+      }
+      return RowFactory.create(r.getLong(0), r.getLong(1), boxed);
+    }), Schemas.EMBEDDINGS);
+  }
+
+  /**
+   * n unit vectors around {@code clusters} seeded centres (noise 0.35 per coordinate of a unit
+   * centre scaled by 1/sqrt(dim)), label = cluster mod {@code labels}: every label spans several
+   * clusters, so nearest negatives sit in neighbouring clusters. Generated inside the partitions.
+   */
+  static Dataset<Row> synthetic(SparkSession spark, long n, int dim, int labels, int clusters,
+      int partitions) {
+    return spark.createDataFrame(spark.range(0, n, 1, partitions).javaRDD().map(idObj -> {
+      long id = idObj;
+      int cluster = (int) Math.floorMod(Seeds.mix(id * 31 + 7), (long) clusters);
+      java.util.Random centre = new java.util.Random(Seeds.mix(cluster + 1_000_003L));
+      java.util.Random noise = new java.util.Random(Seeds.mix(id));
+      float[] x = new float[dim];
+      double scale = 1 / Math.sqrt(dim);
+      for (int j = 0; j < dim; j++) {
+        x[j] = (float) (centre.nextGaussian() * scale + 0.35 * scale * noise.nextGaussian());
+      }
+      VectorMath.normalizeInPlace(x, 0, dim);
+      Float[] boxed = new Float[dim];
+      for (int j = 0; j < dim; j++) {
+        boxed[j] = x[j];
+      }
+      return RowFactory.create(id, (long) (cluster % labels), boxed);
+    }), Schemas.EMBEDDINGS);
+  }
+}
