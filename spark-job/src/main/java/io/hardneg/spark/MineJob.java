@@ -1,6 +1,7 @@
 package io.hardneg.spark;
 
 import io.hardneg.spark.config.JobConfig;
+import io.hardneg.spark.io.PairSource;
 import io.hardneg.spark.io.TableSource;
 import io.hardneg.spark.run.Json;
 import io.hardneg.spark.run.RunDirectory;
@@ -51,13 +52,16 @@ public final class MineJob {
     Dataset<Row> emb = EmbedStage.embed(spark, items, model, cfg.embedBatch())
         .persist(StorageLevel.MEMORY_AND_DISK());
     long t0 = System.nanoTime();
-    MineStage.Mined mined = MineStage.mine(spark, emb, cfg.mining(), cfg.knn(), cfg.search(), 0,
-        hash, cfg.partitions());
+    Dataset<Row> pairs = cfg.pairsPath().isEmpty() ? null
+        : PairSource.load(spark, cfg.pairsPath(), cfg.pairsFormat(), items);
+    MineStage.Mined mined = MineStage.mine(spark, emb, pairs, cfg.mining(), cfg.knn(),
+        cfg.search(), 0, hash, cfg.partitions());
     Path tmp = new Path(dir.root(), "_tmp-mine-" + java.util.UUID.randomUUID());
     dir.fs().mkdirs(tmp);
     mined.triplets().write().parquet(new Path(tmp, "triplets").toString());
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("model", hash);
+    m.put("mode", pairs == null ? "class" : "pairs");
     m.put("search", mined.search());
     m.put("anchors", mined.stats().anchors());
     m.put("triplets", mined.stats().triplets());

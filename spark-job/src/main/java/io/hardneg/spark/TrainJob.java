@@ -4,6 +4,7 @@ import io.hardneg.core.mining.MiningStats;
 import io.hardneg.core.model.EmbeddingNetworks;
 import io.hardneg.core.model.ModelSpec;
 import io.hardneg.core.util.Seeds;
+import io.hardneg.spark.config.ConfigException;
 import io.hardneg.spark.config.JobConfig;
 import io.hardneg.spark.io.TableSource;
 import io.hardneg.spark.run.Json;
@@ -60,6 +61,10 @@ public final class TrainJob {
 
   /** Runs (or resumes) the job. */
   public Summary run() throws IOException {
+    if (!cfg.pairsPath().isEmpty()) {
+      throw new ConfigException("mining.pairs.path is set: pair mode is supported by 'hardneg "
+          + "mine' only; training in pair mode is not implemented yet");
+    }
     RunDirectory dir = new RunDirectory(spark.sparkContext().hadoopConfiguration(), cfg.output());
     dir.prepare();
     long t0 = System.nanoTime();

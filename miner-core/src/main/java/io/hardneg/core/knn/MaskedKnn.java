@@ -32,6 +32,16 @@ public final class MaskedKnn {
    */
   public static Neighbors[][] search(LabeledVectors queries, LabeledVectors base, Mask mask,
       KnnOptions opt, double[]... lowerBounds) {
+    return search(queries, base, mask, null, opt, lowerBounds);
+  }
+
+  /**
+   * Like {@link #search(LabeledVectors, LabeledVectors, Mask, KnnOptions, double[]...)}, with
+   * per-query exclusions also applied inside the kernel: {@code excluded[q]} is a sorted array of
+   * base ids query q may not return (pair mode: the anchor's known positives), or null.
+   */
+  public static Neighbors[][] search(LabeledVectors queries, LabeledVectors base, Mask mask,
+      long[][] excluded, KnnOptions opt, double[]... lowerBounds) {
     if (queries.dim() != base.dim()) {
       throw new IllegalArgumentException(
           "query and base dimensions differ: " + queries.dim() + " != " + base.dim());
@@ -43,6 +53,10 @@ public final class MaskedKnn {
         throw new IllegalArgumentException(
             "lower bound length " + b.length + " != number of queries " + nq);
       }
+    }
+    if (excluded != null && excluded.length != nq) {
+      throw new IllegalArgumentException(
+          "exclusion lists " + excluded.length + " != number of queries " + nq);
     }
     int heaps = bounds.length;
     Neighbors[][] out = new Neighbors[heaps][nq];
@@ -79,10 +93,12 @@ public final class MaskedKnn {
           long qid = queries.ids()[qi];
           long ql = queries.labels()[qi];
           double qn = queryNorm[qi];
+          long[] ex = excluded == null ? null : excluded[qi];
           int row = q * bb;
           for (int j = 0; j < bb; j++) {
             int bi = b0 + j;
-            if (!mask.admits(qid, ql, base.ids()[bi], base.labels()[bi])) {
+            if (!mask.admits(qid, ql, base.ids()[bi], base.labels()[bi])
+                || (ex != null && Arrays.binarySearch(ex, base.ids()[bi]) >= 0)) {
               continue;
             }
             double d2 = Math.max(0.0, qn + baseNorm[bi] - 2.0 * s[row + j]);

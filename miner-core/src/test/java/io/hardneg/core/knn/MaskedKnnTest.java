@@ -51,6 +51,24 @@ class MaskedKnnTest {
   }
 
   @Test
+  void perQueryExclusionsAreMaskedInTheKernel() {
+    LabeledVectors t = TestData.randomUnit(150, 6, 1, 21);
+    long[][] excluded = new long[t.size()][];
+    for (int q = 0; q < t.size(); q++) {
+      // exclude the query's 3 exact nearest others and a far id: they must never come back
+      int[] near = bruteForce(t, q, t, Mask.SELF, 3, -1);
+      excluded[q] = new long[] {t.ids()[near[0]], t.ids()[near[1]], t.ids()[near[2]], 99_999};
+      java.util.Arrays.sort(excluded[q]);
+    }
+    Neighbors[] got = MaskedKnn.search(t, t, Mask.SELF, excluded,
+        new KnnOptions(4, 32, 40, DataType.FLOAT))[0];
+    for (int q = 0; q < t.size(); q++) {
+      int[] all = bruteForce(t, q, t, Mask.SELF, 7, -1);
+      assertArrayEquals(java.util.Arrays.copyOfRange(all, 3, 7), got[q].index(), "query " + q);
+    }
+  }
+
+  @Test
   void selfMaskExcludesOnlyTheQueryItself() {
     LabeledVectors t = TestData.randomUnit(120, 8, 3, 3);
     Neighbors[] got = MaskedKnn.search(t, t, Mask.SELF, new KnnOptions(5, 32, 50, DataType.DOUBLE))[0];

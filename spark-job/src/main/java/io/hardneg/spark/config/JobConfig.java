@@ -23,6 +23,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param model network to train
  * @param mining mining rules
  * @param search where and how the negative search runs
+ * @param pairsPath known positive pairs (pair mode; empty = class mode)
+ * @param pairsFormat parquet | csv
  * @param knn search tiling
  * @param train training settings
  * @param embedBatch items per inference batch
@@ -30,7 +32,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public record JobConfig(InputSpec input, String output, long seed,
     int rounds, double evalFraction, int partitions, ModelSettings model, MiningConfig mining,
-    SearchSettings search, KnnOptions knn, TrainSettings train, int embedBatch, Map<String, String> given) {
+    SearchSettings search, String pairsPath, String pairsFormat, KnnOptions knn, TrainSettings train, int embedBatch, Map<String, String> given) {
 
   /**
    * Network settings; the input dimension comes from the data.
@@ -114,7 +116,15 @@ public record JobConfig(InputSpec input, String output, long seed,
         s.intIn("rounds", 3, 1, 100_000),
         s.doubleIn("split.evalFraction", 0.2, 0.01, 0.99),
         s.intIn("spark.partitions", 4, 1, 1 << 20),
-        model, mining, search, knn, train,
+        model, mining, search,
+        s.string("mining.pairs.path", ""),
+        s.parsed("mining.pairs.format", "parquet", f -> {
+          if (!f.equals("parquet") && !f.equals("csv")) {
+            throw new IllegalArgumentException("expected parquet | csv");
+          }
+          return f;
+        }),
+        knn, train,
         s.intIn("embed.batchSize", 512, 1, 1 << 20),
         s.given());
     s.checkAllKnown();

@@ -53,14 +53,28 @@ public final class MineStage {
    */
   public static Mined mine(SparkSession spark, Dataset<Row> embeddings, MiningConfig mining,
       KnnOptions knn, SearchSettings search, int round, String modelHash, int partitions) {
+    return mine(spark, embeddings, null, mining, knn, search, round, modelHash, partitions);
+  }
+
+  /**
+   * Pair mode when {@code pairs} ({@code anchor_id, positive_id}) is given: anchors are the
+   * pairs' anchors, negatives are items that are neither the anchor nor a known positive of it
+   * (labels play no part); class mode when it is null.
+   */
+  public static Mined mine(SparkSession spark, Dataset<Row> embeddings, Dataset<Row> pairs,
+      MiningConfig mining, KnnOptions knn, SearchSettings search, int round, String modelHash,
+      int partitions) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Dataset<Row> anchors = PositiveStage.attach(spark, embeddings, mining.seed(), round)
+    Mask mask = pairs == null ? Mask.OTHER_LABEL : Mask.SELF;
+    Dataset<Row> anchors = (pairs == null
+        ? PositiveStage.attach(spark, embeddings, mining.seed(), round)
+        : PositiveStage.attachPairs(spark, embeddings, pairs, mining.seed(), round))
         .persist(StorageLevel.MEMORY_AND_DISK());
     // at least one nearest negative per anchor: it tells "no negative" apart and feeds recall
     int kHard = mining.nearestNeeded();
     int kBeyond = mining.beyondNeeded();
-    NegativeSearch.Result found = NegativeSearch.run(jsc, anchors, search, knn, kHard, kBeyond,
-        mining.seed(), round, partitions);
+    NegativeSearch.Result found = NegativeSearch.run(jsc, anchors, search, mask, knn, kHard,
+        kBeyond, mining.seed(), round, partitions);
     JavaRDD<AnchorCandidates> candidates = found.candidates()
         .persist(StorageLevel.MEMORY_AND_DISK());
     JavaRDD<Tuple2<MiningStats, List<Row>>> parts = candidates.mapPartitions(it -> {
@@ -72,8 +86,8 @@ public final class MineStage {
     MiningStats stats = parts.map(Tuple2::_1).fold(new MiningStats(), MiningStats::merge);
     Map<String, Object> report = new LinkedHashMap<>(found.report());
     if (search.mode() == SearchSettings.Mode.IVF && search.recallSample() > 0) {
-      report.put("nearest_negative_recall",
-          recall(jsc, anchors, candidates, search.recallSample(), knn, mining.seed(), round));
+      report.put("nearest_negative_recall", recall(jsc, anchors, candidates, mask,
+          search.recallSample(), knn, mining.seed(), round));
     }
     anchors.unpersist();
     Dataset<Row> triplets = spark.createDataFrame(parts.flatMap(t -> t._2().iterator()),
@@ -114,13 +128,21 @@ public final class MineStage {
    * against every partition.
    */
   static Map<String, Object> recall(JavaSparkContext jsc, Dataset<Row> anchors,
-      JavaRDD<AnchorCandidates> candidates, int sampleSize, KnnOptions knn, long seed,
+      JavaRDD<AnchorCandidates> candidates, Mask mask, int sampleSize, KnnOptions knn, long seed,
       int round) {
     long n = anchors.count();
     double fraction = Math.min(1.0, (double) sampleSize / Math.max(1, n));
     FilterFunction<Row> sampled = r -> Seeds.unit(Seeds.of(seed, round, r.getLong(0) ^ 0x5eed))
         < fraction && !r.isNullAt(3);
-    LabeledVectors sample = Tables.collect(anchors.filter(sampled).select("id", "label", "emb"));
+    List<Row> sampledRows = anchors.filter(sampled).sort("id").collectAsList();
+    LabeledVectors sample = Tables.fromRows(sampledRows.iterator(), sampledRows.size(), "sample");
+    long[][] excluded = new long[sampledRows.size()][];
+    boolean anyExcluded = false;
+    for (int i = 0; i < excluded.length; i++) {
+      excluded[i] = NegativeSearch.entry(sampledRows.get(i)).excluded;
+      anyExcluded |= excluded[i] != null;
+    }
+    long[][] ex = anyExcluded ? excluded : null;
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("sample", sample.size());
     if (sample.size() == 0) {
@@ -135,7 +157,7 @@ public final class MineStage {
       java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
       if (!buf.isEmpty()) {
         Neighbors[] nn = MaskedKnn.search(q.value(), Tables.fromRows(buf.iterator(), buf.size(),
-            "base"), Mask.OTHER_LABEL, one)[0];
+            "base"), mask, ex, one)[0];
         for (int i = 0; i < best.length; i++) {
           best[i] = nn[i].size() == 0 ? Double.POSITIVE_INFINITY : nn[i].distance()[0];
         }

@@ -25,8 +25,9 @@ import scala.Tuple2;
 
 /**
  * SEARCH: for every anchor (rows of {@link PositiveStage#ANCHORS}), its nearest negatives and
- * its nearest negatives beyond {@code d(a,p)}, over all items and with the label mask inside the
- * kernel, in one of three placements (DESIGN §2):
+ * its nearest negatives beyond {@code d(a,p)}, over all items and with the mask inside the
+ * kernel (class mode: other labels; pair mode: not self and not a known positive, the anchor's
+ * {@code excluded} ids), in one of three placements (DESIGN §2):
  * <ul>
  *   <li><b>broadcast</b> — exact: the embedding table is broadcast, every partition searches its
  *       anchors against all of it; no shuffle;
@@ -47,24 +48,24 @@ public final class NegativeSearch {
 
   /** Runs the configured placement. */
   public static Result run(JavaSparkContext jsc, Dataset<Row> anchors, SearchSettings s,
-      KnnOptions knn, int kHard, int kBeyond, long seed, int round, int partitions) {
+      Mask mask, KnnOptions knn, int kHard, int kBeyond, long seed, int round, int partitions) {
     return switch (s.mode()) {
-      case BROADCAST -> broadcast(jsc, anchors, knn, kHard, kBeyond);
-      case TILED -> lists(jsc, anchors, new TileAssigner(s.tiles(), seed), s.listCap(), knn,
-          kHard, kBeyond, partitions, new LinkedHashMap<>());
-      case IVF -> ivf(jsc, anchors, s, knn, kHard, kBeyond, seed, round, partitions);
+      case BROADCAST -> broadcast(jsc, anchors, mask, knn, kHard, kBeyond);
+      case TILED -> lists(jsc, anchors, new TileAssigner(s.tiles(), seed), s.listCap(), mask,
+          knn, kHard, kBeyond, partitions, new LinkedHashMap<>());
+      case IVF -> ivf(jsc, anchors, s, mask, knn, kHard, kBeyond, seed, round, partitions);
     };
   }
 
-  static Result broadcast(JavaSparkContext jsc, Dataset<Row> anchors, KnnOptions knn,
-      int kHard, int kBeyond) {
+  static Result broadcast(JavaSparkContext jsc, Dataset<Row> anchors, Mask mask,
+      KnnOptions knn, int kHard, int kBeyond) {
     LabeledVectors base = Tables.collect(anchors.select("id", "label", "emb"));
     Broadcast<LabeledVectors> table = jsc.broadcast(base);
     int k = Math.max(1, Math.max(kHard, kBeyond));
     JavaRDD<AnchorCandidates> out = anchors.javaRDD().mapPartitions(rows -> {
       List<VectorEntry> entries = new ArrayList<>();
       rows.forEachRemaining(r -> entries.add(entry(r)));
-      return searchQueries(entries, table.value(), knn, k, kHard, kBeyond).iterator();
+      return searchQueries(entries, table.value(), mask, knn, k, kHard, kBeyond).iterator();
     });
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("placement", "broadcast");
@@ -74,7 +75,7 @@ public final class NegativeSearch {
     return new Result(out, report, List.of(table::destroy));
   }
 
-  static Result ivf(JavaSparkContext jsc, Dataset<Row> anchors, SearchSettings s,
+  static Result ivf(JavaSparkContext jsc, Dataset<Row> anchors, SearchSettings s, Mask mask,
       KnnOptions knn, int kHard, int kBeyond, long seed, int round, int partitions) {
     long n = anchors.count();
     int nlist = s.listsFor(n);
@@ -93,7 +94,7 @@ public final class NegativeSearch {
     report.put("nprobe", Math.min(s.nprobe(), lists));
     report.put("kmeans_sample", sample.size());
     return lists(jsc, anchors, new IvfAssigner(centroids, sample.dim(), s.nprobe()), s.listCap(),
-        knn, kHard, kBeyond, partitions, report);
+        mask, knn, kHard, kBeyond, partitions, report);
   }
 
   /** Assigns each item a home list and the lists it probes. */
@@ -146,7 +147,8 @@ public final class NegativeSearch {
   }
 
   static Result lists(JavaSparkContext jsc, Dataset<Row> anchors, Assigner assigner, int cap,
-      KnnOptions knn, int kHard, int kBeyond, int partitions, Map<String, Object> report) {
+      Mask mask, KnnOptions knn, int kHard, int kBeyond, int partitions,
+      Map<String, Object> report) {
     int k = Math.max(1, Math.max(kHard, kBeyond));
     JavaRDD<VectorEntry> assigned = anchors.javaRDD().mapPartitions(rows -> {
       List<VectorEntry> entries = new ArrayList<>();
@@ -211,7 +213,7 @@ public final class NegativeSearch {
           if (bases.isEmpty() || queries.isEmpty()) {
             return out.iterator();
           }
-          for (AnchorCandidates c : searchQueries(queries, table(bases), knn, k, kHard,
+          for (AnchorCandidates c : searchQueries(queries, table(bases), mask, knn, k, kHard,
               kBeyond)) {
             out.add(new Tuple2<>(c.anchor, c));
           }
@@ -231,7 +233,7 @@ public final class NegativeSearch {
 
   /** Searches the entries that have a positive against {@code base}; all entries come out. */
   static List<AnchorCandidates> searchQueries(List<VectorEntry> entries, LabeledVectors base,
-      KnnOptions knn, int k, int kHard, int kBeyond) {
+      Mask mask, KnnOptions knn, int k, int kHard, int kBeyond) {
     List<VectorEntry> withPos = new ArrayList<>();
     List<AnchorCandidates> out = new ArrayList<>(entries.size());
     for (VectorEntry e : entries) {
@@ -246,10 +248,14 @@ public final class NegativeSearch {
     }
     LabeledVectors q = table(withPos);
     double[] dap = new double[withPos.size()];
+    long[][] excluded = new long[withPos.size()][];
+    boolean anyExcluded = false;
     for (int i = 0; i < dap.length; i++) {
       dap[i] = withPos.get(i).dAp;
+      excluded[i] = withPos.get(i).excluded;
+      anyExcluded |= excluded[i] != null;
     }
-    Neighbors[][] found = MaskedKnn.search(q, base, Mask.OTHER_LABEL,
+    Neighbors[][] found = MaskedKnn.search(q, base, mask, anyExcluded ? excluded : null,
         new KnnOptions(k, knn.queryBlock(), knn.baseBlock(), knn.precision()), null, dap);
     for (int i = 0; i < dap.length; i++) {
       AnchorCandidates c = AnchorCandidates.of(q, i, withPos.get(i).positive, dap[i], base,
@@ -270,6 +276,13 @@ public final class NegativeSearch {
     if (!r.isNullAt(3)) {
       e.positive = r.getLong(3);
       e.dAp = r.getDouble(4);
+    }
+    if (r.length() > 5 && !r.isNullAt(5)) {
+      scala.collection.Seq<Object> ex = r.getSeq(5);
+      e.excluded = new long[ex.length()];
+      for (int i = 0; i < e.excluded.length; i++) {
+        e.excluded[i] = (Long) ex.apply(i);
+      }
     }
     return e;
   }

@@ -2,11 +2,15 @@ package io.hardneg.spark.stage;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.io.Schemas;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -19,40 +23,84 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Positive policy {@code random} (class mode) for data of any size: within each label the items
- * are put in a seeded random cyclic order, sorted by {@code hash(seed, round, id)}, and each
- * item's positive is its successor. For a uniformly random order the successor of an item is
- * uniform over the other items of its class, so each anchor's positive is a uniform draw, made
- * without collecting a class anywhere and independent of partitioning. A class of one item
- * gives no positive (null). Then {@code d(a,p)} is computed from the positive's embedding.
+ * Chooses each anchor's positive and computes {@code d(a,p)}, without collecting anything on the
+ * driver and independently of partitioning.
+ * <ul>
+ *   <li><b>class mode</b>, policy {@code random}: within each label the items are put in a
+ *       seeded random cyclic order, sorted by {@code hash(seed, round, id)}, and each item's
+ *       positive is its successor. For a uniformly random order the successor is uniform over
+ *       the other items of the class, so each positive is a uniform draw. A class of one item
+ *       gives no positive (null).
+ *   <li><b>pair mode</b>: the anchors are the {@code anchor_id}s of the pairs table; the positive
+ *       is one of the anchor's {@code positive_id}s, drawn by {@code hash(seed, round, anchor)};
+ *       the anchor's known positives, in either direction of a pair, go to {@code excluded}
+ *       and are masked out of its negative search. Items that are no anchor get no positive.
+ * </ul>
  */
 public final class PositiveStage {
-  /** Embeddings plus {@code positive: long (nullable)} and {@code d_ap: double (nullable)}. */
+  /** Embeddings plus {@code positive}, {@code d_ap} and {@code excluded} (all nullable). */
   public static final StructType ANCHORS = Schemas.EMBEDDINGS
       .add("positive", DataTypes.LongType, true)
-      .add("d_ap", DataTypes.DoubleType, true);
+      .add("d_ap", DataTypes.DoubleType, true)
+      .add("excluded", DataTypes.createArrayType(DataTypes.LongType, false), true);
 
   private PositiveStage() {}
 
-  /** Attaches a positive and its distance to every embedding row. */
+  /** Class mode: attaches a positive and its distance to every embedding row. */
   public static Dataset<Row> attach(SparkSession spark, Dataset<Row> embeddings, long seed,
       int round) {
     WindowSpec byClass = Window.partitionBy(col("label"))
         .orderBy(xxhash64(lit(seed), lit(round), col("id")), col("id"));
-    Dataset<Row> paired = embeddings
+    Dataset<Row> chosen = embeddings
         .withColumn("next", lead(col("id"), 1).over(byClass))
         .withColumn("head", first(col("id")).over(byClass))
         .withColumn("positive", coalesce(col("next"), col("head")))
-        .withColumn("positive", org.apache.spark.sql.functions.when(
-            col("positive").equalTo(col("id")), lit(null)).otherwise(col("positive")))
-        .select(col("id"), col("label"), col("emb"), col("positive"));
-    Dataset<Row> withPos = paired.join(
+        .withColumn("positive", when(col("positive").equalTo(col("id")), lit(null))
+            .otherwise(col("positive")))
+        .select(col("id"), col("label"), col("emb"), col("positive"),
+            lit(null).cast(DataTypes.createArrayType(DataTypes.LongType)).as("excluded"));
+    return withDistance(spark, embeddings, chosen);
+  }
+
+  /** Pair mode: {@code pairs} has {@code anchor_id, positive_id}. */
+  public static Dataset<Row> attachPairs(SparkSession spark, Dataset<Row> embeddings,
+      Dataset<Row> pairs, long seed, int round) {
+    Dataset<Row> known = pairs.select(col("anchor_id").as("a"), col("positive_id").as("p"))
+        .union(pairs.select(col("positive_id").as("a"), col("anchor_id").as("p")))
+        .groupBy("a").agg(sort_array(collect_set(col("p"))).as("excluded"));
+    Dataset<Row> lists = pairs.groupBy(col("anchor_id"))
+        .agg(sort_array(collect_set(col("positive_id"))).as("plist"));
+    Dataset<Row> joined = embeddings
+        .join(lists, col("id").equalTo(col("anchor_id")), "left")
+        .join(known, col("id").equalTo(col("a")), "left");
+    JavaRDD<Row> rows = joined.javaRDD().map(r -> {
+      int pl = r.fieldIndex("plist");
+      Object positive = null;
+      if (!r.isNullAt(pl)) {
+        scala.collection.Seq<Object> options = r.getSeq(pl);
+        long id = r.getLong(r.fieldIndex("id"));
+        int pick = (int) (Seeds.unit(Seeds.of(seed, round, id)) * options.length());
+        positive = options.apply(pick);
+      }
+      int ex = r.fieldIndex("excluded");
+      return RowFactory.create(r.getLong(r.fieldIndex("id")), r.getLong(r.fieldIndex("label")),
+          r.get(r.fieldIndex("emb")), positive, r.isNullAt(ex) ? null : r.get(ex));
+    });
+    StructType chosenSchema = Schemas.EMBEDDINGS.add("positive", DataTypes.LongType, true)
+        .add("excluded", DataTypes.createArrayType(DataTypes.LongType, false), true);
+    return withDistance(spark, embeddings, spark.createDataFrame(rows, chosenSchema));
+  }
+
+  /** Joins the positive's embedding and computes d(a,p) in double precision. */
+  private static Dataset<Row> withDistance(SparkSession spark, Dataset<Row> embeddings,
+      Dataset<Row> chosen) {
+    Dataset<Row> withPos = chosen.join(
         embeddings.select(col("id").as("pid"), col("emb").as("pemb")),
         col("positive").equalTo(col("pid")), "left");
     JavaRDD<Row> rows = withPos.javaRDD().map(r -> {
       Object pos = r.get(r.fieldIndex("positive"));
       Double dap = null;
-      if (pos != null) {
+      if (pos != null && !r.isNullAt(r.fieldIndex("pemb"))) {
         scala.collection.Seq<Object> a = r.getSeq(r.fieldIndex("emb"));
         scala.collection.Seq<Object> p = r.getSeq(r.fieldIndex("pemb"));
         double ss = 0;
@@ -61,9 +109,12 @@ public final class PositiveStage {
           ss += diff * diff;
         }
         dap = Math.sqrt(ss);
+      } else {
+        pos = null;
       }
+      int ex = r.fieldIndex("excluded");
       return RowFactory.create(r.getLong(r.fieldIndex("id")), r.getLong(r.fieldIndex("label")),
-          r.get(r.fieldIndex("emb")), pos, dap);
+          r.get(r.fieldIndex("emb")), pos, dap, r.isNullAt(ex) ? null : r.get(ex));
     });
     return spark.createDataFrame(rows, ANCHORS);
   }

@@ -15,6 +15,8 @@ public final class VectorEntry implements Serializable {
   boolean query;
   long positive;
   double dAp = Double.NaN;
+  /** Sorted ids this anchor may not take as negatives (pair mode), or null. */
+  long[] excluded;
   int home;
   int[] probes;
 
@@ -29,6 +31,7 @@ public final class VectorEntry implements Serializable {
     e.query = asQuery;
     e.positive = positive;
     e.dAp = dAp;
+    e.excluded = asQuery ? excluded : null;
     return e;
   }
 
