@@ -43,6 +43,17 @@ class MineStageTest {
     return new SearchSettings(mode, nlist, nprobe, cap, 4096, 5, 3, 100);
   }
 
+  /** Compares triplet lists, reporting only the first difference (lists are long). */
+  static void assertSameTriplets(List<String> expected, List<String> actual) {
+    for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+      if (!expected.get(i).equals(actual.get(i))) {
+        throw new AssertionError("triplet " + i + " differs: expected " + expected.get(i)
+            + " but was " + actual.get(i));
+      }
+    }
+    assertEquals(expected.size(), actual.size(), "number of triplets");
+  }
+
   /** Triplets as sorted strings, plus the search report. */
   static Map.Entry<List<String>, Map<String, Object>> mine(int partitions, int queryBlock,
       SearchSettings s) {
@@ -63,15 +74,15 @@ class MineStageTest {
   void identicalTripletsWithOneThreeAndSevenPartitionsInEveryPlacement() {
     List<String> exact = mine(1, 1024, settings(Mode.BROADCAST, 0, 1, 50)).getKey();
     assertTrue(exact.size() >= N, "at least a hard negative per anchor: " + exact.size());
-    assertEquals(exact, mine(3, 17, settings(Mode.BROADCAST, 0, 1, 50)).getKey());
-    assertEquals(exact, mine(7, 50, settings(Mode.BROADCAST, 0, 1, 50)).getKey());
+    assertSameTriplets(exact, mine(3, 17, settings(Mode.BROADCAST, 0, 1, 50)).getKey());
+    assertSameTriplets(exact, mine(7, 50, settings(Mode.BROADCAST, 0, 1, 50)).getKey());
     // tiled exact: same triplets, with lists small enough to be split into sub-lists
     Map.Entry<List<String>, Map<String, Object>> tiled = mine(3, 64,
         settings(Mode.TILED, 0, 1, 40));
-    assertEquals(exact, tiled.getKey());
+    assertSameTriplets(exact, tiled.getKey());
     assertTrue(((Number) tiled.getValue().get("lists_split")).intValue() > 0, "" + tiled);
     List<String> ivf = mine(1, 64, settings(Mode.IVF, 6, 2, 50)).getKey();
-    assertEquals(ivf, mine(7, 33, settings(Mode.IVF, 6, 2, 50)).getKey());
+    assertSameTriplets(ivf, mine(7, 33, settings(Mode.IVF, 6, 2, 50)).getKey());
   }
 
   @Test
@@ -94,7 +105,7 @@ class MineStageTest {
     List<String> retried = m.triplets().orderBy("anchor", "negative").collectAsList().stream()
         .map(Row::toString).toList();
     m.release();
-    assertEquals(clean, retried);
+    assertSameTriplets(clean, retried);
   }
 
   @Test
@@ -102,10 +113,60 @@ class MineStageTest {
     List<String> exact = mine(2, 128, settings(Mode.BROADCAST, 0, 1, 50)).getKey();
     Map.Entry<List<String>, Map<String, Object>> ivf = mine(3, 128,
         settings(Mode.IVF, 8, 8, 30));
-    assertEquals(exact, ivf.getKey());
+    assertSameTriplets(exact, ivf.getKey());
     @SuppressWarnings("unchecked")
     Map<String, Object> recall = (Map<String, Object>) ivf.getValue().get("nearest_negative_recall");
     assertEquals(1.0, ((Number) recall.get("recall")).doubleValue(), 0.0, "" + ivf.getValue());
+  }
+
+  @Test
+  void aSingleHugeListIsSplitAndEmptyListsAreHarmless() {
+    // 90% of the vectors sit in one tight blob: one IVF list holds them, the cap splits it
+    java.util.Random r = new java.util.Random(3);
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      Float[] v = new Float[8];
+      for (int j = 0; j < 8; j++) {
+        v[j] = (float) (i < 180 ? (j == 0 ? 1 : 0) + 1e-3 * r.nextGaussian() : r.nextGaussian());
+      }
+      float[] f = new float[8];
+      for (int j = 0; j < 8; j++) {
+        f[j] = v[j];
+      }
+      io.hardneg.core.data.VectorMath.normalizeInPlace(f, 0, 8);
+      for (int j = 0; j < 8; j++) {
+        v[j] = f[j];
+      }
+      rows.add(org.apache.spark.sql.RowFactory.create((long) i, (long) r.nextInt(5), v));
+    }
+    Dataset<Row> emb = spark.createDataFrame(rows, io.hardneg.spark.io.Schemas.EMBEDDINGS)
+        .repartition(3);
+    MiningConfig cfg = new MiningConfig(0.1, 1, 2, SemiHardFallback.NEAREST_BEYOND, 9);
+    KnnOptions knn = new KnnOptions(1, 64, 100, DataType.FLOAT);
+    MineStage.Mined exact = MineStage.mine(spark, emb, cfg, knn,
+        settings(Mode.BROADCAST, 0, 1, 50), 0, "x", 4);
+    List<String> want = exact.triplets().orderBy("anchor", "negative").collectAsList().stream()
+        .map(Row::toString).toList();
+    exact.release();
+    // 4 lists: the blob fills one list of >= 150 vectors, the cap of 25 splits it into sub-lists
+    MineStage.Mined ivf = MineStage.mine(spark, emb, cfg, knn, settings(Mode.IVF, 4, 4, 25), 0,
+        "x", 4);
+    List<String> got = ivf.triplets().orderBy("anchor", "negative").collectAsList().stream()
+        .map(Row::toString).toList();
+    Map<String, Object> report = ivf.search();
+    ivf.release();
+    assertSameTriplets(want, got);
+    assertTrue(((Number) report.get("largest_list")).longValue() >= 150, "" + report);
+    assertTrue(((Number) report.get("lists_split")).intValue() >= 1, "" + report);
+    // more tiles than items: most tiles are empty, the result is still exact
+    MineStage.Mined tiled = MineStage.mine(spark, emb, cfg, knn,
+        new SearchSettings(Mode.TILED, 0, 1, 50, 100, 1, 400, 0), 0, "x", 4);
+    List<String> gotTiled = tiled.triplets().orderBy("anchor", "negative").collectAsList()
+        .stream().map(Row::toString).toList();
+    Map<String, Object> tiledReport = tiled.search();
+    tiled.release();
+    assertSameTriplets(want, gotTiled);
+    assertTrue(((Number) tiledReport.get("lists_nonempty")).intValue() < 200, "" + tiledReport);
   }
 
   @Test

@@ -103,18 +103,29 @@ public final class MaskedKnn {
             }
             double d2 = Math.max(0.0, qn + baseNorm[bi] - 2.0 * s[row + j]);
             double tol = relTol * (qn + baseNorm[bi]);
+            double exact = -1; // computed only when the GEMM value is too close to call
             for (int h = 0; h < heaps; h++) {
               double b2 = bound2[h][q];
-              boolean below = d2 <= b2;
-              if (Math.abs(d2 - b2) <= tol) {
-                // too close to the bound for the GEMM's rounding: decide with the exact distance
-                double exact = VectorMath.distance(queries.values(), qi, base.values(), bi, dim);
-                below = exact * exact <= b2;
+              TopKHeap hp = heap[h][q];
+              if (d2 > b2 + tol && d2 > hp.threshold() + tol) {
+                continue; // clearly beyond the bound and clearly worse than the heap's worst
               }
-              if (below) {
+              if (d2 < b2 - tol) {
+                within[h][q]++; // clearly at or below the bound
+                continue;
+              }
+              // a heap candidate or too close to the bound to call: judge with the exact
+              // double-precision distance (heaps hold exact values only), so results do not
+              // depend on how the GEMM was tiled
+              if (exact < 0) {
+                double e = VectorMath.distance(queries.values(), qi, base.values(), bi, dim);
+                exact = e * e;
+              }
+              double v = exact;
+              if (v <= b2) {
                 within[h][q]++;
-              } else if (heap[h][q].accepts(d2, bi)) {
-                heap[h][q].offer(d2, bi);
+              } else if (hp.accepts(v, bi)) {
+                hp.offer(v, bi);
               }
             }
           }
