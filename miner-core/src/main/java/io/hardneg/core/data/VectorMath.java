@@ -20,6 +20,11 @@ public final class VectorMath {
 
   /** Euclidean distance between rows {@code i} of {@code a} and {@code j} of {@code b}, in double. */
   public static double distance(float[] a, int i, float[] b, int j, int dim) {
+    return Math.sqrt(squaredDistance(a, i, b, j, dim));
+  }
+
+  /** Squared Euclidean distance between two rows, accumulated in double. */
+  public static double squaredDistance(float[] a, int i, float[] b, int j, int dim) {
     double ss = 0;
     int oa = i * dim;
     int ob = j * dim;
@@ -27,7 +32,7 @@ public final class VectorMath {
       double diff = (double) a[oa + t] - b[ob + t];
       ss += diff * diff;
     }
-    return Math.sqrt(ss);
+    return ss;
   }
 
   /**

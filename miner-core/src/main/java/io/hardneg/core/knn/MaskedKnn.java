@@ -2,7 +2,13 @@ package io.hardneg.core.knn;
 
 import io.hardneg.core.data.LabeledVectors;
 import io.hardneg.core.data.VectorMath;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Comparator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -66,8 +72,20 @@ public final class MaskedKnn {
     int dim = base.dim();
     double[] baseNorm = squaredNorms(base);
     double[] queryNorm = squaredNorms(queries);
+    double maxBaseNorm = 0;
+    for (double n : baseNorm) {
+      maxBaseNorm = Math.max(maxBaseNorm, n);
+    }
     // rounding of |q|²+|b|²−2q·b relative to the norms: float GEMM ~1e-7 per term, summed over dim
     double relTol = (opt.precision() == DataType.FLOAT ? 1e-6 : 1e-14) * Math.max(8, dim);
+    // base tiles are built once per call and every score tile is written into a reused buffer:
+    // allocating fresh off-heap arrays per tile makes ND4J/JavaCPP trigger garbage collections
+    // and ran the GEMM ~10x below its rate
+    List<INDArray> baseTiles = new ArrayList<>();
+    for (int b0 = 0; b0 < base.size(); b0 += opt.baseBlock()) {
+      baseTiles.add(tile(base.values(), b0, Math.min(base.size(), b0 + opt.baseBlock()), dim, opt));
+    }
+    Map<Long, INDArray> scoreBuffers = new HashMap<>();
     for (int q0 = 0; q0 < nq; q0 += opt.queryBlock()) {
       int q1 = Math.min(nq, q0 + opt.queryBlock());
       int bq = q1 - q0;
@@ -84,9 +102,15 @@ public final class MaskedKnn {
       INDArray qt = tile(queries.values(), q0, q1, dim, opt);
       for (int b0 = 0; b0 < base.size(); b0 += opt.baseBlock()) {
         int b1 = Math.min(base.size(), b0 + opt.baseBlock());
-        INDArray bt = tile(base.values(), b0, b1, dim, opt);
-        INDArray scores = qt.mmul(bt.transpose());
-        double[] s = scores.data().asDouble();
+        INDArray bt = baseTiles.get(b0 / opt.baseBlock());
+        long rows = bq;
+        long cols = b1 - b0;
+        INDArray scores = scoreBuffers.computeIfAbsent((rows << 32) | cols,
+            x -> Nd4j.create(opt.precision(), rows, cols));
+        Nd4j.gemm(qt, bt, scores, false, true, 1.0, 0.0);
+        // read the scores in place (no copy of the tile into a Java array)
+        FloatBuffer sf = opt.precision() == DataType.FLOAT ? scores.data().asNioFloat() : null;
+        DoubleBuffer sd = sf == null ? scores.data().asNioDouble() : null;
         int bb = b1 - b0;
         for (int q = 0; q < bq; q++) {
           int qi = q0 + q;
@@ -95,15 +119,23 @@ public final class MaskedKnn {
           double qn = queryNorm[qi];
           long[] ex = excluded == null ? null : excluded[qi];
           int row = q * bb;
+          double tolMax = relTol * (qn + maxBaseNorm);
+          double skip = skipAbove(heap, bound2, q, heaps) + tolMax;
           for (int j = 0; j < bb; j++) {
             int bi = b0 + j;
+            double sc = sf != null ? sf.get(row + j) : sd.get(row + j);
+            double d2 = qn + baseNorm[bi] - 2.0 * sc;
+            if (d2 > skip) {
+              continue; // no heap wants it and it is above every bound: the common case
+            }
             if (!mask.admits(qid, ql, base.ids()[bi], base.labels()[bi])
                 || (ex != null && Arrays.binarySearch(ex, base.ids()[bi]) >= 0)) {
               continue;
             }
-            double d2 = Math.max(0.0, qn + baseNorm[bi] - 2.0 * s[row + j]);
+            d2 = Math.max(0.0, d2);
             double tol = relTol * (qn + baseNorm[bi]);
-            double exact = -1; // computed only when the GEMM value is too close to call
+            double exact = -1; // computed only for heap candidates and near-bound pairs
+            boolean changed = false;
             for (int h = 0; h < heaps; h++) {
               double b2 = bound2[h][q];
               TopKHeap hp = heap[h][q];
@@ -118,15 +150,17 @@ public final class MaskedKnn {
               // double-precision distance (heaps hold exact values only), so results do not
               // depend on how the GEMM was tiled
               if (exact < 0) {
-                double e = VectorMath.distance(queries.values(), qi, base.values(), bi, dim);
-                exact = e * e;
+                exact = VectorMath.squaredDistance(queries.values(), qi, base.values(), bi, dim);
               }
-              double v = exact;
-              if (v <= b2) {
+              if (exact <= b2) {
                 within[h][q]++;
-              } else if (hp.accepts(v, bi)) {
-                hp.offer(v, bi);
+              } else if (hp.accepts(exact, bi)) {
+                hp.offer(exact, bi);
+                changed = true;
               }
+            }
+            if (changed) {
+              skip = skipAbove(heap, bound2, q, heaps) + tolMax;
             }
           }
         }
@@ -140,6 +174,18 @@ public final class MaskedKnn {
       }
     }
     return out;
+  }
+
+  /**
+   * The squared distance above which no heap of query q wants a pair and no bound counts it:
+   * the largest over heaps of max(bound², heap's worst kept value).
+   */
+  private static double skipAbove(TopKHeap[][] heap, double[][] bound2, int q, int heaps) {
+    double skip = Double.NEGATIVE_INFINITY;
+    for (int h = 0; h < heaps; h++) {
+      skip = Math.max(skip, Math.max(bound2[h][q], heap[h][q].threshold()));
+    }
+    return skip;
   }
 
   private static INDArray tile(float[] values, int r0, int r1, int dim, KnnOptions opt) {
