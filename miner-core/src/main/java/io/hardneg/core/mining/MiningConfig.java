@@ -13,8 +13,10 @@ package io.hardneg.core.mining;
  * @param bandMax end (exclusive) of the band rule's ranks
  * @param bandPerAnchor negatives taken from ranks {@code [bandMin, bandMax)}, nearest first
  *     (0 = no band rule)
- * @param falseNegativeRatio positive-aware false-negative guard (NV-Retriever): drop n with
- *     {@code s(a,n) > s(a,p) − |s(a,p)|·ratio}; NaN = off
+ * @param falseNegativeRatio positive-aware false-negative guard, relative (NV-Retriever
+ *     TopK-PercPos, sign-safe): drop n with {@code s(a,n) > s(a,p) − |s(a,p)|·ratio}; NaN = off
+ * @param falseNegativeMargin positive-aware false-negative guard, absolute (NV-Retriever
+ *     TopK-MarginPos): drop n with {@code s(a,n) > s(a,p) − margin}; NaN = off
  * @param minDistance near-duplicate guard: drop n with {@code d(a,n) < minDistance}; 0 = off
  * @param perLabelQuota at most this many negatives per (anchor, negative label); 0 = no limit
  * @param candidateSlack extra candidates the search keeps per anchor beyond what the rules take,
@@ -22,8 +24,8 @@ package io.hardneg.core.mining;
  */
 public record MiningConfig(double margin, int hardPerAnchor, int semiHardPerAnchor,
     SemiHardFallback fallback, long seed, int bandMin, int bandMax, int bandPerAnchor,
-    double falseNegativeRatio, double minDistance, int perLabelQuota, int candidateSlack)
-    implements java.io.Serializable {
+    double falseNegativeRatio, double falseNegativeMargin, double minDistance, int perLabelQuota,
+    int candidateSlack) implements java.io.Serializable {
 
   public MiningConfig {
     if (!(margin >= 0) || Double.isInfinite(margin)) {
@@ -48,6 +50,9 @@ public record MiningConfig(double margin, int hardPerAnchor, int semiHardPerAnch
       throw new IllegalArgumentException(
           "false-negative ratio must be >= 0 (or off), got " + falseNegativeRatio);
     }
+    if (!Double.isNaN(falseNegativeMargin) && Double.isInfinite(falseNegativeMargin)) {
+      throw new IllegalArgumentException("false-negative margin must be finite (or off)");
+    }
     if (!(minDistance >= 0) || minDistance > 2) {
       throw new IllegalArgumentException("min distance must be in [0, 2], got " + minDistance);
     }
@@ -60,12 +65,14 @@ public record MiningConfig(double margin, int hardPerAnchor, int semiHardPerAnch
   /** Hard and semi-hard only, no band, guards or quota (the foundation's rules). */
   public MiningConfig(double margin, int hardPerAnchor, int semiHardPerAnchor,
       SemiHardFallback fallback, long seed) {
-    this(margin, hardPerAnchor, semiHardPerAnchor, fallback, seed, 0, 0, 0, Double.NaN, 0, 0, 0);
+    this(margin, hardPerAnchor, semiHardPerAnchor, fallback, seed, 0, 0, 0, Double.NaN,
+        Double.NaN, 0, 0, 0);
   }
 
   /** True when a guard or the quota may reject candidates. */
   public boolean filters() {
-    return !Double.isNaN(falseNegativeRatio) || minDistance > 0 || perLabelQuota > 0;
+    return !Double.isNaN(falseNegativeRatio) || !Double.isNaN(falseNegativeMargin)
+        || minDistance > 0 || perLabelQuota > 0;
   }
 
   /** Nearest negatives the search must keep per anchor. */

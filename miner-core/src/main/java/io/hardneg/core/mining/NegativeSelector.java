@@ -16,9 +16,10 @@ import java.util.Set;
  * ({@code beyond}, nearest first, with the number of negatives at or below {@code d(a,p)}).
  * A candidate is <em>valid</em> unless a guard rejects it:
  * <ul>
- *   <li>false-negative guard: {@code s(a,n) > s(a,p) − |s(a,p)|·ratio}, with
+ *   <li>false-negative guard, relative: {@code s(a,n) > s(a,p) − |s(a,p)|·ratio}, with
  *       {@code s = 1 − d²/2} (sign-safe: |s(a,p)| keeps the threshold below s(a,p) when the
  *       positive similarity is negative);
+ *   <li>false-negative guard, absolute: {@code s(a,n) > s(a,p) − margin};
  *   <li>near-duplicate guard: {@code d(a,n) < minDistance};
  *   <li>quota: the anchor already has {@code perLabelQuota} negatives of that label.
  * </ul>
@@ -122,8 +123,10 @@ public final class NegativeSelector {
         return false;
       }
       double d = list.distance()[j];
-      if (!Double.isNaN(c.falseNegativeRatio())
-          && 1 - d * d / 2 > sAp - Math.abs(sAp) * c.falseNegativeRatio()) {
+      double sAn = 1 - d * d / 2;
+      if ((!Double.isNaN(c.falseNegativeRatio())
+          && sAn > sAp - Math.abs(sAp) * c.falseNegativeRatio())
+          || (!Double.isNaN(c.falseNegativeMargin()) && sAn > sAp - c.falseNegativeMargin())) {
         rejected.add(key);
         stats.addFalseNegativeRejected();
         return false;

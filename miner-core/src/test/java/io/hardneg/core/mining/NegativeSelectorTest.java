@@ -24,7 +24,7 @@ class NegativeSelectorTest {
   static MiningConfig cfg(int hard, int semi, int bandMin, int bandMax, int band, double ratio,
       double minDist, int quota) {
     return new MiningConfig(0.2, hard, semi, SemiHardFallback.SKIP, 1, bandMin, bandMax, band,
-        ratio, minDist, quota, 0);
+        ratio, Double.NaN, minDist, quota, 0);
   }
 
   static List<Long> keys(List<NegativeSelector.Pick> picks) {
@@ -61,6 +61,17 @@ class NegativeSelectorTest {
     List<NegativeSelector.Pick> p = NegativeSelector.select(cfg(1, 0, 0, 0, 0, 0.5, 0, 0), 1.6,
         list(1.6, 1.7), NONE, s);
     assertEquals(List.of(11L), keys(p));
+  }
+
+  @Test
+  void absoluteFalseNegativeGuard() {
+    // d(a,p)=0.5: s_ap=0.875; margin 0.05: reject s_an > 0.825, i.e. d_an < 0.5916
+    MiningConfig c = new MiningConfig(0.2, 1, 0, SemiHardFallback.SKIP, 1, 0, 0, 0, Double.NaN,
+        0.05, 0, 0, 0);
+    MiningStats s = new MiningStats();
+    assertEquals(List.of(12L), keys(NegativeSelector.select(c, 0.5, list(0.3, 0.59, 0.6),
+        NONE, s)));
+    assertEquals(2, s.falseNegativeRejected());
   }
 
   @Test

@@ -81,6 +81,7 @@ public record JobConfig(InputSpec input, String output, long seed,
         s.intIn("mining.band.max", 0, 0, 1_000_000),
         s.intIn("mining.band.perAnchor", 0, 0, 1000),
         s.parsed("mining.guard.falseNegativeRatio", "off", JobConfig::offOrNonNegative),
+        s.parsed("mining.guard.falseNegativeMargin", "off", JobConfig::offOrNonNegative),
         s.doubleIn("mining.guard.minDistance", 0, 0, 2),
         s.intIn("mining.quota.perLabel", 0, 0, 1000),
         s.intIn("mining.candidateSlack", 8, 0, 10_000)));
