@@ -62,8 +62,8 @@ public final class TrainJob {
   /** Runs (or resumes) the job. */
   public Summary run() throws IOException {
     if (!cfg.pairsPath().isEmpty()) {
-      throw new ConfigException("mining.pairs.path is set: pair mode is supported by 'hardneg "
-          + "mine' only; training in pair mode is not implemented yet");
+      throw new ConfigException("mining.pairs.path is set: pair mode is available in 'hardneg "
+          + "mine' only; 'hardneg train' takes class labels");
     }
     RunDirectory dir = new RunDirectory(spark.sparkContext().hadoopConfiguration(), cfg.output());
     dir.prepare();
