@@ -34,6 +34,8 @@ out=bench/results-mining.md
   # shellcheck disable=SC2046
   java -Xmx"${BENCH_DRIVER_MEMORY:-12g}" $(cat deploy/bin/jvm-flags) \
     -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE:-$HOME/.javacpp/cache}" \
+    -Dorg.bytedeco.javacpp.maxbytes="${BENCH_OFFHEAP:-4g}" \
+    -Dorg.bytedeco.javacpp.maxphysicalbytes="${BENCH_PHYSICAL:-16g}" \
     -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false \
     -cp "$jar:$(cat spark-job/target/local-classpath.txt)" io.hardneg.spark.bench.SearchBench "${args[@]}"
 } | tee "$out"

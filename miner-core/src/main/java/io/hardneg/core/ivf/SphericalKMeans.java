@@ -2,7 +2,11 @@ package io.hardneg.core.ivf;
 
 import io.hardneg.core.data.VectorMath;
 import io.hardneg.core.util.Seeds;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -83,28 +87,35 @@ public final class SphericalKMeans {
       float[] bestScore) {
     int p = Math.min(probes, k);
     int[][] out = new int[n][];
-    INDArray ct = Nd4j.create(c, new long[] {k, dim}, 'c').transpose();
+    INDArray ct = Nd4j.create(c, new long[] {k, dim}, 'c');
+    // scores go into one reused buffer read in place: a fresh off-heap array per block makes
+    // JavaCPP's memory accounting balloon on millions of rows
+    Map<Integer, INDArray> buffers = new HashMap<>();
     for (int r0 = 0; r0 < n; r0 += BLOCK) {
       int r1 = Math.min(n, r0 + BLOCK);
+      int rows = r1 - r0;
       INDArray q = Nd4j.create(Arrays.copyOfRange(x, r0 * dim, r1 * dim),
-          new long[] {r1 - r0, dim}, 'c');
-      float[] s = q.mmul(ct).dup('c').data().asFloat();
-      for (int i = 0; i < r1 - r0; i++) {
+          new long[] {rows, dim}, 'c');
+      INDArray scores = buffers.computeIfAbsent(rows,
+          r -> Nd4j.create(DataType.FLOAT, r, k));
+      Nd4j.gemm(q, ct, scores, false, true, 1.0, 0.0);
+      FloatBuffer s = scores.data().asNioFloat();
+      for (int i = 0; i < rows; i++) {
         out[r0 + i] = topIndices(s, i * k, k, p);
         if (bestScore != null) {
-          bestScore[r0 + i] = s[i * k + out[r0 + i][0]];
+          bestScore[r0 + i] = s.get(i * k + out[r0 + i][0]);
         }
       }
     }
     return out;
   }
 
-  private static int[] topIndices(float[] s, int off, int k, int p) {
+  private static int[] topIndices(FloatBuffer s, int off, int k, int p) {
     int[] idx = new int[p];
     float[] val = new float[p];
     int size = 0;
     for (int j = 0; j < k; j++) {
-      float v = s[off + j];
+      float v = s.get(off + j);
       if (size == p && v <= val[p - 1]) {
         continue; // equal scores keep the lower index already held
       }
