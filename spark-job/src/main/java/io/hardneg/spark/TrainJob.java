@@ -188,7 +188,8 @@ public final class TrainJob {
     m.put("rejected", Map.of("false_negative", s.falseNegativeRejected(), "near_duplicate",
         s.nearDuplicateRejected(), "quota", s.quotaRejected()));
     m.put("margin", cfg.mining().margin());
-    m.put("semihard_fallback", cfg.mining().fallback().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("semihard_fallback",
+        cfg.mining().fallback().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     m.put("histograms", histograms);
     return m;
   }
