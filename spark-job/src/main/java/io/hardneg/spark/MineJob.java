@@ -54,8 +54,8 @@ public final class MineJob {
     long t0 = System.nanoTime();
     Dataset<Row> pairs = cfg.pairsPath().isEmpty() ? null
         : PairSource.load(spark, cfg.pairsPath(), cfg.pairsFormat(), items);
-    MineStage.Mined mined = MineStage.mine(spark, emb, pairs, cfg.mining(), cfg.knn(),
-        cfg.search(), 0, hash, cfg.partitions());
+    MineStage.Mined mined = MineStage.mine(spark, emb, pairs, cfg.hardestPositive(),
+        cfg.mining(), cfg.knn(), cfg.search(), 0, hash, cfg.partitions());
     Path tmp = new Path(dir.root(), "_tmp-mine-" + java.util.UUID.randomUUID());
     dir.fs().mkdirs(tmp);
     mined.triplets().write().parquet(new Path(tmp, "triplets").toString());

@@ -128,8 +128,8 @@ public final class TrainJob {
     timings.put("embed_s", secondsSince(t0));
 
     long t1 = System.nanoTime();
-    MineStage.Mined mined = MineStage.mine(spark, trainEmb, cfg.mining(), cfg.knn(),
-        cfg.search(), r, hash, cfg.partitions());
+    MineStage.Mined mined = MineStage.mine(spark, trainEmb, null, cfg.hardestPositive(),
+        cfg.mining(), cfg.knn(), cfg.search(), r, hash, cfg.partitions());
     long triplets = mined.triplets().count();
     timings.put("mine_s", secondsSince(t1));
     MiningStats stats = mined.stats();

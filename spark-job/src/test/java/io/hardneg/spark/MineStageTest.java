@@ -109,6 +109,42 @@ class MineStageTest {
   }
 
   @Test
+  void hardestPositiveIsTheFarthestSameClassItemInEveryExactPlacement() {
+    Dataset<Row> emb = EmbedStage.embed(spark, items.repartition(3), null, 64);
+    io.hardneg.core.data.LabeledVectors t = io.hardneg.spark.io.Tables.collect(emb);
+    java.util.Map<Long, Integer> row = new java.util.HashMap<>();
+    for (int i = 0; i < t.size(); i++) {
+      row.put(t.ids()[i], i);
+    }
+    List<String> first = null;
+    for (SearchSettings s : List.of(settings(Mode.BROADCAST, 0, 1, 50),
+        settings(Mode.TILED, 0, 1, 40), settings(Mode.IVF, 5, 5, 50))) {
+      MineStage.Mined m = MineStage.mine(spark, emb, null, true,
+          new MiningConfig(0.1, 1, 1, SemiHardFallback.NEAREST_BEYOND, 9),
+          new KnnOptions(1, 64, 100, DataType.FLOAT), s, 0, "raw", 3);
+      List<Row> rows = m.triplets().orderBy("anchor", "negative").collectAsList();
+      for (Row r : rows) {
+        int a = row.get(r.getLong(1));
+        double far = 0;
+        for (int j = 0; j < t.size(); j++) {
+          if (j != a && t.labels()[j] == t.labels()[a]) {
+            far = Math.max(far, io.hardneg.core.data.VectorMath.distance(t.values(), a,
+                t.values(), j, t.dim()));
+          }
+        }
+        assertEquals(far, r.getFloat(6), 1e-5, "hardest positive of " + r.getLong(1));
+      }
+      List<String> asText = rows.stream().map(Row::toString).toList();
+      if (first == null) {
+        first = asText;
+      } else {
+        assertSameTriplets(first, asText);
+      }
+      m.release();
+    }
+  }
+
+  @Test
   void ivfProbingEveryListEqualsExact() {
     List<String> exact = mine(2, 128, settings(Mode.BROADCAST, 0, 1, 50)).getKey();
     Map.Entry<List<String>, Map<String, Object>> ivf = mine(3, 128,

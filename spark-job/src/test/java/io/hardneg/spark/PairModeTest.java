@@ -65,7 +65,7 @@ class PairModeTest {
     for (SearchSettings s : List.of(
         new SearchSettings(SearchSettings.Mode.BROADCAST, 0, 1, 50, 1000, 5, 2, 0),
         new SearchSettings(SearchSettings.Mode.IVF, 4, 4, 30, 1000, 5, 2, 20))) {
-      MineStage.Mined m = MineStage.mine(spark, emb, pairs, mining,
+      MineStage.Mined m = MineStage.mine(spark, emb, pairs, false, mining,
           new KnnOptions(1, 64, 64, DataType.FLOAT), s, 0, "raw", 3);
       List<Row> triplets = m.triplets().orderBy("anchor", "negative").collectAsList();
       assertEquals(50, m.stats().anchors() - m.stats().noPositive(), "50 anchors have pairs");

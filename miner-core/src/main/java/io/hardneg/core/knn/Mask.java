@@ -13,6 +13,17 @@ public enum Mask {
       return queryId != baseId;
     }
   },
+  /**
+   * Only other items of the same label: with negated queries, the nearest such item to
+   * {@code −a} is the farthest positive of {@code a} (for unit vectors
+   * {@code |−a − b|² = 4 − |a − b|²}), which is how the {@code hardest} positive is searched.
+   */
+  SAME_LABEL {
+    @Override
+    public boolean admits(long queryId, long queryLabel, long baseId, long baseLabel) {
+      return queryLabel == baseLabel && queryId != baseId;
+    }
+  },
   /** Only items of another label: the negatives of class mode. */
   OTHER_LABEL {
     @Override

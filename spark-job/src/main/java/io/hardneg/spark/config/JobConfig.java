@@ -25,6 +25,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param search where and how the negative search runs
  * @param pairsPath known positive pairs (pair mode; empty = class mode)
  * @param pairsFormat parquet | csv
+ * @param hardestPositive positive policy {@code hardest} (else {@code random}), class mode
  * @param knn search tiling
  * @param train training settings
  * @param embedBatch items per inference batch
@@ -32,7 +33,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public record JobConfig(InputSpec input, String output, long seed,
     int rounds, double evalFraction, int partitions, ModelSettings model, MiningConfig mining,
-    SearchSettings search, String pairsPath, String pairsFormat, KnnOptions knn, TrainSettings train, int embedBatch, Map<String, String> given) {
+    SearchSettings search, String pairsPath, String pairsFormat, boolean hardestPositive,
+    KnnOptions knn, TrainSettings train, int embedBatch, Map<String, String> given) {
 
   /**
    * Network settings; the input dimension comes from the data.
@@ -124,6 +126,11 @@ public record JobConfig(InputSpec input, String output, long seed,
             throw new IllegalArgumentException("expected parquet | csv");
           }
           return f;
+        }),
+        s.parsed("mining.positive", "random", v -> switch (v) {
+          case "random" -> false;
+          case "hardest" -> true;
+          default -> throw new IllegalArgumentException("expected random | hardest");
         }),
         knn, train,
         s.intIn("embed.batchSize", 512, 1, 1 << 20),

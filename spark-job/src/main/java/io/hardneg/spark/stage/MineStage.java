@@ -53,22 +53,27 @@ public final class MineStage {
    */
   public static Mined mine(SparkSession spark, Dataset<Row> embeddings, MiningConfig mining,
       KnnOptions knn, SearchSettings search, int round, String modelHash, int partitions) {
-    return mine(spark, embeddings, null, mining, knn, search, round, modelHash, partitions);
+    return mine(spark, embeddings, null, false, mining, knn, search, round, modelHash,
+        partitions);
   }
 
   /**
-   * Pair mode when {@code pairs} ({@code anchor_id, positive_id}) is given: anchors are the
+   * Pair mode when {@code pairs} ({@code anchor_id, positive_id}) is given (then
+   * {@code hardestPositive} is ignored): anchors are the
    * pairs' anchors, negatives are items that are neither the anchor nor a known positive of it
    * (labels play no part); class mode when it is null.
    */
   public static Mined mine(SparkSession spark, Dataset<Row> embeddings, Dataset<Row> pairs,
-      MiningConfig mining, KnnOptions knn, SearchSettings search, int round, String modelHash,
-      int partitions) {
+      boolean hardestPositive, MiningConfig mining, KnnOptions knn, SearchSettings search,
+      int round, String modelHash, int partitions) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Mask mask = pairs == null ? Mask.OTHER_LABEL : Mask.SELF;
-    Dataset<Row> anchors = (pairs == null
-        ? PositiveStage.attach(spark, embeddings, mining.seed(), round)
-        : PositiveStage.attachPairs(spark, embeddings, pairs, mining.seed(), round))
+    Dataset<Row> anchors = (pairs != null
+        ? PositiveStage.attachPairs(spark, embeddings, pairs, mining.seed(), round)
+        : hardestPositive
+            ? PositiveStage.attachHardest(spark, embeddings, search, knn, mining.seed(), round,
+                partitions)
+            : PositiveStage.attach(spark, embeddings, mining.seed(), round))
         .persist(StorageLevel.MEMORY_AND_DISK());
     // at least one nearest negative per anchor: it tells "no negative" apart and feeds recall
     int kHard = mining.nearestNeeded();

@@ -46,20 +46,31 @@ public final class NegativeSearch {
   public record Result(JavaRDD<AnchorCandidates> candidates, Map<String, Object> report,
       List<Runnable> cleanup) {}
 
-  /** Runs the configured placement. */
+  /** Runs the configured placement; the anchors are searched against themselves. */
   public static Result run(JavaSparkContext jsc, Dataset<Row> anchors, SearchSettings s,
       Mask mask, KnnOptions knn, int kHard, int kBeyond, long seed, int round, int partitions) {
+    return run(jsc, anchors, anchors, s, mask, knn, kHard, kBeyond, seed, round, partitions);
+  }
+
+  /**
+   * Runs the configured placement with queries {@code anchors} and base vectors {@code bases}
+   * (both {@link PositiveStage#ANCHORS} rows; only anchors with a d(a,p) are searched).
+   */
+  public static Result run(JavaSparkContext jsc, Dataset<Row> anchors, Dataset<Row> bases,
+      SearchSettings s, Mask mask, KnnOptions knn, int kHard, int kBeyond, long seed, int round,
+      int partitions) {
     return switch (s.mode()) {
-      case BROADCAST -> broadcast(jsc, anchors, mask, knn, kHard, kBeyond);
-      case TILED -> lists(jsc, anchors, new TileAssigner(s.tiles(), seed), s.listCap(), mask,
-          knn, kHard, kBeyond, partitions, new LinkedHashMap<>());
-      case IVF -> ivf(jsc, anchors, s, mask, knn, kHard, kBeyond, seed, round, partitions);
+      case BROADCAST -> broadcast(jsc, anchors, bases, mask, knn, kHard, kBeyond);
+      case TILED -> lists(jsc, anchors, bases, new TileAssigner(s.tiles(), seed), s.listCap(),
+          mask, knn, kHard, kBeyond, partitions, new LinkedHashMap<>());
+      case IVF -> ivf(jsc, anchors, bases, s, mask, knn, kHard, kBeyond, seed, round,
+          partitions);
     };
   }
 
-  static Result broadcast(JavaSparkContext jsc, Dataset<Row> anchors, Mask mask,
-      KnnOptions knn, int kHard, int kBeyond) {
-    LabeledVectors base = Tables.collect(anchors.select("id", "label", "emb"));
+  static Result broadcast(JavaSparkContext jsc, Dataset<Row> anchors, Dataset<Row> bases,
+      Mask mask, KnnOptions knn, int kHard, int kBeyond) {
+    LabeledVectors base = Tables.collect(bases.select("id", "label", "emb"));
     Broadcast<LabeledVectors> table = jsc.broadcast(base);
     int k = Math.max(1, Math.max(kHard, kBeyond));
     JavaRDD<AnchorCandidates> out = anchors.javaRDD().mapPartitions(rows -> {
@@ -75,15 +86,16 @@ public final class NegativeSearch {
     return new Result(out, report, List.of(table::destroy));
   }
 
-  static Result ivf(JavaSparkContext jsc, Dataset<Row> anchors, SearchSettings s, Mask mask,
-      KnnOptions knn, int kHard, int kBeyond, long seed, int round, int partitions) {
-    long n = anchors.count();
+  static Result ivf(JavaSparkContext jsc, Dataset<Row> anchors, Dataset<Row> bases,
+      SearchSettings s, Mask mask, KnnOptions knn, int kHard, int kBeyond, long seed, int round,
+      int partitions) {
+    long n = bases.count();
     int nlist = s.listsFor(n);
     double fraction = Math.min(1.0, (double) s.kmeansSample() / Math.max(1, n));
     LabeledVectors sample = Tables.collect(
-        anchors.select("id", "label", "emb").sample(false, fraction, Seeds.of(seed, round, 7)));
+        bases.select("id", "label", "emb").sample(false, fraction, Seeds.of(seed, round, 7)));
     if (sample.size() < nlist) {
-      sample = Tables.collect(anchors.select("id", "label", "emb").limit(Math.max(nlist, 1)));
+      sample = Tables.collect(bases.select("id", "label", "emb").limit(Math.max(nlist, 1)));
     }
     float[] centroids = SphericalKMeans.fit(sample.values(), sample.size(), sample.dim(),
         Math.min(nlist, sample.size()), s.kmeansIterations(), Seeds.of(seed, round, 11));
@@ -93,8 +105,8 @@ public final class NegativeSearch {
     report.put("nlist", lists);
     report.put("nprobe", Math.min(s.nprobe(), lists));
     report.put("kmeans_sample", sample.size());
-    return lists(jsc, anchors, new IvfAssigner(centroids, sample.dim(), s.nprobe()), s.listCap(),
-        mask, knn, kHard, kBeyond, partitions, report);
+    return lists(jsc, anchors, bases, new IvfAssigner(centroids, sample.dim(), s.nprobe()),
+        s.listCap(), mask, knn, kHard, kBeyond, partitions, report);
   }
 
   /** Assigns each item a home list and the lists it probes. */
@@ -146,11 +158,19 @@ public final class NegativeSearch {
     }
   }
 
-  static Result lists(JavaSparkContext jsc, Dataset<Row> anchors, Assigner assigner, int cap,
-      Mask mask, KnnOptions knn, int kHard, int kBeyond, int partitions,
-      Map<String, Object> report) {
+  static Result lists(JavaSparkContext jsc, Dataset<Row> anchors, Dataset<Row> bases,
+      Assigner assigner, int cap, Mask mask, KnnOptions knn, int kHard, int kBeyond,
+      int partitions, Map<String, Object> report) {
     int k = Math.max(1, Math.max(kHard, kBeyond));
-    JavaRDD<VectorEntry> assigned = anchors.javaRDD().mapPartitions(rows -> {
+    JavaRDD<VectorEntry> assigned = assign(anchors, assigner);
+    // separate query and base tables (hardest-positive search) are assigned separately
+    JavaRDD<VectorEntry> assignedBases = bases == anchors ? assigned : assign(bases, assigner);
+    return lists(jsc, assigned, assignedBases, assigner, cap, mask, knn, k, kHard, kBeyond,
+        partitions, report);
+  }
+
+  private static JavaRDD<VectorEntry> assign(Dataset<Row> table, Assigner assigner) {
+    return table.javaRDD().mapPartitions(rows -> {
       List<VectorEntry> entries = new ArrayList<>();
       rows.forEachRemaining(r -> entries.add(entry(r)));
       if (entries.isEmpty()) {
@@ -163,7 +183,13 @@ public final class NegativeSearch {
       }
       return entries.iterator();
     }).persist(StorageLevel.MEMORY_AND_DISK());
-    Map<Integer, Long> sizes = assigned.map(e -> e.home).countByValue();
+  }
+
+  private static Result lists(JavaSparkContext jsc, JavaRDD<VectorEntry> assigned,
+      JavaRDD<VectorEntry> assignedBases, Assigner assigner, int cap, Mask mask, KnnOptions knn,
+      int k, int kHard, int kBeyond, int partitions, Map<String, Object> report) {
+    boolean same = assigned == assignedBases;
+    Map<Integer, Long> sizes = assignedBases.map(e -> e.home).countByValue();
     int[] parts = new int[assigner.lists()];
     long max = 0;
     int split = 0;
@@ -191,8 +217,10 @@ public final class NegativeSearch {
     JavaPairRDD<Long, VectorEntry> keyed = assigned.flatMapToPair(e -> {
       List<Tuple2<Long, VectorEntry>> out = new ArrayList<>();
       int[] p = partsB.value();
-      int sub = (int) Math.floorMod(io.hardneg.core.util.Seeds.mix(e.id), (long) p[e.home]);
-      out.add(new Tuple2<>(key(e.home, sub), e.copyAs(false)));
+      if (same) {
+        int sub = (int) Math.floorMod(io.hardneg.core.util.Seeds.mix(e.id), (long) p[e.home]);
+        out.add(new Tuple2<>(key(e.home, sub), e.copyAs(false)));
+      }
       if (e.hasPositive()) {
         for (int l : e.probes) {
           for (int s = 0; s < p[l]; s++) {
@@ -202,6 +230,13 @@ public final class NegativeSearch {
       }
       return out.iterator();
     });
+    if (!same) {
+      keyed = keyed.union(assignedBases.mapToPair(e -> {
+        int sub = (int) Math.floorMod(io.hardneg.core.util.Seeds.mix(e.id),
+            (long) partsB.value()[e.home]);
+        return new Tuple2<>(key(e.home, sub), e.copyAs(false));
+      }));
+    }
     JavaPairRDD<Long, AnchorCandidates> partial = keyed.groupByKey(partitions)
         .flatMapToPair(group -> {
           List<VectorEntry> bases = new ArrayList<>();
@@ -224,7 +259,8 @@ public final class NegativeSearch {
     JavaRDD<AnchorCandidates> merged = partial.union(empties)
         .reduceByKey((a, b) -> AnchorCandidates.merge(a, b, kHard, kBeyond), partitions)
         .values();
-    return new Result(merged, report, List.of(assigned::unpersist, partsB::destroy));
+    return new Result(merged, report, List.of(assigned::unpersist, assignedBases::unpersist,
+        partsB::destroy));
   }
 
   private static long key(int list, int sub) {

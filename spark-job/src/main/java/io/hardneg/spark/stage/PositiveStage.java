@@ -10,9 +10,12 @@ import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.hardneg.core.knn.KnnOptions;
+import io.hardneg.core.knn.Mask;
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.io.Schemas;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -31,6 +34,10 @@ import org.apache.spark.sql.types.StructType;
  *       positive is its successor. For a uniformly random order the successor is uniform over
  *       the other items of the class, so each positive is a uniform draw. A class of one item
  *       gives no positive (null).
+ *   <li><b>class mode</b>, policy {@code hardest}: the farthest other item of the class among
+ *       those the search visits (all of them in the exact placements, the probed lists in
+ *       ivf), found as the nearest same-label item to the negated anchor
+ *       ({@code |−a − b|² = 4 − |a − b|²} for unit vectors) with the same search machinery.
  *   <li><b>pair mode</b>: the anchors are the {@code anchor_id}s of the pairs table; the positive
  *       is one of the anchor's {@code positive_id}s, drawn by {@code hash(seed, round, anchor)};
  *       the anchor's known positives, in either direction of a pair, go to {@code excluded}
@@ -59,6 +66,36 @@ public final class PositiveStage {
             .otherwise(col("positive")))
         .select(col("id"), col("label"), col("emb"), col("positive"),
             lit(null).cast(DataTypes.createArrayType(DataTypes.LongType)).as("excluded"));
+    return withDistance(spark, embeddings, chosen);
+  }
+
+  /** Class mode, policy hardest: the farthest same-class item each search visits. */
+  public static Dataset<Row> attachHardest(SparkSession spark, Dataset<Row> embeddings,
+      SearchSettings search, KnnOptions knn, long seed, int round, int partitions) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    StructType noPositive = ANCHORS;
+    // queries: negated embeddings, with a dummy positive so they are searched, no bound
+    Dataset<Row> queries = spark.createDataFrame(embeddings.javaRDD().map(r -> {
+      scala.collection.Seq<Object> e = r.getSeq(2);
+      Float[] neg = new Float[e.length()];
+      for (int j = 0; j < neg.length; j++) {
+        neg[j] = -(Float) e.apply(j);
+      }
+      return RowFactory.create(r.getLong(0), r.getLong(1), neg, -1L, -1.0, null);
+    }), noPositive);
+    Dataset<Row> bases = spark.createDataFrame(embeddings.javaRDD().map(r ->
+        RowFactory.create(r.getLong(0), r.getLong(1), r.get(2), null, null, null)), noPositive);
+    NegativeSearch.Result found = NegativeSearch.run(jsc, queries, bases, search,
+        Mask.SAME_LABEL, knn, 1, 0, seed, round, partitions);
+    Dataset<Row> farthest = spark.createDataFrame(found.candidates().map(c ->
+        RowFactory.create(c.anchor, c.hardIds.length == 0 ? null : c.hardIds[0])),
+        new StructType().add("fid", DataTypes.LongType, false)
+            .add("positive", DataTypes.LongType, true));
+    Dataset<Row> chosen = embeddings.join(farthest, col("id").equalTo(col("fid")))
+        .select(col("id"), col("label"), col("emb"), col("positive"),
+            lit(null).cast(DataTypes.createArrayType(DataTypes.LongType)).as("excluded"));
+    // the search's broadcasts stay in this table's lineage (tasks serialise it): they are not
+    // destroyed here; Spark's ContextCleaner drops them once the table is unreferenced
     return withDistance(spark, embeddings, chosen);
   }
 
