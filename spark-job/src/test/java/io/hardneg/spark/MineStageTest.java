@@ -194,6 +194,7 @@ class MineStageTest {
     assertSameTriplets(want, got);
     assertTrue(((Number) report.get("largest_list")).longValue() >= 150, "" + report);
     assertTrue(((Number) report.get("lists_split")).intValue() >= 1, "" + report);
+    assertTrue(((Number) report.get("lists_query_split")).intValue() >= 1, "" + report);
     // more tiles than items: most tiles are empty, the result is still exact
     MineStage.Mined tiled = MineStage.mine(spark, emb, cfg, knn,
         new SearchSettings(Mode.TILED, 0, 1, 50, 100, 1, 400, 0), 0, "x", 4);

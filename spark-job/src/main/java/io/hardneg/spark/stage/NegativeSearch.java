@@ -35,7 +35,10 @@ import scala.Tuple2;
  *       tile, each tile runs the blocked GEMM for its queries, partial top-k merge per anchor;
  *   <li><b>ivf</b> — approximate: spherical k-means on a seeded sample gives the lists; each
  *       item is a base of its nearest list and a query of its {@code nprobe} nearest; lists
- *       larger than {@code listCap} are split into sub-lists (queries visit every sub-list).
+ *       with more than {@code listCap} bases are split into sub-lists (queries visit every
+ *       sub-list) and lists visited by more than {@code listCap} queries split their queries
+ *       into chunks (bases are copied to every chunk), so no task holds more than the cap of
+ *       either.
  * </ul>
  * Every anchor comes out exactly once, with empty lists when nothing was found.
  */
@@ -213,28 +216,40 @@ public final class NegativeSearch {
       work += v.getValue() * sizes.getOrDefault(v.getKey(), 0L);
     }
     report.put("distance_computations", work);
-    Broadcast<int[]> partsB = jsc.broadcast(parts);
+    // queries are chunked too, so one task holds at most `cap` bases and `cap` queries whatever
+    // the skew; each base is copied to every query chunk of its list
+    int[] qparts = new int[parts.length];
+    int qsplit = 0;
+    for (int l = 0; l < qparts.length; l++) {
+      long q = visits.getOrDefault(l, 0L);
+      qparts[l] = (int) Math.max(1, (q + cap - 1) / cap);
+      qsplit += qparts[l] > 1 ? 1 : 0;
+    }
+    report.put("lists_query_split", qsplit);
+    Broadcast<int[][]> partsB = jsc.broadcast(new int[][] {parts, qparts});
     JavaPairRDD<Long, VectorEntry> keyed = assigned.flatMapToPair(e -> {
       List<Tuple2<Long, VectorEntry>> out = new ArrayList<>();
-      int[] p = partsB.value();
       if (same) {
-        int sub = (int) Math.floorMod(io.hardneg.core.util.Seeds.mix(e.id), (long) p[e.home]);
-        out.add(new Tuple2<>(key(e.home, sub), e.copyAs(false)));
+        addBase(out, e, partsB.value());
       }
       if (e.hasPositive()) {
+        int[] p = partsB.value()[0];
+        int[] qp = partsB.value()[1];
         for (int l : e.probes) {
+          int chunk = (int) Math.floorMod(io.hardneg.core.util.Seeds.mix(e.id ^ QUERY_SALT),
+              (long) qp[l]);
           for (int s = 0; s < p[l]; s++) {
-            out.add(new Tuple2<>(key(l, s), e.copyAs(true)));
+            out.add(new Tuple2<>(key(l, s, chunk), e.copyAs(true)));
           }
         }
       }
       return out.iterator();
     });
     if (!same) {
-      keyed = keyed.union(assignedBases.mapToPair(e -> {
-        int sub = (int) Math.floorMod(io.hardneg.core.util.Seeds.mix(e.id),
-            (long) partsB.value()[e.home]);
-        return new Tuple2<>(key(e.home, sub), e.copyAs(false));
+      keyed = keyed.union(assignedBases.flatMapToPair(e -> {
+        List<Tuple2<Long, VectorEntry>> out = new ArrayList<>();
+        addBase(out, e, partsB.value());
+        return out.iterator();
       }));
     }
     JavaPairRDD<Long, AnchorCandidates> partial = keyed.groupByKey(partitions)
@@ -263,8 +278,20 @@ public final class NegativeSearch {
         partsB::destroy));
   }
 
-  private static long key(int list, int sub) {
-    return ((long) list << 24) | sub;
+  private static final long QUERY_SALT = 0x51ED270B0F3A9C4DL;
+
+  /** A base vector goes to its sub-list, once per query chunk of its list. */
+  private static void addBase(List<Tuple2<Long, VectorEntry>> out, VectorEntry e, int[][] parts) {
+    int sub = (int) Math.floorMod(io.hardneg.core.util.Seeds.mix(e.id), (long) parts[0][e.home]);
+    VectorEntry base = e.copyAs(false);
+    for (int c = 0; c < parts[1][e.home]; c++) {
+      out.add(new Tuple2<>(key(e.home, sub, c), base));
+    }
+  }
+
+  /** Group key: list (24 bits), sub-list (20 bits), query chunk (20 bits). */
+  private static long key(int list, int sub, int chunk) {
+    return ((long) list << 40) | ((long) sub << 20) | chunk;
   }
 
   /** Searches the entries that have a positive against {@code base}; all entries come out. */
