@@ -134,6 +134,11 @@ public final class TrainJob {
     timings.put("mine_s", secondsSince(t1));
     MiningStats stats = mined.stats();
     LOG.info("round {}: embedded {} items, mined {} triplets ({})", r, embedded, triplets, stats);
+    if (triplets < stats.anchors() / 10) {
+      LOG.warn("round {}: only {} triplets for {} anchors — the rules or guards reject almost "
+          + "every candidate (raise mining.candidateSlack or loosen the guards)", r, triplets,
+          stats.anchors());
+    }
     trainEmb.unpersist();
 
     Path tmp = dir.beginRound(r);

@@ -73,9 +73,15 @@ public final class MaskedKnn {
     double[] baseNorm = squaredNorms(base);
     double[] queryNorm = squaredNorms(queries);
     double maxBaseNorm = 0;
+    double minBaseNorm = Double.POSITIVE_INFINITY;
     for (double n : baseNorm) {
       maxBaseNorm = Math.max(maxBaseNorm, n);
+      minBaseNorm = Math.min(minBaseNorm, n);
     }
+    // one row of scores at a time, and the columns that pass the pre-filter
+    float[] rowF = new float[opt.baseBlock()];
+    double[] rowD = new double[opt.baseBlock()];
+    int[] cand = new int[opt.baseBlock()];
     // rounding of |q|²+|b|²−2q·b relative to the norms: float GEMM ~1e-7 per term, summed over dim
     double relTol = (opt.precision() == DataType.FLOAT ? 1e-6 : 1e-14) * Math.max(8, dim);
     // base tiles are built once per call and every score tile is written into a reused buffer:
@@ -121,9 +127,32 @@ public final class MaskedKnn {
           int row = q * bb;
           double tolMax = relTol * (qn + maxBaseNorm);
           double skip = skipAbove(heap, bound2, q, heaps) + tolMax;
-          for (int j = 0; j < bb; j++) {
+          // pre-filter on the raw score: d² = |q|² + |b|² − 2s > skip whenever
+          // s < (|q|² + min|b|² − skip) / 2, so only scores at or above that cut are looked at
+          double sCut = (qn + minBaseNorm - skip) / 2;
+          int nc = 0;
+          if (sf != null) {
+            sf.get(row, rowF, 0, bb);
+            // rounded down so that no score at or above the double cut is lost
+            float cut = Math.nextDown(
+                (float) Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, sCut)));
+            for (int j = 0; j < bb; j++) {
+              if (rowF[j] >= cut) {
+                cand[nc++] = j;
+              }
+            }
+          } else {
+            sd.get(row, rowD, 0, bb);
+            for (int j = 0; j < bb; j++) {
+              if (rowD[j] >= sCut) {
+                cand[nc++] = j;
+              }
+            }
+          }
+          for (int c = 0; c < nc; c++) {
+            int j = cand[c];
             int bi = b0 + j;
-            double sc = sf != null ? sf.get(row + j) : sd.get(row + j);
+            double sc = sf != null ? rowF[j] : rowD[j];
             double d2 = qn + baseNorm[bi] - 2.0 * sc;
             if (d2 > skip) {
               continue; // no heap wants it and it is above every bound: the common case
