@@ -39,24 +39,15 @@ public final class AnchorCandidates implements Serializable {
     return c;
   }
 
-  /** Results of one kernel call for query {@code q}, base rows mapped to ids through {@code base}. */
+  /**
+   * Results of one kernel call for query {@code q}, base rows mapped to ids through
+   * {@code base}, each list cut to its k (the kernel keeps max(kHard, kBeyond) for both).
+   */
   public static AnchorCandidates of(LabeledVectors queries, int q, long positive, double dAp,
-      LabeledVectors base, Neighbors hard, Neighbors beyond) {
+      LabeledVectors base, Neighbors hard, Neighbors beyond, int kHard, int kBeyond) {
     AnchorCandidates c = empty(queries.ids()[q], queries.labels()[q], positive, dAp);
-    c.hardIds = new long[hard.size()];
-    c.hardLabels = new long[hard.size()];
-    for (int i = 0; i < hard.size(); i++) {
-      c.hardIds[i] = base.ids()[hard.index()[i]];
-      c.hardLabels[i] = base.labels()[hard.index()[i]];
-    }
-    c.hardDist = hard.distance();
-    c.beyondIds = new long[beyond.size()];
-    c.beyondLabels = new long[beyond.size()];
-    for (int i = 0; i < beyond.size(); i++) {
-      c.beyondIds[i] = base.ids()[beyond.index()[i]];
-      c.beyondLabels[i] = base.labels()[beyond.index()[i]];
-    }
-    c.beyondDist = beyond.distance();
+    c.setHard(Sorted.of(hard, base, kHard));
+    c.setBeyond(Sorted.of(beyond, base, kBeyond));
     c.beyondWithin = beyond.atOrBelowBound();
     return c;
   }
@@ -65,58 +56,63 @@ public final class AnchorCandidates implements Serializable {
   public static AnchorCandidates merge(AnchorCandidates a, AnchorCandidates b, int kHard,
       int kBeyond) {
     AnchorCandidates c = empty(a.anchor, a.label, a.positive, a.dAp);
-    long[][] h = mergeLists(a.hardIds, a.hardLabels, a.hardDist, b.hardIds, b.hardLabels,
-        b.hardDist, kHard);
-    c.hardIds = h[0];
-    c.hardLabels = h[1];
-    c.hardDist = toDist(h[2]);
-    long[][] y = mergeLists(a.beyondIds, a.beyondLabels, a.beyondDist, b.beyondIds,
-        b.beyondLabels, b.beyondDist, kBeyond);
-    c.beyondIds = y[0];
-    c.beyondLabels = y[1];
-    c.beyondDist = toDist(y[2]);
+    c.setHard(Sorted.merge(a.hard(), b.hard(), kHard));
+    c.setBeyond(Sorted.merge(a.beyond(), b.beyond(), kBeyond));
     c.beyondWithin = a.beyondWithin + b.beyondWithin;
     return c;
   }
 
-  private static long[][] mergeLists(long[] ia, long[] la, double[] da, long[] ib, long[] lb,
-      double[] db, int k) {
-    int n = Math.min(k, ia.length + ib.length);
-    long[] ids = new long[n];
-    long[] labels = new long[n];
-    long[] dist = new long[n];
-    int i = 0;
-    int j = 0;
-    int t = 0;
-    while (t < n) {
-      boolean takeA = j >= ib.length || (i < ia.length
-          && (da[i] < db[j] || (da[i] == db[j] && ia[i] <= ib[j])));
-      if (takeA) {
-        if (j < ib.length && ia[i] == ib[j]) {
-          j++; // the same item found twice (replicated query): keep one
-        }
-        ids[t] = ia[i];
-        labels[t] = la[i];
-        dist[t++] = Double.doubleToRawLongBits(da[i++]);
-      } else {
-        ids[t] = ib[j];
-        labels[t] = lb[j];
-        dist[t++] = Double.doubleToRawLongBits(db[j++]);
-      }
-      if (i >= ia.length && j >= ib.length) {
-        break;
-      }
-    }
-    return new long[][] {java.util.Arrays.copyOf(ids, t), java.util.Arrays.copyOf(labels, t),
-        java.util.Arrays.copyOf(dist, t)};
+  private Sorted hard() {
+    return new Sorted(hardIds, hardLabels, hardDist);
   }
 
-  private static double[] toDist(long[] bits) {
-    double[] d = new double[bits.length];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = Double.longBitsToDouble(bits[i]);
+  private Sorted beyond() {
+    return new Sorted(beyondIds, beyondLabels, beyondDist);
+  }
+
+  private void setHard(Sorted l) {
+    hardIds = l.ids();
+    hardLabels = l.labels();
+    hardDist = l.dist();
+  }
+
+  private void setBeyond(Sorted l) {
+    beyondIds = l.ids();
+    beyondLabels = l.labels();
+    beyondDist = l.dist();
+  }
+
+  /** One candidate list sorted by (distance, id). */
+  private record Sorted(long[] ids, long[] labels, double[] dist) {
+    static Sorted of(Neighbors n, LabeledVectors base, int k) {
+      int size = Math.min(k, n.size());
+      long[] ids = new long[size];
+      long[] labels = new long[size];
+      for (int i = 0; i < size; i++) {
+        ids[i] = base.ids()[n.index()[i]];
+        labels[i] = base.labels()[n.index()[i]];
+      }
+      return new Sorted(ids, labels, java.util.Arrays.copyOf(n.distance(), size));
     }
-    return d;
+
+    static Sorted merge(Sorted a, Sorted b, int k) {
+      int n = Math.min(k, a.ids.length + b.ids.length);
+      long[] ids = new long[n];
+      long[] labels = new long[n];
+      double[] dist = new double[n];
+      int i = 0;
+      int j = 0;
+      for (int t = 0; t < n; t++) {
+        boolean takeA = j >= b.ids.length || (i < a.ids.length
+            && (a.dist[i] < b.dist[j] || (a.dist[i] == b.dist[j] && a.ids[i] < b.ids[j])));
+        Sorted from = takeA ? a : b;
+        int at = takeA ? i++ : j++;
+        ids[t] = from.ids[at];
+        labels[t] = from.labels[at];
+        dist[t] = from.dist[at];
+      }
+      return new Sorted(ids, labels, dist);
+    }
   }
 
   public long anchor() {

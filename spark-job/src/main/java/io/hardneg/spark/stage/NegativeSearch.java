@@ -321,10 +321,8 @@ public final class NegativeSearch {
     Neighbors[][] found = MaskedKnn.search(q, base, mask, anyExcluded ? excluded : null,
         new KnnOptions(k, knn.queryBlock(), knn.baseBlock(), knn.precision()), null, dap);
     for (int i = 0; i < dap.length; i++) {
-      AnchorCandidates c = AnchorCandidates.of(q, i, withPos.get(i).positive, dap[i], base,
-          found[0][i], found[1][i]);
-      out.add(AnchorCandidates.merge(c, AnchorCandidates.empty(c.anchor, c.label, c.positive,
-          c.dAp), kHard, kBeyond));
+      out.add(AnchorCandidates.of(q, i, withPos.get(i).positive, dap[i], base, found[0][i],
+          found[1][i], kHard, kBeyond));
     }
     return out;
   }
