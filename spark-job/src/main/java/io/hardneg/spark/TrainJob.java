@@ -7,6 +7,7 @@ import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.config.ConfigException;
 import io.hardneg.spark.config.JobConfig;
 import io.hardneg.spark.io.TableSource;
+import io.hardneg.spark.run.BestRound;
 import io.hardneg.spark.run.Json;
 import io.hardneg.spark.run.RunDirectory;
 import io.hardneg.spark.stage.EmbedStage;
@@ -69,16 +70,34 @@ public final class TrainJob {
     dir.prepare();
     long t0 = System.nanoTime();
     Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions());
-    double evalFraction = cfg.evalFraction();
-    long seed = cfg.seed();
-    // split by a hash of (seed, id): an item's side never depends on partitioning
-    FilterFunction<Row> isEval = r -> Seeds.unit(Seeds.of(seed, -1, r.getLong(0))) < evalFraction;
-    Dataset<Row> evalItems = items.filter(isEval).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> trainItems = items.filter((FilterFunction<Row>) r -> !isEval.call(r))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> evalItems;
+    Dataset<Row> trainItems;
+    if (cfg.evalInput() != null) {
+      evalItems = TableSource.load(spark, cfg.evalInput(), cfg.partitions())
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      trainItems = items.persist(StorageLevel.MEMORY_AND_DISK());
+    } else {
+      double evalFraction = cfg.evalFraction();
+      long seed = cfg.seed();
+      // split by a hash of (seed, id): an item's side never depends on partitioning
+      FilterFunction<Row> isEval =
+          r -> Seeds.unit(Seeds.of(seed, -1, r.getLong(0))) < evalFraction;
+      evalItems = items.filter(isEval).persist(StorageLevel.MEMORY_AND_DISK());
+      trainItems = items.filter((FilterFunction<Row>) r -> !isEval.call(r))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+    }
     long nTrain = trainItems.count();
     long nEval = evalItems.count();
     int inputDim = trainItems.first().getSeq(2).length();
+    if (nEval == 0 || nTrain == 0) {
+      throw new ConfigException("no items to " + (nTrain == 0 ? "train on" : "evaluate on")
+          + " (" + nTrain + " training, " + nEval + " evaluation items)");
+    }
+    int evalDim = evalItems.first().getSeq(2).length();
+    if (evalDim != inputDim) {
+      throw new ConfigException("evaluation set " + cfg.evalInput().describe() + " has " + evalDim
+          + " features per item, the training input has " + inputDim);
+    }
     ModelSpec spec = cfg.modelSpec(inputDim);
     LOG.info("loaded {} items ({} train, {} eval, dim {}) in {} s", nTrain + nEval, nTrain, nEval,
         inputDim, secondsSince(t0));
@@ -112,6 +131,11 @@ public final class TrainJob {
     }
     trainItems.unpersist();
     evalItems.unpersist();
+    Map<String, Object> best = BestRound.read(dir);
+    if (best != null) {
+      out.printf("best round: %s (MAP@R %.4f, Recall@1 %.4f), model %s%n", best.get("round"),
+          best.get("map_at_r"), best.get("recall_at_1"), best.get("model"));
+    }
     out.printf("outputs: %s%n", dir.root());
     return new Summary(raw, untrained, rounds, dir.root().toString());
   }
@@ -168,13 +192,15 @@ public final class TrainJob {
     timings.put("round_s", secondsSince(t0));
     dir.writeText(new Path(tmp, "metrics.json"), Json.write(metrics));
     Path committed = dir.commitRound(tmp, r);
+    boolean best = ((Number) BestRound.update(dir).get("round")).intValue() == r;
     if ((double) metrics.get("spread") < 1e-3) {
       LOG.warn("round {}: embedding spread {} — the embedding is collapsing", r,
           metrics.get("spread"));
     }
-    out.printf("round %d: Recall@1 %.4f  MAP@R %.4f  triplets %d  loss %s  (%.0f s) -> %s%n", r,
-        metrics.get("recall_at_1"), metrics.get("map_at_r"), triplets, metrics.get("train_loss"),
-        timings.get("round_s"), committed);
+    out.printf("round %d: Recall@1 %.4f  MAP@R %.4f  triplets %d  loss %s  (%.0f s)%s -> %s%n",
+        r, metrics.get("recall_at_1"), metrics.get("map_at_r"), triplets,
+        metrics.get("train_loss"), timings.get("round_s"), best ? "  best so far" : "",
+        committed);
     return metrics;
   }
 

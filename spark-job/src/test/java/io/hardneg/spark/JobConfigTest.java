@@ -57,6 +57,9 @@ class JobConfigTest {
     ConfigException cnn = assertThrows(ConfigException.class,
         () -> JobConfig.from(new Settings().set("model.architecture", "cnn", "x")).modelSpec(100 + 1));
     assertTrue(cnn.getMessage().contains("square"), cnn.getMessage());
+    ConfigException half = assertThrows(ConfigException.class,
+        () -> JobConfig.from(new Settings().set("eval.input.images", "t10k-images.gz", "x")));
+    assertTrue(half.getMessage().contains("eval.input.labels"), half.getMessage());
   }
 
   @Test

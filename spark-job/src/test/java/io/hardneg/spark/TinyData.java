@@ -16,15 +16,20 @@ public final class TinyData {
 
   /** Returns {images, labels} paths under {@code dir}. */
   public static Path[] write(Path dir, int n) throws IOException {
+    return write(dir, n, 0);
+  }
+
+  /** Items {@code skip .. skip+n-1} of the split; returns {images, labels} under {@code dir}. */
+  public static Path[] write(Path dir, int n, int skip) throws IOException {
     Files.createDirectories(dir);
     Path images = dir.resolve("images-idx3-ubyte");
     Path labels = dir.resolve("labels-idx1-ubyte");
-    copy(DATA.resolve("t10k-images-idx3-ubyte.gz"), images, n, 16, 784);
-    copy(DATA.resolve("t10k-labels-idx1-ubyte.gz"), labels, n, 8, 1);
+    copy(DATA.resolve("t10k-images-idx3-ubyte.gz"), images, n, skip, 16, 784);
+    copy(DATA.resolve("t10k-labels-idx1-ubyte.gz"), labels, n, skip, 8, 1);
     return new Path[] {images, labels};
   }
 
-  private static void copy(Path src, Path dst, int n, int header, int itemBytes)
+  private static void copy(Path src, Path dst, int n, int skip, int header, int itemBytes)
       throws IOException {
     try (InputStream in = new GZIPInputStream(Files.newInputStream(src));
         OutputStream raw = Files.newOutputStream(dst);
@@ -33,6 +38,7 @@ public final class TinyData {
       out.write(h, 0, 4);
       out.writeInt(n);
       out.write(h, 8, header - 8);
+      in.readNBytes(skip * itemBytes);
       out.write(in.readNBytes(n * itemBytes));
     }
   }

@@ -15,6 +15,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * {@code conf/hardneg.conf}; a test keeps that file and {@link #from} in step.
  *
  * @param input where the items come from
+ * @param evalInput a separate evaluation set (all of {@code input} then trains); null = hold out
+ *     {@code evalFraction} of {@code input}
  * @param output run directory (Hadoop FileSystem path)
  * @param seed root of every random choice
  * @param rounds rounds of embed → mine → train → evaluate
@@ -31,7 +33,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param embedBatch items per inference batch
  * @param given the values as given (for run.json)
  */
-public record JobConfig(InputSpec input, String output, long seed,
+public record JobConfig(InputSpec input, InputSpec evalInput, String output, long seed,
     int rounds, double evalFraction, int partitions, ModelSettings model, MiningConfig mining,
     SearchSettings search, String pairsPath, String pairsFormat, boolean hardestPositive,
     KnnOptions knn, TrainSettings train, int embedBatch, Map<String, String> given) {
@@ -104,16 +106,31 @@ public record JobConfig(InputSpec input, String output, long seed,
         s.intIn("train.batchTriplets", 128, 1, 1 << 16),
         s.intIn("train.averagingFrequency", 20, 1, 10_000),
         s.intIn("train.prefetch", 2, 0, 64));
+    InputSpec.Format format = s.parsed("input.format", "idx", InputSpec.Format::parse);
+    String idColumn =
+        s.string("input.idColumn", "id").equals("none") ? "" : s.string("input.idColumn", "id");
+    String labelColumn = s.string("input.labelColumn", "label");
+    String featuresColumn = s.string("input.featuresColumn", "features").equals("all") ? ""
+        : s.string("input.featuresColumn", "features");
+    InputSpec input = build("input", () -> new InputSpec(format, s.string("input.path", ""),
+        s.string("input.images", "data/fashion-mnist/t10k-images-idx3-ubyte.gz"),
+        s.string("input.labels", "data/fashion-mnist/t10k-labels-idx1-ubyte.gz"),
+        idColumn, labelColumn, featuresColumn));
+    // the evaluation set, when given, has the input's format and columns
+    String evalPath = s.string("eval.input.path", "");
+    String evalImages = s.string("eval.input.images", "");
+    String evalLabels = s.string("eval.input.labels", "");
+    InputSpec evalInput = evalPath.isEmpty() && evalImages.isEmpty() ? null
+        : build("eval.input", () -> {
+          if (format == InputSpec.Format.IDX && (evalImages.isEmpty() || evalLabels.isEmpty())) {
+            throw new IllegalArgumentException(
+                "input.format is idx: set both eval.input.images and eval.input.labels");
+          }
+          return new InputSpec(format, evalPath, evalImages, evalLabels, idColumn, labelColumn,
+              featuresColumn);
+        });
     JobConfig c = new JobConfig(
-        build("input", () -> new InputSpec(
-            s.parsed("input.format", "idx", InputSpec.Format::parse),
-            s.string("input.path", ""),
-            s.string("input.images", "data/fashion-mnist/t10k-images-idx3-ubyte.gz"),
-            s.string("input.labels", "data/fashion-mnist/t10k-labels-idx1-ubyte.gz"),
-            s.string("input.idColumn", "id").equals("none") ? "" : s.string("input.idColumn", "id"),
-            s.string("input.labelColumn", "label"),
-            s.string("input.featuresColumn", "features").equals("all") ? ""
-                : s.string("input.featuresColumn", "features"))),
+        input, evalInput,
         s.string("output", "runs/demo"),
         seed,
         s.intIn("rounds", 3, 1, 100_000),

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.config.JobConfig;
 import io.hardneg.spark.io.Schemas;
 import java.util.ArrayList;
@@ -16,9 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -29,35 +28,44 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>One DataSet is one worker minibatch ({@code rddDataSetNumExamples = batchSizePerWorker}),
  * so the training master never splits a triplet across minibatches; a partition's last, shorter
- * DataSet still holds whole triplets. {@code Direct} approach: no export directory is needed,
- * which is what works on clusters without shared storage (STACK.md pitfall 3); the RDD handed to
- * {@code fit} is not cached by us, the master persists it at its own storage level (pitfall 4).
+ * DataSet still holds whole triplets. The data is laid out as one partition per worker in the
+ * seeded order and {@link OrderedAveragingMaster} averages in partition order, so training is
+ * reproducible: a rerun, or a driver resuming after a committed round, produces bit-identical
+ * parameters. The RDD handed to {@code fit} is not cached by us, the master persists it at its
+ * own storage level (STACK.md pitfall 4).
  */
 public final class TrainStage {
-  private final SparkDl4jMultiLayer sparkNet;
+  private final JavaSparkContext jsc;
+  private final MultiLayerNetwork net;
   private final JobConfig config;
 
-  /** Wraps {@code net} for parameter-averaged training. */
+  /** Trains {@code net} in place with parameter averaging. */
   public TrainStage(SparkSession spark, MultiLayerNetwork net, JobConfig config) {
+    this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    this.net = net;
     this.config = config;
+  }
+
+  /**
+   * A training master for one epoch. Its random state (how the epoch's data is split into
+   * averaging rounds) is seeded by (seed, round, epoch), not carried from the epochs before: a
+   * driver that resumes after a committed round trains exactly as an uninterrupted one.
+   */
+  private SparkDl4jMultiLayer epochTrainer(int round, int epoch) {
     int rows = 3 * config.train().batchTriplets();
-    ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(rows)
-        .batchSizePerWorker(rows)
-        .averagingFrequency(config.train().averagingFrequency())
-        .workerPrefetchNumBatches(config.train().prefetch())
-        .saveUpdater(true)
-        .rddTrainingApproach(RDDTrainingApproach.Direct)
-        .storageLevel(StorageLevel.MEMORY_ONLY_SER())
-        .rngSeed(config.seed())
-        .collectTrainingStats(false)
-        .build();
-    this.sparkNet = new SparkDl4jMultiLayer(
-        JavaSparkContext.fromSparkContext(spark.sparkContext()), net, tm);
+    return new SparkDl4jMultiLayer(jsc, net, new OrderedAveragingMaster(workers(), rows,
+        config.train().averagingFrequency(), config.train().prefetch(),
+        Seeds.of(config.seed(), round, epoch)));
+  }
+
+  /** Parameter-averaging workers: one per task slot of the cluster. */
+  private int workers() {
+    return Math.max(1, jsc.defaultParallelism());
   }
 
   /** The network as trained so far. */
   public MultiLayerNetwork network() {
-    return sparkNet.getNetwork();
+    return net;
   }
 
   /**
@@ -83,11 +91,12 @@ public final class TrainStage {
         Dataset<Row> ordered = joined
             .withColumn("k", xxhash64(lit(config.seed()), lit(round), lit(epoch),
                 col("anchor"), col("positive"), col("negative")))
-            .repartition(config.partitions(), col("k"))
+            .repartition(workers(), col("k"))
             .sortWithinPartitions(col("k"))
             .select(col("fa"), col("fp"), col("fn"));
         JavaRDD<DataSet> data = ordered.javaRDD()
             .mapPartitions(rows -> new TripletBatches(rows, batch));
+        SparkDl4jMultiLayer sparkNet = epochTrainer(round, epoch);
         sparkNet.fit(data);
         scores.add(sparkNet.getScore());
       }
