@@ -36,10 +36,12 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class TrainStage {
   private final SparkDl4jMultiLayer sparkNet;
   private final JobConfig config;
+  private final TrainWorkers workers;
 
   /** Wraps {@code net} for parameter-averaged training. */
   public TrainStage(SparkSession spark, MultiLayerNetwork net, JobConfig config) {
     this.config = config;
+    this.workers = new TrainWorkers(spark.sparkContext());
     int rows = 3 * config.train().batchTriplets();
     ParameterAveragingTrainingMaster tm = new ParameterAveragingTrainingMaster.Builder(rows)
         .batchSizePerWorker(rows)
@@ -50,9 +52,15 @@ public final class TrainStage {
         .storageLevel(StorageLevel.MEMORY_ONLY_SER())
         .rngSeed(config.seed())
         .collectTrainingStats(false)
+        .trainingHooks(workers.hook())
         .build();
     this.sparkNet = new SparkDl4jMultiLayer(
         JavaSparkContext.fromSparkContext(spark.sparkContext()), net, tm);
+  }
+
+  /** Where minibatches were fitted since the last drain (executor, host, pid, count). */
+  public TrainWorkers workers() {
+    return workers;
   }
 
   /** The network as trained so far. */
