@@ -92,6 +92,13 @@ class StandaloneClusterIT {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
       }
     }
+    // each executor's work directory holds a copy of the 150 MB application jar; logs stay
+    try (Stream<Path> files = Files.walk(clusterDir)) {
+      for (Path p : files.filter(f -> f.toString().endsWith(".jar") && Files.isRegularFile(f)
+          && !Files.isSymbolicLink(f)).toList()) {
+        Files.delete(p);
+      }
+    }
     assertEquals(0, stop.exitCode(), stop.output());
     assertTrue(left.isEmpty(), "still running after cluster stop: " + left + "\n" + stop.output());
     assertFalse(Files.exists(clusterDir.resolve("pids")), "pid file removed after stop");
