@@ -183,6 +183,7 @@ public final class TrainJob {
     metrics.put("train_scores", scores);
     metrics.put("train_loss", scores.isEmpty() ? null : 3 * scores.get(scores.size() - 1));
     metrics.put("triplets", triplets);
+    metrics.put("train_workers", trainer.workers().drain());
     metrics.put("model", hash(trainer.network()));
     metrics.put("timings", timings);
 

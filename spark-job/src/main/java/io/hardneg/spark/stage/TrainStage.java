@@ -38,12 +38,14 @@ public final class TrainStage {
   private final JavaSparkContext jsc;
   private final MultiLayerNetwork net;
   private final JobConfig config;
+  private final TrainWorkers workers;
 
   /** Trains {@code net} in place with parameter averaging. */
   public TrainStage(SparkSession spark, MultiLayerNetwork net, JobConfig config) {
     this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     this.net = net;
     this.config = config;
+    this.workers = new TrainWorkers(spark.sparkContext());
   }
 
   /**
@@ -53,14 +55,21 @@ public final class TrainStage {
    */
   private SparkDl4jMultiLayer epochTrainer(int round, int epoch) {
     int rows = 3 * config.train().batchTriplets();
-    return new SparkDl4jMultiLayer(jsc, net, new OrderedAveragingMaster(workers(), rows,
+    OrderedAveragingMaster tm = new OrderedAveragingMaster(workerCount(), rows,
         config.train().averagingFrequency(), config.train().prefetch(),
-        Seeds.of(config.seed(), round, epoch)));
+        Seeds.of(config.seed(), round, epoch));
+    tm.addHook(workers.hook());
+    return new SparkDl4jMultiLayer(jsc, net, tm);
   }
 
   /** Parameter-averaging workers: one per task slot of the cluster. */
-  private int workers() {
+  private int workerCount() {
     return Math.max(1, jsc.defaultParallelism());
+  }
+
+  /** Where minibatches were fitted since the last drain (executor, host, pid, count). */
+  public TrainWorkers workers() {
+    return workers;
   }
 
   /** The network as trained so far. */
@@ -91,7 +100,7 @@ public final class TrainStage {
         Dataset<Row> ordered = joined
             .withColumn("k", xxhash64(lit(config.seed()), lit(round), lit(epoch),
                 col("anchor"), col("positive"), col("negative")))
-            .repartition(workers(), col("k"))
+            .repartition(workerCount(), col("k"))
             .sortWithinPartitions(col("k"))
             .select(col("fa"), col("fp"), col("fn"));
         JavaRDD<DataSet> data = ordered.javaRDD()
