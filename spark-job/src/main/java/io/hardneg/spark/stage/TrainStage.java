@@ -17,7 +17,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -34,7 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code fit} is not cached by us, the master persists it at its own storage level (pitfall 4).
  */
 public final class TrainStage {
-  private final SparkDl4jMultiLayer sparkNet;
+  private final AveragingScores sparkNet;
   private final JobConfig config;
 
   /** Wraps {@code net} for parameter-averaged training. */
@@ -51,8 +50,16 @@ public final class TrainStage {
         .rngSeed(config.seed())
         .collectTrainingStats(false)
         .build();
-    this.sparkNet = new SparkDl4jMultiLayer(
+    this.sparkNet = new AveragingScores(
         JavaSparkContext.fromSparkContext(spark.sparkContext()), net, tm);
+  }
+
+  /**
+   * DL4J's score (mean triplet loss / 3) after every parameter averaging since the last call,
+   * in order (the report's training curve).
+   */
+  public List<Double> drainAveragingScores() {
+    return sparkNet.drain();
   }
 
   /** The network as trained so far. */
