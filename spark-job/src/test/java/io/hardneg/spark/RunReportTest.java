@@ -66,6 +66,9 @@ class RunReportTest {
     assertEquals(CHARTS, count(html, "<svg class=\"chart-svg\""), "inline SVGs");
     assertTrue(html.contains("id=\"triplet-grid\"") && html.contains("data:image/png;base64,"));
     assertTrue(html.contains("<td>round 1</td>"), "both rounds in the summary");
+    // rebuilt after the last round was committed, not only once
+    assertTrue(Files.getLastModifiedTime(RUN.resolve("report.html")).toMillis()
+        >= Files.getLastModifiedTime(RUN.resolve("round-001/_SUCCESS")).toMillis());
     // nothing to fetch: the only URLs are XML namespace names
     Matcher m = Pattern.compile("(src|href)=\"(?!data:|#)[^\"]*\"").matcher(html);
     assertFalse(m.find(), () -> "external reference " + m.group());

@@ -455,9 +455,9 @@ public final class ReportWriter {
       if (png == null) {
         return;
       }
-      section("triplets", "Sample mined triplets (latest round)", "The hardest triplets of "
-          + "the round's seeded sample, then semi-hard ones: anchor, positive, negative, with "
-          + "distances under the mining model.");
+      section("triplets", "Sample mined triplets (latest round)", "Triplets of the round's "
+          + "seeded sample at evenly spaced ranks of d(a,n) − d(a,p), hardest first: anchor, "
+          + "positive, negative, with distances under the mining model.");
       body.append("<figure class=\"grid\"><img id=\"triplet-grid\" alt=\"sample mined "
           + "triplets\" src=\"data:image/png;base64,")
           .append(Base64.getEncoder().encodeToString(png)).append("\"></figure>");

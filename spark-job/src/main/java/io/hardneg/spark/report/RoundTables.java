@@ -36,8 +36,8 @@ import org.apache.spark.sql.SparkSession;
  *       their distances and kind;
  *   <li>{@code hardness.json}: every triplet counted as hard ({@code d(a,n) < d(a,p)}),
  *       semi-hard ({@code d(a,p) ≤ d(a,n) < d(a,p) + margin}) or easy, under the mining model;
- *   <li>{@code triplet-images.csv} (image inputs only): {@value #GRID} triplets (the hardest of the
- *       sample, then semi-hard ones) with the pixels of anchor, positive and negative.
+ *   <li>{@code triplet-images.csv} (image inputs only): {@value #GRID} triplets of the sample,
+ *       from the hardest to the easiest, with the pixels of anchor, positive and negative.
  * </ul>
  */
 public final class RoundTables {
@@ -128,28 +128,25 @@ public final class RoundTables {
     return m;
   }
 
-  /** The grid's triplets: the hardest of the sample first, then the nearest semi-hard ones. */
+  /**
+   * The grid's triplets: the sample ordered by {@code d(a,n) − d(a,p)} (hardest first), taken at
+   * {@value #GRID} evenly spaced ranks, so the grid spans the round's range of hardness.
+   */
   static List<Row> pickForGrid(List<Row> sample) {
     List<Row> byViolation = new ArrayList<>(sample);
     byViolation.sort((a, b) -> Float.compare(a.getFloat(6) - a.getFloat(5),
         b.getFloat(6) - b.getFloat(5)));
-    List<Row> out = new ArrayList<>(byViolation.subList(0, Math.min(GRID / 2,
-        byViolation.size())));
-    for (Row r : byViolation) {
-      if (out.size() >= GRID) {
-        break;
-      }
-      if (!out.contains(r) && "semihard".equals(r.getString(8))) {
-        out.add(r);
-      }
+    int n = byViolation.size();
+    if (n <= GRID) {
+      return byViolation;
     }
-    for (Row r : byViolation) {
-      if (out.size() >= GRID) {
-        break;
-      }
-      if (!out.contains(r)) {
-        out.add(r);
-      }
+    java.util.TreeSet<Integer> ranks = new java.util.TreeSet<>();
+    for (int i = 0; i < GRID; i++) {
+      ranks.add((int) Math.round(i * (n - 1.0) / (GRID - 1)));
+    }
+    List<Row> out = new ArrayList<>();
+    for (int r : ranks) {
+      out.add(byViolation.get(r));
     }
     return out;
   }

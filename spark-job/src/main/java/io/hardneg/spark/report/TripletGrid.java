@@ -111,7 +111,7 @@ final class TripletGrid {
       g.drawString(top, x, y0 + side + 13);
       if (slot == 0) {
         g.setColor(Color.GRAY);
-        g.drawString(it.kind() + String.format(Locale.ROOT, ", d(a,n) − d(a,p) = %+.3f",
+        g.drawString(it.kind() + String.format(Locale.ROOT, ", d(a,n) − d(a,p) = %+.4f",
             it.dAn() - it.dAp()), x, y0 + side + 27);
       }
     }
