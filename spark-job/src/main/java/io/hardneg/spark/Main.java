@@ -17,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  * hardneg train [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL] [--stacktrace]
  * hardneg mine  [--model ZIP] [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL]
+ * hardneg evaluate [--model ZIP] [--input PATH] [same options]
  * </pre>
  */
 public final class Main {
@@ -29,9 +30,15 @@ public final class Main {
       usage: hardneg train [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL]
                            [--stacktrace]
              hardneg mine [--model ZIP] [same options]
+             hardneg evaluate [--model ZIP] [--input PATH] [same options]
         train      rounds of embed -> mine (global hard/semi-hard negatives) -> train -> evaluate
         mine       embed -> search -> mine once over the whole input (offline triplet mining);
                    without --model the normalised input features are the embedding
+        evaluate   Recall@K, Precision@1, R-Precision, MAP@R, NMI and per-class metrics of a
+                   model over every item of the input (exact kNN, self excluded); prints JSON,
+                   with --out also writes DIR/evaluation.json
+        --input    the items: a table path (sets input.path; parquet, csv, libsvm) or, for
+                   idx input, IMAGES,LABELS
         --model    a DL4J model zip (e.g. <run>/round-002/model.zip), any Hadoop FS path
         --conf     a configuration file (key = value; see conf/hardneg.conf); later ones win
         --set      one setting, overriding the files
@@ -52,8 +59,10 @@ public final class Main {
     JobConfig cfg;
     String master = null;
     String model = null;
+    String outDir = null;
+    String input = null;
     try {
-      if (args.length == 0 || !(args[0].equals("train") || args[0].equals("mine"))) {
+      if (args.length == 0 || !List.of("train", "mine", "evaluate").contains(args[0])) {
         err.print(args.length > 0 && !args[0].startsWith("-") && !args[0].equals("help")
             ? "unknown command '" + args[0] + "'\n" + USAGE_TEXT : USAGE_TEXT);
         return args.length > 0 && args[0].equals("help") ? OK : USAGE;
@@ -71,11 +80,22 @@ public final class Main {
             }
             sets.add(new String[] {kv.substring(0, eq), kv.substring(eq + 1)});
           }
-          case "--out" -> sets.add(new String[] {"output", value(args, ++i, "--out")});
+          case "--out" -> {
+            outDir = value(args, ++i, "--out");
+            sets.add(new String[] {"output", outDir});
+          }
+          case "--input" -> {
+            if (!args[0].equals("evaluate")) {
+              throw new ConfigException("--input belongs to 'hardneg evaluate' (use --set "
+                  + "input.path=... or input.images/input.labels with train and mine)");
+            }
+            input = value(args, ++i, "--input");
+          }
           case "--master" -> master = value(args, ++i, "--master");
           case "--model" -> {
-            if (!args[0].equals("mine")) {
-              throw new ConfigException("--model belongs to 'hardneg mine'");
+            if (args[0].equals("train")) {
+              throw new ConfigException("--model belongs to 'hardneg mine' and 'hardneg "
+                  + "evaluate'");
             }
             model = value(args, ++i, "--model");
           }
@@ -85,6 +105,9 @@ public final class Main {
       }
       for (String[] kv : sets) {
         settings.set(kv[0], kv[1], "command line");
+      }
+      if (input != null) {
+        inputSettings(settings, input);
       }
       cfg = JobConfig.from(settings);
     } catch (ConfigException e) {
@@ -99,6 +122,8 @@ public final class Main {
       try {
         if (args[0].equals("mine")) {
           new MineJob(spark, cfg, model, out).run();
+        } else if (args[0].equals("evaluate")) {
+          new EvaluateJob(spark, cfg, model, outDir, out).run();
         } else {
           new TrainJob(spark, cfg, out).run();
         }
@@ -128,6 +153,22 @@ public final class Main {
         err.println("(run with --stacktrace for details)");
       }
       return FAILED;
+    }
+  }
+
+  /** {@code --input}: IMAGES,LABELS for idx input, else the table path. */
+  private static void inputSettings(Settings settings, String input) {
+    boolean idx = settings.string("input.format", "idx").trim().equalsIgnoreCase("idx");
+    if (idx) {
+      String[] parts = input.split(",", -1);
+      if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+        throw new ConfigException("--input for idx input needs IMAGES,LABELS (two paths, comma "
+            + "separated), got '" + input + "'; for a table set input.format first");
+      }
+      settings.set("input.images", parts[0], "--input");
+      settings.set("input.labels", parts[1], "--input");
+    } else {
+      settings.set("input.path", input, "--input");
     }
   }
 

@@ -49,6 +49,9 @@ public final class MineJob {
     byte[] model = modelPath == null ? null : ModelFiles.read(spark, modelPath);
     String hash = model == null ? "raw" : ModelFiles.hash(model);
     Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions());
+    // name the Spark jobs after the pipeline's stages (the Spark UI's job list)
+    spark.sparkContext().setJobGroup("mine", "EMBED + SEARCH + MINE (embedding is lazy: it "
+        + "runs inside the first search job)", false);
     Dataset<Row> emb = EmbedStage.embed(spark, items, model, cfg.embedBatch())
         .persist(StorageLevel.MEMORY_AND_DISK());
     long t0 = System.nanoTime();
@@ -58,6 +61,7 @@ public final class MineJob {
         cfg.mining(), cfg.knn(), cfg.search(), 0, hash, cfg.partitions());
     Path tmp = new Path(dir.root(), "_tmp-mine-" + java.util.UUID.randomUUID());
     dir.fs().mkdirs(tmp);
+    spark.sparkContext().setJobGroup("write", "WRITE triplets, histograms", false);
     mined.triplets().write().parquet(new Path(tmp, "triplets").toString());
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("model", hash);
@@ -75,6 +79,7 @@ public final class MineJob {
     m.put("histograms", Histograms.of(mined.triplets()));
     m.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
     mined.release();
+    spark.sparkContext().clearJobGroup();
     emb.unpersist();
     dir.writeText(new Path(tmp, "mining.json"), Json.write(m));
     dir.writeBytes(new Path(tmp, RunDirectory.SUCCESS), new byte[0]);

@@ -8,6 +8,9 @@ import io.hardneg.spark.config.ConfigException;
 import io.hardneg.spark.config.JobConfig;
 import io.hardneg.spark.io.TableSource;
 import io.hardneg.spark.run.BestRound;
+import io.hardneg.spark.report.Progress;
+import io.hardneg.spark.report.ReportWriter;
+import io.hardneg.spark.report.RoundTables;
 import io.hardneg.spark.run.Json;
 import io.hardneg.spark.run.RunDirectory;
 import io.hardneg.spark.stage.EmbedStage;
@@ -49,6 +52,7 @@ public final class TrainJob {
   private final SparkSession spark;
   private final JobConfig cfg;
   private final PrintStream out;
+  private Progress progress;
 
   public TrainJob(SparkSession spark, JobConfig cfg, PrintStream out) {
     this.spark = spark;
@@ -125,6 +129,7 @@ public final class TrainJob {
     }
 
     TrainStage trainer = new TrainStage(spark, net, cfg);
+    progress = new Progress(spark.sparkContext(), cfg.rounds());
     List<Map<String, Object>> rounds = new ArrayList<>();
     for (int r = last + 1; r < cfg.rounds(); r++) {
       rounds.add(round(dir, trainer, trainItems, evalItems, r));
@@ -143,6 +148,8 @@ public final class TrainJob {
   private Map<String, Object> round(RunDirectory dir, TrainStage trainer, Dataset<Row> trainItems,
       Dataset<Row> evalItems, int r) throws IOException {
     long t0 = System.nanoTime();
+    progress.roundStarted(r);
+    Progress.Stage stage = progress.start(r, "EMBED", "embed the training split");
     Map<String, Object> timings = new LinkedHashMap<>();
     byte[] before = bytes(trainer.network());
     String hash = hash(trainer.network());
@@ -150,6 +157,8 @@ public final class TrainJob {
         .persist(StorageLevel.MEMORY_AND_DISK());
     long embedded = trainEmb.count();
     timings.put("embed_s", secondsSince(t0));
+    stage.done(embedded, "items");
+    stage = progress.start(r, "MINE", "search negatives, apply the mining rules");
 
     long t1 = System.nanoTime();
     MineStage.Mined mined = MineStage.mine(spark, trainEmb, null, cfg.hardestPositive(),
@@ -157,6 +166,7 @@ public final class TrainJob {
     long triplets = mined.triplets().count();
     timings.put("mine_s", secondsSince(t1));
     MiningStats stats = mined.stats();
+    stage.done(stats.anchors(), "anchors");
     LOG.info("round {}: embedded {} items, mined {} triplets ({})", r, embedded, triplets, stats);
     if (triplets < stats.anchors() / 10) {
       LOG.warn("round {}: only {} triplets for {} anchors — the rules or guards reject almost "
@@ -170,17 +180,25 @@ public final class TrainJob {
     Map<String, Object> histograms = Histograms.of(mined.triplets());
 
     long t2 = System.nanoTime();
+    stage = progress.start(r, "TRAIN", "parameter-averaged training on the mined triplets");
     List<Double> scores = triplets == 0 ? List.of() : trainer.train(mined.triplets(), trainItems, r);
     timings.put("train_s", secondsSince(t2));
+    stage.done(triplets * cfg.train().epochsPerRound(), "triplets");
+    List<Double> averagingLosses = trainer.drainAveragingScores().stream().map(s -> 3 * s)
+        .toList();
     mined.release();
 
     long t3 = System.nanoTime();
+    stage = progress.start(r, "EVALUATE", "embed the evaluation split, exact kNN metrics");
     byte[] after = bytes(trainer.network());
-    Map<String, Object> metrics = EvaluateStage.evaluate(
+    EvaluateStage.Evaluation evaluation = EvaluateStage.evaluateFull(
         EmbedStage.embed(spark, evalItems, after, cfg.embedBatch()));
+    Map<String, Object> metrics = evaluation.metrics();
     timings.put("evaluate_s", secondsSince(t3));
+    stage.done(evaluation.embeddings().size(), "queries");
     metrics.put("round", r);
     metrics.put("train_scores", scores);
+    metrics.put("train_losses", averagingLosses);
     metrics.put("train_loss", scores.isEmpty() ? null : 3 * scores.get(scores.size() - 1));
     metrics.put("triplets", triplets);
     metrics.put("train_workers", trainer.workers().drain());
@@ -190,10 +208,17 @@ public final class TrainJob {
     dir.writeBytes(new Path(tmp, "model.zip"), after);
     dir.writeText(new Path(tmp, "mining.json"),
         Json.write(miningJson(r, stats, hash, mined.search(), histograms)));
+    stage = progress.start(r, "COMMIT", "report tables, commit, report.html");
+    RoundTables.write(spark, dir, tmp, evaluation.embeddings(), trainItems,
+        cfg.input().format() == io.hardneg.spark.io.InputSpec.Format.IDX, cfg.mining().margin(),
+        cfg.seed(), r);
     timings.put("round_s", secondsSince(t0));
     dir.writeText(new Path(tmp, "metrics.json"), Json.write(metrics));
     Path committed = dir.commitRound(tmp, r);
     boolean best = ((Number) BestRound.update(dir).get("round")).intValue() == r;
+    int charts = ReportWriter.write(dir);
+    stage.done(charts, "charts");
+    progress.roundDone(r);
     if ((double) metrics.get("spread") < 1e-3) {
       LOG.warn("round {}: embedding spread {} — the embedding is collapsing", r,
           metrics.get("spread"));

@@ -41,4 +41,57 @@ class RetrievalMetricsTest {
     assertEquals((0.5 + 0.5 + 0 + 0 + 0.5 + 0.5) / 6, r.rPrecision(), 1e-12);
     assertEquals(3.0 / 6, r.recallAt1(), 1e-12);
   }
+
+  @Test
+  void recallAt16AndPerClassAgainstBruteForce() {
+    io.hardneg.core.data.LabeledVectors t = TestData.randomUnit(120, 4, 5, 11);
+    RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t);
+    // brute force: sort every other item by distance (ties by row), self excluded
+    int n = t.size();
+    long[] hits16 = new long[1];
+    java.util.Map<Long, double[]> cls = new java.util.TreeMap<>();
+    for (int q = 0; q < n; q++) {
+      final int qq = q;
+      Integer[] order = java.util.stream.IntStream.range(0, n).filter(i -> i != qq).boxed()
+          .toArray(Integer[]::new);
+      java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(
+          (Integer i) -> io.hardneg.core.data.VectorMath.distance(t.values(), qq, t.values(), i,
+              t.dim())).thenComparingInt(i -> i));
+      long label = t.labels()[q];
+      int big = 0;
+      for (long l : t.labels()) {
+        big += l == label ? 1 : 0;
+      }
+      int rr = big - 1;
+      boolean hit = false;
+      for (int i = 0; i < 16; i++) {
+        hit |= t.labels()[order[i]] == label;
+      }
+      hits16[0] += hit ? 1 : 0;
+      int rel = 0;
+      double ap = 0;
+      for (int i = 0; i < rr; i++) {
+        if (t.labels()[order[i]] == label) {
+          rel++;
+          ap += (double) rel / (i + 1);
+        }
+      }
+      double[] c = cls.computeIfAbsent(label, x -> new double[4]);
+      c[0]++;
+      c[1] += t.labels()[order[0]] == label ? 1 : 0;
+      c[2] += (double) rel / rr;
+      c[3] += ap / rr;
+    }
+    assertEquals((double) hits16[0] / n, r.recallAtK().get(16), 1e-12);
+    assertEquals(r.recallAt1(), r.precisionAt1(), 0.0);
+    assertEquals(cls.keySet(), r.perClass().keySet());
+    cls.forEach((label, c) -> {
+      RetrievalMetrics.ClassResult got = r.perClass().get(label);
+      assertEquals((long) c[0], got.queries());
+      assertEquals((long) c[0], got.items());
+      assertEquals(c[1] / c[0], got.precisionAt1(), 1e-12, "P@1 of class " + label);
+      assertEquals(c[2] / c[0], got.rPrecision(), 1e-12, "R-precision of class " + label);
+      assertEquals(c[3] / c[0], got.mapAtR(), 1e-12, "MAP@R of class " + label);
+    });
+  }
 }

@@ -2,6 +2,7 @@ package io.hardneg.spark.stage;
 
 import io.hardneg.core.data.LabeledVectors;
 import io.hardneg.core.data.VectorMath;
+import io.hardneg.core.metrics.Nmi;
 import io.hardneg.core.metrics.RetrievalMetrics;
 import io.hardneg.spark.io.Tables;
 import java.util.LinkedHashMap;
@@ -11,24 +12,54 @@ import org.apache.spark.sql.Row;
 
 /**
  * EVALUATE: the evaluation embeddings are collected and searched exactly (query = reference,
- * self excluded) with double-precision distances; also reports the embedding spread.
+ * self excluded) with double-precision distances; reports Recall@K, Precision@1, R-Precision,
+ * MAP@R, NMI of a seeded k-means (k = classes), the per-class breakdown and the embedding spread.
  */
 public final class EvaluateStage {
+  /** Seed of the NMI clustering: fixed, so rounds are compared on the same footing. */
+  static final long NMI_SEED = 17;
+
   private EvaluateStage() {}
+
+  /** Metrics and the collected embeddings they were computed on (sorted by id). */
+  public record Evaluation(Map<String, Object> metrics, LabeledVectors embeddings) {}
 
   /** Metrics as a JSON-ready map. */
   public static Map<String, Object> evaluate(Dataset<Row> embeddings) {
+    return evaluateFull(embeddings).metrics();
+  }
+
+  /** Metrics plus the embeddings (for the report's projection). */
+  public static Evaluation evaluateFull(Dataset<Row> embeddings) {
     LabeledVectors t = Tables.collect(embeddings);
+    return new Evaluation(metrics(t), t);
+  }
+
+  /** Metrics of a driver-side table of unit embeddings. */
+  public static Map<String, Object> metrics(LabeledVectors t) {
     RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t);
     Map<String, Object> m = new LinkedHashMap<>();
     for (Map.Entry<Integer, Double> e : r.recallAtK().entrySet()) {
       m.put("recall_at_" + e.getKey(), e.getValue());
     }
+    m.put("precision_at_1", r.precisionAt1());
     m.put("r_precision", r.rPrecision());
     m.put("map_at_r", r.mapAtR());
+    m.put("nmi", t.size() == 0 ? Double.NaN : Nmi.kMeans(t, NMI_SEED));
     m.put("queries", r.queries());
     m.put("queries_without_positive", r.skippedQueries());
     m.put("spread", VectorMath.spread(t.values(), t.size(), t.dim()));
+    Map<String, Object> perClass = new LinkedHashMap<>();
+    r.perClass().forEach((label, c) -> {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("items", c.items());
+      x.put("queries", c.queries());
+      x.put("precision_at_1", c.precisionAt1());
+      x.put("r_precision", c.rPrecision());
+      x.put("map_at_r", c.mapAtR());
+      perClass.put(String.valueOf(label), x);
+    });
+    m.put("per_class", perClass);
     return m;
   }
 }

@@ -17,7 +17,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -37,6 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class TrainStage {
   private final JavaSparkContext jsc;
   private final MultiLayerNetwork net;
+  private final List<Double> averagingScores = new ArrayList<>();
   private final JobConfig config;
   private final TrainWorkers workers;
 
@@ -53,13 +53,13 @@ public final class TrainStage {
    * averaging rounds) is seeded by (seed, round, epoch), not carried from the epochs before: a
    * driver that resumes after a committed round trains exactly as an uninterrupted one.
    */
-  private SparkDl4jMultiLayer epochTrainer(int round, int epoch) {
+  private AveragingScores epochTrainer(int round, int epoch) {
     int rows = 3 * config.train().batchTriplets();
     OrderedAveragingMaster tm = new OrderedAveragingMaster(workerCount(), rows,
         config.train().averagingFrequency(), config.train().prefetch(),
         Seeds.of(config.seed(), round, epoch));
     tm.addHook(workers.hook());
-    return new SparkDl4jMultiLayer(jsc, net, tm);
+    return new AveragingScores(jsc, net, tm);
   }
 
   /** Parameter-averaging workers: one per task slot of the cluster. */
@@ -70,6 +70,16 @@ public final class TrainStage {
   /** Where minibatches were fitted since the last drain (executor, host, pid, count). */
   public TrainWorkers workers() {
     return workers;
+  }
+
+  /**
+   * DL4J's score (mean triplet loss / 3) after every parameter averaging since the last call,
+   * in order (the report's training curve).
+   */
+  public List<Double> drainAveragingScores() {
+    List<Double> out = new ArrayList<>(averagingScores);
+    averagingScores.clear();
+    return out;
   }
 
   /** The network as trained so far. */
@@ -105,9 +115,10 @@ public final class TrainStage {
             .select(col("fa"), col("fp"), col("fn"));
         JavaRDD<DataSet> data = ordered.javaRDD()
             .mapPartitions(rows -> new TripletBatches(rows, batch));
-        SparkDl4jMultiLayer sparkNet = epochTrainer(round, epoch);
+        AveragingScores sparkNet = epochTrainer(round, epoch);
         sparkNet.fit(data);
         scores.add(sparkNet.getScore());
+        averagingScores.addAll(sparkNet.drain());
       }
     } finally {
       joined.unpersist();
