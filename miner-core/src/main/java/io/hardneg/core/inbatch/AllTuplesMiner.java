@@ -1,9 +1,9 @@
 package io.hardneg.core.inbatch;
 
 /**
- * No mining: every positive pair and every negative pair of the batch (as pairs; a triplet loss
- * gets every triplet through {@link Pairs#toTriplets(int)}). Anchors without a positive or
- * negative are still counted.
+ * No mining: every positive pair and every negative pair of every anchor that has both a
+ * positive and a negative (as pairs; a triplet loss gets every triplet through
+ * {@link Pairs#toTriplets(int)}). Other anchors are skipped and counted, as for every miner.
  */
 public final class AllTuplesMiner implements InBatchMiner {
   @Override
@@ -14,7 +14,9 @@ public final class AllTuplesMiner implements InBatchMiner {
     IntList na = new IntList();
     IntList ng = new IntList();
     for (int a = 0; a < n; a++) {
-      InBatchMiner.usableAnchor(b, a, stats);
+      if (!InBatchMiner.usableAnchor(b, a, stats)) {
+        continue;
+      }
       for (int j = 0; j < n; j++) {
         if (b.positive(a, j)) {
           pa.add(a);

@@ -14,6 +14,8 @@ public enum MinedKind {
   WEIGHTED("weighted"),
   /** Kept by hardest-fraction mining (top q by loss). */
   TOP_FRACTION("top-fraction"),
+  /** Given by the fixed triplet layout (mined offline). */
+  GIVEN("given"),
   /** Every triplet (no mining). */
   ALL("all"),
   /** A positive pair (pair miners). */

@@ -251,7 +251,7 @@ class MinerOracleTest {
       List<String> neg = new ArrayList<>();
       List<String> triplets = new ArrayList<>();
       for (int a = 0; a < c.n(); a++) {
-        for (int j = 0; j < c.n(); j++) {
+        for (int j = 0; j < c.n() && usable(c, a); j++) {
           if (c.pos(a, j)) {
             pairs.add("+" + a + "," + j);
             for (int g = 0; g < c.n(); g++) {
