@@ -1,5 +1,10 @@
 package io.hardneg.core.distance;
 
+import io.hardneg.core.util.Flat;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
 /**
  * The metric between two embeddings, with its direction decided once (STYLE item 4, as
  * pytorch-metric-learning's {@code is_inverted} and Lucene's {@code VectorSimilarityFunction}).
@@ -156,18 +161,63 @@ public enum Distance {
     addValueGradient(u, v, toDissimilarity(d), inverted ? -c : c, gu, gv);
   }
 
-  /** The symmetric matrix of {@code D} over all row pairs (the diagonal is {@code D(x_i,x_i)}). */
+  /**
+   * The symmetric matrix of {@code D} over all row pairs. The Gram matrix {@code X·Xᵀ} comes from
+   * BLAS (ND4J, double); entries are then {@code D} from {@code |u|² + |v|² − 2u·v} (clamped at
+   * 0) or {@code u·v/(|u||v|)}. Where that formula cancels — near-duplicate rows,
+   * {@code |u−v|² <= 1e-8·(|u|²+|v|²)} or {@code 1 − |s| <= 1e-8} — the entry is recomputed
+   * exactly by {@link #dissimilarity}, so identical rows are at exactly 0 (or exactly equal
+   * similarity) and ties stay ties. Elsewhere entries agree with {@link #dissimilarity} to about
+   * 1e-15 relative. The matrix is exactly symmetric.
+   */
   public double[][] matrix(double[][] x) {
     int n = x.length;
     double[][] m = new double[n][n];
+    if (n == 0) {
+      return m;
+    }
+    int dim = x[0].length;
+    double[] flat = new double[n * dim];
+    double[] sq = new double[n];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(x[i], 0, flat, i * dim, dim);
+      double s = 0;
+      for (double v : x[i]) {
+        s += v * v;
+      }
+      sq[i] = s;
+    }
+    double[] g;
+    // outside any DL4J workspace: temporaries of our own, freed by the GC
+    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      INDArray a = Nd4j.create(flat, new long[] {n, dim}, 'c');
+      g = Flat.doubles(a.mmul(a.transpose()));
+    }
     for (int i = 0; i < n; i++) {
       for (int j = i; j < n; j++) {
-        double d = dissimilarity(x[i], x[j]);
-        m[i][j] = d;
-        m[j][i] = d;
+        double dot = g[i * n + j];
+        double v = fromGram(dot, sq[i], sq[j]);
+        if (Double.isNaN(v)) {
+          v = dissimilarity(x[i], x[j]);
+        }
+        m[i][j] = v;
+        m[j][i] = v;
       }
     }
     return m;
+  }
+
+  /** {@code D} from a dot product and squared norms; NaN where the formula is ill-conditioned. */
+  private double fromGram(double dot, double uu, double vv) {
+    if (this == COSINE) {
+      double s = dot / (norm(uu) * norm(vv));
+      return 1 - Math.abs(s) <= 1e-8 ? Double.NaN : -s;
+    }
+    double d2 = uu + vv - 2 * dot;
+    if (d2 <= 1e-8 * (uu + vv)) {
+      return Double.NaN;
+    }
+    return this == EUCLIDEAN ? Math.sqrt(d2) : d2;
   }
 
   /** Smallest {@code D} between unit vectors (histogram range). */

@@ -202,7 +202,7 @@ public abstract class MetricLoss implements ILossFunction {
       throw new IllegalArgumentException("labels rows " + labelsArr.size(0) + " != output rows "
           + n);
     }
-    double[][] x = out.toDoubleMatrix();
+    double[][] x = rows(out);
     boolean[] keep = null;
     if (mask != null) {
       double[] m = mask.reshape(mask.length()).toDoubleVector();
@@ -274,6 +274,22 @@ public abstract class MetricLoss implements ILossFunction {
     }
     afterEvaluate(t, withGrad);
     return new Eval(scale * sum, perRow, t.g);
+  }
+
+  /** The rows of a 2-d array in double, by one bulk copy (toDoubleMatrix goes element-wise). */
+  static double[][] rows(INDArray a) {
+    if (a.rank() != 2) {
+      throw new IllegalArgumentException("metric losses need [minibatch, embedding] outputs, got "
+          + "shape " + Arrays.toString(a.shape()));
+    }
+    int n = (int) a.size(0);
+    int d = (int) a.size(1);
+    double[] flat = io.hardneg.core.util.Flat.doubles(a);
+    double[][] x = new double[n][];
+    for (int i = 0; i < n; i++) {
+      x[i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+    }
+    return x;
   }
 
   /** Hook after a batch's terms and gradient are done (the triplet-center loss updates here). */
@@ -387,10 +403,14 @@ public abstract class MetricLoss implements ILossFunction {
       IActivation activationFn, INDArray mask) {
     INDArray out = activationFn.getActivation(preOutput.dup(), true);
     Eval e = evaluate(labels, out, mask, true);
-    INDArray dLdOut = Nd4j.create(e.grad()).castTo(preOutput.dataType());
-    if (e.grad().length == 0) {
-      dLdOut = Nd4j.zeros(preOutput.dataType(), preOutput.shape());
+    double[][] g = e.grad();
+    int cols = (int) preOutput.size(1);
+    double[] flat = new double[g.length * cols];
+    for (int i = 0; i < g.length; i++) {
+      System.arraycopy(g[i], 0, flat, i * cols, cols);
     }
+    INDArray dLdOut = Nd4j.create(flat, new long[] {g.length, cols}, 'c')
+        .castTo(preOutput.dataType());
     return new Pair<>(e.total(), activationFn.backprop(preOutput.dup(), dLdOut).getFirst());
   }
 
