@@ -37,6 +37,21 @@ public final class Histogram {
     }
   }
 
+  /** Adds another histogram's counts (same range and bins) into this one; returns this. */
+  public Histogram merge(Histogram o) {
+    if (o.lo != lo || o.hi != hi || o.counts.length != counts.length) {
+      throw new IllegalArgumentException("cannot merge histograms over [" + o.lo + ", " + o.hi
+          + ") x" + o.counts.length + " into [" + lo + ", " + hi + ") x" + counts.length);
+    }
+    for (int b = 0; b < counts.length; b++) {
+      counts[b] += o.counts[b];
+    }
+    below += o.below;
+    above += o.above;
+    nan += o.nan;
+    return this;
+  }
+
   public double lo() {
     return lo;
   }

@@ -10,6 +10,7 @@ import java.util.Map;
  * {@code D(a,p)}, {@code D(a,n)} and {@code D(a,n) − D(a,p)} over the mined tuples
  * (for pair tuples: {@code D} of positive pairs and of negative pairs; no difference).
  * Ranges: {@code D} between unit vectors ({@link io.hardneg.core.distance.Distance#unitLo()}).
+ * Batches add up with {@link #merge}.
  */
 public final class InBatchStats {
   public static final int BINS = 20;
@@ -82,6 +83,24 @@ public final class InBatchStats {
   public void setTerms(long terms, long active) {
     this.terms = terms;
     this.activeTerms = active;
+  }
+
+  /** Adds another batch's statistics (same distance range) into these; returns this. */
+  public InBatchStats merge(InBatchStats o) {
+    anchors += o.anchors;
+    noPositive += o.noPositive;
+    noNegative += o.noNegative;
+    noCandidate += o.noCandidate;
+    fallbacks += o.fallbacks;
+    terms += o.terms;
+    activeTerms += o.activeTerms;
+    for (int k = 0; k < byKind.length; k++) {
+      byKind[k] += o.byKind[k];
+    }
+    ap.merge(o.ap);
+    an.merge(o.an);
+    gap.merge(o.gap);
+    return this;
   }
 
   public long anchors() {

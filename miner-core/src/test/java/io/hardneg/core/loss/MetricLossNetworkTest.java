@@ -139,4 +139,15 @@ class MetricLossNetworkTest {
     }
     assertTrue(net.score(ds) < 0.5 * first, "loss " + first + " -> " + net.score(ds));
   }
+
+  @Test
+  void embeddingNetworksTakeAConfiguredLoss() {
+    MetricLoss loss = LossFactory.create(LossSpec.fromMap(java.util.Map.of(
+        "loss", "multi-similarity", "miner", "multi-similarity", "distance", "cosine")),
+        Layout.LABELS);
+    MultiLayerNetwork net = io.hardneg.core.model.EmbeddingNetworks.build(
+        new io.hardneg.core.model.ModelSpec(io.hardneg.core.model.Architecture.MLP, 7,
+            new int[] {8}, 4, 1e-3, 0.2, 1), loss);
+    assertEquals(loss, lossOf(net));
+  }
 }
