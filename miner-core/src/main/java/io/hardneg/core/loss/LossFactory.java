@@ -1,5 +1,7 @@
 package io.hardneg.core.loss;
 
+import io.hardneg.core.distance.Distance;
+import io.hardneg.core.inbatch.MinerSpec;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
@@ -12,16 +14,24 @@ public final class LossFactory {
   private LossFactory() {}
 
   public static MetricLoss create(LossSpec s, Layout layout) {
-    return switch (s.loss()) {
-      case TRIPLET -> new TripletLoss(layout, s.distance(), s.reducer(), s.minerSpec(),
-          s.margin(), s.softplus(), s.swap());
-      case CONTRASTIVE -> new ContrastiveLoss(layout, s.distance(), s.reducer(), s.minerSpec(),
-          s.posMargin(), s.negMargin());
-      case MULTI_SIMILARITY -> new MultiSimilarityLoss(layout, s.distance(), s.reducer(),
-          s.minerSpec(), s.alpha(), s.beta(), s.base());
-      case NPAIR -> new NPairLoss(layout, s.distance(), s.reducer(), s.minerSpec());
-      case TRIPLET_CENTER -> new TripletCenterLoss(layout, s.distance(), s.reducer(), s.margin(),
-          s.centerMomentum());
+    return build(s.loss(), layout, s.distance(), s.reducer(), s.minerSpec(), s.margin(),
+        s.softplus(), s.swap(), s.posMargin(), s.negMargin(), s.alpha(), s.beta(), s.base(),
+        s.centerMomentum());
+  }
+
+  /** The one place each loss is constructed (LossSpec's constructor validates through it). */
+  static MetricLoss build(LossKind kind, Layout layout, Distance distance, ReducerKind reducer,
+      MinerSpec miner, double margin, boolean softplus, boolean swap, double posMargin,
+      double negMargin, double alpha, double beta, double base, double centerMomentum) {
+    return switch (kind) {
+      case TRIPLET -> new TripletLoss(layout, distance, reducer, miner, margin, softplus, swap);
+      case CONTRASTIVE -> new ContrastiveLoss(layout, distance, reducer, miner, posMargin,
+          negMargin);
+      case MULTI_SIMILARITY -> new MultiSimilarityLoss(layout, distance, reducer, miner, alpha,
+          beta, base);
+      case NPAIR -> new NPairLoss(layout, distance, reducer, miner);
+      case TRIPLET_CENTER -> new TripletCenterLoss(layout, distance, reducer, margin,
+          centerMomentum);
     };
   }
 

@@ -49,7 +49,10 @@ public record LossSpec(LossKind loss, MinerKind miner, ReducerKind reducer, Dist
       "margin", "softplus", "swap", "posMargin", "negMargin", "alpha", "beta", "base", "epsilon",
       "fallback", "minerMargin", "cutoff", "nonzeroCutoff", "fraction", "seed", "centerMomentum");
 
-  /** Validates by building the loss in both layouts' shared checks (miner and loss parameters). */
+  /**
+   * Validates every parameter the chosen loss and miner use, by building them once (the range
+   * checks live in their constructors): a bad value fails here, naming the parameter.
+   */
   public LossSpec {
     Objects.requireNonNull(loss, "loss");
     Objects.requireNonNull(miner, "miner");
@@ -64,6 +67,9 @@ public record LossSpec(LossKind loss, MinerKind miner, ReducerKind reducer, Dist
       throw new IllegalArgumentException("loss triplet-center runs no miner: leave miner unset "
           + "(all), got " + miner.label());
     }
+    LossFactory.build(loss, Layout.LABELS, distance, reducer, new MinerSpec(miner, minerMargin,
+        fallback, epsilon, cutoff, nonzeroCutoff, fraction, seed), margin, softplus, swap,
+        posMargin, negMargin, alpha, beta, base, centerMomentum);
   }
 
   /** The defaults listed above. */
@@ -90,9 +96,8 @@ public record LossSpec(LossKind loss, MinerKind miner, ReducerKind reducer, Dist
     }
     Map<String, String> v = new LinkedHashMap<>(m);
     double margin = num(v, "margin", 0.2);
-    LossSpec s;
     try {
-      s = new LossSpec(
+      return new LossSpec(
           parse(v, "loss", "triplet", LossKind::parse),
           parse(v, "miner", "all", MinerKind::parse),
           parse(v, "reducer", "mean", ReducerKind::parse),
@@ -116,13 +121,6 @@ public record LossSpec(LossKind loss, MinerKind miner, ReducerKind reducer, Dist
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("loss configuration " + m + ": " + e.getMessage(), e);
     }
-    // every range check lives in the constructors: build once so bad values fail here
-    try {
-      LossFactory.create(s, Layout.LABELS);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("loss configuration " + m + ": " + e.getMessage(), e);
-    }
-    return s;
   }
 
   private static <T> T parse(Map<String, String> v, String key, String dflt,

@@ -64,6 +64,11 @@ public abstract class MetricLoss implements ILossFunction {
     this.distance = Objects.requireNonNull(distance, "distance");
     this.reducer = Objects.requireNonNull(reducer, "reducer");
     this.miner = Objects.requireNonNull(miner, "miner");
+    if (layout == Layout.LABELS && miner.kind() == io.hardneg.core.inbatch.MinerKind
+        .DISTANCE_WEIGHTED && distance != Distance.EUCLIDEAN) {
+      throw new IllegalArgumentException("miner distance-weighted needs distance euclidean, got "
+          + distance);
+    }
   }
 
   /** What the loss's terms are built from. */
@@ -118,6 +123,7 @@ public abstract class MetricLoss implements ILossFunction {
     final double[][] g;
     private final double[][] matrix;
     private final int[] pos;
+    private double[] weights;
     double[] values = new double[64];
     int[] rows = new int[64];
     int count;
@@ -164,11 +170,38 @@ public abstract class MetricLoss implements ILossFunction {
       return matrix != null ? matrix[pos[i]][pos[j]] : distance.dissimilarity(x[i], x[j]);
     }
 
-    /** Adds {@code c·∂D/∂x_i} and {@code c·∂D/∂x_j} to the gradient (no-op without one). */
+    /**
+     * Adds {@code c·∂D/∂x_i} and {@code c·∂D/∂x_j} to the gradient (no-op without one). With the
+     * batch's matrix at hand (labels layout) only the coefficient is recorded; the gradient of
+     * all pairs is then formed by one BLAS product ({@link Distance#addGradientFromWeights}).
+     */
     public void addGradient(int i, int j, double dij, double c) {
-      if (g != null) {
+      if (g == null) {
+        return;
+      }
+      if (matrix != null) {
+        if (weights == null) {
+          weights = new double[matrix.length * matrix.length];
+        }
+        weights[pos[i] * matrix.length + pos[j]] += c;
+      } else {
         distance.addGradient(x[i], x[j], dij, c, g[i], g[j]);
       }
+    }
+
+    /** Turns the recorded pair coefficients into the gradient rows. */
+    void flushWeights(int[] rowsKept) {
+      if (weights == null) {
+        return;
+      }
+      double[][] xs = new double[rowsKept.length][];
+      double[][] gs = new double[rowsKept.length][];
+      for (int k = 0; k < rowsKept.length; k++) {
+        xs[k] = x[rowsKept[k]];
+        gs[k] = g[rowsKept[k]];
+      }
+      distance.addGradientFromWeights(xs, matrix, weights, gs);
+      weights = null;
     }
 
     /** Adds {@code c·∂D(x_i, v)/∂x_i} for a constant vector {@code v} (a class centre). */
@@ -219,6 +252,7 @@ public abstract class MetricLoss implements ILossFunction {
     long[] labels = layout == Layout.LABELS || form() == Form.ROWS
         ? readLabels(labelsArr, n) : null;
     Terms t;
+    int[] rowsKept = null;
     if (form() == Form.ROWS) {
       for (int i = 0; i < n; i++) {
         if (keep == null || keep[i]) {
@@ -237,7 +271,7 @@ public abstract class MetricLoss implements ILossFunction {
       }
       t = new Terms(x, null, keep, Tuples.of(fixed, n), null, null, withGrad);
     } else {
-      int[] rowsKept = keptRows(n, keep);
+      rowsKept = keptRows(n, keep);
       int[] pos = new int[n];
       double[][] xs = new double[rowsKept.length][];
       long[] ls = new long[rowsKept.length];
@@ -251,6 +285,9 @@ public abstract class MetricLoss implements ILossFunction {
       t = new Terms(x, labels, keep, mined, b.d(), pos, withGrad);
     }
     addTerms(t);
+    if (rowsKept != null) {
+      t.flushWeights(rowsKept);
+    }
     long nonzero = 0;
     double sum = 0;
     for (int k = 0; k < t.count; k++) {

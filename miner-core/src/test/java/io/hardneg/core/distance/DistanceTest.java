@@ -88,6 +88,39 @@ class DistanceTest {
   }
 
   @Test
+  void gradientFromWeightsEqualsThePerPairSum() {
+    Random r = new Random(8);
+    int n = 9;
+    double[][] x = new double[n][6];
+    for (double[] row : x) {
+      for (int j = 0; j < row.length; j++) {
+        row[j] = r.nextGaussian();
+      }
+    }
+    x[4] = x[2].clone(); // a duplicate pair: D = 0, no gradient for the Euclidean distance
+    for (Distance d : Distance.values()) {
+      double[][] m = d.matrix(x);
+      double[] w = new double[n * n];
+      double[][] expected = new double[n][6];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          if (i != j && r.nextDouble() < 0.5) {
+            w[i * n + j] = r.nextGaussian();
+            d.addGradient(x[i], x[j], m[i][j], w[i * n + j], expected[i], expected[j]);
+          }
+        }
+      }
+      double[][] got = new double[n][6];
+      d.addGradientFromWeights(x, m, w, got);
+      for (int i = 0; i < n; i++) {
+        for (int k = 0; k < 6; k++) {
+          assertEquals(expected[i][k], got[i][k], 1e-9, d + " row " + i);
+        }
+      }
+    }
+  }
+
+  @Test
   void parsesNamesAndRejectsOthers() {
     assertEquals(Distance.SQUARED_EUCLIDEAN, Distance.parse("squared-euclidean"));
     assertEquals(Distance.COSINE, Distance.parse(" Cosine "));

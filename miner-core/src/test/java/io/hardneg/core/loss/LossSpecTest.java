@@ -108,6 +108,22 @@ class LossSpecTest {
     assertMessage(Map.of("seed", "x"), "key seed");
   }
 
+  @Test
+  void theRecordConstructorValidatesToo() {
+    LossSpec d = LossSpec.defaults();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new LossSpec(LossKind.MULTI_SIMILARITY, d.miner(), d.reducer(), d.distance(),
+            d.margin(), d.softplus(), d.swap(), d.posMargin(), d.negMargin(), -1, d.beta(),
+            d.base(), d.epsilon(), d.fallback(), d.minerMargin(), d.cutoff(), d.nonzeroCutoff(),
+            d.fraction(), d.seed(), d.centerMomentum()));
+    assertTrue(e.getMessage().contains("alpha=-1.0"), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> new LossSpec(d.loss(), MinerKind.SEMI_HARD, d.reducer(), d.distance(),
+            d.margin(), d.softplus(), d.swap(), d.posMargin(), d.negMargin(), d.alpha(),
+            d.beta(), d.base(), d.epsilon(), d.fallback(), 0, d.cutoff(), d.nonzeroCutoff(),
+            d.fraction(), d.seed(), d.centerMomentum()), "semi-hard needs a margin > 0");
+  }
+
   private static void assertMessage(Map<String, String> m, String part) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> LossSpec.fromMap(m));
