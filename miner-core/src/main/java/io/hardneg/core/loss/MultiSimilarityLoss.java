@@ -3,10 +3,6 @@ package io.hardneg.core.loss;
 import io.hardneg.core.distance.Distance;
 import io.hardneg.core.inbatch.MinerSpec;
 import io.hardneg.core.inbatch.Pairs;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -66,28 +62,42 @@ public class MultiSimilarityLoss extends MetricLoss {
   @Override
   protected void addTerms(Terms t) {
     Pairs p = t.pairs();
-    Map<Integer, List<int[]>> byAnchor = new LinkedHashMap<>(); // {other, sign}
-    for (int k = 0; k < p.posAnchor().length; k++) {
-      byAnchor.computeIfAbsent(p.posAnchor()[k], a -> new ArrayList<>())
-          .add(new int[] {p.positive()[k], 1});
+    int rows = t.x().length;
+    int np = p.posAnchor().length;
+    int total = np + p.negAnchor().length;
+    // group the pairs by anchor (counting sort): other row and sign (+1 positive, −1 negative)
+    int[] start = new int[rows + 1];
+    for (int a : p.posAnchor()) {
+      start[a + 1]++;
     }
-    for (int k = 0; k < p.negAnchor().length; k++) {
-      byAnchor.computeIfAbsent(p.negAnchor()[k], a -> new ArrayList<>())
-          .add(new int[] {p.negative()[k], -1});
+    for (int a : p.negAnchor()) {
+      start[a + 1]++;
+    }
+    for (int a = 0; a < rows; a++) {
+      start[a + 1] += start[a];
+    }
+    int[] fill = start.clone();
+    int[] other = new int[total];
+    boolean[] positive = new boolean[total];
+    for (int k = 0; k < total; k++) {
+      int a = k < np ? p.posAnchor()[k] : p.negAnchor()[k - np];
+      int f = fill[a]++;
+      other[f] = k < np ? p.positive()[k] : p.negative()[k - np];
+      positive[f] = k < np;
     }
     double lam = distance.toDissimilarity(base);
-    for (Map.Entry<Integer, List<int[]>> e : byAnchor.entrySet()) {
-      int a = e.getKey();
-      List<int[]> others = e.getValue();
-      double[] d = new double[others.size()];
-      double[] z = new double[others.size()];
+    double[] d = new double[total];
+    double[] z = new double[total];
+    for (int a = 0; a < rows; a++) {
+      if (start[a] == start[a + 1]) {
+        continue;
+      }
       double maxPos = 0; // the "1 +" inside the log is e^0
       double maxNeg = 0;
-      for (int k = 0; k < d.length; k++) {
-        int[] o = others.get(k);
-        d[k] = t.d(a, o[0]);
-        z[k] = o[1] > 0 ? alpha * (d[k] - lam) : beta * (lam - d[k]);
-        if (o[1] > 0) {
+      for (int k = start[a]; k < start[a + 1]; k++) {
+        d[k] = t.d(a, other[k]);
+        z[k] = positive[k] ? alpha * (d[k] - lam) : beta * (lam - d[k]);
+        if (positive[k]) {
           maxPos = Math.max(maxPos, z[k]);
         } else {
           maxNeg = Math.max(maxNeg, z[k]);
@@ -95,8 +105,8 @@ public class MultiSimilarityLoss extends MetricLoss {
       }
       double sPos = Math.exp(-maxPos);
       double sNeg = Math.exp(-maxNeg);
-      for (int k = 0; k < d.length; k++) {
-        if (others.get(k)[1] > 0) {
+      for (int k = start[a]; k < start[a + 1]; k++) {
+        if (positive[k]) {
           sPos += Math.exp(z[k] - maxPos);
         } else {
           sNeg += Math.exp(z[k] - maxNeg);
@@ -105,11 +115,10 @@ public class MultiSimilarityLoss extends MetricLoss {
       double lsePos = maxPos + Math.log(sPos);
       double lseNeg = maxNeg + Math.log(sNeg);
       t.addTerm(lsePos / alpha + lseNeg / beta, a);
-      for (int k = 0; k < d.length; k++) {
-        int[] o = others.get(k);
-        // ∂/∂D of (1/α)·lse(α(D − Λ)) is softmax weight; of (1/β)·lse(β(Λ − D)) minus it
-        double w = o[1] > 0 ? Math.exp(z[k] - lsePos) : -Math.exp(z[k] - lseNeg);
-        t.addGradient(a, o[0], d[k], w);
+      for (int k = start[a]; k < start[a + 1]; k++) {
+        // ∂/∂D of (1/α)·lse(α(D − Λ)) is its softmax weight; of (1/β)·lse(β(Λ − D)) minus it
+        double w = positive[k] ? Math.exp(z[k] - lsePos) : -Math.exp(z[k] - lseNeg);
+        t.addGradient(a, other[k], d[k], w);
       }
     }
   }

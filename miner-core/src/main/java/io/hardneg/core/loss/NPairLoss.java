@@ -4,8 +4,6 @@ import io.hardneg.core.distance.Distance;
 import io.hardneg.core.inbatch.MinerSpec;
 import io.hardneg.core.inbatch.Pairs;
 import io.hardneg.core.inbatch.Triplets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Multi-class N-pair loss (Sohn 2016, "Improved Deep Metric Learning with Multi-class N-pair Loss
@@ -55,41 +53,44 @@ public class NPairLoss extends MetricLoss {
     int rows = t.x().length;
     int[] chosen = new int[rows];
     java.util.Arrays.fill(chosen, -1);
-    List<Integer> anchors = new ArrayList<>();
+    int[] anchors = new int[rows];
+    int na = 0;
     for (int k = 0; k < pairs.posAnchor().length; k++) {
       int a = pairs.posAnchor()[k];
       if (chosen[a] < 0) {
         chosen[a] = pairs.positive()[k];
-        anchors.add(a);
+        anchors[na++] = a;
       }
     }
     long[] labels = t.labels();
-    for (int a : anchors) {
+    double[] z = new double[na];
+    int[] negs = new int[na];
+    for (int ia = 0; ia < na; ia++) {
+      int a = anchors[ia];
       double dap = t.d(a, chosen[a]);
-      List<Integer> negs = new ArrayList<>();
+      int nn = 0;
       double max = 0;
-      for (int b : anchors) {
+      for (int ib = 0; ib < na; ib++) {
+        int b = anchors[ib];
         if (labels[b] != labels[a]) {
-          negs.add(chosen[b]);
-          max = Math.max(max, dap - t.d(a, chosen[b]));
+          negs[nn] = chosen[b];
+          z[nn] = dap - t.d(a, chosen[b]);
+          max = Math.max(max, z[nn++]);
         }
       }
-      if (negs.isEmpty()) {
+      if (nn == 0) {
         continue;
       }
       double sum = Math.exp(-max);
-      double[] z = new double[negs.size()];
-      for (int k = 0; k < z.length; k++) {
-        z[k] = dap - t.d(a, negs.get(k));
+      for (int k = 0; k < nn; k++) {
         sum += Math.exp(z[k] - max);
       }
       double lse = max + Math.log(sum);
       t.addTerm(lse, a);
-      for (int k = 0; k < z.length; k++) {
+      for (int k = 0; k < nn; k++) {
         double w = Math.exp(z[k] - lse);
-        int n = negs.get(k);
         t.addGradient(a, chosen[a], dap, w);
-        t.addGradient(a, n, t.d(a, n), -w);
+        t.addGradient(a, negs[k], t.d(a, negs[k]), -w);
       }
     }
   }
