@@ -124,6 +124,7 @@ public abstract class MetricLoss implements ILossFunction {
     private final double[][] matrix;
     private final int[] pos;
     private double[] weights;
+    private long weightCalls;
     double[] values = new double[64];
     int[] rows = new int[64];
     int count;
@@ -184,6 +185,7 @@ public abstract class MetricLoss implements ILossFunction {
           weights = new double[matrix.length * matrix.length];
         }
         weights[pos[i] * matrix.length + pos[j]] += c;
+        weightCalls++;
       } else {
         distance.addGradient(x[i], x[j], dij, c, g[i], g[j]);
       }
@@ -194,13 +196,26 @@ public abstract class MetricLoss implements ILossFunction {
       if (weights == null) {
         return;
       }
-      double[][] xs = new double[rowsKept.length][];
-      double[][] gs = new double[rowsKept.length][];
-      for (int k = 0; k < rowsKept.length; k++) {
+      int m = rowsKept.length;
+      double[][] xs = new double[m][];
+      double[][] gs = new double[m][];
+      for (int k = 0; k < m; k++) {
         xs[k] = x[rowsKept[k]];
         gs[k] = g[rowsKept[k]];
       }
-      distance.addGradientFromWeights(xs, matrix, weights, gs);
+      if (weightCalls * 32 < (long) m * m) {
+        // few pairs (batch-hard: 2 per anchor): O(d) per pair beats an n×n×d product
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < m; j++) {
+            double c = weights[i * m + j];
+            if (c != 0) {
+              distance.addGradient(xs[i], xs[j], matrix[i][j], c, gs[i], gs[j]);
+            }
+          }
+        }
+      } else {
+        distance.addGradientFromWeights(xs, matrix, weights, gs);
+      }
       weights = null;
     }
 

@@ -239,6 +239,32 @@ class MetricLossTest {
   }
 
   @Test
+  void sparseGradientPathOfALargerBatchMatchesFiniteDifferences() {
+    // 96 rows, 2 pairs per anchor: few enough pairs that the loss takes the per-pair path
+    // instead of the n×n×d product used by the small batches above
+    INDArray pre = LossCases.gaussian(96, 4, 17);
+    INDArray labels = LossCases.classColumn(24, 4, 17);
+    for (Distance d : Distance.values()) {
+      TripletLoss loss = new TripletLoss(Layout.LABELS, d, ReducerKind.MEAN,
+          LossCases.miner(MinerKind.BATCH_HARD), 0.3, true, false);
+      INDArray grad = loss.computeGradient(labels, pre, L2, null);
+      double h = 1e-6;
+      for (int i = 0; i < 96; i += 5) {
+        for (int j = 0; j < 4; j++) {
+          INDArray plus = pre.dup();
+          plus.putScalar(i, j, pre.getDouble(i, j) + h);
+          INDArray minus = pre.dup();
+          minus.putScalar(i, j, pre.getDouble(i, j) - h);
+          double fd = (loss.computeScore(labels, plus, L2, null, false)
+              - loss.computeScore(labels, minus, L2, null, false)) / (2 * h);
+          assertEquals(fd, grad.getDouble(i, j), 1e-5 * Math.max(1, Math.abs(fd)),
+              d + " row " + i);
+        }
+      }
+    }
+  }
+
+  @Test
   void fixedLayoutHingeTripletIsThreeTimesTheLegacyLoss() {
     INDArray pre = LossCases.gaussian(30, 6, 5);
     TripletLoss now = new TripletLoss(Layout.TRIPLETS, Distance.EUCLIDEAN, ReducerKind.MEAN,
