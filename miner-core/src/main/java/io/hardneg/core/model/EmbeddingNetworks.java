@@ -13,11 +13,13 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * Builds embedding networks: the last layer outputs {@code embeddingDim} values normalised to
  * unit length by {@link ActivationL2Normalize}, trained with {@link TripletMarginLoss} in the
- * fixed triplet layout. Inputs are flat feature vectors (the CNN reshapes them to square images).
+ * fixed triplet layout by default, or with any given loss (see {@code io.hardneg.core.loss}).
+ * Inputs are flat feature vectors (the CNN reshapes them to square images).
  */
 public final class EmbeddingNetworks {
   private EmbeddingNetworks() {}
@@ -29,6 +31,15 @@ public final class EmbeddingNetworks {
 
   /** A configuration in the given precision (DOUBLE for gradient checks). */
   public static MultiLayerConfiguration configuration(ModelSpec spec, DataType dataType) {
+    return configuration(spec, dataType, new TripletMarginLoss(spec.margin()));
+  }
+
+  /**
+   * A configuration whose output layer trains with {@code loss} instead of the default
+   * {@link TripletMarginLoss} (e.g. {@code LossFactory.create(lossSpec, layout)}).
+   */
+  public static MultiLayerConfiguration configuration(ModelSpec spec, DataType dataType,
+      ILossFunction loss) {
     NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
         .seed(spec.seed())
         .dataType(dataType)
@@ -49,7 +60,7 @@ public final class EmbeddingNetworks {
           .kernelSize(2, 2).stride(2, 2).build());
       list.layer(layer++, new DenseLayer.Builder().nOut(spec.hidden()[0])
           .activation(Activation.RELU).build());
-      list.layer(layer, embeddingLayer(spec, spec.hidden()[0]));
+      list.layer(layer, embeddingLayer(spec, spec.hidden()[0], loss));
       list.setInputType(InputType.convolutionalFlat(side, side, 1));
       return list.build();
     }
@@ -59,12 +70,12 @@ public final class EmbeddingNetworks {
           .activation(Activation.RELU).build());
       nIn = h;
     }
-    list.layer(layer, embeddingLayer(spec, nIn));
+    list.layer(layer, embeddingLayer(spec, nIn, loss));
     return list.build();
   }
 
-  private static OutputLayer embeddingLayer(ModelSpec spec, int nIn) {
-    return new OutputLayer.Builder(new TripletMarginLoss(spec.margin()))
+  private static OutputLayer embeddingLayer(ModelSpec spec, int nIn, ILossFunction loss) {
+    return new OutputLayer.Builder(loss)
         .nIn(nIn).nOut(spec.embeddingDim())
         .weightInit(WeightInit.XAVIER)
         .activation(new ActivationL2Normalize())
@@ -74,6 +85,13 @@ public final class EmbeddingNetworks {
   /** A new, initialised network. */
   public static MultiLayerNetwork build(ModelSpec spec) {
     MultiLayerNetwork net = new MultiLayerNetwork(configuration(spec));
+    net.init();
+    return net;
+  }
+
+  /** A new, initialised network (float) trained with {@code loss}. */
+  public static MultiLayerNetwork build(ModelSpec spec, ILossFunction loss) {
+    MultiLayerNetwork net = new MultiLayerNetwork(configuration(spec, DataType.FLOAT, loss));
     net.init();
     return net;
   }
