@@ -111,7 +111,8 @@ public final class TrainJob {
     Map<String, Object> raw = null;
     Map<String, Object> untrained = null;
     if (last < 0) {
-      net = EmbeddingNetworks.build(spec);
+      net = cfg.lossFunction() == null ? EmbeddingNetworks.build(spec)
+          : EmbeddingNetworks.build(spec, cfg.lossFunction());
       dir.writeAtomically("run.json", Json.write(provenance(spec, nTrain, nEval)));
       raw = EvaluateStage.evaluate(EmbedStage.embed(spark, evalItems, null, cfg.embedBatch()));
       untrained = EvaluateStage.evaluate(

@@ -1,6 +1,9 @@
 package io.hardneg.spark.config;
 
 import io.hardneg.core.knn.KnnOptions;
+import io.hardneg.core.loss.Layout;
+import io.hardneg.core.loss.LossFactory;
+import io.hardneg.core.loss.LossSpec;
 import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.core.model.Architecture;
@@ -30,13 +33,15 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param hardestPositive positive policy {@code hardest} (else {@code random}), class mode
  * @param knn search tiling
  * @param train training settings
+ * @param loss the {@code loss.*} keys given, prefix stripped ({@link LossSpec#fromMap})
  * @param embedBatch items per inference batch
  * @param given the values as given (for run.json)
  */
 public record JobConfig(InputSpec input, InputSpec evalInput, String output, long seed,
     int rounds, double evalFraction, int partitions, ModelSettings model, MiningConfig mining,
     SearchSettings search, String pairsPath, String pairsFormat, boolean hardestPositive,
-    KnnOptions knn, TrainSettings train, int embedBatch, Map<String, String> given) {
+    KnnOptions knn, TrainSettings train, Map<String, String> loss, int embedBatch,
+    Map<String, String> given) {
 
   /**
    * Network settings; the input dimension comes from the data.
@@ -62,9 +67,53 @@ public record JobConfig(InputSpec input, InputSpec evalInput, String output, lon
    * @param batchTriplets triplets per worker minibatch (3x rows)
    * @param averagingFrequency minibatches between parameter averagings
    * @param prefetch minibatches prefetched per worker
+   * @param mode triplets | pk
+   * @param pkClasses P: classes per PK batch (pk mode)
+   * @param pkPerClass K: items per class in a PK batch (pk mode)
    */
-  public record TrainSettings(int epochsPerRound, int batchTriplets, int averagingFrequency,
-      int prefetch) {}
+  public record TrainSettings(TrainMode mode, int epochsPerRound, int batchTriplets,
+      int averagingFrequency, int prefetch, int pkClasses, int pkPerClass) {}
+
+  /** How mined results become minibatches. */
+  public enum TrainMode {
+    /** Mined triplets in the fixed a, p, n layout. */
+    TRIPLETS,
+    /** PK batches composed from the mined neighbourhoods; the loss mines inside each batch. */
+    PK;
+
+    /** Parses {@code triplets | pk}. */
+    public static TrainMode parse(String s) {
+      return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "triplets" -> TRIPLETS;
+        case "pk" -> PK;
+        default -> throw new IllegalArgumentException("expected triplets | pk");
+      };
+    }
+  }
+
+  /**
+   * The network's loss: null = the built-in triplet margin loss of the fixed layout (what models
+   * trained before loss.* existed carry); else the configured loss × miner × reducer.
+   */
+  public LossSpec lossSpec() {
+    if (loss.isEmpty() && train.mode() == TrainMode.TRIPLETS) {
+      return null;
+    }
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>(loss);
+    m.putIfAbsent("margin", String.valueOf(mining.margin()));
+    if (train.mode() == TrainMode.PK) {
+      // the reference setting: FaceNet's semi-hard rule inside each batch
+      m.putIfAbsent("miner", "semi-hard");
+    }
+    return build("loss", () -> LossSpec.fromMap(m));
+  }
+
+  /** The loss as a DL4J loss function in the layout the training mode feeds it. */
+  public org.nd4j.linalg.lossfunctions.ILossFunction lossFunction() {
+    LossSpec spec = lossSpec();
+    return spec == null ? null : LossFactory.create(spec,
+        train.mode() == TrainMode.PK ? Layout.LABELS : Layout.TRIPLETS);
+  }
 
   /** Reads and validates every key; unknown keys are errors. */
   public static JobConfig from(Settings s) {
@@ -102,10 +151,20 @@ public record JobConfig(InputSpec input, InputSpec evalInput, String output, lon
         s.intIn("mining.queryBlock", 1024, 1, 1 << 16),
         s.intIn("mining.baseBlock", 4096, 1, 1 << 20), DataType.FLOAT);
     TrainSettings train = new TrainSettings(
+        s.parsed("train.mode", "triplets", TrainMode::parse),
         s.intIn("train.epochsPerRound", 2, 1, 10_000),
         s.intIn("train.batchTriplets", 128, 1, 1 << 16),
         s.intIn("train.averagingFrequency", 20, 1, 10_000),
-        s.intIn("train.prefetch", 2, 0, 64));
+        s.intIn("train.prefetch", 2, 0, 64),
+        s.intIn("train.pk.classes", 8, 2, 100_000),
+        s.intIn("train.pk.perClass", 16, 2, 100_000));
+    java.util.Map<String, String> loss = new java.util.LinkedHashMap<>();
+    for (String k : LossSpec.KEYS) {
+      String v = s.string("loss." + k, "");
+      if (!v.isEmpty()) {
+        loss.put(k, v);
+      }
+    }
     InputSpec.Format format = s.parsed("input.format", "idx", InputSpec.Format::parse);
     String idColumn =
         s.string("input.idColumn", "id").equals("none") ? "" : s.string("input.idColumn", "id");
@@ -149,10 +208,11 @@ public record JobConfig(InputSpec input, InputSpec evalInput, String output, lon
           case "hardest" -> true;
           default -> throw new IllegalArgumentException("expected random | hardest");
         }),
-        knn, train,
+        knn, train, loss,
         s.intIn("embed.batchSize", 512, 1, 1 << 20),
         s.given());
     s.checkAllKnown();
+    c.lossSpec(); // validate now, before any Spark work
     return c;
   }
 

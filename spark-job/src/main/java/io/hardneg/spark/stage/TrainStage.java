@@ -10,6 +10,7 @@ import io.hardneg.spark.io.Schemas;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -53,8 +54,7 @@ public final class TrainStage {
    * averaging rounds) is seeded by (seed, round, epoch), not carried from the epochs before: a
    * driver that resumes after a committed round trains exactly as an uninterrupted one.
    */
-  private AveragingScores epochTrainer(int round, int epoch) {
-    int rows = 3 * config.train().batchTriplets();
+  private AveragingScores epochTrainer(int round, int epoch, int rows) {
     OrderedAveragingMaster tm = new OrderedAveragingMaster(workerCount(), rows,
         config.train().averagingFrequency(), config.train().prefetch(),
         Seeds.of(config.seed(), round, epoch));
@@ -94,6 +94,9 @@ public final class TrainStage {
    * @return the averaged minibatch score after each epoch (DL4J's score: mean triplet loss / 3)
    */
   public List<Double> train(Dataset<Row> triplets, Dataset<Row> items, int round) {
+    if (config.train().mode() == JobConfig.TrainMode.PK) {
+      return trainPk(triplets, items, round);
+    }
     Dataset<Row> f = items.select(col("id"), col("features"));
     Dataset<Row> joined = triplets.select(col("anchor"), col("positive"), col("negative"))
         .join(f.withColumnRenamed("id", "anchor").withColumnRenamed("features", "fa"), "anchor")
@@ -115,13 +118,34 @@ public final class TrainStage {
             .select(col("fa"), col("fp"), col("fn"));
         JavaRDD<DataSet> data = ordered.javaRDD()
             .mapPartitions(rows -> new TripletBatches(rows, batch));
-        AveragingScores sparkNet = epochTrainer(round, epoch);
+        AveragingScores sparkNet = epochTrainer(round, epoch, 3 * batch);
         sparkNet.fit(data);
         scores.add(sparkNet.getScore());
         averagingScores.addAll(sparkNet.drain());
       }
     } finally {
       joined.unpersist();
+    }
+    return scores;
+  }
+
+  /**
+   * {@code pk} mode: each epoch, PK batches whose classes come from the round's mined
+   * neighbourhoods ({@link PkPlan}); the network's loss mines inside each batch.
+   */
+  private List<Double> trainPk(Dataset<Row> triplets, Dataset<Row> items, int round) {
+    Map<Long, Map<Long, Long>> confusion = PkStage.confusion(triplets);
+    Map<Long, Long> sizes = PkStage.sizes(items);
+    List<Double> scores = new ArrayList<>();
+    for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
+      long epochSeed = Seeds.of(config.seed(), round, 1_000_000L + epoch);
+      PkPlan plan = PkPlan.build(sizes, confusion, config.train().pkClasses(),
+          config.train().pkPerClass(), epochSeed);
+      JavaRDD<DataSet> data = PkStage.batches(jsc, items, plan, epochSeed, workerCount());
+      AveragingScores sparkNet = epochTrainer(round, epoch, plan.rows());
+      sparkNet.fit(data);
+      scores.add(sparkNet.getScore());
+      averagingScores.addAll(sparkNet.drain());
     }
     return scores;
   }
