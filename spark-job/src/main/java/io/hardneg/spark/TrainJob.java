@@ -185,7 +185,10 @@ public final class TrainJob {
     List<Double> scores = triplets == 0 ? List.of() : trainer.train(mined.triplets(), trainItems, r);
     timings.put("train_s", secondsSince(t2));
     stage.done(triplets * cfg.train().epochsPerRound(), "triplets");
-    List<Double> averagingLosses = trainer.drainAveragingScores().stream().map(s -> 3 * s)
+    // DL4J's score is the loss summed over rows / rows: the built-in triplet loss counts a
+    // triplet once per 3 rows, miner-core's losses report their reduced value directly
+    double scale = cfg.lossSpec() == null ? 3 : 1;
+    List<Double> averagingLosses = trainer.drainAveragingScores().stream().map(s -> scale * s)
         .toList();
     mined.release();
 
@@ -200,7 +203,7 @@ public final class TrainJob {
     metrics.put("round", r);
     metrics.put("train_scores", scores);
     metrics.put("train_losses", averagingLosses);
-    metrics.put("train_loss", scores.isEmpty() ? null : 3 * scores.get(scores.size() - 1));
+    metrics.put("train_loss", scores.isEmpty() ? null : scale * scores.get(scores.size() - 1));
     metrics.put("triplets", triplets);
     metrics.put("train_workers", trainer.workers().drain());
     metrics.put("model", hash(trainer.network()));
