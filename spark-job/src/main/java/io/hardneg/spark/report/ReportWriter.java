@@ -227,9 +227,10 @@ public final class ReportWriter {
     }
 
     private void loss() {
-      section("loss", "Training loss per averaging step", "Triplet margin loss "
-          + "(3 × DL4J's score) averaged over the workers at every parameter averaging.");
-      XYChart c = Charts.xy("Training loss", "averaging step (whole run)", "triplet loss");
+      section("loss", "Training loss per averaging step", "The training loss "
+          + "(per triplet for the triplet losses, as reduced by the configured loss otherwise), "
+          + "averaged over the workers at every parameter averaging.");
+      XYChart c = Charts.xy("Training loss", "averaging step (whole run)", "loss");
       int step = 0;
       boolean any = false;
       for (Round r : rounds) {
