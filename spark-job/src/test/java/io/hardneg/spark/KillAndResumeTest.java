@@ -39,12 +39,12 @@ class KillAndResumeTest {
 
   @Test
   void aKilledDriverResumesToTheSameResultAsAnUninterruptedRun() throws Exception {
-    Path[] data = TinyData.write(tmp.resolve("train"), 400, 0);
-    Path[] eval = TinyData.write(tmp.resolve("eval"), 200, 400);
+    Path[] data = TinyData.write(tmp.resolve("train"), 240, 0);
+    Path[] eval = TinyData.write(tmp.resolve("eval"), 100, 240);
     Path whole = tmp.resolve("uninterrupted");
     TrainJob.Summary a = new TrainJob(SharedSpark.get(),
         JobConfig.from(settings(data, eval, whole)), quiet()).run();
-    assertEquals(200L, ((Number) Json.read(Files.readString(whole.resolve("run.json")))
+    assertEquals(100L, ((Number) Json.read(Files.readString(whole.resolve("run.json")))
         .get("items_eval")).longValue(), "the separate evaluation set is used whole");
 
     Path killed = tmp.resolve("killed");
