@@ -25,6 +25,8 @@ public final class Main {
   public static final int FAILED = 1;
   public static final int USAGE = 2;
   public static final int BAD_INPUT = 3;
+  /** The output (run directory) cannot be created or written. */
+  public static final int OUTPUT = 4;
 
   private static final String USAGE_TEXT = """
       usage: hardneg train [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL]
@@ -145,6 +147,12 @@ public final class Main {
         e.printStackTrace(err);
       }
       return USAGE;
+    } catch (io.hardneg.spark.run.OutputException e) {
+      err.println("hardneg: output not writable: " + e.getMessage());
+      if (stacktrace) {
+        e.printStackTrace(err);
+      }
+      return OUTPUT;
     } catch (Exception e) {
       err.println("hardneg: failed: " + e);
       if (stacktrace) {

@@ -49,9 +49,23 @@ public final class RunDirectory {
     return new Path(root, String.format(Locale.ROOT, "round-%03d", r));
   }
 
-  /** Creates the root if needed and removes temporaries left by an interrupted run. */
+  /**
+   * Creates the root if needed, proves it writable with a probe file (before any expensive
+   * stage) and removes temporaries left by an interrupted run.
+   */
   public void prepare() throws IOException {
-    fs.mkdirs(root);
+    try {
+      if (!fs.mkdirs(root)) {
+        throw new IOException("mkdirs returned false");
+      }
+      Path probe = new Path(root, "_tmp-probe-" + UUID.randomUUID());
+      writeBytes(probe, new byte[0]);
+      fs.delete(probe, false);
+    } catch (IOException e) {
+      throw new OutputException(root + ": the output directory cannot be created or written ("
+          + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines()
+          .findFirst().orElse("") + "); choose another --out or fix its parent", e);
+    }
     for (FileStatus s : fs.listStatus(root)) {
       if (s.getPath().getName().startsWith("_tmp-")) {
         fs.delete(s.getPath(), true);
