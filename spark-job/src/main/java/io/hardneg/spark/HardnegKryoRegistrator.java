@@ -40,6 +40,10 @@ public class HardnegKryoRegistrator extends Nd4jRegistrator {
     // workers' results of the training master (listener collections are empty lists)
     kryo.register(org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult.class);
     kryo.register(java.util.ArrayList.class);
+    // the recall check broadcasts anchor -> row maps
+    kryo.register(java.util.HashMap.class);
+    kryo.register(java.util.LinkedHashMap.class);
+    kryo.register(java.util.HashSet.class);
     // the list shuffle of the negative search
     kryo.register(io.hardneg.spark.stage.VectorEntry.class);
     kryo.register(io.hardneg.spark.stage.AnchorCandidates.class);

@@ -54,6 +54,15 @@ class SecureRunTest {
     cmd.add("-Dorg.bytedeco.javacpp.cachedir="
         + System.getProperty("org.bytedeco.javacpp.cachedir", ""));
     cmd.add("-Dspark.ui.enabled=false");
+    // Spark's SecurityManager says at INFO whether authentication is on
+    Path log4j = tmp.resolve("log4j2-security.properties");
+    Files.writeString(log4j, String.join("\n", "rootLogger.level = warn",
+        "rootLogger.appenderRef.stdout.ref = console", "appender.console.type = Console",
+        "appender.console.name = console", "appender.console.layout.type = PatternLayout",
+        "appender.console.layout.pattern = %c{1}: %m%n",
+        "logger.security.name = org.apache.spark.SecurityManager",
+        "logger.security.level = info", ""));
+    cmd.add("-Dlog4j2.configurationFile=" + log4j);
     // SparkConf reads spark.* system properties: the settings of conf/spark-defaults.conf's
     // security section
     cmd.add("-Dspark.authenticate=true");
@@ -75,8 +84,7 @@ class SecureRunTest {
     }
     String out = Files.readString(log);
     assertEquals(Main.OK, p.exitValue(), out);
-    assertTrue(out.contains("authentication enabled") || out.contains("authentication: enabled")
-        || out.contains("SecurityManager"), "Spark's security manager log line: " + out);
+    assertTrue(out.contains("authentication enabled"), "Spark's SecurityManager line: " + out);
     var spark = SharedSpark.get();
     List<String> want = spark.read().parquet(plain.resolve("triplets").toString())
         .drop("model").orderBy("anchor", "positive", "negative").collectAsList().stream()

@@ -213,7 +213,7 @@ public final class NegativeSearch {
     report.put("distance_computations", work);
     // A list above the cap is split so that one task holds at most `cap` bases and `cap`
     // queries whatever the skew: its members are hashed into FINE buckets per needed sub-list,
-    // the buckets are counted exactly and packed first-fit-decreasing into sub-lists of at most
+    // the buckets are counted exactly and packed, heaviest first, into sub-lists of at most
     // `cap` (a bucket, expected cap/FINE, never exceeds cap in practice). Queries are chunked
     // the same way; each base is copied to every query chunk of its list.
     int[] baseFine = fineBuckets(sizes, lists, cap);
@@ -342,7 +342,7 @@ public final class NegativeSearch {
   }
 
   /**
-   * Per list, the sub-list of each fine bucket: buckets packed first-fit-decreasing by their
+   * Per list, the sub-list of each fine bucket: buckets packed heaviest first by their
    * exact loads into sub-lists of at most {@code cap} (an unsplit list: one bucket, sub-list 0).
    */
   static int[][] pack(int[] fine, Map<Long, Long> loads, int cap) {
@@ -361,21 +361,22 @@ public final class NegativeSearch {
       // heaviest first, ties by bucket: the packing is a pure function of the loads
       java.util.Arrays.sort(order, (x, y) -> load[x] != load[y] ? Long.compare(load[y], load[x])
           : Integer.compare(x, y));
-      List<long[]> binLoads = new ArrayList<>();
+      // worst fit: the least-loaded sub-list takes the bucket if it fits, else a new one opens
+      // (a heap keeps this O(buckets log sub-lists) for lists of millions)
+      java.util.PriorityQueue<long[]> open = new java.util.PriorityQueue<>((x, y) ->
+          x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+      int bins = 0;
       for (int b : order) {
-        int target = -1;
-        for (int i = 0; i < binLoads.size(); i++) {
-          if (binLoads.get(i)[0] + load[b] <= cap) {
-            target = i;
-            break;
-          }
+        long[] least = open.peek();
+        if (least != null && least[0] + load[b] <= cap) {
+          open.poll();
+          least[0] += load[b];
+          binOf[l][b] = (int) least[1];
+          open.add(least);
+        } else {
+          binOf[l][b] = bins;
+          open.add(new long[] {load[b], bins++});
         }
-        if (target < 0) {
-          binLoads.add(new long[1]);
-          target = binLoads.size() - 1;
-        }
-        binLoads.get(target)[0] += load[b];
-        binOf[l][b] = target;
       }
     }
     return binOf;
