@@ -154,6 +154,15 @@ public final class Main {
       }
       return OUTPUT;
     } catch (Exception e) {
+      String full = diskFull(e);
+      if (full != null) {
+        // a write inside an executor (Parquet) reaches the driver as a SparkException
+        err.println("hardneg: output not writable (disk full or quota exceeded): " + full);
+        if (stacktrace) {
+          e.printStackTrace(err);
+        }
+        return OUTPUT;
+      }
       err.println("hardneg: failed: " + e);
       if (stacktrace) {
         e.printStackTrace(err);
@@ -162,6 +171,19 @@ public final class Main {
       }
       return FAILED;
     }
+  }
+
+  /** The first line naming a full disk or an exceeded HDFS quota in the causes, or null. */
+  static String diskFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (t.getClass().getName().endsWith("QuotaExceededException")
+          || m.contains("No space left on device") || m.contains("QuotaExceededException")) {
+        return m.lines().filter(l -> l.contains("No space left") || l.contains("uota"))
+            .findFirst().orElse(m.lines().findFirst().orElse(""));
+      }
+    }
+    return null;
   }
 
   /** {@code --input}: IMAGES,LABELS for idx input, else the table path. */

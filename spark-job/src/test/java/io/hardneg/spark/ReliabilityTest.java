@@ -273,6 +273,19 @@ class ReliabilityTest {
   }
 
   @Test
+  void fullDiskCausesAreRecognisedAnywhereInTheChain() {
+    // what a JVM and HDFS say; a Parquet write in an executor arrives wrapped by Spark
+    Exception local = new RuntimeException("Job aborted",
+        new java.io.IOException("write failed",
+            new java.io.IOException("No space left on device")));
+    assertEquals("No space left on device", Main.diskFull(local));
+    Exception hdfs = new RuntimeException("Task failed: org.apache.hadoop.hdfs.protocol."
+        + "DSQuotaExceededException: The DiskSpace quota of /runs is exceeded");
+    assertTrue(Main.diskFull(hdfs).contains("quota of /runs"), Main.diskFull(hdfs));
+    assertEquals(null, Main.diskFull(new IllegalStateException("something else")));
+  }
+
+  @Test
   void anOutputUnderARegularFileIsExitFourBeforeAnyWork() throws Exception {
     Path file = tmp.resolve("a-file");
     Files.writeString(file, "x");

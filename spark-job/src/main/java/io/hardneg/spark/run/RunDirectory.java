@@ -61,7 +61,7 @@ public final class RunDirectory {
       Path probe = new Path(root, "_tmp-probe-" + UUID.randomUUID());
       writeBytes(probe, new byte[0]);
       fs.delete(probe, false);
-    } catch (IOException e) {
+    } catch (IOException | OutputException e) {
       throw new OutputException(root + ": the output directory cannot be created or written ("
           + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines()
           .findFirst().orElse("") + "); choose another --out or fix its parent", e);
@@ -110,10 +110,14 @@ public final class RunDirectory {
     return target;
   }
 
-  /** Writes a small file in one go. */
+  /** Writes a small file in one go; a failing write (disk full, quota) names the file. */
   public void writeBytes(Path file, byte[] bytes) throws IOException {
     try (OutputStream out = fs.create(file, true)) {
       out.write(bytes);
+    } catch (IOException e) {
+      throw new OutputException(file + ": cannot write " + bytes.length + " bytes ("
+          + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines()
+          .findFirst().orElse("") + ")", e);
     }
   }
 
