@@ -162,6 +162,49 @@ class HdfsIT {
     assertEquals(List.of("round-000", "round-001", "run.json"), names.stream().sorted().toList());
   }
 
+  /**
+   * Issue 8, disk full: an HDFS space quota on a run directory with one committed round. The
+   * next round's write fails with a message naming the file and the quota; the committed round
+   * is untouched and still the last one, and a rerun's prepare removes the failed temporary.
+   */
+  @Test
+  void aFullDiskFailsTheRoundWriteAndLeavesEarlierRoundsIntact() throws Exception {
+    RunDirectory dir = new RunDirectory(dfs.getConfiguration(0), base + "/full");
+    dir.prepare();
+    byte[] model = new byte[4096];
+    new java.util.Random(3).nextBytes(model);
+    Path tmp0 = dir.beginRound(0);
+    dir.writeBytes(new Path(tmp0, "model.zip"), model);
+    dir.commitRound(tmp0, 0);
+    // quota = what is used now: the next block HDFS allocates exceeds it
+    long used = fs.getContentSummary(new Path("/full")).getSpaceConsumed();
+    ((org.apache.hadoop.hdfs.DistributedFileSystem) fs).setQuota(new Path("/full"),
+        org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_DONT_SET, used + 1024);
+    try {
+      Path tmp1 = dir.beginRound(1);
+      io.hardneg.spark.run.OutputException e = org.junit.jupiter.api.Assertions.assertThrows(
+          io.hardneg.spark.run.OutputException.class,
+          () -> dir.writeBytes(new Path(tmp1, "model.zip"), model));
+      assertTrue(e.getMessage().contains("model.zip") && e.getMessage().contains("uota"),
+          e.getMessage());
+      assertEquals(0, dir.lastCommittedRound(), "the failed round is not visible");
+      assertFalse(fs.exists(dir.round(1)));
+      assertTrue(fs.isFile(new Path(dir.round(0), RunDirectory.SUCCESS)));
+      try (var in = fs.open(new Path(dir.round(0), "model.zip"))) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(model, in.readAllBytes(),
+            "round 0 intact");
+      }
+    } finally {
+      ((org.apache.hadoop.hdfs.DistributedFileSystem) fs).setQuota(new Path("/full"),
+          org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_DONT_SET,
+          org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_RESET);
+    }
+    dir.prepare();
+    for (FileStatus s : fs.listStatus(dir.root())) {
+      assertFalse(s.getPath().getName().startsWith("_tmp-"), "left: " + s.getPath());
+    }
+  }
+
   @Test
   void thePointerIsReplacedAtomicallyOnHdfs() throws Exception {
     String root = base + "/promote";

@@ -149,6 +149,77 @@ class StandaloneClusterIT {
     assertEquals(executorPids(0), executorPids(1), "the same two executors in both rounds");
   }
 
+  /**
+   * Issue 8: one executor JVM is killed (SIGKILL) as soon as round 0's EMBED stage is done, so
+   * the MINE stage runs while Spark loses the executor, its running tasks and its cached
+   * embedding blocks; the worker launches a replacement. The job must commit, and round 0's
+   * triplets must equal those of the undisturbed run above (same seed, same input).
+   */
+  @Test
+  void anExecutorKilledDuringMiningChangesNoTriplet() throws Exception {
+    assertEquals(0, submit.exitCode(), "submit failed:\n" + Launch.tail(submit.log()));
+    Path lost = work.resolve("run-executor-lost");
+    Path log = work.resolve("submit-executor-lost.log");
+    Path conf = work.resolve("tiny.conf");
+    ProcessBuilder pb = new ProcessBuilder(Launch.script("submit"), "--master", masterUrl,
+        "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
+        "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.locality.wait=0",
+        "--total-executor-cores", "2", "--executor-cores", "1", "--executor-memory", "1g",
+        "train", "--conf", conf.toString(), "--set", "rounds=1", "--out", lost.toString())
+        .directory(Launch.ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().put("HARDNEG_DRIVER_MEMORY", "1g");
+    Process driver = pb.start();
+    long killed = -1;
+    try {
+      long deadline = System.nanoTime() + 300_000_000_000L;
+      while (killed < 0 && driver.isAlive() && System.nanoTime() < deadline) {
+        if (Files.readString(log).contains("round 0 (1/1) EMBED")) {
+          List<ProcessHandle> executors = daemonPids.stream().skip(1)
+              .flatMap(pid -> ProcessHandle.of(pid).stream())
+              .flatMap(ProcessHandle::descendants)
+              .filter(h -> h.info().arguments().map(a -> String.join(" ", a)
+                  .contains("CoarseGrainedExecutorBackend")).orElse(false))
+              .toList();
+          assertFalse(executors.isEmpty(), "no executor JVM found under the workers");
+          assertFalse(Files.exists(lost.resolve("round-000/_SUCCESS")), "not mid-round");
+          killed = executors.get(0).pid();
+          executors.get(0).destroyForcibly(); // SIGKILL: the JVM dies without a word
+        } else {
+          Thread.sleep(200);
+        }
+      }
+      assertTrue(killed > 0, "EMBED never finished:\n" + Launch.tail(log));
+      assertTrue(driver.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), "job hung");
+    } finally {
+      driver.descendants().forEach(ProcessHandle::destroyForcibly);
+      driver.destroyForcibly();
+    }
+    String out = Files.readString(log);
+    assertEquals(0, driver.exitValue(), Launch.tail(log));
+    assertTrue(out.contains("Lost executor") || out.contains("ExecutorLostFailure")
+        || out.contains("Executor lost"), "Spark did not notice the lost executor " + killed
+        + ":\n" + Launch.tail(log));
+    assertTrue(Files.exists(lost.resolve("round-000/_SUCCESS")));
+    org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder()
+        .master("local[1]").config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+    try {
+      List<String> want = sortedRows(spark, run.resolve("round-000/triplets"));
+      List<String> got = sortedRows(spark, lost.resolve("round-000/triplets"));
+      assertTrue(want.size() > 100, "undisturbed triplets: " + want.size());
+      assertEquals(want, got, "triplets after an executor loss");
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static List<String> sortedRows(org.apache.spark.sql.SparkSession spark, Path p) {
+    return spark.read().parquet(p.toString()).collectAsList().stream().map(Object::toString)
+        .sorted().toList();
+  }
+
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> trainWorkers(int round) throws Exception {
     Path metrics = run.resolve(String.format("round-%03d/metrics.json", round));

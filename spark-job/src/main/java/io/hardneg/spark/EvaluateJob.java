@@ -42,6 +42,9 @@ public final class EvaluateJob {
   public Map<String, Object> run() throws IOException {
     byte[] model = modelPath == null ? null : ModelFiles.read(spark, modelPath);
     Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions());
+    if (model != null) {
+      ModelFiles.checkInputSize(model, items.first().getSeq(2).length(), modelPath);
+    }
     spark.sparkContext().setJobGroup("evaluate", "EVALUATE " + cfg.input().describe(), false);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("model", modelPath == null ? "raw features" : modelPath);

@@ -25,6 +25,8 @@ public final class Main {
   public static final int FAILED = 1;
   public static final int USAGE = 2;
   public static final int BAD_INPUT = 3;
+  /** The output (run directory) cannot be created or written. */
+  public static final int OUTPUT = 4;
 
   private static final String USAGE_TEXT = """
       usage: hardneg train [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL]
@@ -145,7 +147,22 @@ public final class Main {
         e.printStackTrace(err);
       }
       return USAGE;
+    } catch (io.hardneg.spark.run.OutputException e) {
+      err.println("hardneg: output not writable: " + e.getMessage());
+      if (stacktrace) {
+        e.printStackTrace(err);
+      }
+      return OUTPUT;
     } catch (Exception e) {
+      String full = diskFull(e);
+      if (full != null) {
+        // a write inside an executor (Parquet) reaches the driver as a SparkException
+        err.println("hardneg: output not writable (disk full or quota exceeded): " + full);
+        if (stacktrace) {
+          e.printStackTrace(err);
+        }
+        return OUTPUT;
+      }
       err.println("hardneg: failed: " + e);
       if (stacktrace) {
         e.printStackTrace(err);
@@ -154,6 +171,19 @@ public final class Main {
       }
       return FAILED;
     }
+  }
+
+  /** The first line naming a full disk or an exceeded HDFS quota in the causes, or null. */
+  static String diskFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (t.getClass().getName().endsWith("QuotaExceededException")
+          || m.contains("No space left on device") || m.contains("QuotaExceededException")) {
+        return m.lines().filter(l -> l.contains("No space left") || l.contains("uota"))
+            .findFirst().orElse(m.lines().findFirst().orElse(""));
+      }
+    }
+    return null;
   }
 
   /** {@code --input}: IMAGES,LABELS for idx input, else the table path. */

@@ -49,6 +49,9 @@ public final class MineJob {
     byte[] model = modelPath == null ? null : ModelFiles.read(spark, modelPath);
     String hash = model == null ? "raw" : ModelFiles.hash(model);
     Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions());
+    if (model != null) {
+      ModelFiles.checkInputSize(model, items.first().getSeq(2).length(), modelPath);
+    }
     // name the Spark jobs after the pipeline's stages (the Spark UI's job list)
     spark.sparkContext().setJobGroup("mine", "EMBED + SEARCH + MINE (embedding is lazy: it "
         + "runs inside the first search job)", false);

@@ -18,6 +18,9 @@ public final class SparkSessions {
     // ND4J arrays and DL4J DataSets cross the wire; Java serialisation of them is slow and large
     conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     conf.setIfMissing("spark.kryo.registrator", HardnegKryoRegistrator.class.getName());
+    // every class hardneg sends is registered; an unregistered one is a bug, not a slow path
+    // (the whole test suite runs with this, see HardnegKryoRegistrator)
+    conf.setIfMissing("spark.kryo.registrationRequired", "true");
     // a minibatch DataSet of CNN inputs exceeds Kryo's default 64 MiB buffer ceiling easily
     conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
     // joins of triplets with features shuffle; keep the task count tied to the job's setting

@@ -18,7 +18,6 @@ import io.hardneg.spark.stage.EvaluateStage;
 import io.hardneg.spark.stage.Histograms;
 import io.hardneg.spark.stage.MineStage;
 import io.hardneg.spark.stage.TrainStage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -124,8 +123,9 @@ public final class TrainJob {
       out.printf("Recall@1 raw pixels (cosine): %.4f%n", raw.get("recall_at_1"));
       out.printf("Recall@1 untrained model:     %.4f%n", untrained.get("recall_at_1"));
     } else {
-      byte[] b = dir.readBytes(new Path(dir.round(last), "model.zip"));
-      net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(b), true);
+      Path zip = new Path(dir.round(last), "model.zip");
+      net = ModelFiles.restore(dir.readBytes(zip), zip.toString(), true);
+      ModelFiles.checkInputSize(net, inputDim, zip.toString());
       out.printf("resuming after committed round %d in %s%n", last, dir.root());
     }
 

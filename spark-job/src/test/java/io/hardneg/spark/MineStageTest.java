@@ -195,6 +195,9 @@ class MineStageTest {
     assertTrue(((Number) report.get("largest_list")).longValue() >= 150, "" + report);
     assertTrue(((Number) report.get("lists_split")).intValue() >= 1, "" + report);
     assertTrue(((Number) report.get("lists_query_split")).intValue() >= 1, "" + report);
+    // no task holds more than the cap of 25 bases or queries (packed sub-lists, issue 8)
+    assertTrue(((Number) report.get("largest_task_bases")).longValue() <= 25, "" + report);
+    assertTrue(((Number) report.get("largest_task_queries")).longValue() <= 25, "" + report);
     // more tiles than items: most tiles are empty, the result is still exact
     MineStage.Mined tiled = MineStage.mine(spark, emb, cfg, knn,
         new SearchSettings(Mode.TILED, 0, 1, 50, 100, 1, 400, 0), 0, "x", 4);

@@ -49,7 +49,25 @@ public final class IdxSource {
     }
     try (InputStream in = fs.open(p)) {
       return IdxReader.read(in, file);
+    } catch (IOException e) {
+      // gzip errors (ZipException: bad header, CRC, invalid block) do not name the file
+      String msg = String.valueOf(e.getMessage());
+      throw msg.startsWith(file) ? e : new IOException(file + ": corrupt gzip/IDX stream ("
+          + e.getClass().getSimpleName() + ": " + msg + ")", e);
     }
+  }
+
+  /** A single class leaves no negative: fail before any expensive stage. */
+  static void checkClasses(LabeledVectors t, String labels) {
+    long[] l = t.labels();
+    for (int i = 1; i < l.length; i++) {
+      if (l[i] != l[0]) {
+        return;
+      }
+    }
+    throw new InputException(labels + ": all " + l.length + " items have label "
+        + (l.length > 0 ? l[0] : "-") + "; mining needs at least two classes (no negative "
+        + "exists)");
   }
 
   /** The items table, spread over {@code partitions} partitions. */
@@ -61,6 +79,7 @@ public final class IdxSource {
     if (n == 0) {
       throw new InputException(images + ": input is empty (0 items)");
     }
+    checkClasses(all, labels);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<SerializableConfiguration> conf =
         jsc.broadcast(new SerializableConfiguration(hadoop));

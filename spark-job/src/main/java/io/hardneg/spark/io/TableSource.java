@@ -38,7 +38,20 @@ public final class TableSource {
     if (spec.format() == InputSpec.Format.IDX) {
       return items;
     }
-    InputValidator.check(items, spec.describe());
+    try {
+      InputValidator.check(items, spec.describe());
+    } catch (InputException e) {
+      throw e;
+    } catch (Exception e) {
+      // files that list but do not read (a truncated Parquet file, a broken gzip CSV) fail in
+      // the validation job, the first one that reads every row (Scala throws SparkException
+      // undeclared, hence the catch of Exception and the precise rethrow)
+      if (e instanceof org.apache.spark.SparkException) {
+        throw new InputException(spec.describe() + ": cannot read the input: "
+            + rootMessage(e), e);
+      }
+      throw e;
+    }
     return InputValidator.toItems(items);
   }
 
@@ -126,6 +139,19 @@ public final class TableSource {
     }
     throw new InputException(where + ": no " + role + " column '" + name + "' (columns: "
         + String.join(", ", df.columns()) + ")");
+  }
+
+  /** The innermost cause's first line, which names the broken file for Parquet and CSV. */
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    String found = null;
+    while (t != null) {
+      if (t.getMessage() != null) {
+        found = t.getClass().getSimpleName() + ": " + firstLine(t.getMessage());
+      }
+      t = t.getCause() == t ? null : t.getCause();
+    }
+    return found;
   }
 
   private static String firstLine(String s) {

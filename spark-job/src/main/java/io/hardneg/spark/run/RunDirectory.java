@@ -49,9 +49,23 @@ public final class RunDirectory {
     return new Path(root, String.format(Locale.ROOT, "round-%03d", r));
   }
 
-  /** Creates the root if needed and removes temporaries left by an interrupted run. */
+  /**
+   * Creates the root if needed, proves it writable with a probe file (before any expensive
+   * stage) and removes temporaries left by an interrupted run.
+   */
   public void prepare() throws IOException {
-    fs.mkdirs(root);
+    try {
+      if (!fs.mkdirs(root)) {
+        throw new IOException("mkdirs returned false");
+      }
+      Path probe = new Path(root, "_tmp-probe-" + UUID.randomUUID());
+      writeBytes(probe, new byte[0]);
+      fs.delete(probe, false);
+    } catch (IOException | OutputException e) {
+      throw new OutputException(root + ": the output directory cannot be created or written ("
+          + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines()
+          .findFirst().orElse("") + "); choose another --out or fix its parent", e);
+    }
     for (FileStatus s : fs.listStatus(root)) {
       if (s.getPath().getName().startsWith("_tmp-")) {
         fs.delete(s.getPath(), true);
@@ -96,10 +110,14 @@ public final class RunDirectory {
     return target;
   }
 
-  /** Writes a small file in one go. */
+  /** Writes a small file in one go; a failing write (disk full, quota) names the file. */
   public void writeBytes(Path file, byte[] bytes) throws IOException {
     try (OutputStream out = fs.create(file, true)) {
       out.write(bytes);
+    } catch (IOException e) {
+      throw new OutputException(file + ": cannot write " + bytes.length + " bytes ("
+          + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines()
+          .findFirst().orElse("") + ")", e);
     }
   }
 

@@ -193,20 +193,15 @@ public final class NegativeSearch {
       int k, int kHard, int kBeyond, int partitions, Map<String, Object> report) {
     boolean same = assigned == assignedBases;
     Map<Integer, Long> sizes = assignedBases.map(e -> e.home).countByValue();
-    int[] parts = new int[assigner.lists()];
+    int lists = assigner.lists();
     long max = 0;
-    int split = 0;
-    for (int l = 0; l < parts.length; l++) {
-      long size = sizes.getOrDefault(l, 0L);
-      parts[l] = (int) Math.max(1, (size + cap - 1) / cap);
+    for (long size : sizes.values()) {
       max = Math.max(max, size);
-      split += parts[l] > 1 ? 1 : 0;
     }
     report.put("lists_nonempty", sizes.size());
     report.put("largest_list", max);
     report.put("mean_list", sizes.isEmpty() ? 0 : (double) sizes.values().stream()
         .mapToLong(Long::longValue).sum() / sizes.size());
-    report.put("lists_split", split);
     report.put("list_cap", cap);
     // distance computations = sum over lists of (queries visiting it) x (bases living in it)
     Map<Integer, Long> visits = assigned.filter(VectorEntry::hasPositive)
@@ -216,29 +211,59 @@ public final class NegativeSearch {
       work += v.getValue() * sizes.getOrDefault(v.getKey(), 0L);
     }
     report.put("distance_computations", work);
-    // queries are chunked too, so one task holds at most `cap` bases and `cap` queries whatever
-    // the skew; each base is copied to every query chunk of its list
-    int[] qparts = new int[parts.length];
+    // A list above the cap is split so that one task holds at most `cap` bases and `cap`
+    // queries whatever the skew: its members are hashed into FINE buckets per needed sub-list,
+    // the buckets are counted exactly and packed, heaviest first, into sub-lists of at most
+    // `cap` (a bucket, expected cap/FINE, never exceeds cap in practice). Queries are chunked
+    // the same way; each base is copied to every query chunk of its list.
+    int[] baseFine = fineBuckets(sizes, lists, cap);
+    int[] queryFine = fineBuckets(visits, lists, cap);
+    Broadcast<int[][]> fineB = jsc.broadcast(new int[][] {baseFine, queryFine});
+    Map<Long, Long> baseLoads = assignedBases.filter(e -> fineB.value()[0][e.home] > 1)
+        .map(e -> bucketKey(e.home, baseBucket(e.id, fineB.value()[0][e.home])))
+        .countByValue();
+    Map<Long, Long> queryLoads = assigned.filter(VectorEntry::hasPositive)
+        .flatMap(e -> {
+          List<Long> keys = new ArrayList<>();
+          for (int l : e.probes) {
+            if (fineB.value()[1][l] > 1) {
+              keys.add(bucketKey(l, queryBucket(e.id, fineB.value()[1][l])));
+            }
+          }
+          return keys.iterator();
+        }).countByValue();
+    fineB.destroy();
+    int[][] baseBins = pack(baseFine, baseLoads, cap);
+    int[][] queryBins = pack(queryFine, queryLoads, cap);
+    int split = 0;
     int qsplit = 0;
-    for (int l = 0; l < qparts.length; l++) {
-      long q = visits.getOrDefault(l, 0L);
-      qparts[l] = (int) Math.max(1, (q + cap - 1) / cap);
-      qsplit += qparts[l] > 1 ? 1 : 0;
+    long largestBases = 0;
+    long largestQueries = 0;
+    for (int l = 0; l < lists; l++) {
+      split += bins(baseBins[l]) > 1 ? 1 : 0;
+      qsplit += bins(queryBins[l]) > 1 ? 1 : 0;
+      largestBases = Math.max(largestBases, largestBin(l, baseBins[l], baseLoads,
+          sizes.getOrDefault(l, 0L)));
+      largestQueries = Math.max(largestQueries, largestBin(l, queryBins[l], queryLoads,
+          visits.getOrDefault(l, 0L)));
     }
+    report.put("lists_split", split);
     report.put("lists_query_split", qsplit);
-    Broadcast<int[][]> partsB = jsc.broadcast(new int[][] {parts, qparts});
+    report.put("largest_task_bases", largestBases);
+    report.put("largest_task_queries", largestQueries);
+    int[][][] plan = {baseBins, queryBins};
+    Broadcast<int[][][]> partsB = jsc.broadcast(plan);
     JavaPairRDD<Long, VectorEntry> keyed = assigned.flatMapToPair(e -> {
       List<Tuple2<Long, VectorEntry>> out = new ArrayList<>();
       if (same) {
         addBase(out, e, partsB.value());
       }
       if (e.hasPositive()) {
-        int[] p = partsB.value()[0];
-        int[] qp = partsB.value()[1];
+        int[][] bb = partsB.value()[0];
+        int[][] qb = partsB.value()[1];
         for (int l : e.probes) {
-          int chunk = (int) Math.floorMod(io.hardneg.core.util.Seeds.mix(e.id ^ QUERY_SALT),
-              (long) qp[l]);
-          for (int s = 0; s < p[l]; s++) {
+          int chunk = qb[l][queryBucket(e.id, qb[l].length)];
+          for (int s = 0; s < bins(bb[l]); s++) {
             out.add(new Tuple2<>(key(l, s, chunk), e.copyAs(true)));
           }
         }
@@ -281,12 +306,99 @@ public final class NegativeSearch {
   private static final long QUERY_SALT = 0x51ED270B0F3A9C4DL;
 
   /** A base vector goes to its sub-list, once per query chunk of its list. */
-  private static void addBase(List<Tuple2<Long, VectorEntry>> out, VectorEntry e, int[][] parts) {
-    int sub = (int) Math.floorMod(io.hardneg.core.util.Seeds.mix(e.id), (long) parts[0][e.home]);
+  private static void addBase(List<Tuple2<Long, VectorEntry>> out, VectorEntry e,
+      int[][][] plan) {
+    int[] bins = plan[0][e.home];
+    int sub = bins[baseBucket(e.id, bins.length)];
     VectorEntry base = e.copyAs(false);
-    for (int c = 0; c < parts[1][e.home]; c++) {
+    int chunks = bins(plan[1][e.home]);
+    for (int c = 0; c < chunks; c++) {
       out.add(new Tuple2<>(key(e.home, sub, c), base));
     }
+  }
+
+  /** Fine hash buckets per list to pack each split list from (1 = not split). */
+  static final int FINE = 8;
+
+  private static int[] fineBuckets(Map<Integer, Long> sizes, int lists, int cap) {
+    int[] fine = new int[lists];
+    for (int l = 0; l < lists; l++) {
+      long parts = Math.max(1, (sizes.getOrDefault(l, 0L) + cap - 1) / cap);
+      fine[l] = parts == 1 ? 1 : (int) Math.min(1 << 19, parts * FINE);
+    }
+    return fine;
+  }
+
+  private static int baseBucket(long id, int fine) {
+    return (int) Math.floorMod(Seeds.mix(id), (long) fine);
+  }
+
+  private static int queryBucket(long id, int fine) {
+    return (int) Math.floorMod(Seeds.mix(id ^ QUERY_SALT), (long) fine);
+  }
+
+  private static long bucketKey(int list, int bucket) {
+    return ((long) list << 32) | bucket;
+  }
+
+  /**
+   * Per list, the sub-list of each fine bucket: buckets packed heaviest first by their
+   * exact loads into sub-lists of at most {@code cap} (an unsplit list: one bucket, sub-list 0).
+   */
+  static int[][] pack(int[] fine, Map<Long, Long> loads, int cap) {
+    int[][] binOf = new int[fine.length][];
+    for (int l = 0; l < fine.length; l++) {
+      binOf[l] = new int[fine[l]];
+      if (fine[l] == 1) {
+        continue;
+      }
+      Integer[] order = new Integer[fine[l]];
+      long[] load = new long[fine[l]];
+      for (int b = 0; b < fine[l]; b++) {
+        order[b] = b;
+        load[b] = loads.getOrDefault(bucketKey(l, b), 0L);
+      }
+      // heaviest first, ties by bucket: the packing is a pure function of the loads
+      java.util.Arrays.sort(order, (x, y) -> load[x] != load[y] ? Long.compare(load[y], load[x])
+          : Integer.compare(x, y));
+      // worst fit: the least-loaded sub-list takes the bucket if it fits, else a new one opens
+      // (a heap keeps this O(buckets log sub-lists) for lists of millions)
+      java.util.PriorityQueue<long[]> open = new java.util.PriorityQueue<>((x, y) ->
+          x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+      int bins = 0;
+      for (int b : order) {
+        long[] least = open.peek();
+        if (least != null && least[0] + load[b] <= cap) {
+          open.poll();
+          least[0] += load[b];
+          binOf[l][b] = (int) least[1];
+          open.add(least);
+        } else {
+          binOf[l][b] = bins;
+          open.add(new long[] {load[b], bins++});
+        }
+      }
+    }
+    return binOf;
+  }
+
+  private static int bins(int[] binOf) {
+    int n = 0;
+    for (int b : binOf) {
+      n = Math.max(n, b + 1);
+    }
+    return Math.max(1, n);
+  }
+
+  private static long largestBin(int list, int[] binOf, Map<Long, Long> loads, long whole) {
+    if (binOf.length == 1) {
+      return whole;
+    }
+    long[] sum = new long[bins(binOf)];
+    for (int b = 0; b < binOf.length; b++) {
+      sum[binOf[b]] += loads.getOrDefault(bucketKey(list, b), 0L);
+    }
+    return java.util.Arrays.stream(sum).max().orElse(0);
   }
 
   /** Group key: list (24 bits), sub-list (20 bits), query chunk (20 bits). */

@@ -1,0 +1,133 @@
+package io.hardneg.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hardneg.core.data.VectorMath;
+import io.hardneg.core.knn.KnnOptions;
+import io.hardneg.core.mining.MiningConfig;
+import io.hardneg.core.mining.SemiHardFallback;
+import io.hardneg.spark.io.Schemas;
+import io.hardneg.spark.stage.MineStage;
+import io.hardneg.spark.stage.SearchSettings;
+import io.hardneg.spark.stage.SearchSettings.Mode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Skewed inputs: one class holding half the items, and one IVF list holding 30% of the vectors.
+ * Oracle: the exact broadcast search on the same embeddings; the split must change nothing, and
+ * no task may hold more than {@code mining.listCap} bases or queries.
+ */
+class SkewTest {
+  static final int DIM = 8;
+
+  /** Unit vectors: {@code blob} items in a tight cluster, the rest spread; labels as given. */
+  static Dataset<Row> embeddings(SparkSession spark, long[] labels, int blob, long seed) {
+    Random r = new Random(seed);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < labels.length; i++) {
+      float[] f = new float[DIM];
+      for (int j = 0; j < DIM; j++) {
+        f[j] = (float) (i < blob ? (j == 0 ? 1 : 0) + 1e-3 * r.nextGaussian()
+            : r.nextGaussian());
+      }
+      VectorMath.normalizeInPlace(f, 0, DIM);
+      Float[] boxed = new Float[DIM];
+      for (int j = 0; j < DIM; j++) {
+        boxed[j] = f[j];
+      }
+      rows.add(RowFactory.create((long) i, labels[i], boxed));
+    }
+    return spark.createDataFrame(rows, Schemas.EMBEDDINGS).repartition(3);
+  }
+
+  static List<String> triplets(MineStage.Mined m) {
+    return m.triplets().orderBy("anchor", "positive", "negative").collectAsList().stream()
+        .map(Row::toString).toList();
+  }
+
+  @Test
+  void oneClassHoldingHalfTheItemsMinesExactlyWithQuotas() {
+    SparkSession spark = SharedSpark.get();
+    int n = 240;
+    long[] labels = new long[n];
+    Random r = new Random(5);
+    for (int i = 0; i < n; i++) {
+      labels[i] = i % 2 == 0 ? 0 : 1 + r.nextInt(6); // label 0: exactly half
+    }
+    Dataset<Row> emb = embeddings(spark, labels, 0, 11);
+    // quota 1 per (anchor, negative label), guards on: the big class must not starve the rest
+    MiningConfig cfg = new MiningConfig(0.2, 2, 3, SemiHardFallback.NEAREST_BEYOND, 3, 0, 0, 0,
+        Double.NaN, Double.NaN, 0.0, 1, 8);
+    KnnOptions knn = new KnnOptions(1, 64, 100, DataType.FLOAT);
+    MineStage.Mined exact = MineStage.mine(spark, emb, cfg, knn,
+        new SearchSettings(Mode.BROADCAST, 0, 1, 50, 100, 1, 1, 0), 0, "x", 3);
+    List<String> want = triplets(exact);
+    long anchors = exact.stats().anchors();
+    long withoutPositive = exact.stats().noPositive();
+    // the quota holds for every anchor: at most one negative per (anchor, negative label)
+    long worst = exact.triplets().groupBy("anchor", "negative_label").count()
+        .agg(org.apache.spark.sql.functions.max("count")).first().getLong(0);
+    // every anchor of the big class found negatives
+    long bigAnchors = exact.triplets().filter("anchor_label = 0").select("anchor").distinct()
+        .count();
+    exact.release();
+    assertEquals(n, anchors);
+    assertEquals(0, withoutPositive);
+    assertEquals(1, worst, "quota of 1 negative per label");
+    assertEquals(n / 2, bigAnchors, "every item of the half-size class is an anchor with triplets");
+    MineStage.Mined tiled = MineStage.mine(spark, emb, cfg, knn,
+        new SearchSettings(Mode.TILED, 0, 1, 50, 100, 1, 4, 0), 0, "x", 3);
+    List<String> gotTiled = triplets(tiled);
+    tiled.release();
+    MineStageTest.assertSameTriplets(want, gotTiled);
+    // IVF probing every list with a small cap: exact again, split lists
+    MineStage.Mined ivf = MineStage.mine(spark, emb, cfg, knn,
+        new SearchSettings(Mode.IVF, 6, 6, 30, 1000, 5, 1, 0), 0, "x", 3);
+    List<String> gotIvf = triplets(ivf);
+    Map<String, Object> report = ivf.search();
+    ivf.release();
+    MineStageTest.assertSameTriplets(want, gotIvf);
+    assertTrue(((Number) report.get("largest_task_bases")).longValue() <= 30, "" + report);
+    assertTrue(((Number) report.get("largest_task_queries")).longValue() <= 30, "" + report);
+  }
+
+  @Test
+  void oneIvfListHolding30PercentIsSplitToTheCap() {
+    SparkSession spark = SharedSpark.get();
+    int n = 400;
+    long[] labels = new long[n];
+    Random r = new Random(8);
+    for (int i = 0; i < n; i++) {
+      labels[i] = r.nextInt(5);
+    }
+    Dataset<Row> emb = embeddings(spark, labels, 120, 13); // 120 of 400 = 30% in one blob
+    MiningConfig cfg = new MiningConfig(0.1, 1, 2, SemiHardFallback.NEAREST_BEYOND, 9);
+    KnnOptions knn = new KnnOptions(1, 64, 100, DataType.FLOAT);
+    MineStage.Mined exact = MineStage.mine(spark, emb, cfg, knn,
+        new SearchSettings(Mode.BROADCAST, 0, 1, 50, 100, 1, 1, 0), 0, "x", 3);
+    List<String> want = triplets(exact);
+    exact.release();
+    int cap = 20;
+    MineStage.Mined ivf = MineStage.mine(spark, emb, cfg, knn,
+        new SearchSettings(Mode.IVF, 8, 8, cap, 1000, 5, 1, 0), 0, "x", 3);
+    List<String> got = triplets(ivf);
+    Map<String, Object> report = ivf.search();
+    ivf.release();
+    MineStageTest.assertSameTriplets(want, got);
+    assertTrue(((Number) report.get("largest_list")).longValue() >= 120, "" + report);
+    assertTrue(((Number) report.get("lists_split")).intValue() >= 1, "" + report);
+    // the point of the split: no task holds more than the cap, bases or queries
+    assertTrue(((Number) report.get("largest_task_bases")).longValue() <= cap, "" + report);
+    assertTrue(((Number) report.get("largest_task_queries")).longValue() <= cap, "" + report);
+  }
+}
