@@ -56,17 +56,7 @@ public final class BackendBench {
 
     // SEARCH: exact label-masked nearest negatives over all n x n pairs
     int d = 64;
-    long[] ids = new long[n];
-    long[] labels = new long[n];
-    float[] v = new float[n * d];
-    for (int i = 0; i < n; i++) {
-      ids[i] = i;
-      labels[i] = r.nextInt(10);
-      for (int j = 0; j < d; j++) {
-        v[i * d + j] = (float) r.nextGaussian();
-      }
-    }
-    LabeledVectors t = new LabeledVectors(ids, labels, v, d).normalized();
+    LabeledVectors t = GaussianVectors.of(n, d, 10, r);
     double[] bound = new double[n];
     Arrays.fill(bound, 1.0);
     double searchS = 0;

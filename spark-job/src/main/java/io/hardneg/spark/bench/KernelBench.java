@@ -31,17 +31,7 @@ public final class KernelBench {
     int reps = args.length > 1 ? Integer.parseInt(args[1]) : 6;
     int d = 64;
     Random r = new Random(1);
-    long[] ids = new long[n];
-    long[] labels = new long[n];
-    float[] v = new float[n * d];
-    for (int i = 0; i < n; i++) {
-      ids[i] = i;
-      labels[i] = r.nextInt(10);
-      for (int j = 0; j < d; j++) {
-        v[i * d + j] = (float) r.nextGaussian();
-      }
-    }
-    LabeledVectors t = new LabeledVectors(ids, labels, v, d).normalized();
+    LabeledVectors t = GaussianVectors.of(n, d, 10, r);
     INDArray m = Nd4j.create(t.values(), new long[] {n, d}, 'c');
     List<INDArray> qs = new ArrayList<>();
     List<INDArray> bs = new ArrayList<>();
