@@ -49,6 +49,14 @@ public final class TrainStage {
     this.workers = new TrainWorkers(spark.sparkContext());
   }
 
+  /** Fits one epoch; keeps the score of every averaging step; returns the last averaged score. */
+  private double fitEpoch(JavaRDD<DataSet> data, int round, int epoch, int rows) {
+    AveragingScores sparkNet = epochTrainer(round, epoch, rows);
+    sparkNet.fit(data);
+    averagingScores.addAll(sparkNet.drain());
+    return sparkNet.getScore();
+  }
+
   /**
    * A training master for one epoch. Its random state (how the epoch's data is split into
    * averaging rounds) is seeded by (seed, round, epoch), not carried from the epochs before: a
@@ -118,10 +126,7 @@ public final class TrainStage {
             .select(col("fa"), col("fp"), col("fn"));
         JavaRDD<DataSet> data = ordered.javaRDD()
             .mapPartitions(rows -> new TripletBatches(rows, batch));
-        AveragingScores sparkNet = epochTrainer(round, epoch, 3 * batch);
-        sparkNet.fit(data);
-        scores.add(sparkNet.getScore());
-        averagingScores.addAll(sparkNet.drain());
+        scores.add(fitEpoch(data, round, epoch, 3 * batch));
       }
     } finally {
       joined.unpersist();
@@ -142,10 +147,7 @@ public final class TrainStage {
       PkPlan plan = PkPlan.build(sizes, confusion, config.train().pkClasses(),
           config.train().pkPerClass(), epochSeed);
       JavaRDD<DataSet> data = PkStage.batches(jsc, items, plan, epochSeed, workerCount());
-      AveragingScores sparkNet = epochTrainer(round, epoch, plan.rows());
-      sparkNet.fit(data);
-      scores.add(sparkNet.getScore());
-      averagingScores.addAll(sparkNet.drain());
+      scores.add(fitEpoch(data, round, epoch, plan.rows()));
     }
     return scores;
   }
