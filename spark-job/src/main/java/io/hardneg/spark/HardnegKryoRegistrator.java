@@ -22,6 +22,9 @@ import org.nd4j.kryo.Nd4jRegistrator;
 public class HardnegKryoRegistrator extends Nd4jRegistrator {
   @Override
   public void registerClasses(Kryo kryo) {
+    // runs on every executor before its first task: networks DL4J's training workers build there
+    // must see the oneDNN helper switch (see NativeHelpers)
+    io.hardneg.core.model.NativeHelpers.enable();
     super.registerClasses(kryo);
     kryo.register(LabeledVectors.class, new LabeledVectorsSerializer());
     kryo.register(MiningStats.class);

@@ -51,6 +51,7 @@ public final class ModelFiles {
   /** Restores a network; a zip that does not restore is bad input naming {@code where}. */
   public static MultiLayerNetwork restore(byte[] bytes, String where, boolean withUpdater) {
     checkEntries(bytes, where);
+    io.hardneg.core.model.NativeHelpers.enable();
     try {
       return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes),
           withUpdater);

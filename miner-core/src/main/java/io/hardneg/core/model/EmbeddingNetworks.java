@@ -22,6 +22,11 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * Inputs are flat feature vectors (the CNN reshapes them to square images).
  */
 public final class EmbeddingNetworks {
+  static {
+    // convolution and pooling layers use libnd4j's oneDNN kernels (see NativeHelpers)
+    NativeHelpers.enable();
+  }
+
   private EmbeddingNetworks() {}
 
   /** A configuration in float precision. */

@@ -48,6 +48,7 @@ public final class EmbedStage {
   }
 
   static MultiLayerNetwork restore(byte[] bytes) {
+    io.hardneg.core.model.NativeHelpers.enable();
     try {
       return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
     } catch (IOException e) {
