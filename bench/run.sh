@@ -8,7 +8,11 @@
 # BENCH_NPROBE (faiss, 16,32), BENCH_EF (64,128), BENCH_KS (10,64), BENCH_LSH_SAMPLE (5000),
 # BENCH_LSH_QUERIES (20), BENCH_TRAIN_STEPS (30), BENCH_ARCHS (mlp,cnn), BENCH_KERNEL_N (30000,
 # 0 skips), BENCH_KERNEL_REPS (3), BENCH_CP (a ready classpath instead of the built jar),
-# BENCH_PYTHON (/usr/bin/python3: the Debian python with python3-faiss, -hnswlib, -torch).
+# BENCH_PYTHON (/usr/bin/python3: the Debian python with python3-faiss, -hnswlib, -torch),
+# BENCH_AVG_TRIPLETS (3840: triplets per epoch of the in-job training bench), BENCH_AVG_EPOCHS (1),
+# BENCH_E2E_ROUNDS (2, 0 skips the end-to-end Fashion-MNIST runs), BENCH_E2E_EPOCHS (1 per round),
+# BENCH_E2E_ARCHS (mlp,cnn), BENCH_E2E_TORCH_EPOCHS (3), BENCH_SCALING (250000,1000000,4000000;
+# 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8), BENCH_SCALING_MEMORY (12g driver heap).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -19,6 +23,7 @@ if [[ "${BENCH_SMOKE:-0}" == 1 ]]; then
   : "${BENCH_SYNTHETIC:=2000}" "${BENCH_SETTINGS:=broadcast,ivf:0:8}" "${BENCH_ANCHORS:=300}"
   : "${BENCH_NPROBE:=8}" "${BENCH_EF:=32}" "${BENCH_LSH_SAMPLE:=1000}" "${BENCH_LSH_QUERIES:=1}"
   : "${BENCH_TRAIN_STEPS:=1}" "${BENCH_KERNEL_N:=1000}" "${BENCH_KERNEL_REPS:=1}" "${BENCH_DRIVER_MEMORY:=1g}"
+  : "${BENCH_AVG_TRIPLETS:=256}" "${BENCH_SCALING:=1000,3000}" "${BENCH_SCALING_MEMORY:=1g}" "${BENCH_SCALING_SETTINGS:=ivf:0:4}"
 else
   out="${BENCH_OUT:-bench/RESULTS.md}"
 fi
@@ -39,13 +44,16 @@ jvm=(java -Xmx"${BENCH_DRIVER_MEMORY:-6g}" $(cat deploy/bin/jvm-flags)
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false -cp "$cp")
 
 data=()
+fmnist=""
+for d in "${FMNIST_DIR:-}" "$root/../shared/data/fashion-mnist" /usr/share/datasets/fashion-mnist; do
+  [[ -n "$d" && -f "$d/train-images-idx3-ubyte.gz" ]] && { fmnist="$d"; break; }
+done
 if [[ -n "${BENCH_SYNTHETIC:-}" ]]; then
   data=(--synthetic "$BENCH_SYNTHETIC")
+  fmnist=""  # a synthetic run (the smoke test) skips the Fashion-MNIST end-to-end section
 else
-  for d in "${FMNIST_DIR:-}" "$root/../shared/data/fashion-mnist" /usr/share/datasets/fashion-mnist; do
-    [[ -n "$d" && -f "$d/train-images-idx3-ubyte.gz" ]] && { data=(--fmnist "$d/train-images-idx3-ubyte.gz" "$d/train-labels-idx1-ubyte.gz" --pca 64); break; }
-  done
-  ((${#data[@]})) || { echo "Fashion-MNIST not found: set FMNIST_DIR or BENCH_SYNTHETIC" >&2; exit 2; }
+  [[ -n "$fmnist" ]] || { echo "Fashion-MNIST not found: set FMNIST_DIR or BENCH_SYNTHETIC" >&2; exit 2; }
+  data=(--fmnist "$fmnist/train-images-idx3-ubyte.gz" "$fmnist/train-labels-idx1-ubyte.gz" --pca 64)
 fi
 start=$(date +%s)
 echo "[run.sh] mining: hardneg + Spark MLlib LSH (Java), export for the peers" >&2
@@ -62,11 +70,52 @@ archs="${BENCH_ARCHS:-mlp,cnn}"
 "${jvm[@]}" io.hardneg.spark.bench.TrainStepBench "$steps" "$(( steps < 5 ? 1 : 5 ))" "$archs" > "$work/train-hardneg.tsv" 2> "$work/train.log" \
   || { tail -n 40 "$work/train.log" >&2; exit 1; }
 "$py" bench/peers_torch.py "$threads" "$steps" "$(( steps < 5 ? 1 : 5 ))" "$archs" > "$work/train-torch.tsv"
+echo "[run.sh] training inside the job: TrainStage, Spark local[$threads], parameter averaging" >&2
+"${jvm[@]}" io.hardneg.spark.bench.AveragingBench "local[$threads]" "${BENCH_AVG_TRIPLETS:-3840}" \
+  "${BENCH_AVG_EPOCHS:-1}" "$archs" > "$work/train-averaging.tsv" 2> "$work/averaging.log" \
+  || { tail -n 40 "$work/averaging.log" >&2; exit 1; }
+if [[ -n "$fmnist" && "${BENCH_E2E_ROUNDS:-2}" != 0 ]]; then
+  # Recall@1 per minute of wall time: the whole `hardneg train` (JVM start, load, baselines,
+  # rounds of EMBED/MINE/TRAIN/EVALUATE/COMMIT) vs PyTorch's training + evaluation loop
+  IFS=, read -r -a e2e_archs <<< "${BENCH_E2E_ARCHS:-mlp,cnn}"
+  for arch in "${e2e_archs[@]}"; do
+    echo "[run.sh] end to end: hardneg $arch, ${BENCH_E2E_ROUNDS:-2} rounds" >&2
+    hidden=256,128
+    [[ "$arch" == cnn ]] && hidden=128
+    t0=$(date +%s.%N)
+    HARDNEG_MASTER="local[$threads]" deploy/bin/hardneg train --conf conf/fmnist.conf \
+      --set input.images="$fmnist/train-images-idx3-ubyte.gz" --set input.labels="$fmnist/train-labels-idx1-ubyte.gz" \
+      --set eval.input.images="$fmnist/t10k-images-idx3-ubyte.gz" --set eval.input.labels="$fmnist/t10k-labels-idx1-ubyte.gz" \
+      --set model.architecture="$arch" --set model.hidden="$hidden" --set train.mode=pk \
+      --set rounds="${BENCH_E2E_ROUNDS:-2}" --set train.epochsPerRound="${BENCH_E2E_EPOCHS:-1}" \
+      --out "$work/e2e-$arch" 2> "$work/e2e-$arch.log" \
+      | while IFS= read -r line; do printf '%s\t%s\n' "$(date +%s.%N)" "$line"; done \
+      | awk -v t0="$t0" -v a="$arch" -F'\t' '$2 ~ /^round [0-9]+: Recall@1/ {
+          split($2, w, " "); sub(":", "", w[2]); printf "%s\t%d\t%.1f\t%s\t%s\n", a, w[2] + 1, $1 - t0, w[4], w[6] }' \
+      >> "$work/e2e-hardneg.tsv"
+  done
+  echo "[run.sh] end to end: PyTorch" >&2
+  "$py" bench/peers_torch_e2e.py "$threads" "$fmnist" "${BENCH_E2E_TORCH_EPOCHS:-3}" "${BENCH_E2E_ARCHS:-mlp,cnn}" \
+    > "$work/e2e-torch.tsv"
+fi
 : > "$work/kernel.md"
 if [[ "${BENCH_KERNEL_N:-30000}" != 0 ]]; then
   echo "[run.sh] kernel: masked kNN vs GEMM" >&2
   "${jvm[@]}" io.hardneg.spark.bench.KernelBench "${BENCH_KERNEL_N:-30000}" "${BENCH_KERNEL_REPS:-3}" 2>> "$work/kernel.log" \
     | grep '^|' > "$work/kernel.md" || true
+fi
+if [[ "${BENCH_SCALING:-250000,1000000,4000000}" != 0 ]]; then
+  echo "[run.sh] scaling: hardneg IVF mine stage at N = ${BENCH_SCALING:-250000,1000000,4000000}" >&2
+  sizes=()
+  IFS=, read -r -a scaling <<< "${BENCH_SCALING:-250000,1000000,4000000}"
+  for n in "${scaling[@]}"; do sizes+=(--synthetic "$n"); done
+  # shellcheck disable=SC2046
+  java -Xmx"${BENCH_SCALING_MEMORY:-12g}" $(cat deploy/bin/jvm-flags) \
+    -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE:-$HOME/.javacpp/cache}" \
+    -Dorg.bytedeco.javacpp.maxbytes="${BENCH_OFFHEAP:-3g}" -Dorg.bytedeco.javacpp.maxphysicalbytes="${BENCH_SCALING_PHYSICAL:-18g}" \
+    -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false -cp "$cp" \
+    io.hardneg.spark.bench.SearchBench --master "local[$threads]" --settings "${BENCH_SCALING_SETTINGS:-ivf:0:8}" \
+    "${sizes[@]}" > "$work/scaling.md" 2> "$work/scaling.log" || { tail -n 40 "$work/scaling.log" >&2; exit 1; }
 fi
 {
   echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"

@@ -184,12 +184,13 @@ public final class TrainJob {
     stage = progress.start(r, "TRAIN", "parameter-averaged training on the mined triplets");
     List<Double> scores = triplets == 0 ? List.of() : trainer.train(mined.triplets(), trainItems, r);
     timings.put("train_s", secondsSince(t2));
-    stage.done(triplets * cfg.train().epochsPerRound(), "triplets");
+    long rows = trainer.rowsFitted();
     // DL4J's score is the loss summed over rows / rows: the built-in triplet loss counts a
     // triplet once per 3 rows, miner-core's losses report their reduced value directly
     double scale = cfg.lossSpec() == null ? 3 : 1;
     List<Double> averagingLosses = trainer.drainAveragingScores().stream().map(s -> scale * s)
         .toList();
+    stage.done(rows, "rows");
     mined.release();
 
     long t3 = System.nanoTime();
@@ -205,6 +206,7 @@ public final class TrainJob {
     metrics.put("train_losses", averagingLosses);
     metrics.put("train_loss", scores.isEmpty() ? null : scale * scores.get(scores.size() - 1));
     metrics.put("triplets", triplets);
+    metrics.put("train_rows", rows);
     metrics.put("train_workers", trainer.workers().drain());
     metrics.put("model", hash(trainer.network()));
     metrics.put("timings", timings);

@@ -67,8 +67,8 @@ public final class SearchBench {
     }
     SparkSession spark = SparkSessions.create(master, 8);
     System.out.println("| data | N | dim | search | mine stage s | distance computations "
-        + "| share of exact | nearest-negative recall |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+        + "| share of exact | nearest-negative recall | largest task bases / queries |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
     if (images != null) {
       Dataset<Row> items = IdxSource.load(spark, images, labels, 8);
       if (model != null) {
@@ -79,13 +79,71 @@ public final class SearchBench {
         run(spark, "Fashion-MNIST, PCA-" + pca, pca(spark, items, pca), settings);
       }
     }
+    List<Point> points = new ArrayList<>();
     for (long n : synthetic) {
-      run(spark, "synthetic clustered", synthetic(spark, n, 64, 1000, 4000, 8), settings);
+      points.addAll(run(spark, "synthetic clustered", synthetic(spark, n, 64, 1000, 4000, 8),
+          settings));
     }
+    printScaling(points);
     spark.stop();
   }
 
-  static void run(SparkSession spark, String name, Dataset<Row> emb, List<String> settings) {
+  /** One timed placement on one data set, for the scaling fit. */
+  record Point(String setting, long n, double seconds, long computations) {}
+
+  /**
+   * For each placement run on two or more synthetic sizes: the exponent b of time ~ N^b (least
+   * squares on log-log over all sizes, and between the two largest sizes), and the same for the
+   * distance computations. Not printed with fewer than two sizes.
+   */
+  static void printScaling(List<Point> points) {
+    Map<String, List<Point>> by = new java.util.TreeMap<>();
+    for (Point p : points) {
+      by.computeIfAbsent(p.setting(), k -> new ArrayList<>()).add(p);
+    }
+    boolean header = false;
+    for (Map.Entry<String, List<Point>> e : by.entrySet()) {
+      List<Point> ps = e.getValue();
+      ps.sort(java.util.Comparator.comparingLong(Point::n));
+      if (ps.size() < 2) {
+        continue;
+      }
+      if (!header) {
+        System.out.println();
+        System.out.println("| search | sizes | time exponent (fit) | time exponent (two largest) "
+            + "| computations exponent (fit) |");
+        System.out.println("|---|---|---|---|---|");
+        header = true;
+      }
+      double[] x = ps.stream().mapToDouble(p -> Math.log(p.n())).toArray();
+      double[] t = ps.stream().mapToDouble(p -> Math.log(p.seconds())).toArray();
+      double[] c = ps.stream().mapToDouble(p -> Math.log(Math.max(1, p.computations())))
+          .toArray();
+      Point a = ps.get(ps.size() - 2);
+      Point b = ps.get(ps.size() - 1);
+      double pair = Math.log(b.seconds() / a.seconds()) / Math.log((double) b.n() / a.n());
+      System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f |%n", e.getKey(),
+          ps.stream().map(p -> String.valueOf(p.n())).collect(
+              java.util.stream.Collectors.joining(", ")), slope(x, t), pair, slope(x, c));
+    }
+  }
+
+  /** Least-squares slope of y on x. */
+  static double slope(double[] x, double[] y) {
+    double mx = java.util.Arrays.stream(x).average().orElse(0);
+    double my = java.util.Arrays.stream(y).average().orElse(0);
+    double sxy = 0;
+    double sxx = 0;
+    for (int i = 0; i < x.length; i++) {
+      sxy += (x[i] - mx) * (y[i] - my);
+      sxx += (x[i] - mx) * (x[i] - mx);
+    }
+    return sxy / sxx;
+  }
+
+  static List<Point> run(SparkSession spark, String name, Dataset<Row> emb,
+      List<String> settings) {
+    List<Point> points = new ArrayList<>();
     Dataset<Row> e = emb.persist(StorageLevel.MEMORY_AND_DISK());
     long n = e.count();
     int dim = e.first().getSeq(2).length();
@@ -94,7 +152,7 @@ public final class SearchBench {
       SearchSettings ss = parse(s);
       if (ss.mode() != SearchSettings.Mode.IVF && n > EXACT_LIMIT) {
         System.out.printf(Locale.ROOT, "| %s | %d | %d | %s | skipped: exact over %.2g pairs "
-            + "| | | |%n", name, n, dim, ss.mode().label(), (double) n * n);
+            + "| | | | |%n", name, n, dim, ss.mode().label(), (double) n * n);
         continue;
       }
       long t0 = System.nanoTime();
@@ -107,12 +165,17 @@ public final class SearchBench {
           ? ((Map<?, ?>) r.get("nearest_negative_recall")).get("recall") : "1 (exact)";
       String label = ss.mode() == SearchSettings.Mode.IVF
           ? "ivf nlist=" + r.get("nlist") + " nprobe=" + r.get("nprobe") : ss.mode().label();
-      System.out.printf(Locale.ROOT, "| %s | %d | %d | %s | %.1f | %.3g | %.4f | %s |%n", name,
-          n, dim, label, secs, (double) comps, comps / ((double) n * n),
-          recall instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : recall);
+      Object tasks = ss.mode() == SearchSettings.Mode.IVF
+          ? r.get("largest_task_bases") + " / " + r.get("largest_task_queries") : "";
+      System.out.printf(Locale.ROOT, "| %s | %d | %d | %s | %.1f | %.3g | %.4f | %s | %s |%n",
+          name, n, dim, label, secs, (double) comps, comps / ((double) n * n),
+          recall instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : recall, tasks);
+      System.out.flush();
+      points.add(new Point(s, n, secs, comps));
       m.release();
     }
     e.unpersist();
+    return points;
   }
 
   static SearchSettings parse(String s) {

@@ -40,6 +40,7 @@ public final class TrainStage {
   private final List<Double> averagingScores = new ArrayList<>();
   private final JobConfig config;
   private final TrainWorkers workers;
+  private long rowsFitted;
 
   /** Trains {@code net} in place with parameter averaging. */
   public TrainStage(SparkSession spark, MultiLayerNetwork net, JobConfig config) {
@@ -85,9 +86,18 @@ public final class TrainStage {
    * in order (the report's training curve).
    */
   public List<Double> drainAveragingScores() {
+    rowsFitted = 0;
     List<Double> out = new ArrayList<>(averagingScores);
     averagingScores.clear();
     return out;
+  }
+
+  /**
+   * Rows (network inputs) fitted since the last {@link #drainAveragingScores()}: 3 per triplet in
+   * {@code triplets} mode, P·K per batch in {@code pk} mode — what the TRAIN progress line counts.
+   */
+  public long rowsFitted() {
+    return rowsFitted;
   }
 
   /** The network as trained so far. */
@@ -114,6 +124,7 @@ public final class TrainStage {
             "negative")
         .persist(StorageLevel.MEMORY_AND_DISK());
     int batch = config.train().batchTriplets();
+    long tripletCount = joined.count();
     List<Double> scores = new ArrayList<>();
     try {
       for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
@@ -127,6 +138,7 @@ public final class TrainStage {
         JavaRDD<DataSet> data = ordered.javaRDD()
             .mapPartitions(rows -> new TripletBatches(rows, batch));
         scores.add(fitEpoch(data, round, epoch, 3 * batch));
+        rowsFitted += 3 * tripletCount;
       }
     } finally {
       joined.unpersist();
@@ -148,6 +160,7 @@ public final class TrainStage {
           config.train().pkPerClass(), epochSeed);
       JavaRDD<DataSet> data = PkStage.batches(jsc, items, plan, epochSeed, workerCount());
       scores.add(fitEpoch(data, round, epoch, plan.rows()));
+      rowsFitted += (long) plan.rows() * plan.batches;
     }
     return scores;
   }

@@ -42,10 +42,15 @@ class RunScriptSmokeTest {
     for (String s : List.of("**Machine**", "## 1. Mining", "## 2. Training throughput",
         "## 3. Scaling", "## 4. Kernel", "| hardneg broadcast | exact |", "| hardneg ivf |",
         "| Spark MLlib BRP-LSH approxSimilarityJoin |",
-        "| Spark MLlib BRP-LSH approxNearestNeighbors |", "| mlp |", "| cnn |", "| 1000 | 0 |")) {
+        "| Spark MLlib BRP-LSH approxNearestNeighbors |", "| mlp |", "| cnn |", "| 1000 | 0 |",
+        "**Inside the job**", "| synthetic clustered | 1000 | 64 | ivf nlist=",
+        "| synthetic clustered | 3000 | 64 | ivf nlist=", "| ivf:0:4 | 1000, 3000 |")) {
       assertTrue(md.contains(s), "RESULTS-smoke.md lacks '" + s + "':\n" + md);
     }
     assertTrue(row(md, "| hardneg broadcast |").contains("| 1.000 | 1.0000 |"), md);
+    // the in-job training bench fitted rows at a positive rate for both networks
+    assertTrue(md.lines().filter(l -> l.matches("\\| (mlp|cnn) \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ "
+        + "\\| 256 \\| 1 \\|.*")).count() == 2, md);
     if (importable("faiss")) {
       assertTrue(row(md, "| faiss IndexFlatIP | k=64 |").contains("| 1.0000 |"),
           "faiss's exact index must find every exact nearest negative at k=64:\n" + md);

@@ -1,0 +1,98 @@
+package io.hardneg.spark.bench;
+
+import io.hardneg.core.model.Architecture;
+import io.hardneg.core.model.EmbeddingNetworks;
+import io.hardneg.spark.SparkSessions;
+import io.hardneg.spark.config.JobConfig;
+import io.hardneg.spark.config.Settings;
+import io.hardneg.spark.io.Schemas;
+import io.hardneg.spark.stage.TrainStage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Training throughput of the job's TRAIN stage itself: {@link TrainStage} (features joined to
+ * the triplets, seeded shuffle, DataSets of 128 triplets, DL4J parameter averaging with
+ * {@code OrderedAveragingMaster}) on Spark, on random 784-feature items and random triplets —
+ * what {@link TrainStepBench}'s one-JVM step becomes inside the job. Prints one TSV row per
+ * architecture: {@code arch, rows per second, triplets per second, seconds, triplets, epochs}
+ * for the timed epochs (the first, warm-up epoch is not counted).
+ *
+ * <pre>AveragingBench [MASTER=local[2]] [TRIPLETS=7680] [EPOCHS=2] [mlp,cnn]</pre>
+ */
+public final class AveragingBench {
+  private AveragingBench() {}
+
+  public static void main(String[] args) {
+    String master = args.length > 0 ? args[0] : "local[2]";
+    int triplets = args.length > 1 ? Integer.parseInt(args[1]) : 7680;
+    int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    String[] archs = (args.length > 3 ? args[3] : "mlp,cnn").split(",");
+    SparkSession spark = SparkSessions.create(master, 4);
+    int items = Math.max(3, triplets);
+    Dataset<Row> itemTable = items(spark, items, 784).persist(StorageLevel.MEMORY_ONLY());
+    Dataset<Row> tripletTable = triplets(spark, triplets, items).persist(StorageLevel.MEMORY_ONLY());
+    itemTable.count();
+    tripletTable.count();
+    for (String a : archs) {
+      Architecture arch = Architecture.parse(a);
+      Settings s = new Settings()
+          .set("model.architecture", arch.name().toLowerCase(Locale.ROOT), "bench")
+          .set("model.hidden", arch == Architecture.CNN ? "128" : "256,128", "bench")
+          .set("train.batchTriplets", "128", "bench")
+          .set("train.epochsPerRound", "1", "bench");
+      JobConfig cfg = JobConfig.from(s);
+      MultiLayerNetwork net = EmbeddingNetworks.build(cfg.modelSpec(784));
+      TrainStage stage = new TrainStage(spark, net, cfg);
+      stage.train(tripletTable, itemTable, 0); // warm-up epoch: JIT, native caches, Spark plans
+      long t0 = System.nanoTime();
+      for (int e = 1; e <= epochs; e++) {
+        stage.train(tripletTable, itemTable, e);
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      long done = (long) triplets * epochs;
+      System.out.printf(Locale.ROOT, "%s\t%.1f\t%.1f\t%.2f\t%d\t%d%n", a, 3.0 * done / secs,
+          done / secs, secs, triplets, epochs);
+    }
+    spark.stop();
+  }
+
+  /** Random items {@code id, label, features}: seeded Gaussian features, 10 labels. */
+  static Dataset<Row> items(SparkSession spark, int n, int dim) {
+    Random r = new Random(42);
+    List<Row> rows = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Float[] f = new Float[dim];
+      for (int j = 0; j < dim; j++) {
+        f[j] = (float) r.nextGaussian();
+      }
+      rows.add(RowFactory.create((long) i, (long) (i % 10), f));
+    }
+    return spark.createDataFrame(rows, Schemas.ITEMS).repartition(4);
+  }
+
+  /** Random triplets {@code anchor, positive, negative} over item ids, seeded. */
+  static Dataset<Row> triplets(SparkSession spark, int n, int items) {
+    Random r = new Random(43);
+    List<Row> rows = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      rows.add(RowFactory.create((long) r.nextInt(items), (long) r.nextInt(items),
+          (long) r.nextInt(items)));
+    }
+    StructType schema = new StructType()
+        .add("anchor", DataTypes.LongType, false)
+        .add("positive", DataTypes.LongType, false)
+        .add("negative", DataTypes.LongType, false);
+    return spark.createDataFrame(rows, schema).repartition(4);
+  }
+}
