@@ -90,6 +90,9 @@ public final class PeerBench {
           + "or --synthetic N");
     }
     Files.createDirectories(out);
+    if (images != null && pca > 0) {
+      SearchBench.allowUnregisteredClassesForPca();
+    }
     SparkSession spark = SparkSessions.create(master, 8);
     String name;
     Dataset<Row> emb;

@@ -65,6 +65,9 @@ public final class SearchBench {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
+    if (images != null && pca > 0) {
+      allowUnregisteredClassesForPca();
+    }
     SparkSession spark = SparkSessions.create(master, 8);
     System.out.println("| data | N | dim | search | mine stage s | distance computations "
         + "| share of exact | nearest-negative recall | largest task bases / queries |");
@@ -184,6 +187,17 @@ public final class SearchBench {
     int nlist = p.length > 1 ? Integer.parseInt(p[1]) : 0;
     int nprobe = p.length > 2 ? Integer.parseInt(p[2]) : 8;
     return new SearchSettings(mode, nlist, nprobe, 50_000, 65_536, 10, 4, 2000);
+  }
+
+  /**
+   * Spark ML's PCA ships its own objects between tasks (SummarizerBuffer, its metric singletons,
+   * breeze vectors) that the job never uses and so does not register; the job's default
+   * {@code spark.kryo.registrationRequired=true} would reject them. The benchmarks that compute
+   * PCA embeddings turn the requirement off for their own session (a system property, which
+   * {@code SparkSessions}' {@code setIfMissing} respects).
+   */
+  static void allowUnregisteredClassesForPca() {
+    System.setProperty("spark.kryo.registrationRequired", "false");
   }
 
   /** Normalised PCA projection of the raw pixels (Spark ML PCA). */
