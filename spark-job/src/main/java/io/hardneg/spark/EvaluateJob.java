@@ -1,6 +1,8 @@
 package io.hardneg.spark;
 
 import io.hardneg.spark.config.JobConfig;
+import io.hardneg.spark.io.KnownPairs;
+import io.hardneg.spark.io.PairSource;
 import io.hardneg.spark.io.TableSource;
 import io.hardneg.spark.run.Json;
 import io.hardneg.spark.run.RunDirectory;
@@ -19,7 +21,9 @@ import org.apache.spark.sql.SparkSession;
  * normalised features when there is none) and reports the retrieval metrics of
  * {@link EvaluateStage} over all of them (query = reference = the whole input, self excluded,
  * exact kNN through the core kernel). Prints the metrics as JSON; with an output directory also
- * writes {@code <out>/evaluation.json} atomically.
+ * writes {@code <out>/evaluation.json} atomically. With {@code mining.pairs.path} set (pair mode)
+ * relevance is a known pair of that table (whose ids must name items of the input) instead of a
+ * shared label, and the input may come without labels.
  */
 public final class EvaluateJob {
   private final SparkSession spark;
@@ -41,7 +45,11 @@ public final class EvaluateJob {
   /** Runs; returns the metrics. */
   public Map<String, Object> run() throws IOException {
     byte[] model = modelPath == null ? null : ModelFiles.read(spark, modelPath);
-    Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions());
+    boolean pairMode = !cfg.pairsPath().isEmpty();
+    Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions(),
+        pairMode ? TableSource.Labels.OPTIONAL : TableSource.Labels.REQUIRED);
+    KnownPairs pairs = pairMode ? KnownPairs.collect(
+        PairSource.load(spark, cfg.pairsPath(), cfg.pairsFormat(), items)) : null;
     if (model != null) {
       ModelFiles.checkInputSize(model, items.first().getSeq(2).length(), modelPath);
     }
@@ -50,7 +58,8 @@ public final class EvaluateJob {
     m.put("model", modelPath == null ? "raw features" : modelPath);
     m.put("model_hash", model == null ? "raw" : ModelFiles.hash(model));
     m.put("input", cfg.input().describe());
-    m.putAll(EvaluateStage.evaluate(EmbedStage.embed(spark, items, model, cfg.embedBatch())));
+    m.putAll(EvaluateStage.evaluate(EmbedStage.embed(spark, items, model, cfg.embedBatch()),
+        pairs));
     spark.sparkContext().clearJobGroup();
     String json = Json.write(m);
     if (outDir != null) {

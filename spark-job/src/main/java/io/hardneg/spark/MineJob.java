@@ -48,7 +48,9 @@ public final class MineJob {
     }
     byte[] model = modelPath == null ? null : ModelFiles.read(spark, modelPath);
     String hash = model == null ? "raw" : ModelFiles.hash(model);
-    Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions());
+    // pair mode takes its positives from the pairs: the input may come without labels
+    Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions(),
+        cfg.pairsPath().isEmpty() ? TableSource.Labels.REQUIRED : TableSource.Labels.OPTIONAL);
     if (model != null) {
       ModelFiles.checkInputSize(model, items.first().getSeq(2).length(), modelPath);
     }

@@ -6,6 +6,9 @@ import io.hardneg.core.model.ModelSpec;
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.config.ConfigException;
 import io.hardneg.spark.config.JobConfig;
+import io.hardneg.spark.io.InputException;
+import io.hardneg.spark.io.KnownPairs;
+import io.hardneg.spark.io.PairSource;
 import io.hardneg.spark.io.TableSource;
 import io.hardneg.spark.run.BestRound;
 import io.hardneg.spark.report.Progress;
@@ -52,6 +55,12 @@ public final class TrainJob {
   private final JobConfig cfg;
   private final PrintStream out;
   private Progress progress;
+  /** Pair mode: the pairs table as loaded (persisted until the run ends). */
+  private Dataset<Row> pairsTable;
+  /** Pair mode: the known pairs with both ids in the training split (mined each round). */
+  private Dataset<Row> trainPairs;
+  /** Pair mode: the known pairs among the evaluation items (their relevance); null = labels. */
+  private KnownPairs evalPairs;
 
   public TrainJob(SparkSession spark, JobConfig cfg, PrintStream out) {
     this.spark = spark;
@@ -65,18 +74,22 @@ public final class TrainJob {
 
   /** Runs (or resumes) the job. */
   public Summary run() throws IOException {
-    if (!cfg.pairsPath().isEmpty()) {
-      throw new ConfigException("mining.pairs.path is set: pair mode is available in 'hardneg "
-          + "mine' only; 'hardneg train' takes class labels");
+    boolean pairMode = !cfg.pairsPath().isEmpty();
+    if (pairMode && cfg.train().mode() == JobConfig.TrainMode.PK) {
+      throw new ConfigException("train.mode = pk composes batches of P classes x K items and "
+          + "needs class labels, but mining.pairs.path is set (pair mode: '" + cfg.pairsPath()
+          + "'); use train.mode = triplets with pairs, or unset mining.pairs.path");
     }
     RunDirectory dir = new RunDirectory(spark.sparkContext().hadoopConfiguration(), cfg.output());
     dir.prepare();
     long t0 = System.nanoTime();
-    Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions());
+    TableSource.Labels labels = pairMode ? TableSource.Labels.OPTIONAL
+        : TableSource.Labels.REQUIRED;
+    Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions(), labels);
     Dataset<Row> evalItems;
     Dataset<Row> trainItems;
     if (cfg.evalInput() != null) {
-      evalItems = TableSource.load(spark, cfg.evalInput(), cfg.partitions())
+      evalItems = TableSource.load(spark, cfg.evalInput(), cfg.partitions(), labels)
           .persist(StorageLevel.MEMORY_AND_DISK());
       trainItems = items.persist(StorageLevel.MEMORY_AND_DISK());
     } else {
@@ -101,6 +114,9 @@ public final class TrainJob {
       throw new ConfigException("evaluation set " + cfg.evalInput().describe() + " has " + evalDim
           + " features per item, the training input has " + inputDim);
     }
+    if (pairMode) {
+      loadPairs(trainItems, evalItems);
+    }
     ModelSpec spec = cfg.modelSpec(inputDim);
     LOG.info("loaded {} items ({} train, {} eval, dim {}) in {} s", nTrain + nEval, nTrain, nEval,
         inputDim, secondsSince(t0));
@@ -113,9 +129,10 @@ public final class TrainJob {
       net = cfg.lossFunction() == null ? EmbeddingNetworks.build(spec)
           : EmbeddingNetworks.build(spec, cfg.lossFunction());
       dir.writeAtomically("run.json", Json.write(provenance(spec, nTrain, nEval)));
-      raw = EvaluateStage.evaluate(EmbedStage.embed(spark, evalItems, null, cfg.embedBatch()));
+      raw = EvaluateStage.evaluate(EmbedStage.embed(spark, evalItems, null, cfg.embedBatch()),
+          evalPairs);
       untrained = EvaluateStage.evaluate(
-          EmbedStage.embed(spark, evalItems, bytes(net), cfg.embedBatch()));
+          EmbedStage.embed(spark, evalItems, bytes(net), cfg.embedBatch()), evalPairs);
       Map<String, Object> baselines = new LinkedHashMap<>();
       baselines.put("raw_pixels", raw);
       baselines.put("untrained", untrained);
@@ -137,6 +154,10 @@ public final class TrainJob {
     }
     trainItems.unpersist();
     evalItems.unpersist();
+    if (trainPairs != null) {
+      trainPairs.unpersist();
+      pairsTable.unpersist();
+    }
     Map<String, Object> best = BestRound.read(dir);
     if (best != null) {
       out.printf("best round: %s (MAP@R %.4f, Recall@1 %.4f), model %s%n", best.get("round"),
@@ -144,6 +165,39 @@ public final class TrainJob {
     }
     out.printf("outputs: %s%n", dir.root());
     return new Summary(raw, untrained, rounds, dir.root().toString());
+  }
+
+  /**
+   * Pair mode: training pairs = the pairs of {@code mining.pairs.path} with both ids in the
+   * training split; evaluation pairs = those of {@code eval.pairs.path} (a separate evaluation
+   * set with its own pairs), else the pairs of {@code mining.pairs.path} with both ids among the
+   * evaluation items (a held-out split; or a separate set sharing the input's id space, the
+   * pairs file then naming items of either table). A pair across the split serves neither side.
+   */
+  private void loadPairs(Dataset<Row> trainItems, Dataset<Row> evalItems) {
+    boolean ownEvalPairs = cfg.evalInput() != null && !cfg.evalPairsPath().isEmpty();
+    // ids the pairs file may name: every item, unless the evaluation set has its own pairs file
+    Dataset<Row> named = ownEvalPairs ? trainItems
+        : trainItems.select("id").union(evalItems.select("id"));
+    Dataset<Row> pairs = PairSource.load(spark, cfg.pairsPath(), cfg.pairsFormat(), named);
+    pairsTable = pairs;
+    trainPairs = PairSource.within(pairs, trainItems).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> eval = ownEvalPairs
+        ? PairSource.load(spark, cfg.evalPairsPath(), cfg.pairsFormat(), evalItems)
+        : PairSource.within(pairs, evalItems);
+    evalPairs = KnownPairs.collect(eval);
+    long nTrainPairs = trainPairs.count();
+    String source = ownEvalPairs ? cfg.evalPairsPath() : cfg.pairsPath();
+    if (nTrainPairs == 0) {
+      throw new InputException(cfg.pairsPath() + ": no pair has both ids in the training split; "
+          + "pair mode mines from pairs of training items");
+    }
+    if (evalPairs.size() == 0) {
+      throw new InputException(source + ": no pair has both ids among the evaluation items; "
+          + "pair-mode metrics need known positives among them");
+    }
+    LOG.info("pair mode: {} training pairs, {} evaluation pairs (from {})", nTrainPairs,
+        evalPairs.size(), source);
   }
 
   private Map<String, Object> round(RunDirectory dir, TrainStage trainer, Dataset<Row> trainItems,
@@ -162,7 +216,7 @@ public final class TrainJob {
     stage = progress.start(r, "MINE", "search negatives, apply the mining rules");
 
     long t1 = System.nanoTime();
-    MineStage.Mined mined = MineStage.mine(spark, trainEmb, null, cfg.hardestPositive(),
+    MineStage.Mined mined = MineStage.mine(spark, trainEmb, trainPairs, cfg.hardestPositive(),
         cfg.mining(), cfg.knn(), cfg.search(), r, hash, cfg.partitions());
     long triplets = mined.triplets().count();
     timings.put("mine_s", secondsSince(t1));
@@ -197,7 +251,7 @@ public final class TrainJob {
     stage = progress.start(r, "EVALUATE", "embed the evaluation split, exact kNN metrics");
     byte[] after = bytes(trainer.network());
     EvaluateStage.Evaluation evaluation = EvaluateStage.evaluateFull(
-        EmbedStage.embed(spark, evalItems, after, cfg.embedBatch()));
+        EmbedStage.embed(spark, evalItems, after, cfg.embedBatch()), evalPairs);
     Map<String, Object> metrics = evaluation.metrics();
     timings.put("evaluate_s", secondsSince(t3));
     stage.done(evaluation.embeddings().size(), "queries");

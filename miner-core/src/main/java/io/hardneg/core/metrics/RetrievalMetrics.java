@@ -5,8 +5,11 @@ import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.knn.Mask;
 import io.hardneg.core.knn.MaskedKnn;
 import io.hardneg.core.knn.Neighbors;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -25,6 +28,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  *       Recall@1 under these definitions, reported under both names as the calculator does);
  *   <li>per class: the same means over the queries of each class.
  * </ul>
+ * Pair mode ({@link #evaluate(LabeledVectors, long[], long[])}) uses the same definitions with
+ * "same class" replaced by "a known positive": R is the query's number of known positives among
+ * the items. Both modes share one scan, so class-mode values are those of the label-only code.
  * The neighbours come from the exact kernel with double-precision GEMM: in float a collapsed
  * embedding's neighbours tie and the metrics read low.
  */
@@ -53,7 +59,10 @@ public final class RetrievalMetrics {
   public record ClassResult(long items, long queries, double precisionAt1, double rPrecision,
       double mapAtR) {}
 
-  /** Evaluates {@code items} against themselves. */
+  /**
+   * Class mode: evaluates {@code items} against themselves, relevant = same label; per-class
+   * breakdown included.
+   */
   public static Result evaluate(LabeledVectors items) {
     Map<Long, Integer> classSize = new HashMap<>();
     for (long l : items.labels()) {
@@ -63,6 +72,132 @@ public final class RetrievalMetrics {
     for (int c : classSize.values()) {
       maxR = Math.max(maxR, c - 1);
     }
+    long[] labels = items.labels();
+    // per class: {queries, hits@1, rPrecision sum, MAP@R sum, items}
+    Map<Long, double[]> byClass = new TreeMap<>();
+    Totals t = scan(items, maxR, new Relevance() {
+      @Override
+      public int count(int q) {
+        return classSize.get(labels[q]) - 1;
+      }
+
+      @Override
+      public boolean relevant(int q, int row) {
+        return labels[row] == labels[q];
+      }
+    }, (o, q) -> {
+      double[] c = byClass.computeIfAbsent(labels[q], x -> new double[5]);
+      c[4]++;
+      if (o.r() == 0) {
+        return;
+      }
+      c[0]++;
+      c[1] += o.firstHit() == 0 ? 1 : 0;
+      c[2] += o.rPrecision();
+      c[3] += o.averagePrecision();
+    });
+    Map<Long, ClassResult> perClass = new LinkedHashMap<>();
+    byClass.forEach((label, c) -> perClass.put(label, new ClassResult((long) c[4], (long) c[0],
+        c[0] == 0 ? Double.NaN : c[1] / c[0], c[0] == 0 ? Double.NaN : c[2] / c[0],
+        c[0] == 0 ? Double.NaN : c[3] / c[0])));
+    return t.result(perClass);
+  }
+
+  /**
+   * Pair mode: evaluates {@code items} against themselves, relevant = a known positive. The pairs
+   * {@code (pairAnchors[i], pairPositives[i])} count in both directions (as in mining, where an
+   * anchor's known positives in either direction are masked out of its negatives); pairs naming
+   * an id that is not in {@code items}, and self pairs, are ignored. For a query, R is the number
+   * of its distinct known positives among the items; queries with R = 0 are skipped (and
+   * counted). The per-class breakdown is empty: pair mode has no classes.
+   */
+  public static Result evaluate(LabeledVectors items, long[] pairAnchors, long[] pairPositives) {
+    long[][] positives = positiveRows(items, pairAnchors, pairPositives);
+    int maxR = 0;
+    for (long[] p : positives) {
+      maxR = Math.max(maxR, p.length);
+    }
+    long[] ids = items.ids();
+    Totals t = scan(items, maxR, new Relevance() {
+      @Override
+      public int count(int q) {
+        return positives[q].length;
+      }
+
+      @Override
+      public boolean relevant(int q, int row) {
+        return Arrays.binarySearch(positives[q], ids[row]) >= 0;
+      }
+    }, (o, q) -> { });
+    return t.result(new LinkedHashMap<>());
+  }
+
+  /**
+   * For every row of {@code items}: the sorted, distinct ids of its known positives among the
+   * items (both directions of every pair, self excluded).
+   */
+  static long[][] positiveRows(LabeledVectors items, long[] pairAnchors, long[] pairPositives) {
+    if (pairAnchors.length != pairPositives.length) {
+      throw new IllegalArgumentException("pair columns differ in length: " + pairAnchors.length
+          + " anchors != " + pairPositives.length + " positives");
+    }
+    Map<Long, Integer> row = new HashMap<>();
+    for (int i = 0; i < items.size(); i++) {
+      row.put(items.ids()[i], i);
+    }
+    List<List<Long>> lists = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      lists.add(new ArrayList<>());
+    }
+    for (int i = 0; i < pairAnchors.length; i++) {
+      Integer a = row.get(pairAnchors[i]);
+      Integer p = row.get(pairPositives[i]);
+      if (a == null || p == null || a.equals(p)) {
+        continue;
+      }
+      lists.get(a).add(pairPositives[i]);
+      lists.get(p).add(pairAnchors[i]);
+    }
+    long[][] out = new long[items.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = lists.get(i).stream().mapToLong(Long::longValue).sorted().distinct().toArray();
+    }
+    return out;
+  }
+
+  /** Which reference rows are relevant to a query, and how many there are (its R). */
+  private interface Relevance {
+    int count(int q);
+
+    boolean relevant(int q, int row);
+  }
+
+  /**
+   * One query's outcome: R (0 = skipped; the other fields are then unset), the rank of its first
+   * relevant neighbour among the {@code max(K)} nearest ({@code Integer.MAX_VALUE} if none), its
+   * R-precision and its AP@R.
+   */
+  private record Outcome(int r, int firstHit, double rPrecision, double averagePrecision) {}
+
+  /** Sums over the queries of one scan. */
+  private record Totals(long[] hits, double rPrecSum, double mapSum, long queries,
+      long skipped) {
+    Result result(Map<Long, ClassResult> perClass) {
+      Map<Integer, Double> recall = new LinkedHashMap<>();
+      for (int j = 0; j < RECALL_KS.length; j++) {
+        recall.put(RECALL_KS[j], queries == 0 ? Double.NaN : (double) hits[j] / queries);
+      }
+      return new Result(recall, queries == 0 ? Double.NaN : rPrecSum / queries,
+          queries == 0 ? Double.NaN : mapSum / queries, queries, skipped, perClass);
+    }
+  }
+
+  /**
+   * The exact self-excluded kNN of every item (k = max(max K, max R)) scored under
+   * {@code relevance}; {@code each} sees every query's outcome, skipped ones included.
+   */
+  private static Totals scan(LabeledVectors items, int maxR, Relevance relevance,
+      java.util.function.ObjIntConsumer<Outcome> each) {
     int maxK = RECALL_KS[RECALL_KS.length - 1];
     int k = Math.max(1, Math.max(maxK, maxR));
     Neighbors[] nn = MaskedKnn.search(items, items, Mask.SELF,
@@ -72,15 +207,11 @@ public final class RetrievalMetrics {
     double mapSum = 0;
     long queries = 0;
     long skipped = 0;
-    // per class: {queries, hits@1, rPrecision sum, MAP@R sum}
-    Map<Long, double[]> byClass = new TreeMap<>();
     for (int q = 0; q < items.size(); q++) {
-      long label = items.labels()[q];
-      int r = classSize.get(label) - 1;
-      double[] c = byClass.computeIfAbsent(label, x -> new double[5]);
-      c[4]++;
+      int r = relevance.count(q);
       if (r == 0) {
         skipped++;
+        each.accept(new Outcome(0, Integer.MAX_VALUE, Double.NaN, Double.NaN), q);
         continue;
       }
       queries++;
@@ -89,14 +220,14 @@ public final class RetrievalMetrics {
       int relevant = 0;
       double ap = 0;
       for (int i = 0; i < Math.min(r, idx.length); i++) {
-        if (items.labels()[idx[i]] == label) {
+        if (relevance.relevant(q, idx[i])) {
           relevant++;
           ap += (double) relevant / (i + 1);
           firstHit = Math.min(firstHit, i);
         }
       }
       for (int i = r; i < Math.min(maxK, idx.length) && firstHit == Integer.MAX_VALUE; i++) {
-        if (items.labels()[idx[i]] == label) {
+        if (relevance.relevant(q, idx[i])) {
           firstHit = i;
         }
       }
@@ -107,20 +238,8 @@ public final class RetrievalMetrics {
       }
       rPrecSum += (double) relevant / r;
       mapSum += ap / r;
-      c[0]++;
-      c[1] += firstHit == 0 ? 1 : 0;
-      c[2] += (double) relevant / r;
-      c[3] += ap / r;
+      each.accept(new Outcome(r, firstHit, (double) relevant / r, ap / r), q);
     }
-    Map<Long, ClassResult> perClass = new LinkedHashMap<>();
-    byClass.forEach((label, c) -> perClass.put(label, new ClassResult((long) c[4], (long) c[0],
-        c[0] == 0 ? Double.NaN : c[1] / c[0], c[0] == 0 ? Double.NaN : c[2] / c[0],
-        c[0] == 0 ? Double.NaN : c[3] / c[0])));
-    Map<Integer, Double> recall = new LinkedHashMap<>();
-    for (int j = 0; j < RECALL_KS.length; j++) {
-      recall.put(RECALL_KS[j], queries == 0 ? Double.NaN : (double) hits[j] / queries);
-    }
-    return new Result(recall, queries == 0 ? Double.NaN : rPrecSum / queries,
-        queries == 0 ? Double.NaN : mapSum / queries, queries, skipped, perClass);
+    return new Totals(hits, rPrecSum, mapSum, queries, skipped);
   }
 }

@@ -29,7 +29,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param mining mining rules
  * @param search where and how the negative search runs
  * @param pairsPath known positive pairs (pair mode; empty = class mode)
- * @param pairsFormat parquet | csv
+ * @param pairsFormat parquet | csv (of both pairs tables)
+ * @param evalPairsPath known positive pairs of a separate evaluation set ({@code eval.input.*},
+ *     pair mode); empty = the pairs of {@code pairsPath} whose both ids are evaluation items
  * @param hardestPositive positive policy {@code hardest} (else {@code random}), class mode
  * @param knn search tiling
  * @param train training settings
@@ -39,7 +41,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public record JobConfig(InputSpec input, InputSpec evalInput, String output, long seed,
     int rounds, double evalFraction, int partitions, ModelSettings model, MiningConfig mining,
-    SearchSettings search, String pairsPath, String pairsFormat, boolean hardestPositive,
+    SearchSettings search, String pairsPath, String pairsFormat, String evalPairsPath,
+    boolean hardestPositive,
     KnnOptions knn, TrainSettings train, Map<String, String> loss, int embedBatch,
     Map<String, String> given) {
 
@@ -203,6 +206,7 @@ public record JobConfig(InputSpec input, InputSpec evalInput, String output, lon
           }
           return f;
         }),
+        s.string("eval.pairs.path", ""),
         s.parsed("mining.positive", "random", v -> switch (v) {
           case "random" -> false;
           case "hardest" -> true;
@@ -212,6 +216,12 @@ public record JobConfig(InputSpec input, InputSpec evalInput, String output, lon
         s.intIn("embed.batchSize", 512, 1, 1 << 20),
         s.given());
     s.checkAllKnown();
+    if (!c.evalPairsPath().isEmpty() && (c.pairsPath().isEmpty() || c.evalInput() == null)) {
+      throw new ConfigException("eval.pairs.path is set: it holds the pairs of a separate "
+          + "evaluation set in pair mode, so it needs both mining.pairs.path and eval.input.* "
+          + "(given: mining.pairs.path '" + c.pairsPath() + "', eval.input "
+          + (c.evalInput() == null ? "unset" : c.evalInput().describe()) + ")");
+    }
     c.lossSpec(); // validate now, before any Spark work
     return c;
   }

@@ -37,6 +37,14 @@ public final class InputValidator {
 
   /** Throws {@link InputException} on the first broken rule; else returns nothing. */
   public static void check(Dataset<Row> raw, String where) {
+    check(raw, where, TableSource.Labels.REQUIRED);
+  }
+
+  /**
+   * Like {@link #check(Dataset, String)}; with {@link TableSource.Labels#OPTIONAL} (pair mode)
+   * one class is no error: negatives come from the pairs, not from other labels.
+   */
+  public static void check(Dataset<Row> raw, String where, TableSource.Labels labels) {
     Column badLabel = col("label").isNull().or(col("label").notEqual(floor(col("label"))));
     Column badId = col("id").notEqual(floor(col("id")));
     Column badFeatures = col("features").isNull().or(expr(
@@ -77,7 +85,7 @@ public final class InputValidator {
           + " are repeated; id " + (long) dup.getDouble(0) + " appears " + dup.getLong(1)
           + " times");
     }
-    if (r.getLong(7) < 2) {
+    if (r.getLong(7) < 2 && labels == TableSource.Labels.REQUIRED) {
       throw new InputException(where + ": all " + n + " items have one label; mining needs "
           + "at least two classes (no negative exists)");
     }

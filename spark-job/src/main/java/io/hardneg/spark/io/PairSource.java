@@ -56,4 +56,15 @@ public final class PairSource {
     }
     return pairs;
   }
+
+  /**
+   * The pairs whose both ids name an item of {@code items} (the training split, the evaluation
+   * split or set): a pair across the split serves neither side.
+   */
+  public static Dataset<Row> within(Dataset<Row> pairs, Dataset<Row> items) {
+    Dataset<Row> a = items.select(col("id").as("within_a"));
+    Dataset<Row> p = items.select(col("id").as("within_p"));
+    return pairs.join(a, col("anchor_id").equalTo(col("within_a")), "left_semi")
+        .join(p, col("positive_id").equalTo(col("within_p")), "left_semi");
+  }
 }

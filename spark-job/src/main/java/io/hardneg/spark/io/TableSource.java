@@ -24,22 +24,40 @@ import scala.Tuple2;
  * {@link InputValidator} before anything expensive runs.
  */
 public final class TableSource {
+  /** Whether the items must carry class labels. */
+  public enum Labels {
+    /** Class mode: a label column is required and at least two classes must occur. */
+    REQUIRED,
+    /**
+     * Pair mode: relevance comes from the pairs table. A Parquet or CSV input without the label
+     * column is accepted (every item gets label 0), and one class is no error; a label column
+     * that is present must still hold integral numbers.
+     */
+    OPTIONAL
+  }
+
   private TableSource() {}
 
-  /** The items table of {@code spec} (any format), validated. */
+  /** The items table of {@code spec} (any format), validated; labels required. */
   public static Dataset<Row> load(SparkSession spark, InputSpec spec, int partitions) {
+    return load(spark, spec, partitions, Labels.REQUIRED);
+  }
+
+  /** The items table of {@code spec} (any format), validated. */
+  public static Dataset<Row> load(SparkSession spark, InputSpec spec, int partitions,
+      Labels labels) {
     Dataset<Row> items = switch (spec.format()) {
       case IDX -> IdxSource.load(spark, spec.images(), spec.labels(), partitions);
-      case PARQUET -> fromFrame(spark, read(spark, spec, "parquet"), spec, partitions);
-      case CSV -> fromFrame(spark, read(spark, spec, "csv"), spec, partitions);
+      case PARQUET -> fromFrame(spark, read(spark, spec, "parquet"), spec, partitions, labels);
+      case CSV -> fromFrame(spark, read(spark, spec, "csv"), spec, partitions, labels);
       case LIBSVM -> fromFrame(spark, read(spark, spec, "libsvm"), new InputSpec(spec.format(),
-          spec.path(), null, null, "", "label", "features"), partitions);
+          spec.path(), null, null, "", "label", "features"), partitions, labels);
     };
     if (spec.format() == InputSpec.Format.IDX) {
       return items;
     }
     try {
-      InputValidator.check(items, spec.describe());
+      InputValidator.check(items, spec.describe(), labels);
     } catch (InputException e) {
       throw e;
     } catch (Exception e) {
@@ -69,12 +87,16 @@ public final class TableSource {
   }
 
   static Dataset<Row> fromFrame(SparkSession spark, Dataset<Row> df, InputSpec spec,
-      int partitions) {
+      int partitions, Labels labels) {
     String where = spec.describe();
-    StructField label = field(df, spec.labelColumn(), where, "label");
-    if (!(label.dataType() instanceof NumericType)) {
-      throw new InputException(where + ": label column '" + spec.labelColumn() + "' has type "
-          + label.dataType().simpleString() + "; labels must be integral numbers");
+    boolean hasLabel = labels == Labels.REQUIRED
+        || java.util.Arrays.asList(df.columns()).contains(spec.labelColumn());
+    if (hasLabel) {
+      StructField label = field(df, spec.labelColumn(), where, "label");
+      if (!(label.dataType() instanceof NumericType)) {
+        throw new InputException(where + ": label column '" + spec.labelColumn() + "' has type "
+            + label.dataType().simpleString() + "; labels must be integral numbers");
+      }
     }
     Column features = featuresColumn(df, spec, where);
     boolean hasId = spec.idColumn() != null && !spec.idColumn().isBlank();
@@ -88,7 +110,8 @@ public final class TableSource {
     Dataset<Row> slim = df.select(
         hasId ? col(spec.idColumn()).cast("double").as("id") : org.apache.spark.sql.functions
             .lit(null).cast("double").as("id"),
-        col(spec.labelColumn()).cast("double").as("label"),
+        hasLabel ? col(spec.labelColumn()).cast("double").as("label")
+            : org.apache.spark.sql.functions.lit(0.0).as("label"),
         features.as("features"));
     // ids in read order when absent: zipWithIndex is stable for the same files and splits
     var rows = slim.javaRDD().zipWithIndex().map((Tuple2<Row, Long> t) -> {

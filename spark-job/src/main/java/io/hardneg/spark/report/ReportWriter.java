@@ -157,13 +157,23 @@ public final class ReportWriter {
       return rounds.stream().mapToDouble(Round::round).toArray();
     }
 
+    /** Whether the rounds were evaluated against known pairs (pair mode) instead of labels. */
+    private boolean pairMode() {
+      return rounds.stream().anyMatch(r -> "pairs".equals(r.metrics().get("relevance")))
+          || (baselines.get("raw_pixels") instanceof Map<?, ?> b
+              && "pairs".equals(b.get("relevance")));
+    }
+
     private double[] metric(String key) {
       return rounds.stream().mapToDouble(r -> num(r.metrics().get(key))).toArray();
     }
 
     private void summary() {
       section("summary", "Summary", "Evaluation split: query = reference, self excluded "
-          + "(pytorch-metric-learning's definitions); NMI of k-means with k = classes.");
+          + "(pytorch-metric-learning's definitions); " + (pairMode()
+              ? "pair mode: relevant = a known positive pair, R = the query's known positives "
+                  + "among the evaluation items; no classes, so no NMI."
+              : "NMI of k-means with k = classes."));
       String[] keys = {"recall_at_1", "recall_at_2", "recall_at_4", "recall_at_8",
           "recall_at_16", "r_precision", "map_at_r", "nmi"};
       body.append("<table class=\"summary\"><tr><th></th><th>R@1</th><th>R@2</th><th>R@4</th>"
@@ -209,7 +219,11 @@ public final class ReportWriter {
       Charts.line(m, "MAP@R", roundsX(), metric("map_at_r"));
       Charts.line(m, "R-Precision", roundsX(), metric("r_precision"));
       Charts.line(m, "Precision@1", roundsX(), metric("precision_at_1"));
-      Charts.line(m, "NMI", roundsX(), metric("nmi"));
+      double[] nmi = metric("nmi");
+      if (java.util.Arrays.stream(nmi).anyMatch(Double::isFinite)) {
+        // absent in pair mode (no classes): an all-empty series has no range to draw
+        Charts.line(m, "NMI", roundsX(), nmi);
+      }
       baseline(m, "raw_pixels", "map_at_r", "raw pixels MAP@R");
       baseline(m, "untrained", "map_at_r", "untrained MAP@R");
       figure("map", m);
