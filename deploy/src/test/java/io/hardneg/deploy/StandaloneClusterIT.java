@@ -250,8 +250,8 @@ class StandaloneClusterIT {
   /**
    * Every class in a cached block is registered with Kryo: an executor reading another's cached
    * block (a persisted DataFrame's columnar batch, the mining stage's rows) serializes it, and an
-   * unregistered class made each such read fail, the block be recomputed, and its read lock
-   * stay held (the driver then waited 90 s at shutdown for RDD removals that never finished).
+   * unregistered class made each such read fail and the block be recomputed, and the driver then
+   * waited 90 s at shutdown for RDD removals the executors never answered.
    */
   @Test
   void executorsReadEachOthersCachedBlocks() throws Exception {

@@ -62,9 +62,9 @@ public class HardnegKryoRegistrator extends Nd4jRegistrator {
     // standalone cluster, where local mode never reads remotely): Spark SQL's in-memory columnar
     // batches of persisted DataFrames (with their column statistics) and RDDs of plain Rows
     // (the mining stage's per-partition results). Unregistered, every such read failed with
-    // "Class is not registered", Spark recomputed the block, and the failed read left the
-    // block's read lock held, so the executor never answered the later RemoveRdd and the
-    // driver's shutdown waited on it.
+    // "Class is not registered" and Spark recomputed the block; the failed read also seems to
+    // leave the block's read lock held: executors never answered the later RemoveRdd and each
+    // driver's shutdown stalled 90 s (StandaloneClusterIT; gone with these registrations).
     registerByName(kryo, "org.apache.spark.sql.execution.columnar.DefaultCachedBatch");
     kryo.register(byte[][].class);
     kryo.register(org.apache.spark.sql.catalyst.expressions.GenericInternalRow.class);
