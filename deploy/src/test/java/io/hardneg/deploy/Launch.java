@@ -54,6 +54,24 @@ final class Launch {
     return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8), log);
   }
 
+  /**
+   * Starts {@code command} from the repository root with {@code env} added, stdout and stderr
+   * to {@code log}, and returns at once; the caller waits for it and kills what is left.
+   */
+  static Process start(Path log, Map<String, String> env, String... command) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  /** Kills {@code p} and everything it started, and waits for it. */
+  static void kill(Process p) throws InterruptedException {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly().waitFor();
+  }
+
   /** A script under deploy/bin. */
   static String script(String name) {
     return ROOT.resolve("deploy/bin").resolve(name).toString();

@@ -3,17 +3,34 @@ package io.hardneg.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hardneg.spark.run.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,14 +42,43 @@ import org.junit.jupiter.api.Test;
  * Checks the committed outputs, that minibatches were fitted in two distinct executor JVMs
  * (neither the driver nor a daemon), and that stopping the cluster ends every process it
  * started: master, workers and the executors they launched.
+ *
+ * <p>The cluster is a secure one (issue 8): started with {@code --secret-file}, so master, workers,
+ * executors and the drivers authenticate with a shared secret and encrypt RPC and block transfers
+ * (AES), and the jobs encrypt their local shuffle and spill files. A driver without the secret is
+ * submitted at the same time as the first job and must fail to register. Mining uses IVF with two
+ * lists and a list cap of 100, so the larger list holds at least half of the vectors and is split
+ * (skew on 1g executors).
  */
 class StandaloneClusterIT {
+  /** Most base vectors (and queries) one mining task may hold. */
+  static final int LIST_CAP = 100;
+  /** IVF with two lists, both probed (exact), a cap far below the larger list's size. */
+  static final String SKEWED_IVF = String.join("\n", "mining.search = ivf",
+      "mining.ivf.nlist = 2", "mining.ivf.nprobe = 2", "mining.listCap = " + LIST_CAP,
+      "mining.recallSample = 0", "");
+  /** A DAGScheduler line naming a training stage (the collect of each averaging step). */
+  static final Pattern TRAIN_STAGE =
+      Pattern.compile("ResultStage (\\d+) \\([^)\\n]*OrderedAveragingMaster");
+  static final Pattern RUNNING =
+      Pattern.compile("Running task \\S+ in stage (\\d+)\\.\\d+ \\(TID (\\d+)\\)");
+  static final Pattern FINISHED =
+      Pattern.compile("Finished task \\S+ in stage \\d+\\.\\d+ \\(TID (\\d+)\\)");
+  static final Pattern LOST_EXECUTOR = Pattern.compile("Lost (?:an )?executor (\\d+)");
+  static final Pattern LOST_TASK = Pattern.compile(
+      "Lost task \\S+ in stage (\\d+)\\.\\d+ [^\\n]*ExecutorLostFailure");
+
   static Path work;
   static Path clusterDir;
   static Path run;
+  static Path conf;
+  static Path secretFile;
+  static String secret;
+  static Path log4j;
   static String masterUrl;
   static final List<Long> daemonPids = new ArrayList<>();
   static Launch.Result submit;
+  static Launch.Result noSecret;
 
   @BeforeAll
   static void startClusterAndSubmit() throws Exception {
@@ -43,13 +89,25 @@ class StandaloneClusterIT {
     clusterDir = work.resolve("cluster");
     run = work.resolve("run");
     Path[] data = TinyInput.write(work.resolve("in"), 600);
-    Path conf = work.resolve("tiny.conf");
-    Files.writeString(conf, TinyInput.jobConf(2) + "input.images = " + data[0] + "\n"
-        + "input.labels = " + data[1] + "\n");
+    conf = work.resolve("tiny.conf");
+    Files.writeString(conf, TinyInput.jobConf(2) + SKEWED_IVF + "input.images = " + data[0]
+        + "\n" + "input.labels = " + data[1] + "\n");
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    secret = HexFormat.of().formatHex(key);
+    secretFile = work.resolve("spark-secret");
+    Files.writeString(secretFile, secret + "\n");
+    Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
+    // the project's logging, plus the DAG scheduler (stage ids and call sites: which stage
+    // trains) and spark-submit --verbose (the effective Spark configuration of the driver)
+    log4j = work.resolve("log4j2-it.properties");
+    Files.writeString(log4j, Files.readString(Launch.ROOT.resolve("conf/log4j2.properties"))
+        + "\nlogger.dag.name = org.apache.spark.scheduler.DAGScheduler\nlogger.dag.level = info\n"
+        + "logger.submit.name = org.apache.spark.deploy.SparkSubmit\nlogger.submit.level = info\n");
 
     Launch.Result start = Launch.run(work.resolve("cluster-start.log"), 180, Map.of(),
         Launch.script("cluster"), "start", "--workers", "2", "--cores", "1", "--memory", "1536m",
-        "--dir", clusterDir.toString());
+        "--dir", clusterDir.toString(), "--secret-file", secretFile.toString());
     // record what started before any assertion, so @AfterAll can check every PID
     if (Files.exists(clusterDir.resolve("pids"))) {
       for (String line : Files.readAllLines(clusterDir.resolve("pids"))) {
@@ -61,16 +119,43 @@ class StandaloneClusterIT {
     assertTrue(masterUrl.matches("spark://127\\.0\\.0\\.1:\\d+"), "master URL: " + masterUrl);
     assertEquals(3, daemonPids.size(), "master + 2 workers: " + daemonPids);
 
-    submit = Launch.run(work.resolve("submit.log"), 420,
-        Map.of("HARDNEG_DRIVER_MEMORY", "1g"),
-        Launch.script("submit"), "--master", masterUrl,
+    // A driver without the secret, at the same time as the real job: the master must refuse
+    // it. Spark's client retries registration 3 times, 20 s apart, then gives up, so this costs
+    // about a minute of mostly idle waiting, spent while the real job runs.
+    Path noSecretLog = work.resolve("submit-no-secret.log");
+    Process refused = Launch.start(noSecretLog, Map.of("HARDNEG_DRIVER_MEMORY", "512m"),
+        submitCommand(work.resolve("run-no-secret"), List.of()));
+    try {
+      submit = Launch.run(work.resolve("submit.log"), 420, secureEnv(),
+          submitCommand(run, List.of("--verbose")));
+      boolean ended = refused.waitFor(240, TimeUnit.SECONDS);
+      noSecret = new Launch.Result(ended ? refused.exitValue() : -1,
+          Files.readString(noSecretLog), noSecretLog);
+    } finally {
+      Launch.kill(refused);
+    }
+  }
+
+  /** deploy/bin/submit of a train job on the IT cluster with the tiny input, into {@code out}. */
+  static String[] submitCommand(Path out, List<String> sparkOptions, String... jobOptions) {
+    List<String> cmd = new ArrayList<>(List.of(Launch.script("submit"), "--master", masterUrl,
         "--conf", "spark.ui.enabled=false",
         "--conf", "spark.driver.host=127.0.0.1",
         "--conf", "spark.driver.bindAddress=127.0.0.1",
         // no delay scheduling: a free core on the other executor takes the next task
         "--conf", "spark.locality.wait=0",
-        "--total-executor-cores", "2", "--executor-cores", "1", "--executor-memory", "1g",
-        "train", "--conf", conf.toString(), "--out", run.toString());
+        "--total-executor-cores", "2", "--executor-cores", "1", "--executor-memory", "1g"));
+    cmd.addAll(sparkOptions);
+    cmd.addAll(List.of("train", "--conf", conf.toString(), "--out", out.toString()));
+    cmd.addAll(List.of(jobOptions));
+    return cmd.toArray(String[]::new);
+  }
+
+  /** The environment of a driver that holds the cluster's secret (and the IT's logging). */
+  static Map<String, String> secureEnv() {
+    return Map.of("HARDNEG_DRIVER_MEMORY", "1g",
+        "HARDNEG_SPARK_SECRET_FILE", secretFile.toString(),
+        "HARDNEG_LOG4J", log4j.toString());
   }
 
   @AfterAll
@@ -117,6 +202,19 @@ class StandaloneClusterIT {
       double r1 = ((Number) m.get("recall_at_1")).doubleValue();
       assertTrue(r1 > 0.1 && r1 <= 1, "recall@1 " + r1);
       assertTrue(((Number) m.get("triplets")).longValue() > 0, "triplets in round " + r);
+      // skew: one of the two IVF lists holds at least half the vectors, far above the cap;
+      // it is split so that no task holds more than the cap (what keeps 1g executors alive)
+      @SuppressWarnings("unchecked")
+      Map<String, Object> search = (Map<String, Object>) Json.read(
+          Files.readString(round.resolve("mining.json"))).get("search");
+      assertEquals("ivf", search.get("placement"), search.toString());
+      long largest = ((Number) search.get("largest_list")).longValue();
+      assertTrue(largest > 2 * LIST_CAP, "largest list " + largest + ": " + search);
+      assertTrue(((Number) search.get("lists_split")).longValue() >= 1, search.toString());
+      assertTrue(((Number) search.get("largest_task_bases")).longValue() <= LIST_CAP,
+          search.toString());
+      assertTrue(((Number) search.get("largest_task_queries")).longValue() <= LIST_CAP,
+          search.toString());
     }
     try (Stream<Path> top = Files.list(run)) {
       assertFalse(top.anyMatch(p -> p.getFileName().toString().startsWith("_tmp-")),
@@ -150,68 +248,277 @@ class StandaloneClusterIT {
   }
 
   /**
-   * Issue 8: one executor JVM is killed (SIGKILL) as soon as round 0's EMBED stage is done, so
-   * the MINE stage runs while Spark loses the executor, its running tasks and its cached
-   * embedding blocks; the worker launches a replacement. The job must commit, and round 0's
-   * triplets must equal those of the undisturbed run above (same seed, same input).
+   * Every class in a cached block is registered with Kryo: an executor reading another's cached
+   * block (a persisted DataFrame's columnar batch, the mining stage's rows) serializes it, and an
+   * unregistered class made each such read fail and the block be recomputed, and the driver then
+   * waited 90 s at shutdown for RDD removals the executors never answered.
    */
   @Test
-  void anExecutorKilledDuringMiningChangesNoTriplet() throws Exception {
+  void executorsReadEachOthersCachedBlocks() throws Exception {
+    assertEquals(0, submit.exitCode(), "submit failed:\n" + Launch.tail(submit.log()));
+    for (Path p : executorLogs()) {
+      String log = Files.readString(p);
+      int at = log.indexOf("Class is not registered");
+      assertTrue(at < 0, p + ": " + (at < 0 ? "" : log.substring(at, Math.min(log.length(),
+          at + 300))));
+    }
+  }
+
+  /**
+   * Issue 8, security: the cluster was started with a secret, the job submitted with it. The
+   * driver ran with authentication, AES RPC encryption and local-disk I/O encryption (its
+   * effective configuration, printed by spark-submit --verbose), every daemon and executor
+   * with authentication on, the executors' launch commands carry the switches but not the
+   * secret, no log holds the secret, and a driver without the secret never registered.
+   */
+  @Test
+  void theClusterAuthenticatesAndEncryptsAndRefusesADriverWithoutTheSecret() throws Exception {
+    assertEquals(0, submit.exitCode(), "submit failed:\n" + Launch.tail(submit.log()));
+    for (String on : List.of("(spark.authenticate,true)", "(spark.network.crypto.enabled,true)",
+        "(spark.io.encryption.enabled,true)", "(spark.authenticate.secret,*********(redacted))")) {
+      assertTrue(submit.output().contains(on), "driver configuration lacks " + on + ":\n"
+          + Launch.tail(submit.log()));
+    }
+    for (String daemon : List.of("master", "worker1", "worker2")) {
+      String log = Files.readString(clusterDir.resolve("logs/" + daemon + ".log"));
+      assertTrue(log.contains("SecurityManager: authentication enabled"), daemon + ":\n" + log);
+    }
+    List<Path> executorLogs = executorLogs();
+    assertFalse(executorLogs.isEmpty(), "no executor logs under " + clusterDir);
+    for (Path p : executorLogs) {
+      String log = Files.readString(p);
+      String command = log.lines().findFirst().orElse("");
+      assertTrue(command.startsWith("Spark Executor Command:"), p + ": " + command);
+      assertTrue(command.contains("-Dspark.authenticate=true")
+          && command.contains("-Dspark.network.crypto.enabled=true"), p + ": " + command);
+      // (a replacement launched just before its application ended may have logged nothing)
+      assertTrue(!log.contains("Running task")
+          || log.contains("SecurityManager: authentication enabled"), p.toString());
+    }
+    // the secret reaches executors in their environment, never on a command line or in a log
+    List<Path> logs = new ArrayList<>(executorLogs);
+    try (Stream<Path> top = Files.list(work); Stream<Path> daemons =
+        Files.list(clusterDir.resolve("logs"))) {
+      logs.addAll(top.filter(p -> p.toString().endsWith(".log")).toList());
+      logs.addAll(daemons.toList());
+    }
+    for (Path p : logs) {
+      assertFalse(Files.readString(p).contains(secret), "the secret is written in " + p);
+    }
+
+    assertNotEquals(0, noSecret.exitCode(), "a driver without the secret ran:\n"
+        + Launch.tail(noSecret.log()));
+    assertTrue(noSecret.output().contains("All masters are unresponsive"),
+        "a driver without the secret: expected it to give up registering:\n"
+        + Launch.tail(noSecret.log()));
+    assertFalse(Files.exists(work.resolve("run-no-secret/round-000")), "no round committed");
+    assertTrue(Files.readString(clusterDir.resolve("logs/master.log"))
+        .contains("Expected SaslMessage, received something else"), "the master's refusal");
+  }
+
+  /**
+   * Issue 8, executor loss: one executor JVM is killed (SIGKILL) as soon as round 0's EMBED
+   * stage is done, so MINE runs while Spark loses the executor, its running tasks and its cached
+   * embedding blocks; the worker launches a replacement. Then, during TRAIN, an executor is
+   * killed while it runs a training task (a parameter-averaging worker's fit of its share of a
+   * split): Spark loses that task, the cached training DataSets and the shuffle files the
+   * executor held, recomputes them and runs the task again elsewhere. The job must commit, and
+   * round 0 must equal the undisturbed run's (same seed, same input): the triplets row for row
+   * and the trained model bit for bit (parameters and updater state in model.zip, its hash,
+   * loss and metrics).
+   */
+  @Test
+  void executorsKilledDuringMiningAndTrainingChangeNoTripletAndNoParameter() throws Exception {
     assertEquals(0, submit.exitCode(), "submit failed:\n" + Launch.tail(submit.log()));
     Path lost = work.resolve("run-executor-lost");
     Path log = work.resolve("submit-executor-lost.log");
-    Path conf = work.resolve("tiny.conf");
-    ProcessBuilder pb = new ProcessBuilder(Launch.script("submit"), "--master", masterUrl,
-        "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
-        "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.locality.wait=0",
-        "--total-executor-cores", "2", "--executor-cores", "1", "--executor-memory", "1g",
-        "train", "--conf", conf.toString(), "--set", "rounds=1", "--out", lost.toString())
-        .directory(Launch.ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    pb.environment().put("HARDNEG_DRIVER_MEMORY", "1g");
-    Process driver = pb.start();
-    long killed = -1;
+    Process driver = Launch.start(log, secureEnv(),
+        submitCommand(lost, List.of(), "--set", "rounds=1"));
+    long killedInMine = -1;
+    long killedInTrain = -1;
+    String trainKill = "";
     try {
+      Tail driverLog = new Tail(log);
+      Set<String> trainStages = new HashSet<>();
+      Map<Long, Tail> executorLogs = new HashMap<>();
+      Map<Long, Map<String, String>> running = new HashMap<>(); // pid -> TID -> stage
       long deadline = System.nanoTime() + 300_000_000_000L;
-      while (killed < 0 && driver.isAlive() && System.nanoTime() < deadline) {
-        if (Files.readString(log).contains("round 0 (1/1) EMBED")) {
-          List<ProcessHandle> executors = daemonPids.stream().skip(1)
-              .flatMap(pid -> ProcessHandle.of(pid).stream())
-              .flatMap(ProcessHandle::descendants)
-              .filter(h -> h.info().arguments().map(a -> String.join(" ", a)
-                  .contains("CoarseGrainedExecutorBackend")).orElse(false))
-              .toList();
-          assertFalse(executors.isEmpty(), "no executor JVM found under the workers");
-          assertFalse(Files.exists(lost.resolve("round-000/_SUCCESS")), "not mid-round");
-          killed = executors.get(0).pid();
-          executors.get(0).destroyForcibly(); // SIGKILL: the JVM dies without a word
-        } else {
-          Thread.sleep(200);
+      while (killedInTrain < 0 && driver.isAlive() && System.nanoTime() < deadline) {
+        String out = driverLog.read();
+        if (killedInMine < 0) {
+          if (out.contains("round 0 (1/1) EMBED")) {
+            List<ProcessHandle> executors = executors();
+            assertFalse(executors.isEmpty(), "no executor JVM found under the workers");
+            assertFalse(Files.exists(lost.resolve("round-000/_SUCCESS")), "not mid-round");
+            killedInMine = executors.get(0).pid();
+            executors.get(0).destroyForcibly(); // SIGKILL: the JVM dies without a word
+          } else {
+            Thread.sleep(200);
+          }
+          continue;
         }
+        assertFalse(out.contains("round 0 (1/1) TRAIN"), "TRAIN ended before an executor "
+            + "running a training task was seen:\n" + Launch.tail(log));
+        Matcher stage = TRAIN_STAGE.matcher(out);
+        while (stage.find()) {
+          trainStages.add(stage.group(1));
+        }
+        for (ProcessHandle e : executors()) {
+          Map<String, String> tasks = running.computeIfAbsent(e.pid(), k -> new HashMap<>());
+          Tail t = executorLogs.computeIfAbsent(e.pid(), StandaloneClusterIT::executorStderr);
+          String more = t == null ? "" : t.read();
+          Matcher r = RUNNING.matcher(more);
+          while (r.find()) {
+            tasks.put(r.group(2), r.group(1));
+          }
+          Matcher f = FINISHED.matcher(more);
+          while (f.find()) {
+            tasks.remove(f.group(1));
+          }
+          if (tasks.values().stream().anyMatch(trainStages::contains)) {
+            killedInTrain = e.pid();
+            e.destroyForcibly();
+            trainKill = "executor pid " + e.pid() + " killed while running training task(s) "
+                + tasks + " (training stages so far " + new TreeSet<>(trainStages) + ")";
+            break;
+          }
+        }
+        Thread.sleep(25);
       }
-      assertTrue(killed > 0, "EMBED never finished:\n" + Launch.tail(log));
-      assertTrue(driver.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), "job hung");
+      assertTrue(killedInMine > 0, "EMBED never finished:\n" + Launch.tail(log));
+      assertTrue(killedInTrain > 0, "no executor was seen running a training task:\n"
+          + Launch.tail(log));
+      assertTrue(driver.waitFor(300, TimeUnit.SECONDS), "job hung");
     } finally {
-      driver.descendants().forEach(ProcessHandle::destroyForcibly);
-      driver.destroyForcibly();
+      Launch.kill(driver);
     }
     String out = Files.readString(log);
     assertEquals(0, driver.exitValue(), Launch.tail(log));
-    assertTrue(out.contains("Lost executor") || out.contains("ExecutorLostFailure")
-        || out.contains("Executor lost"), "Spark did not notice the lost executor " + killed
-        + ":\n" + Launch.tail(log));
+    Set<String> lostIds = new TreeSet<>();
+    Matcher m = LOST_EXECUTOR.matcher(out);
+    while (m.find()) {
+      lostIds.add(m.group(1));
+    }
+    assertTrue(lostIds.size() >= 2, "Spark did not notice both lost executors (pids "
+        + killedInMine + ", " + killedInTrain + "): " + lostIds + "\n" + Launch.tail(log));
+    Set<String> trainStages = new HashSet<>();
+    Matcher st = TRAIN_STAGE.matcher(out);
+    while (st.find()) {
+      trainStages.add(st.group(1));
+    }
+    List<String> lostTraining = new ArrayList<>();
+    Matcher lt = LOST_TASK.matcher(out);
+    while (lt.find()) {
+      if (trainStages.contains(lt.group(1))) {
+        lostTraining.add(lt.group());
+      }
+    }
+    // not asserted: the task may finish in the milliseconds between the check and the kill
+    System.out.println("StandaloneClusterIT: " + trainKill + "; training tasks lost and rerun: "
+        + lostTraining);
     assertTrue(Files.exists(lost.resolve("round-000/_SUCCESS")));
+
+    Map<String, Object> want = Json.read(Files.readString(run.resolve("round-000/metrics.json")));
+    Map<String, Object> got = Json.read(Files.readString(lost.resolve("round-000/metrics.json")));
+    for (String key : List.of("model", "train_losses", "train_loss", "recall_at_1",
+        "map_at_r", "triplets")) {
+      assertEquals(want.get(key), got.get(key), key + " after executor losses");
+    }
+    for (String entry : List.of("coefficients.bin", "updaterState.bin")) {
+      assertTrue(Arrays.equals(zipEntry(run.resolve("round-000/model.zip"), entry),
+          zipEntry(lost.resolve("round-000/model.zip"), entry)), entry
+          + " differs after executor losses");
+    }
     org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder()
         .master("local[1]").config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .getOrCreate();
     try {
-      List<String> want = sortedRows(spark, run.resolve("round-000/triplets"));
-      List<String> got = sortedRows(spark, lost.resolve("round-000/triplets"));
-      assertTrue(want.size() > 100, "undisturbed triplets: " + want.size());
-      assertEquals(want, got, "triplets after an executor loss");
+      List<String> wantRows = sortedRows(spark, run.resolve("round-000/triplets"));
+      List<String> gotRows = sortedRows(spark, lost.resolve("round-000/triplets"));
+      assertTrue(wantRows.size() > 100, "undisturbed triplets: " + wantRows.size());
+      assertEquals(wantRows, gotRows, "triplets after executor losses");
     } finally {
       spark.stop();
+    }
+  }
+
+  /** The executor JVMs the workers launched that are alive now; none shows the secret. */
+  static List<ProcessHandle> executors() {
+    List<ProcessHandle> out = daemonPids.stream().skip(1)
+        .flatMap(pid -> ProcessHandle.of(pid).stream())
+        .flatMap(ProcessHandle::descendants)
+        .filter(h -> h.isAlive() && h.info().arguments().map(a -> String.join(" ", a)
+            .contains("CoarseGrainedExecutorBackend")).orElse(false))
+        .toList();
+    for (ProcessHandle h : out) {
+      String args = String.join(" ", h.info().arguments().orElse(new String[0]));
+      assertFalse(args.contains(secret), "the secret is on executor " + h.pid()
+          + "'s command line");
+    }
+    return out;
+  }
+
+  /** A running executor's stderr (its working directory is its log directory), or null. */
+  static Tail executorStderr(long pid) {
+    try {
+      return new Tail(Files.readSymbolicLink(Path.of("/proc/" + pid + "/cwd"))
+          .resolve("stderr"));
+    } catch (IOException e) {
+      return null; // already gone
+    }
+  }
+
+  /** Every executor's stderr under the workers' work directories. */
+  static List<Path> executorLogs() throws IOException {
+    try (Stream<Path> files = Files.walk(clusterDir)) {
+      return files.filter(p -> p.getFileName().toString().equals("stderr")
+          && p.getParent().getParent().getFileName().toString().startsWith("app-")).toList();
+    }
+  }
+
+  static byte[] zipEntry(Path zip, String name) throws IOException {
+    try (ZipFile z = new ZipFile(zip.toFile())) {
+      ZipEntry e = z.getEntry(name);
+      assertNotNull(e, zip + " has no " + name);
+      try (InputStream in = z.getInputStream(e)) {
+        return in.readAllBytes();
+      }
+    }
+  }
+
+  /** What was appended to a growing log file since the last read. */
+  static final class Tail {
+    private final Path file;
+    private long offset;
+
+    Tail(Path file) {
+      this.file = file;
+    }
+
+    String read() throws IOException {
+      if (!Files.exists(file)) {
+        return "";
+      }
+      try (SeekableByteChannel ch = Files.newByteChannel(file)) {
+        long size = ch.size();
+        if (size <= offset) {
+          return "";
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) (size - offset));
+        ch.position(offset);
+        while (buf.hasRemaining() && ch.read(buf) > 0) {
+          // read to the size seen
+        }
+        // only whole lines: a line being written is read next time
+        int end = buf.position();
+        byte[] b = buf.array();
+        while (end > 0 && b[end - 1] != '\n') {
+          end--;
+        }
+        offset += end;
+        return new String(b, 0, end, StandardCharsets.UTF_8);
+      }
     }
   }
 

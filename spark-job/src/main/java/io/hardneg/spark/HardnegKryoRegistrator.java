@@ -58,6 +58,18 @@ public class HardnegKryoRegistrator extends Nd4jRegistrator {
     kryo.register(org.apache.spark.sql.types.MapType.class);
     kryo.register(org.apache.spark.sql.types.DecimalType.class);
     kryo.register(org.apache.spark.ml.linalg.VectorUDT.class);
+    // Cached blocks that another executor reads are serialized with Kryo (found on the
+    // standalone cluster, where local mode never reads remotely): Spark SQL's in-memory columnar
+    // batches of persisted DataFrames (with their column statistics) and RDDs of plain Rows
+    // (the mining stage's per-partition results). Unregistered, every such read failed with
+    // "Class is not registered" and Spark recomputed the block; the failed read also seems to
+    // leave the block's read lock held: executors never answered the later RemoveRdd and each
+    // driver's shutdown stalled 90 s (StandaloneClusterIT; gone with these registrations).
+    registerByName(kryo, "org.apache.spark.sql.execution.columnar.DefaultCachedBatch");
+    kryo.register(byte[][].class);
+    kryo.register(org.apache.spark.sql.catalyst.expressions.GenericInternalRow.class);
+    kryo.register(org.apache.spark.sql.catalyst.expressions.GenericRow.class);
+    kryo.register(org.apache.spark.unsafe.types.UTF8String.class);
     for (String atomic : new String[] {"Boolean", "Byte", "Short", "Integer", "Long", "Float",
         "Double", "String", "Binary", "Date", "Timestamp", "Null"}) {
       // Scala case objects: the runtime class of LongType is LongType$

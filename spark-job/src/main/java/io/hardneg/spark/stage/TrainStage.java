@@ -18,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.TrainingHook;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -40,6 +41,7 @@ public final class TrainStage {
   private final List<Double> averagingScores = new ArrayList<>();
   private final JobConfig config;
   private final TrainWorkers workers;
+  private final List<TrainingHook> hooks = new ArrayList<>();
   private long rowsFitted;
 
   /** Trains {@code net} in place with parameter averaging. */
@@ -68,7 +70,16 @@ public final class TrainStage {
         config.train().averagingFrequency(), config.train().prefetch(),
         Seeds.of(config.seed(), round, epoch));
     tm.addHook(workers.hook());
+    hooks.forEach(tm::addHook);
     return new AveragingScores(jsc, net, tm);
+  }
+
+  /**
+   * Adds a hook that every later epoch's workers run after each minibatch (tests use one to make
+   * a training task fail mid-partition, as a lost executor does).
+   */
+  void addHook(TrainingHook hook) {
+    hooks.add(hook);
   }
 
   /** Parameter-averaging workers: one per task slot of the cluster. */
