@@ -128,7 +128,16 @@ class StandaloneClusterIT {
     try {
       submit = Launch.run(work.resolve("submit.log"), 420, secureEnv(),
           submitCommand(run, List.of("--verbose")));
-      boolean ended = refused.waitFor(240, TimeUnit.SECONDS);
+      // Wait for the refusal, not for the process: once the master is given up on, Spark may
+      // kill the context while the driver is writing a broadcast, and TorrentBroadcast's cleanup
+      // then waits forever for a block lock its own thread holds (seen in a jstack: main parked
+      // in BlockInfoManager.lockForWriting under removeBroadcast). The refusal is in the log.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+      while (refused.isAlive() && System.nanoTime() < deadline
+          && !Files.readString(noSecretLog).contains("All masters are unresponsive")) {
+        Thread.sleep(1000);
+      }
+      boolean ended = refused.waitFor(10, TimeUnit.SECONDS);
       noSecret = new Launch.Result(ended ? refused.exitValue() : -1,
           Files.readString(noSecretLog), noSecretLog);
     } finally {
