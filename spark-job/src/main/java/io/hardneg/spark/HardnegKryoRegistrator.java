@@ -70,6 +70,12 @@ public class HardnegKryoRegistrator extends Nd4jRegistrator {
     kryo.register(org.apache.spark.sql.catalyst.expressions.GenericInternalRow.class);
     kryo.register(org.apache.spark.sql.catalyst.expressions.GenericRow.class);
     kryo.register(org.apache.spark.unsafe.types.UTF8String.class);
+    // groupByKey's CompactBuffer (the negative search's per-anchor merge) carries its ClassTag;
+    // when a large shuffle spills its map to disk the buffer goes through Kryo, and the 4M-vector
+    // scaling bench died there with "Class is not registered: ...ManifestFactory$ObjectManifest"
+    registerByName(kryo, "scala.reflect.ManifestFactory$ObjectManifest");
+    registerByName(kryo, "scala.reflect.ClassTag$GenericClassTag");
+    registerByName(kryo, "scala.reflect.ManifestFactory$ClassTypeManifest");
     for (String atomic : new String[] {"Boolean", "Byte", "Short", "Integer", "Long", "Float",
         "Double", "String", "Binary", "Date", "Timestamp", "Null"}) {
       // Scala case objects: the runtime class of LongType is LongType$

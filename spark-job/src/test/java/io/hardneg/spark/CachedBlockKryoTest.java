@@ -53,6 +53,22 @@ class CachedBlockKryoTest {
   }
 
   @Test
+  void aGroupByKeyBufferSpilledToDiskCrossesTheWire() {
+    // ExternalAppendOnlyMap spills groupByKey's CompactBuffers (and their ClassTag field) with
+    // Kryo once a large shuffle runs out of memory, as the negative search's merge did at 4M
+    org.apache.spark.util.collection.CompactBuffer<Object> buffer =
+        new org.apache.spark.util.collection.CompactBuffer<>(ANY);
+    for (long i = 0; i < 5; i++) {
+      buffer.$plus$eq(Long.valueOf(i * i));
+    }
+    org.apache.spark.util.collection.CompactBuffer<Object> back = roundTrip(kryo(), buffer);
+    assertEquals(5, back.size());
+    for (int i = 0; i < 5; i++) {
+      assertEquals((long) i * i, back.apply(i));
+    }
+  }
+
+  @Test
   void theMiningStagesRowsCrossTheWire() {
     List<Row> rows = new ArrayList<>();
     rows.add(RowFactory.create(0, 1L, 2L, 3L, 0L, 1L, 0.25f, 0.5f, 1, "hard", "f00d"));
