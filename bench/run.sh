@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # hardneg vs its peers, side by side, one run on one machine (issue 9). Writes bench/RESULTS.md.
-#   bench/run.sh                 full run (< 30 min on 2 cores): Fashion-MNIST 60k PCA-64
+#   bench/run.sh                 full run: Fashion-MNIST 60k PCA-64 peers, training, end to end, kernel,
+#                                scaling 250k/1M/4M (~26 min up to 1M on 2 cores, plus the 4M point)
 #   BENCH_SMOKE=1 bench/run.sh   tiny sizes, synthetic data, writes bench/RESULTS-smoke.md (~1 min)
 # Knobs (env): BENCH_OUT (output file), BENCH_THREADS (2: Spark local[N], faiss/hnswlib/torch/ND4J
 # threads), BENCH_SYNTHETIC (N: a synthetic clustered set instead of Fashion-MNIST),
@@ -115,7 +116,8 @@ if [[ "${BENCH_SCALING:-250000,1000000,4000000}" != 0 ]]; then
     -Dorg.bytedeco.javacpp.maxbytes="${BENCH_OFFHEAP:-3g}" -Dorg.bytedeco.javacpp.maxphysicalbytes="${BENCH_SCALING_PHYSICAL:-18g}" \
     -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false -cp "$cp" \
     io.hardneg.spark.bench.SearchBench --master "local[$threads]" --settings "${BENCH_SCALING_SETTINGS:-ivf:0:8}" \
-    "${sizes[@]}" > "$work/scaling.md" 2> "$work/scaling.log" || { tail -n 40 "$work/scaling.log" >&2; exit 1; }
+    "${sizes[@]}" > "$work/scaling.md" 2> "$work/scaling.log" \
+    || { echo; echo "**The scaling run failed** after the rows above: $(grep -m1 -E 'Exception|Error' "$work/scaling.log" | cut -c1-300)"; } >> "$work/scaling.md"
 fi
 {
   echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
