@@ -55,16 +55,8 @@ public final class EvaluateStage {
    */
   public static Map<String, Object> metrics(LabeledVectors t, KnownPairs pairs) {
     RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t, pairs.anchors(), pairs.positives());
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (Map.Entry<Integer, Double> e : r.recallAtK().entrySet()) {
-      m.put("recall_at_" + e.getKey(), e.getValue());
-    }
-    m.put("precision_at_1", r.precisionAt1());
-    m.put("r_precision", r.rPrecision());
-    m.put("map_at_r", r.mapAtR());
-    m.put("queries", r.queries());
-    m.put("queries_without_positive", r.skippedQueries());
-    m.put("spread", VectorMath.spread(t.values(), t.size(), t.dim()));
+    Map<String, Object> m = retrieval(r);
+    putCounts(m, r, t);
     m.put("relevance", "pairs");
     m.put("known_pairs", pairs.size());
     return m;
@@ -73,17 +65,9 @@ public final class EvaluateStage {
   /** Metrics of a driver-side table of unit embeddings. */
   public static Map<String, Object> metrics(LabeledVectors t) {
     RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t);
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (Map.Entry<Integer, Double> e : r.recallAtK().entrySet()) {
-      m.put("recall_at_" + e.getKey(), e.getValue());
-    }
-    m.put("precision_at_1", r.precisionAt1());
-    m.put("r_precision", r.rPrecision());
-    m.put("map_at_r", r.mapAtR());
+    Map<String, Object> m = retrieval(r);
     m.put("nmi", t.size() == 0 ? Double.NaN : Nmi.kMeans(t, NMI_SEED));
-    m.put("queries", r.queries());
-    m.put("queries_without_positive", r.skippedQueries());
-    m.put("spread", VectorMath.spread(t.values(), t.size(), t.dim()));
+    putCounts(m, r, t);
     Map<String, Object> perClass = new LinkedHashMap<>();
     r.perClass().forEach((label, c) -> {
       Map<String, Object> x = new LinkedHashMap<>();
@@ -96,5 +80,25 @@ public final class EvaluateStage {
     });
     m.put("per_class", perClass);
     return m;
+  }
+
+  /** Recall@K, P@1, R-Precision and MAP@R, in the order metrics.json has always listed them. */
+  private static Map<String, Object> retrieval(RetrievalMetrics.Result r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (Map.Entry<Integer, Double> e : r.recallAtK().entrySet()) {
+      m.put("recall_at_" + e.getKey(), e.getValue());
+    }
+    m.put("precision_at_1", r.precisionAt1());
+    m.put("r_precision", r.rPrecision());
+    m.put("map_at_r", r.mapAtR());
+    return m;
+  }
+
+  /** Query counts and the embeddings' spread, shared by class and pair mode. */
+  private static void putCounts(Map<String, Object> m, RetrievalMetrics.Result r,
+      LabeledVectors t) {
+    m.put("queries", r.queries());
+    m.put("queries_without_positive", r.skippedQueries());
+    m.put("spread", VectorMath.spread(t.values(), t.size(), t.dim()));
   }
 }
