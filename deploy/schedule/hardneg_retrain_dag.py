@@ -32,8 +32,8 @@ SPARK_CONF = {
     "spark.kryo.registrator": "io.hardneg.spark.HardnegKryoRegistrator",
     "spark.kryoserializer.buffer.max": "512m",
     "spark.sql.adaptive.enabled": "false",
-    "spark.driver.extraJavaOptions": CLOCK,
-    "spark.executor.extraJavaOptions": CLOCK
+    "spark.driver.extraJavaOptions": CLOCK + " --add-modules=jdk.incubator.vector",
+    "spark.executor.extraJavaOptions": CLOCK + " --add-modules=jdk.incubator.vector"
     + " -Dorg.bytedeco.javacpp.maxbytes=3g -Dorg.bytedeco.javacpp.maxphysicalbytes=7g",
     "spark.executor.memoryOverhead": "4g",
 }

@@ -28,9 +28,9 @@ exec "$SPARK_HOME/bin/spark-submit" \
   --class io.hardneg.spark.Main \
   --num-executors 4 --executor-cores 2 \
   --executor-memory 6g --conf spark.executor.memoryOverhead=6g \
-  --conf "spark.executor.extraJavaOptions=$clock -Dorg.bytedeco.javacpp.maxbytes=5g -Dorg.bytedeco.javacpp.maxphysicalbytes=11g" \
+  --conf "spark.executor.extraJavaOptions=$clock -Dorg.bytedeco.javacpp.maxbytes=5g -Dorg.bytedeco.javacpp.maxphysicalbytes=11g --add-modules=jdk.incubator.vector" \
   --driver-memory 4g --conf spark.driver.memoryOverhead=3g \
-  --conf "spark.driver.extraJavaOptions=$clock -Dorg.bytedeco.javacpp.maxbytes=2g -Dorg.bytedeco.javacpp.maxphysicalbytes=6g" \
+  --conf "spark.driver.extraJavaOptions=$clock -Dorg.bytedeco.javacpp.maxbytes=2g -Dorg.bytedeco.javacpp.maxphysicalbytes=6g --add-modules=jdk.incubator.vector" \
   --conf spark.yarn.maxAppAttempts=2 \
   --files "$job_conf" \
   "$app" train --conf "$(basename "$job_conf")" --out "$out"

@@ -28,10 +28,13 @@ public final class SparkSessions {
     // adaptive execution would coalesce the seeded shuffle of training data unpredictably
     conf.setIfMissing("spark.sql.adaptive.enabled", "false");
     conf.setIfMissing("spark.executor.extraJavaOptions",
-        "-D" + TIME_SOURCE_PROPERTY + "=" + SYSTEM_CLOCK);
+        "-D" + TIME_SOURCE_PROPERTY + "=" + SYSTEM_CLOCK + " " + VECTOR_MODULE);
     conf.setIfMissing("spark.app.name", "hardneg");
     return conf;
   }
+
+  /** Lets the kNN kernel's score scan use SIMD compares on executors (io.hardneg.core.knn). */
+  static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
 
   /** A session; {@code master} may be null to keep spark-submit's. */
   public static SparkSession create(String master, int partitions) {

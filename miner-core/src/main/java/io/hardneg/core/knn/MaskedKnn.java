@@ -78,12 +78,10 @@ public final class MaskedKnn {
       maxBaseNorm = Math.max(maxBaseNorm, n);
       minBaseNorm = Math.min(minBaseNorm, n);
     }
-    // one row of scores at a time, and the columns that pass the pre-filter
-    float[] rowF = new float[opt.baseBlock()];
-    double[] rowD = new double[opt.baseBlock()];
-    int[] cand = new int[opt.baseBlock()];
     // rounding of |q|²+|b|²−2q·b relative to the norms: float GEMM ~1e-7 per term, summed over dim
     double relTol = (opt.precision() == DataType.FLOAT ? 1e-6 : 1e-14) * Math.max(8, dim);
+    QueryBlockScan.KnnInputs in = new QueryBlockScan.KnnInputs(queries, base, mask, excluded,
+        queryNorm, baseNorm, minBaseNorm, maxBaseNorm, relTol);
     // base tiles are built once per call and every score tile is written into a reused buffer:
     // allocating fresh off-heap arrays per tile makes ND4J/JavaCPP trigger garbage collections
     // and ran the GEMM ~10x below its rate
@@ -95,16 +93,7 @@ public final class MaskedKnn {
     for (int q0 = 0; q0 < nq; q0 += opt.queryBlock()) {
       int q1 = Math.min(nq, q0 + opt.queryBlock());
       int bq = q1 - q0;
-      TopKHeap[][] heap = new TopKHeap[heaps][bq];
-      long[][] within = new long[heaps][bq];
-      double[][] bound2 = new double[heaps][bq];
-      for (int h = 0; h < heaps; h++) {
-        for (int q = 0; q < bq; q++) {
-          heap[h][q] = new TopKHeap(opt.k());
-          double b = bounds[h] == null ? Double.NEGATIVE_INFINITY : bounds[h][q0 + q];
-          bound2[h][q] = b < 0 ? Double.NEGATIVE_INFINITY : b * b;
-        }
-      }
+      QueryBlockScan scan = new QueryBlockScan(in, q0, q1, bounds, opt.k(), opt.baseBlock());
       INDArray qt = tile(queries.values(), q0, q1, dim, opt);
       for (int b0 = 0; b0 < base.size(); b0 += opt.baseBlock()) {
         int b1 = Math.min(base.size(), b0 + opt.baseBlock());
@@ -114,107 +103,32 @@ public final class MaskedKnn {
         INDArray scores = scoreBuffers.computeIfAbsent((rows << 32) | cols,
             x -> Nd4j.create(opt.precision(), rows, cols));
         Nd4j.gemm(qt, bt, scores, false, true, 1.0, 0.0);
-        // read the scores in place (no copy of the tile into a Java array)
+        // read through a NIO view of the off-heap tile, one row copied at a time
         FloatBuffer sf = opt.precision() == DataType.FLOAT ? scores.data().asNioFloat() : null;
         DoubleBuffer sd = sf == null ? scores.data().asNioDouble() : null;
-        int bb = b1 - b0;
         for (int q = 0; q < bq; q++) {
-          int qi = q0 + q;
-          long qid = queries.ids()[qi];
-          long ql = queries.labels()[qi];
-          double qn = queryNorm[qi];
-          long[] ex = excluded == null ? null : excluded[qi];
-          int row = q * bb;
-          double tolMax = relTol * (qn + maxBaseNorm);
-          double skip = skipAbove(heap, bound2, q, heaps) + tolMax;
-          // pre-filter on the raw score: d² = |q|² + |b|² − 2s > skip whenever
-          // s < (|q|² + min|b|² − skip) / 2, so only scores at or above that cut are looked at
-          double sCut = (qn + minBaseNorm - skip) / 2;
-          int nc = 0;
-          if (sf != null) {
-            sf.get(row, rowF, 0, bb);
-            // rounded down so that no score at or above the double cut is lost
-            float cut = Math.nextDown(
-                (float) Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, sCut)));
-            for (int j = 0; j < bb; j++) {
-              if (rowF[j] >= cut) {
-                cand[nc++] = j;
-              }
-            }
-          } else {
-            sd.get(row, rowD, 0, bb);
-            for (int j = 0; j < bb; j++) {
-              if (rowD[j] >= sCut) {
-                cand[nc++] = j;
-              }
-            }
-          }
-          for (int c = 0; c < nc; c++) {
-            int j = cand[c];
-            int bi = b0 + j;
-            double sc = sf != null ? rowF[j] : rowD[j];
-            double d2 = qn + baseNorm[bi] - 2.0 * sc;
-            if (d2 > skip) {
-              continue; // no heap wants it and it is above every bound: the common case
-            }
-            if (!mask.admits(qid, ql, base.ids()[bi], base.labels()[bi])
-                || (ex != null && Arrays.binarySearch(ex, base.ids()[bi]) >= 0)) {
-              continue;
-            }
-            d2 = Math.max(0.0, d2);
-            double tol = relTol * (qn + baseNorm[bi]);
-            double exact = -1; // computed only for heap candidates and near-bound pairs
-            boolean changed = false;
-            for (int h = 0; h < heaps; h++) {
-              double b2 = bound2[h][q];
-              TopKHeap hp = heap[h][q];
-              if (d2 > b2 + tol && d2 > hp.threshold() + tol) {
-                continue; // clearly beyond the bound and clearly worse than the heap's worst
-              }
-              if (d2 < b2 - tol) {
-                within[h][q]++; // clearly at or below the bound
-                continue;
-              }
-              // a heap candidate or too close to the bound to call: judge with the exact
-              // double-precision distance (heaps hold exact values only), so results do not
-              // depend on how the GEMM was tiled
-              if (exact < 0) {
-                exact = VectorMath.squaredDistance(queries.values(), qi, base.values(), bi, dim);
-              }
-              if (exact <= b2) {
-                within[h][q]++;
-              } else if (hp.accepts(exact, bi)) {
-                hp.offer(exact, bi);
-                changed = true;
-              }
-            }
-            if (changed) {
-              skip = skipAbove(heap, bound2, q, heaps) + tolMax;
-            }
-          }
+          scan.scanRow(q, sf, sd, b0, b1 - b0);
         }
       }
-      for (int h = 0; h < heaps; h++) {
-        for (int q = 0; q < bq; q++) {
-          int qi = q0 + q;
+      for (int q = 0; q < bq; q++) {
+        int qi = q0 + q;
+        int[][] kept = new int[heaps][];
+        for (int h = 0; h < heaps; h++) {
+          kept[h] = scan.kept(h, q);
+        }
+        // the heaps of one query mostly hold the same rows: one exact distance per row
+        int[] rowsOf = union(kept);
+        double[] dist = new double[rowsOf.length];
+        for (int i = 0; i < rowsOf.length; i++) {
+          dist[i] = VectorMath.distance(queries.values(), qi, base.values(), rowsOf[i], dim);
+        }
+        for (int h = 0; h < heaps; h++) {
           double bound = bounds[h] == null ? Double.NEGATIVE_INFINITY : bounds[h][qi];
-          out[h][qi] = exactRerank(queries, qi, base, heap[h][q].indices(), bound, within[h][q]);
+          out[h][qi] = exactRerank(kept[h], rowsOf, dist, opt.k(), bound, scan.within(h, q));
         }
       }
     }
     return out;
-  }
-
-  /**
-   * The squared distance above which no heap of query q wants a pair and no bound counts it:
-   * the largest over heaps of max(bound², heap's worst kept value).
-   */
-  private static double skipAbove(TopKHeap[][] heap, double[][] bound2, int q, int heaps) {
-    double skip = Double.NEGATIVE_INFINITY;
-    for (int h = 0; h < heaps; h++) {
-      skip = Math.max(skip, Math.max(bound2[h][q], heap[h][q].threshold()));
-    }
-    return skip;
   }
 
   private static INDArray tile(float[] values, int r0, int r1, int dim, KnnOptions opt) {
@@ -238,33 +152,47 @@ public final class MaskedKnn {
     return n;
   }
 
+  /** The distinct rows of all arrays, ascending. */
+  private static int[] union(int[][] arrays) {
+    if (arrays.length == 1) {
+      int[] one = arrays[0].clone();
+      Arrays.sort(one);
+      return one;
+    }
+    return Arrays.stream(arrays).flatMapToInt(Arrays::stream).sorted().distinct().toArray();
+  }
+
   /**
-   * Recomputes the kept candidates' distances in double, drops any that the exact distance puts
-   * at or below the bound (counting them as within), and sorts by (distance, index).
+   * Ranks the candidates by (exact distance, row) with the distances of {@code rowsOf} (sorted),
+   * drops any that the exact distance puts at or below the bound (counting them as within) and
+   * keeps k.
    */
-  private static Neighbors exactRerank(LabeledVectors queries, int qi, LabeledVectors base,
-      int[] candidates, double bound, long within) {
-    int dim = base.dim();
+  private static Neighbors exactRerank(int[] candidates, int[] rowsOf, double[] dist, int k,
+      double bound, long within) {
     Integer[] order = new Integer[candidates.length];
     double[] d = new double[candidates.length];
     for (int i = 0; i < candidates.length; i++) {
       order[i] = i;
-      d[i] = VectorMath.distance(queries.values(), qi, base.values(), candidates[i], dim);
+      d[i] = dist[Arrays.binarySearch(rowsOf, candidates[i])];
     }
-    Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> d[i]).thenComparingInt(i -> candidates[i]));
-    int[] idx = new int[candidates.length];
-    double[] dist = new double[candidates.length];
+    Arrays.sort(order,
+        Comparator.<Integer>comparingDouble(i -> d[i]).thenComparingInt(i -> candidates[i]));
+    int[] idx = new int[Math.min(k, candidates.length)];
+    double[] out = new double[idx.length];
     int n = 0;
     long extraWithin = 0;
     for (Integer o : order) {
+      if (n == k) {
+        break;
+      }
       if (d[o] <= bound) {
         extraWithin++;
         continue;
       }
       idx[n] = candidates[o];
-      dist[n] = d[o];
+      out[n] = d[o];
       n++;
     }
-    return new Neighbors(Arrays.copyOf(idx, n), Arrays.copyOf(dist, n), within + extraWithin);
+    return new Neighbors(Arrays.copyOf(idx, n), Arrays.copyOf(out, n), within + extraWithin);
   }
 }

@@ -45,6 +45,11 @@ final class TopKHeap {
     return size < k ? Double.POSITIVE_INFINITY : dist[0];
   }
 
+  /** Index of the worst pair kept (the one {@link #offer} would evict); only when full. */
+  int worstIndex() {
+    return idx[0];
+  }
+
   /** Indices kept, in no particular order. */
   int[] indices() {
     return Arrays.copyOf(idx, size);

@@ -154,4 +154,71 @@ class MaskedKnnTest {
         () -> MaskedKnn.search(a, b, Mask.SELF, KnnOptions.of(1)));
     assertTrue(e.getMessage().contains("4 != 5"), e.getMessage());
   }
+
+  @Test
+  void nearTiesBelowFloatRoundingMatchBruteForceAtEveryTiling() {
+    // all vectors within 1e-4 of one direction: neighbour distances differ by less than the
+    // float GEMM can resolve, so only the exact re-ranking of the kept candidates orders them
+    java.util.Random r = new java.util.Random(5);
+    LabeledVectors base = nearlyOneDirection(400, 8, 4, r);
+    LabeledVectors queries = nearlyOneDirection(12, 8, 4, r);
+    double[] bound = new double[queries.size()];
+    for (int q = 0; q < bound.length; q++) {
+      int[] nearest = bruteForce(queries, q, base, Mask.OTHER_LABEL, 3, -1);
+      bound[q] = VectorMath.distance(queries.values(), q, base.values(), nearest[2], 8);
+    }
+    int[][] tilings = {{1, 7}, {4, 64}, {12, 400}, {5, 133}};
+    for (int[] t : tilings) {
+      Neighbors[][] got = MaskedKnn.search(queries, base, Mask.OTHER_LABEL,
+          new KnnOptions(6, t[0], t[1], DataType.FLOAT), null, bound);
+      for (int q = 0; q < queries.size(); q++) {
+        String where = "query " + q + " tiles " + t[0] + "x" + t[1];
+        assertArrayEquals(bruteForce(queries, q, base, Mask.OTHER_LABEL, 6, -1),
+            got[0][q].index(), where);
+        assertArrayEquals(bruteForce(queries, q, base, Mask.OTHER_LABEL, 6, bound[q]),
+            got[1][q].index(), where + " (bounded)");
+      }
+    }
+  }
+
+  @Test
+  void aCollapsedEmbeddingReturnsTheLowestRowsOfEveryTie() {
+    // every distance equal: the rounded-value keeper overflows its side list and switches to
+    // exact values (ApproxTopK.SIDE_CAP); the answer is still the first rows by index
+    int n = ApproxTopK.SIDE_CAP + 904;
+    long[] ids = new long[n];
+    long[] labels = new long[n];
+    float[] v = new float[n * 4];
+    for (int i = 0; i < n; i++) {
+      ids[i] = i;
+      labels[i] = i % 2;
+      v[i * 4] = 0.6f;
+      v[i * 4 + 1] = 0.8f;
+    }
+    LabeledVectors base = new LabeledVectors(ids, labels, v, 4);
+    LabeledVectors q = new LabeledVectors(new long[] {-1, -2}, new long[] {0, 1},
+        new float[] {0.6f, 0.8f, 0, 0, 0.6f, 0.8f, 0, 0}, 4);
+    for (int[] t : new int[][] {{2, 1024}, {1, 333}}) {
+      Neighbors[] got = MaskedKnn.search(q, base, Mask.OTHER_LABEL,
+          new KnnOptions(4, t[0], t[1], DataType.FLOAT))[0];
+      assertArrayEquals(new int[] {1, 3, 5, 7}, got[0].index(), "tiles " + t[0] + "x" + t[1]);
+      assertArrayEquals(new int[] {0, 2, 4, 6}, got[1].index(), "tiles " + t[0] + "x" + t[1]);
+    }
+  }
+
+  private static LabeledVectors nearlyOneDirection(int n, int dim, int classes,
+      java.util.Random r) {
+    long[] ids = new long[n];
+    long[] labels = new long[n];
+    float[] v = new float[n * dim];
+    for (int i = 0; i < n; i++) {
+      ids[i] = i;
+      labels[i] = r.nextInt(classes);
+      v[i * dim] = 1;
+      for (int j = 0; j < dim; j++) {
+        v[i * dim + j] += (float) (1e-4 * r.nextGaussian());
+      }
+    }
+    return new LabeledVectors(ids, labels, v, dim).normalized();
+  }
 }

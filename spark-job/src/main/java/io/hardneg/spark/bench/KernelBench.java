@@ -19,16 +19,21 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * The masked search kernel against the GEMM it is built on, in one JVM and one run: n random
  * unit vectors (dim 64, 10 labels), all-pairs, two heaps per query (hardest negatives and nearest
- * negatives beyond a bound of 1.0, k = 5), against the same 1024 x 4096 tiles multiplied by
- * {@code Nd4j.gemm} into reused buffers. Prints one line per repetition with the ratio; the first
+ * negatives beyond a bound of 1.0, k = 5). Baselines: the same 1024 x 4096 tiles multiplied by
+ * {@code Nd4j.gemm} into reused buffers (the GEMM the kernel runs on), and a square 2048 x 2048
+ * x 2048 {@code mmul} (the machine's GEMM rate when the output is not the bottleneck: with an
+ * inner dimension of 64 the tiled GEMM writes one float per 128 flops). The kernel runs twice:
+ * as one call, and as P concurrent calls on 1/P of the queries each, the way Spark's P task
+ * slots run it (P = available processors). Prints one line per repetition; the first
  * repetitions include JIT warm-up. Run through {@code bench/kernel.sh}.
  */
 public final class KernelBench {
   private KernelBench() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 30_000;
     int reps = args.length > 1 ? Integer.parseInt(args[1]) : 6;
+    int tasks = Runtime.getRuntime().availableProcessors();
     int d = 64;
     Random r = new Random(1);
     LabeledVectors t = GaussianVectors.of(n, d, 10, r);
@@ -43,9 +48,12 @@ public final class KernelBench {
     }
     double[] bound = new double[n];
     Arrays.fill(bound, 1.0);
+    KnnOptions opt = new KnnOptions(5, 1024, 4096, DataType.FLOAT);
     Map<Long, INDArray> outs = new HashMap<>();
-    System.out.println("| n | rep | tiled GEMM s | GFLOP/s | masked kNN s | ratio |");
-    System.out.println("|---|---|---|---|---|---|");
+    double flops = 2.0 * n * n * d;
+    System.out.println("| n | rep | tiled GEMM s | tiled GFLOP/s | square mmul GFLOP/s "
+        + "| kernel, 1 call s | ratio | kernel, " + tasks + " tasks s | ratio |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
     for (int rep = 0; rep < reps; rep++) {
       long t0 = System.nanoTime();
       for (INDArray qa : qs) {
@@ -57,12 +65,52 @@ public final class KernelBench {
         }
       }
       long t1 = System.nanoTime();
-      MaskedKnn.search(t, t, Mask.OTHER_LABEL, new KnnOptions(5, 1024, 4096, DataType.FLOAT),
-          null, bound);
+      double square = squareMmulGflops();
       long t2 = System.nanoTime();
-      System.out.printf(Locale.ROOT, "| %d | %d | %.2f | %.0f | %.2f | %.2f |%n", n, rep,
-          (t1 - t0) / 1e9, 2.0 * n * n * d / (t1 - t0), (t2 - t1) / 1e9,
-          (double) (t2 - t1) / (t1 - t0));
+      MaskedKnn.search(t, t, Mask.OTHER_LABEL, opt, null, bound);
+      long t3 = System.nanoTime();
+      concurrent(t, bound, opt, tasks);
+      long t4 = System.nanoTime();
+      double gemm = (t1 - t0) / 1e9;
+      System.out.printf(Locale.ROOT, "| %d | %d | %.2f | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f |%n",
+          n, rep, gemm, flops / (t1 - t0), square, (t3 - t2) / 1e9, (t3 - t2) / 1e9 / gemm,
+          (t4 - t3) / 1e9, (t4 - t3) / 1e9 / gemm);
     }
+  }
+
+  /** P threads, each searching all of {@code t} for its 1/P of the queries. */
+  private static void concurrent(LabeledVectors t, double[] bound, KnnOptions opt, int tasks)
+      throws InterruptedException {
+    int n = t.size();
+    int d = t.dim();
+    Thread[] threads = new Thread[tasks];
+    for (int p = 0; p < tasks; p++) {
+      int lo = (int) ((long) n * p / tasks);
+      int hi = (int) ((long) n * (p + 1) / tasks);
+      LabeledVectors part = new LabeledVectors(Arrays.copyOfRange(t.ids(), lo, hi),
+          Arrays.copyOfRange(t.labels(), lo, hi), Arrays.copyOfRange(t.values(), lo * d, hi * d),
+          d);
+      double[] b = Arrays.copyOfRange(bound, lo, hi);
+      threads[p] = new Thread(() -> MaskedKnn.search(part, t, Mask.OTHER_LABEL, opt, null, b));
+      threads[p].start();
+    }
+    for (Thread th : threads) {
+      th.join();
+    }
+  }
+
+  /** Best of three 2048 x 2048 x 2048 float products, in GFLOP/s. */
+  private static double squareMmulGflops() {
+    int s = 2048;
+    INDArray a = Nd4j.rand(DataType.FLOAT, s, s);
+    INDArray b = Nd4j.rand(DataType.FLOAT, s, s);
+    INDArray c = Nd4j.create(DataType.FLOAT, s, s);
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      long t0 = System.nanoTime();
+      Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+      best = Math.min(best, System.nanoTime() - t0);
+    }
+    return 2.0 * s * s * s / best;
   }
 }

@@ -1,0 +1,197 @@
+package io.hardneg.core.knn;
+
+import io.hardneg.core.data.LabeledVectors;
+import io.hardneg.core.data.VectorMath;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * The part of {@link MaskedKnn} after each GEMM: for one block of queries, reads every score
+ * row of a tile, pre-filters it against the worst distance any heap still wants, applies the
+ * mask to the survivors and offers them to the bounded keepers ({@link ApproxTopK}). Kept apart from the tiling loop
+ * so the JIT compiles this hot path as small methods of its own.
+ */
+final class QueryBlockScan {
+  private final LabeledVectors queries;
+  private final LabeledVectors base;
+  private final Mask mask;
+  private final long[][] excluded;
+  private final long[] baseIds;
+  private final long[] baseLabels;
+  private final double[] baseNorm;
+  private final double[] queryNorm;
+  private final double minBaseNorm;
+  private final double maxBaseNorm;
+  private final double relTol;
+  private final int heaps;
+  private final int q0;
+  private final ApproxTopK[][] top;
+  private final long[][] within;
+  private final double[][] bound2;
+  // one row of scores at a time, and the columns that pass the pre-filter
+  private final float[] rowF;
+  private final double[] rowD;
+  private final int[] cand;
+
+  QueryBlockScan(KnnInputs in, int q0, int q1, double[][] bounds, int k, int baseBlock) {
+    this.queries = in.queries();
+    this.base = in.base();
+    this.mask = in.mask();
+    this.excluded = in.excluded();
+    this.baseIds = base.ids();
+    this.baseLabels = base.labels();
+    this.baseNorm = in.baseNorm();
+    this.queryNorm = in.queryNorm();
+    this.minBaseNorm = in.minBaseNorm();
+    this.maxBaseNorm = in.maxBaseNorm();
+    this.relTol = in.relTol();
+    this.heaps = bounds.length;
+    this.q0 = q0;
+    int bq = q1 - q0;
+    top = new ApproxTopK[heaps][bq];
+    within = new long[heaps][bq];
+    bound2 = new double[heaps][bq];
+    for (int h = 0; h < heaps; h++) {
+      for (int q = 0; q < bq; q++) {
+        // twice the largest rounding error of this query's GEMM values (see ApproxTopK)
+        double slack = 2 * relTol * (queryNorm[q0 + q] + maxBaseNorm);
+        top[h][q] = new ApproxTopK(k, slack);
+        double b = bounds[h] == null ? Double.NEGATIVE_INFINITY : bounds[h][q0 + q];
+        bound2[h][q] = b < 0 ? Double.NEGATIVE_INFINITY : b * b;
+      }
+    }
+    rowF = new float[baseBlock];
+    rowD = new double[baseBlock];
+    cand = new int[baseBlock];
+  }
+
+  /**
+   * Base indices that may be among heap h's k nearest for block query q (more than k where
+   * rounded distances nearly tie): the caller ranks them by exact distance.
+   */
+  int[] kept(int h, int q) {
+    return top[h][q].candidates();
+  }
+
+  /** How many admissible items heap h counted at or below its bound for block query q. */
+  long within(int h, int q) {
+    return within[h][q];
+  }
+
+  /**
+   * Scans score row q (of width bb, base rows b0..b0+bb) of a tile; exactly one of sf / sd is
+   * non-null, the tile in float or double.
+   */
+  void scanRow(int q, FloatBuffer sf, DoubleBuffer sd, int b0, int bb) {
+    int qi = q0 + q;
+    long qid = queries.ids()[qi];
+    long ql = queries.labels()[qi];
+    double qn = queryNorm[qi];
+    long[] ex = excluded == null ? null : excluded[qi];
+    int row = q * bb;
+    double tolMax = relTol * (qn + maxBaseNorm);
+    double skip = skipAbove(q) + tolMax;
+    float[] qv = queries.values();
+    float[] bv = base.values();
+    int dim = base.dim();
+    ApproxTopK.ExactDistance exactOf = i -> VectorMath.squaredDistance(qv, qi, bv, i, dim);
+    if (sf != null) {
+      sf.get(row, rowF, 0, bb);
+    } else {
+      sd.get(row, rowD, 0, bb);
+    }
+    // the row is read in segments and the pre-filter cut recomputed before each: while a heap
+    // is not yet full every score is a candidate, so segments start short and double (with one
+    // cut per row, every query sent its whole first tile through the slow path below)
+    int seg = 8;
+    for (int s0 = 0; s0 < bb; ) {
+      seg = skip == Double.POSITIVE_INFINITY ? 8 : Math.min(1024, 2 * seg);
+      int s1 = Math.min(bb, s0 + seg);
+      // pre-filter on the raw score: d² = |q|² + |b|² − 2s > skip whenever
+      // s < (|q|² + min|b|² − skip) / 2, so only scores at or above that cut are looked at
+      double sCut = (qn + minBaseNorm - skip) / 2;
+      int nc;
+      if (sf != null) {
+        // rounded down so that no score at or above the double cut is lost
+        float cut = Math.nextDown(
+            (float) Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, sCut)));
+        nc = ScoreScan.atOrAbove(rowF, s0, s1, cut, cand);
+      } else {
+        nc = ScoreScan.atOrAbove(rowD, s0, s1, sCut, cand);
+      }
+      s0 = s1;
+      for (int c = 0; c < nc; c++) {
+        int j = cand[c];
+        int bi = b0 + j;
+        double sc = sf != null ? rowF[j] : rowD[j];
+        double d2 = qn + baseNorm[bi] - 2.0 * sc;
+        if (d2 > skip) {
+          continue; // no heap wants it and it is above every bound: the common case
+        }
+        if (!mask.admits(qid, ql, baseIds[bi], baseLabels[bi])
+            || (ex != null && Arrays.binarySearch(ex, baseIds[bi]) >= 0)) {
+          continue;
+        }
+        if (offer(q, bi, d2, relTol * (qn + baseNorm[bi]), exactOf)) {
+          skip = skipAbove(q) + tolMax;
+        }
+      }
+    }
+  }
+
+  /**
+   * Offers an admitted pair with GEMM squared distance {@code d2} (rounding tolerance
+   * {@code tol}) to every keeper of block query q, counting it as within a bound where it is;
+   * returns whether any keeper's threshold may have changed. The exact double-precision
+   * distance is computed only where a decision needs it: a pair too close to a bound to call,
+   * or a keeper that holds exact values.
+   */
+  private boolean offer(int q, int bi, double d2, double tol, ApproxTopK.ExactDistance exactOf) {
+    d2 = Math.max(0.0, d2);
+    double exact = -1;
+    boolean changed = false;
+    for (int h = 0; h < heaps; h++) {
+      double b2 = bound2[h][q];
+      ApproxTopK keep = top[h][q];
+      if (d2 > b2 + tol && d2 > keep.threshold() + tol) {
+        continue; // clearly beyond the bound and clearly worse than anything kept
+      }
+      if (d2 < b2 - tol) {
+        within[h][q]++; // clearly at or below the bound
+        continue;
+      }
+      if (d2 <= b2 + tol || keep.exact()) {
+        if (exact < 0) {
+          exact = exactOf.squaredDistance(bi);
+        }
+        if (exact <= b2) {
+          within[h][q]++;
+          continue;
+        }
+      }
+      changed |= keep.offer(keep.exact() ? exact : d2, bi, exactOf);
+    }
+    return changed;
+  }
+
+  /**
+   * The squared distance above which no heap of block query q wants a pair and no bound counts
+   * it: the largest over heaps of max(bound², heap's worst kept value).
+   */
+  private double skipAbove(int q) {
+    double skip = Double.NEGATIVE_INFINITY;
+    for (int h = 0; h < heaps; h++) {
+      double b = bound2[h][q];
+      double t = top[h][q].threshold();
+      double m = b > t ? b : t;
+      skip = m > skip ? m : skip;
+    }
+    return skip;
+  }
+
+  /** What every query block of one search shares. */
+  record KnnInputs(LabeledVectors queries, LabeledVectors base, Mask mask, long[][] excluded,
+      double[] queryNorm, double[] baseNorm, double minBaseNorm, double maxBaseNorm,
+      double relTol) {}
+}
