@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # hardneg vs its peers, side by side, one run on one machine (issue 9). Writes bench/RESULTS.md.
-#   bench/run.sh                 full run: Fashion-MNIST 60k PCA-64 peers, training, end to end, kernel,
-#                                scaling 250k/1M/4M (~26 min up to 1M on 2 cores, plus the 4M point)
+#   bench/run.sh                 full run: Fashion-MNIST 60k PCA-64 peers, 1M synthetic peers, training,
+#                                end to end, kernel, scaling 250k + the 1M point (about 30 min on 2 cores);
+#                                BENCH_SCALING=250000,4000000 adds the 4M point (about 14 min more)
 #   BENCH_SMOKE=1 bench/run.sh   tiny sizes, synthetic data, writes bench/RESULTS-smoke.md (~1 min)
 # Knobs (env): BENCH_OUT (output file), BENCH_THREADS (2: Spark local[N], faiss/hnswlib/torch/ND4J
 # threads), BENCH_SYNTHETIC (N: a synthetic clustered set instead of Fashion-MNIST),
-# BENCH_SETTINGS (hardneg placements, default broadcast,ivf:0:16,ivf:0:32), BENCH_ANCHORS (2000),
+# BENCH_SETTINGS (hardneg placements, default broadcast,ivf:0:16,ivf:0:32,ivf:0:64), BENCH_ANCHORS (2000),
 # BENCH_NPROBE (faiss, 16,32), BENCH_EF (64,128), BENCH_KS (10,64), BENCH_LSH_SAMPLE (5000),
 # BENCH_LSH_QUERIES (20), BENCH_TRAIN_STEPS (30), BENCH_ARCHS (mlp,cnn), BENCH_KERNEL_N (30000,
 # 0 skips), BENCH_KERNEL_REPS (3), BENCH_CP (a ready classpath instead of the built jar),
 # BENCH_PYTHON (/usr/bin/python3: the Debian python with python3-faiss, -hnswlib, -torch),
 # BENCH_AVG_TRIPLETS (3840: triplets per epoch of the in-job training bench), BENCH_AVG_EPOCHS (1),
 # BENCH_E2E_ROUNDS (2, 0 skips the end-to-end Fashion-MNIST runs), BENCH_E2E_EPOCHS (1 per round),
-# BENCH_E2E_ARCHS (mlp,cnn), BENCH_E2E_TORCH_EPOCHS (3), BENCH_SCALING (250000,1000000,4000000;
-# 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8), BENCH_SCALING_MEMORY (12g driver heap).
+# BENCH_E2E_ARCHS (mlp,cnn), BENCH_E2E_TORCH_EPOCHS (3), BENCH_SCALING (250000; more sizes
+# comma-separated, 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8), BENCH_SCALING_MEMORY (12g driver heap),
+# BENCH_PEERS_SYNTHETIC (1000000: the large mining comparison, 0 skips), BENCH_PEERS_SETTINGS (ivf:0:8),
+# BENCH_PEERS_NPROBE (16), BENCH_PEERS_EF (64), BENCH_PEERS_QUERIES (20000 searched, scaled to N).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -25,6 +28,8 @@ if [[ "${BENCH_SMOKE:-0}" == 1 ]]; then
   : "${BENCH_NPROBE:=8}" "${BENCH_EF:=32}" "${BENCH_LSH_SAMPLE:=1000}" "${BENCH_LSH_QUERIES:=1}"
   : "${BENCH_TRAIN_STEPS:=1}" "${BENCH_KERNEL_N:=1000}" "${BENCH_KERNEL_REPS:=1}" "${BENCH_DRIVER_MEMORY:=1g}"
   : "${BENCH_AVG_TRIPLETS:=256}" "${BENCH_SCALING:=1000,3000}" "${BENCH_SCALING_MEMORY:=1g}" "${BENCH_SCALING_SETTINGS:=ivf:0:4}"
+  : "${BENCH_PEERS_SYNTHETIC:=4000}" "${BENCH_PEERS_SETTINGS:=ivf:0:4}" "${BENCH_PEERS_NPROBE:=4}" "${BENCH_PEERS_EF:=16}"
+  : "${BENCH_PEERS_QUERIES:=1000}" "${BENCH_SCALING_PHYSICAL:=4g}"
 else
   out="${BENCH_OUT:-bench/RESULTS.md}"
 fi
@@ -59,12 +64,31 @@ fi
 start=$(date +%s)
 echo "[run.sh] mining: hardneg + Spark MLlib LSH (Java), export for the peers" >&2
 "${jvm[@]}" io.hardneg.spark.bench.PeerBench --master "local[$threads]" --out "$work" "${data[@]}" \
-  --settings "${BENCH_SETTINGS:-broadcast,ivf:0:16,ivf:0:32}" --anchors "${BENCH_ANCHORS:-2000}" \
+  --settings "${BENCH_SETTINGS:-broadcast,ivf:0:16,ivf:0:32,ivf:0:64}" --anchors "${BENCH_ANCHORS:-2000}" \
   --lsh-sample "${BENCH_LSH_SAMPLE:-5000}" --lsh-queries "${BENCH_LSH_QUERIES:-20}" > "$work/java.log" 2>&1 \
   || { tail -n 40 "$work/java.log" >&2; exit 1; }
 echo "[run.sh] mining: faiss + hnswlib" >&2
 "$py" bench/peers.py "$work" "$threads" --nprobe "${BENCH_NPROBE:-16,32}" --ef "${BENCH_EF:-64,128}" \
   --ks "${BENCH_KS:-10,64}" > "$work/python.tsv"
+peers_n="${BENCH_PEERS_SYNTHETIC:-1000000}"
+if [[ "$peers_n" != 0 ]]; then
+  # the same comparison on a large synthetic set: hardneg IVF only, LSH join on a subsample,
+  # Python peers building on all N and searching a sample of queries (time scaled to N)
+  echo "[run.sh] mining at $peers_n synthetic: hardneg + LSH join, then faiss + hnswlib" >&2
+  mkdir -p "$work/big"
+  # shellcheck disable=SC2046
+  java -Xmx"${BENCH_SCALING_MEMORY:-12g}" $(cat deploy/bin/jvm-flags) \
+    -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE:-$HOME/.javacpp/cache}" \
+    -Dorg.bytedeco.javacpp.maxbytes="${BENCH_OFFHEAP:-3g}" -Dorg.bytedeco.javacpp.maxphysicalbytes="${BENCH_SCALING_PHYSICAL:-18g}" \
+    -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false -cp "$cp" \
+    io.hardneg.spark.bench.PeerBench --master "local[$threads]" --out "$work/big" --synthetic "$peers_n" \
+    --settings "${BENCH_PEERS_SETTINGS:-ivf:0:8}" --anchors "${BENCH_ANCHORS:-2000}" \
+    --lsh-sample "${BENCH_LSH_SAMPLE:-5000}" --lsh-queries 0 > "$work/big/java.log" 2>&1 \
+    || { tail -n 40 "$work/big/java.log" >&2; exit 1; }
+  "$py" bench/peers.py "$work/big" "$threads" --nprobe "${BENCH_PEERS_NPROBE:-16}" --ef "${BENCH_PEERS_EF:-64}" \
+    --ks 64 --query-sample "${BENCH_PEERS_QUERIES:-20000}" > "$work/big/python.tsv"
+  rm -f "$work/big/emb.npy"
+fi
 echo "[run.sh] training step: hardneg (DL4J) + PyTorch" >&2
 steps="${BENCH_TRAIN_STEPS:-30}"
 archs="${BENCH_ARCHS:-mlp,cnn}"
@@ -105,10 +129,11 @@ if [[ "${BENCH_KERNEL_N:-30000}" != 0 ]]; then
   "${jvm[@]}" io.hardneg.spark.bench.KernelBench "${BENCH_KERNEL_N:-30000}" "${BENCH_KERNEL_REPS:-3}" 2>> "$work/kernel.log" \
     | grep '^|' > "$work/kernel.md" || true
 fi
-if [[ "${BENCH_SCALING:-250000,1000000,4000000}" != 0 ]]; then
-  echo "[run.sh] scaling: hardneg IVF mine stage at N = ${BENCH_SCALING:-250000,1000000,4000000}" >&2
+if [[ "${BENCH_SCALING:-250000}" != 0 ]]; then
+  # the large mining run above is the series' next point (report.py merges them)
+  echo "[run.sh] scaling: hardneg IVF mine stage at N = ${BENCH_SCALING:-250000}" >&2
   sizes=()
-  IFS=, read -r -a scaling <<< "${BENCH_SCALING:-250000,1000000,4000000}"
+  IFS=, read -r -a scaling <<< "${BENCH_SCALING:-250000}"
   for n in "${scaling[@]}"; do sizes+=(--synthetic "$n"); done
   # shellcheck disable=SC2046
   java -Xmx"${BENCH_SCALING_MEMORY:-12g}" $(cat deploy/bin/jvm-flags) \

@@ -40,7 +40,9 @@ import org.apache.spark.storage.StorageLevel;
  * together with the exact nearest negative of a seeded sample of anchors (the truth every
  * method is scored against), then times hardneg's MINE stage in the given search placements and
  * Spark MLlib's {@link BucketedRandomProjectionLSH} on the same vectors. Results go to
- * {@code OUT/java.tsv} (one row per method; {@code bench/run.sh} turns them into Markdown).
+ * {@code OUT/java.tsv} (one row per method; {@code bench/run.sh} turns them into Markdown); a
+ * synthetic set's hardneg rows also go to {@code OUT/scaling-rows.md} in {@link SearchBench}'s
+ * format. {@code --lsh-queries 0} skips the LSH k-NN queries (a full scan each).
  *
  * <pre>
  * PeerBench --master local[2] --out DIR (--fmnist IMAGES LABELS --pca 64 | --synthetic N)
@@ -123,17 +125,23 @@ public final class PeerBench {
       tsv.printf(Locale.ROOT, "truth\tplain Java brute force, %d anchors x %d\t%.2f\t1\t%n",
           sample.length, x.n, truthSecs);
       tsv.flush();
-      hardneg(spark, e, x.n, settings, tsv);
+      // a synthetic set's hardneg rows also join the scaling series (bench/report.py)
+      try (PrintWriter scaling = synthetic > 0 ? new PrintWriter(Files.newBufferedWriter(
+          out.resolve("scaling-rows.md"), StandardCharsets.UTF_8)) : null) {
+        hardneg(spark, e, x.n, x.d, settings, tsv, scaling, "synthetic clustered");
+      }
       lshJoin(spark, x, lshSample, tsv);
-      lshKnn(spark, x, sample, truth, lshQueries, tsv);
+      if (lshQueries > 0) {
+        lshKnn(spark, x, sample, truth, lshQueries, tsv);
+      }
     }
     e.unpersist();
     spark.stop();
   }
 
   /** hardneg's MINE stage (positives + search + rules + count), as SearchBench times it. */
-  static void hardneg(SparkSession spark, Dataset<Row> e, int n, List<String> settings,
-      PrintWriter tsv) {
+  static void hardneg(SparkSession spark, Dataset<Row> e, int n, int dim, List<String> settings,
+      PrintWriter tsv, PrintWriter scaling, String scalingName) {
     MiningConfig mining = new MiningConfig(0.2, 1, 1, SemiHardFallback.NEAREST_BEYOND, 42);
     for (String s : settings) {
       SearchSettings ss = SearchBench.parse(s);
@@ -145,10 +153,17 @@ public final class PeerBench {
       boolean ivf = ss.mode() == SearchSettings.Mode.IVF;
       Object recall = ivf ? ((Map<?, ?>) r.get("nearest_negative_recall")).get("recall") : 1.0;
       String label = ivf ? "nlist=" + r.get("nlist") + " nprobe=" + r.get("nprobe") : "exact";
-      tsv.printf(Locale.ROOT, "hardneg %s\t%s\t%.2f\t%.4f\tmine stage, all %d anchors%s%n",
+      double share = ((Number) r.get("distance_computations")).doubleValue() / ((double) n * n);
+      tsv.printf(Locale.ROOT,
+          "hardneg %s\t%s\t%.2f\t%.4f\tmine stage, all %d anchors%s; %.4f of exact's distance "
+              + "computations%n",
           ss.mode().label(), label, secs, ((Number) recall).doubleValue(), n,
-          ivf ? "; recall on hardneg's own 2000 seeded anchors" : "");
+          ivf ? "; recall on hardneg's own 2000 seeded anchors" : "", share);
       tsv.flush();
+      if (scaling != null) {
+        scaling.println(SearchBench.row(scalingName, n, dim, ss, secs, r));
+        scaling.flush();
+      }
       m.release();
     }
   }

@@ -164,21 +164,32 @@ public final class SearchBench {
       double secs = (System.nanoTime() - t0) / 1e9;
       Map<String, Object> r = m.search();
       long comps = ((Number) r.get("distance_computations")).longValue();
-      Object recall = ss.mode() == SearchSettings.Mode.IVF
-          ? ((Map<?, ?>) r.get("nearest_negative_recall")).get("recall") : "1 (exact)";
-      String label = ss.mode() == SearchSettings.Mode.IVF
-          ? "ivf nlist=" + r.get("nlist") + " nprobe=" + r.get("nprobe") : ss.mode().label();
-      Object tasks = ss.mode() == SearchSettings.Mode.IVF
-          ? r.get("largest_task_bases") + " / " + r.get("largest_task_queries") : "";
-      System.out.printf(Locale.ROOT, "| %s | %d | %d | %s | %.1f | %.3g | %.4f | %s | %s |%n",
-          name, n, dim, label, secs, (double) comps, comps / ((double) n * n),
-          recall instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : recall, tasks);
+      System.out.println(row(name, n, dim, ss, secs, r));
       System.out.flush();
       points.add(new Point(s, n, secs, comps));
       m.release();
     }
     e.unpersist();
     return points;
+  }
+
+  /**
+   * One Markdown row of this bench's table from a MINE stage's {@code search} report (also
+   * written by {@link PeerBench} for its synthetic set, so that {@code bench/report.py} can put
+   * that run into the scaling series).
+   */
+  static String row(String name, long n, int dim, SearchSettings ss, double secs,
+      Map<String, Object> r) {
+    long comps = ((Number) r.get("distance_computations")).longValue();
+    boolean ivf = ss.mode() == SearchSettings.Mode.IVF;
+    Object recall = ivf ? ((Map<?, ?>) r.get("nearest_negative_recall")).get("recall")
+        : "1 (exact)";
+    String label = ivf ? "ivf nlist=" + r.get("nlist") + " nprobe=" + r.get("nprobe")
+        : ss.mode().label();
+    Object tasks = ivf ? r.get("largest_task_bases") + " / " + r.get("largest_task_queries") : "";
+    return String.format(Locale.ROOT, "| %s | %d | %d | %s | %.1f | %.3g | %.4f | %s | %s |",
+        name, n, dim, label, secs, (double) comps, comps / ((double) n * n),
+        recall instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : recall, tasks);
   }
 
   static SearchSettings parse(String s) {

@@ -44,14 +44,22 @@ class RunScriptSmokeTest {
         "| Spark MLlib BRP-LSH approxSimilarityJoin |",
         "| Spark MLlib BRP-LSH approxNearestNeighbors |", "| mlp |", "| cnn |", "| 1000 | 0 |",
         "**Inside the job**", "| synthetic clustered | 1000 | 64 | ivf nlist=",
-        "| synthetic clustered | 3000 | 64 | ivf nlist=", "| ivf:0:4 | 1000, 3000 |")) {
+        "| synthetic clustered | 3000 | 64 | ivf nlist=",
+        // the large-set mining comparison, and its hardneg run as the scaling series' last point
+        "### Mining at 4000 synthetic vectors", "| synthetic clustered | 4000 | 64 | ivf nlist=",
+        "| ivf nprobe=4 | 1000, 3000, 4000 |")) {
       assertTrue(md.contains(s), "RESULTS-smoke.md lacks '" + s + "':\n" + md);
     }
     assertTrue(row(md, "| hardneg broadcast |").contains("| 1.000 | 1.0000 |"), md);
     // the in-job training bench fitted rows at a positive rate for both networks
     assertTrue(md.lines().filter(l -> l.matches("\\| (mlp|cnn) \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ "
         + "\\| 256 \\| 1 \\|.*")).count() == 2, md);
+    String big = md.substring(md.indexOf("### Mining at 4000"), md.indexOf("## 2. Training"));
+    assertTrue(row(big, "| hardneg ivf | nlist=").matches("\\| hardneg ivf \\| nlist=[0-9]+ "
+        + "nprobe=4 \\| [0-9.]+ \\| 1.000 \\| [0-9.]+ \\|.*"), big);
     if (importable("faiss")) {
+      // searched 1,000 of the 4,000 items and said so
+      assertTrue(row(big, "| faiss IndexFlatIP | k=64 |").contains("(extrapolated)"), big);
       assertTrue(row(md, "| faiss IndexFlatIP | k=64 |").contains("| 1.0000 |"),
           "faiss's exact index must find every exact nearest negative at k=64:\n" + md);
       assertTrue(md.contains("| faiss IndexIVFFlat |") && md.contains("| faiss IndexHNSWFlat |"));
