@@ -72,7 +72,9 @@ if big:
           "1000; N = %s), the same truth and recall as above. hardneg runs only IVF here "
           "(exact all-pairs is N² = %.0e pairs). The Python peers build their index on all N "
           "items but search only a seeded sample of the items (the anchors included) and their "
-          "search time is scaled up to N queries: the row's note says so. Spark MLlib's LSH "
+          "search time is scaled up to N queries: the row's note says so. Each of the 4,000 "
+          "clusters holds about 250 items of one label, so the peers also ask for k = 512. "
+          "Spark MLlib's LSH "
           "self-join runs on a subsample, as above; its k-NN query (a full scan per query) is "
           "not run at this size.\n" % (bn, float(bn) ** 2 if bn != "?" else 0))
     mining_table(big, rows(os.path.join("big", "python.tsv")))

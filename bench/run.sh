@@ -16,7 +16,8 @@
 # BENCH_E2E_ARCHS (mlp,cnn), BENCH_E2E_TORCH_EPOCHS (3), BENCH_SCALING (250000; more sizes
 # comma-separated, 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8), BENCH_SCALING_MEMORY (12g driver heap),
 # BENCH_PEERS_SYNTHETIC (1000000: the large mining comparison, 0 skips), BENCH_PEERS_SETTINGS (ivf:0:8),
-# BENCH_PEERS_NPROBE (16), BENCH_PEERS_EF (64), BENCH_PEERS_QUERIES (20000 searched, scaled to N).
+# BENCH_PEERS_NPROBE (16), BENCH_PEERS_EF (64), BENCH_PEERS_KS (64,512: a cluster holds ~250 items of one
+# label), BENCH_PEERS_QUERIES (5000 searched, scaled to N).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -29,7 +30,7 @@ if [[ "${BENCH_SMOKE:-0}" == 1 ]]; then
   : "${BENCH_TRAIN_STEPS:=1}" "${BENCH_KERNEL_N:=1000}" "${BENCH_KERNEL_REPS:=1}" "${BENCH_DRIVER_MEMORY:=1g}"
   : "${BENCH_AVG_TRIPLETS:=256}" "${BENCH_SCALING:=1000,3000}" "${BENCH_SCALING_MEMORY:=1g}" "${BENCH_SCALING_SETTINGS:=ivf:0:4}"
   : "${BENCH_PEERS_SYNTHETIC:=4000}" "${BENCH_PEERS_SETTINGS:=ivf:0:4}" "${BENCH_PEERS_NPROBE:=4}" "${BENCH_PEERS_EF:=16}"
-  : "${BENCH_PEERS_QUERIES:=1000}" "${BENCH_SCALING_PHYSICAL:=4g}"
+  : "${BENCH_PEERS_QUERIES:=1000}" "${BENCH_SCALING_PHYSICAL:=4g}" "${BENCH_PEERS_KS:=64}"
 else
   out="${BENCH_OUT:-bench/RESULTS.md}"
 fi
@@ -86,7 +87,7 @@ if [[ "$peers_n" != 0 ]]; then
     --lsh-sample "${BENCH_LSH_SAMPLE:-5000}" --lsh-queries 0 > "$work/big/java.log" 2>&1 \
     || { tail -n 40 "$work/big/java.log" >&2; exit 1; }
   "$py" bench/peers.py "$work/big" "$threads" --nprobe "${BENCH_PEERS_NPROBE:-16}" --ef "${BENCH_PEERS_EF:-64}" \
-    --ks 64 --query-sample "${BENCH_PEERS_QUERIES:-20000}" > "$work/big/python.tsv"
+    --ks "${BENCH_PEERS_KS:-64,512}" --query-sample "${BENCH_PEERS_QUERIES:-5000}" > "$work/big/python.tsv"
   rm -f "$work/big/emb.npy"
 fi
 echo "[run.sh] training step: hardneg (DL4J) + PyTorch" >&2
