@@ -25,30 +25,14 @@ public final class VectorMath {
 
   /** Squared Euclidean distance between two rows, accumulated in double. */
   public static double squaredDistance(float[] a, int i, float[] b, int j, int dim) {
+    double ss = 0;
     int oa = i * dim;
     int ob = j * dim;
-    // four partial sums in a fixed order: one running sum is a chain of dependent adds (about
-    // 4 cycles each), and the mining kernel calls this for every heap candidate
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int t = 0;
-    for (; t + 4 <= dim; t += 4) {
-      double d0 = (double) a[oa + t] - b[ob + t];
-      double d1 = (double) a[oa + t + 1] - b[ob + t + 1];
-      double d2 = (double) a[oa + t + 2] - b[ob + t + 2];
-      double d3 = (double) a[oa + t + 3] - b[ob + t + 3];
-      s0 += d0 * d0;
-      s1 += d1 * d1;
-      s2 += d2 * d2;
-      s3 += d3 * d3;
+    for (int t = 0; t < dim; t++) {
+      double diff = (double) a[oa + t] - b[ob + t];
+      ss += diff * diff;
     }
-    for (; t < dim; t++) {
-      double d = (double) a[oa + t] - b[ob + t];
-      s0 += d * d;
-    }
-    return (s0 + s1) + (s2 + s3);
+    return ss;
   }
 
   /**
