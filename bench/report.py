@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Turns the TSV files bench/run.sh collected in DIR into bench/RESULTS.md (stdout)."""
+import math
 import os
 import sys
 
@@ -67,17 +68,20 @@ big = rows(os.path.join("big", "java.tsv"))
 if big:
     bdata = [r for r in big if r[0] == "#data"]
     bn = bdata[0][2] if bdata else "?"
+    bpy = rows(os.path.join("big", "python.tsv"))
     print("\n### Mining at %s synthetic vectors\n" % bn)
     print("Synthetic clustered 64-d unit vectors (4,000 seeded centres, label = centre mod "
           "1000; N = %s), the same truth and recall as above. hardneg runs only IVF here "
           "(exact all-pairs is N² = %.0e pairs). The Python peers build their index on all N "
           "items but search only a seeded sample of the items (the anchors included) and their "
-          "search time is scaled up to N queries: the row's note says so. Each of the 4,000 "
-          "clusters holds about 250 items of one label, so the peers also ask for k = 512. "
+          "search time is scaled up to N queries: the row's note says so. %s"
           "Spark MLlib's LSH "
           "self-join runs on a subsample, as above; its k-NN query (a full scan per query) is "
-          "not run at this size.\n" % (bn, float(bn) ** 2 if bn != "?" else 0))
-    mining_table(big, rows(os.path.join("big", "python.tsv")))
+          "not run at this size.\n" % (
+              bn, float(bn) ** 2 if bn != "?" else 0,
+              "Each of the 4,000 clusters holds about 250 items of one label, so the peers "
+              "also ask for k = 512. " if any(r[1].endswith("k=512") for r in bpy) else ""))
+    mining_table(big, bpy)
 
 print("\n## 2. Training throughput: one step, 128 triplets = 384 rows\n")
 print("Forward + triplet margin loss (Euclidean, margin 0.2, L2-normalised 64-d output) + "
@@ -165,20 +169,20 @@ if sc_rows:
         if c[4] and not c[4].startswith("skipped"):
             nprobe = c[3].split("nprobe=")[-1]
             by.setdefault(nprobe, []).append((int(c[1]), float(c[4]), float(c[5])))
+    def slope(xs, ys):
+        """Least-squares slope of ys on xs."""
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        return sum((a - mx) * (b - my) for a, b in zip(xs, ys)) / sum((a - mx) ** 2 for a in xs)
     fits = []
     for nprobe, ps in sorted(by.items()):
-        sizes = sorted(set(p[0] for p in ps))
-        if len(sizes) < 2:
+        if len(set(p[0] for p in ps)) < 2:
             continue
-        import math
         xs = [math.log(p[0]) for p in ps]
-        def slope(ys):
-            mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-            return sum((a - mx) * (b - my) for a, b in zip(xs, ys)) / sum((a - mx) ** 2 for a in xs)
         a, b = ps[-2], ps[-1]
         fits.append("| ivf nprobe=%s | %s | %.2f | %.2f | %.2f |" % (
-            nprobe, ", ".join(str(p[0]) for p in ps), slope([math.log(p[1]) for p in ps]),
-            math.log(b[1] / a[1]) / math.log(b[0] / a[0]), slope([math.log(p[2]) for p in ps])))
+            nprobe, ", ".join(str(p[0]) for p in ps), slope(xs, [math.log(p[1]) for p in ps]),
+            math.log(b[1] / a[1]) / math.log(b[0] / a[0]),
+            slope(xs, [math.log(p[2]) for p in ps])))
     if fits:
         print("\n| search | sizes | time exponent (fit) | time exponent (two largest) "
               "| computations exponent (fit) |")
