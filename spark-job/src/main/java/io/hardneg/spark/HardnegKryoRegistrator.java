@@ -50,8 +50,8 @@ public class HardnegKryoRegistrator extends Nd4jRegistrator {
     // the list shuffle of the negative search
     kryo.register(io.hardneg.spark.stage.VectorEntry.class);
     kryo.register(io.hardneg.spark.stage.AnchorCandidates.class);
-    // the pk training mode's broadcast batch plan (package-private)
-    registerByName(kryo, "io.hardneg.spark.stage.PkPlan");
+    // the pk training mode's broadcast batch plan
+    kryo.register(io.hardneg.core.sampling.PkPlan.class);
     // rows built with a schema (GenericRowWithSchema) carry their StructType: its fields' types
     kryo.register(org.apache.spark.sql.types.DataType[].class);
     kryo.register(org.apache.spark.sql.types.ArrayType.class);

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.hardneg.core.sampling.PkPlan;
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.io.Schemas;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ final class PkStage {
         .mapPartitions(rows -> new Batches(rows, plan.rows()));
   }
 
-  /** An item's slots: ranks r, r + n, r + 2n, ... below the class's slot count. */
+  /** An item's slots in the plan ({@link PkPlan#slotsOfItem}), as rows keyed by batch. */
   private static final class Slots implements FlatMapFunction<Row, Row> {
     private final Broadcast<PkPlan> plan;
     private final long seed;
@@ -92,22 +93,12 @@ final class PkStage {
 
     @Override
     public Iterator<Row> call(Row r) {
-      PkPlan p = plan.value();
       long label = r.getLong(1);
-      long slots = p.slots(label);
-      long n = p.sizes.getOrDefault(label, 0L);
-      List<Row> out = new ArrayList<>();
-      if (slots == 0 || n < 2) {
-        return out.iterator();
-      }
-      int[] batches = p.batchesOf.get(label);
-      int[] positions = p.positionIn.get(label);
       Object features = r.get(2);
-      for (long s = r.getInt(4) - 1; s < slots; s += n) {
-        int g = (int) (s / p.k);
-        int batch = batches[g];
-        out.add(RowFactory.create(Seeds.of(seed, batch, -4), batch,
-            positions[g] * p.k + (int) (s % p.k), label, features));
+      List<Row> out = new ArrayList<>();
+      for (PkPlan.Slot s : plan.value().slotsOfItem(label, r.getInt(4) - 1L)) {
+        out.add(RowFactory.create(Seeds.of(seed, s.batch(), -4), s.batch(), s.row(), label,
+            features));
       }
       return out.iterator();
     }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.hardneg.core.sampling.PkPlan;
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.config.JobConfig;
 import io.hardneg.spark.io.Schemas;
@@ -171,7 +172,7 @@ public final class TrainStage {
           config.train().pkPerClass(), epochSeed);
       JavaRDD<DataSet> data = PkStage.batches(jsc, items, plan, epochSeed, workerCount());
       scores.add(fitEpoch(data, round, epoch, plan.rows()));
-      rowsFitted += (long) plan.rows() * plan.batches;
+      rowsFitted += (long) plan.rows() * plan.batches();
     }
     return scores;
   }

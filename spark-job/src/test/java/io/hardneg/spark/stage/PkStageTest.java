@@ -1,9 +1,9 @@
 package io.hardneg.spark.stage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hardneg.core.sampling.PkPlan;
 import io.hardneg.spark.SharedSpark;
 import io.hardneg.spark.TinyData;
 import io.hardneg.spark.io.IdxSource;
@@ -22,61 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
-/** PK batch composition: the plan's invariants, and the DataSets Spark builds from it. */
+/** PK batches: the DataSets Spark builds from a {@link PkPlan} (its invariants: PkPlanTest). */
 class PkStageTest {
   @TempDir Path tmp;
-
-  private static Map<Long, Long> sizes(long... perClass) {
-    Map<Long, Long> m = new HashMap<>();
-    for (int c = 0; c < perClass.length; c++) {
-      m.put((long) c, perClass[c]);
-    }
-    return m;
-  }
-
-  @Test
-  void everyBatchHasPDistinctClassesAndConfusedClassesMeetMoreOften() {
-    // classes 0 and 1 are each other's mined negatives; nothing else is confused
-    Map<Long, Map<Long, Long>> confusion = Map.of(0L, Map.of(1L, 500L), 1L, Map.of(0L, 500L));
-    PkPlan plan = PkPlan.build(sizes(100, 100, 100, 100, 100, 100, 100, 100), confusion, 3, 4, 7);
-    assertEquals(3, plan.p);
-    assertEquals((800 + 11) / 12, plan.batches);
-    int[][] members = new int[plan.batches][3];
-    for (int[] row : members) {
-      java.util.Arrays.fill(row, -1);
-    }
-    for (Map.Entry<Long, int[]> e : plan.batchesOf.entrySet()) {
-      int[] b = e.getValue();
-      int[] pos = plan.positionIn.get(e.getKey());
-      for (int i = 0; i < b.length; i++) {
-        assertEquals(-1, members[b[i]][pos[i]], "two classes in one position");
-        members[b[i]][pos[i]] = e.getKey().intValue();
-      }
-    }
-    int together = 0;
-    int seededBy0 = 0;
-    for (int[] m : members) {
-      assertEquals(3, java.util.Arrays.stream(m).distinct().filter(x -> x >= 0).count());
-      if (m[0] == 0) {
-        seededBy0++;
-        if (m[1] == 1 || m[2] == 1) {
-          together++;
-        }
-      }
-    }
-    // weight 1001 vs 1 for each of the 6 others: class 1 joins almost every batch 0 seeds
-    assertTrue(together >= seededBy0 - 1, together + " of " + seededBy0);
-    assertTrue(seededBy0 >= plan.batches / 8, "rotation: each class seeds equally often");
-  }
-
-  @Test
-  void smallClassesAreLeftOutAndTooFewClassesIsAnError() {
-    PkPlan plan = PkPlan.build(sizes(1, 50, 50), Map.of(), 8, 4, 1);
-    assertEquals(2, plan.p, "P shrinks to the classes with 2+ items");
-    assertEquals(0, plan.slots(0));
-    assertThrows(IllegalArgumentException.class,
-        () -> PkPlan.build(sizes(1, 50), Map.of(), 8, 4, 1));
-  }
 
   @Test
   void sparkBuildsExactBatchesAndUsesEveryItemBeforeRepeatingOne() throws Exception {
@@ -87,7 +35,7 @@ class PkStageTest {
     PkPlan plan = PkPlan.build(sizes, Map.of(), 4, 5, 99);
     List<DataSet> batches = PkStage.batches(JavaSparkContext.fromSparkContext(
         spark.sparkContext()), items, plan, 99, 2).collect();
-    assertEquals(plan.batches, batches.size());
+    assertEquals(plan.batches(), batches.size());
     // features identify items (the 300 images are distinct): count each item's uses per class
     Map<Long, Map<String, Integer>> uses = new TreeMap<>();
     for (DataSet d : batches) {

@@ -1,4 +1,4 @@
-package io.hardneg.spark.stage;
+package io.hardneg.core.sampling;
 
 import io.hardneg.core.util.Seeds;
 import java.io.Serializable;
@@ -8,10 +8,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Which classes meet in each PK batch of one epoch, composed from the round's mined
- * neighbourhoods: classes that are each other's hard negatives land in the same batch.
+ * Which classes meet in each PK batch of one epoch (Hermans et al. 2017: P classes × K items),
+ * composed from the round's mined neighbourhoods: classes that are each other's hard negatives
+ * land in the same batch.
  *
  * <p>Batch {@code b} is seeded by one class, taken in a seeded rotation so every class seeds
  * equally often; its other {@code P − 1} classes are drawn without replacement with weight
@@ -20,22 +23,26 @@ import java.util.Random;
  * (seed, batch)). The add-one keeps never-confused classes possible. There are
  * {@code ceil(N / (P·K))} batches, so an epoch shows about N rows.
  *
- * <p>Items fill the slots afterwards ({@link PkStage}): class c has {@code K · batches(c)}
+ * <p>Items fill the slots afterwards ({@link #slotsOfItem}): class c has {@code K · batches(c)}
  * slots; its items, in a seeded order, take slots round-robin, so a class with fewer items than
  * slots repeats items (every item once before any twice) and a class with more leaves some out
  * this epoch (others next epoch). Classes with one item have no positive and are left out; fewer
- * than P eligible classes shrink P to their number.
+ * than P eligible classes shrink P to their number. The plan is pure: the Spark stage and
+ * {@link #assemble} place items with the same {@link #slotsOfItem}.
  */
-final class PkPlan implements Serializable {
+public final class PkPlan implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  final int p;
-  final int k;
-  final int batches;
+  /** One place of an item in the epoch: batch number and row within the batch. */
+  public record Slot(int batch, int row) {}
+
+  private final int p;
+  private final int k;
+  private final int batches;
   /** Per class: the batches holding it, ascending, and the class's position in each. */
-  final Map<Long, int[]> batchesOf;
-  final Map<Long, int[]> positionIn;
-  final Map<Long, Long> sizes;
+  private final Map<Long, int[]> batchesOf;
+  private final Map<Long, int[]> positionIn;
+  private final Map<Long, Long> sizes;
 
   private PkPlan(int p, int k, int batches, Map<Long, int[]> batchesOf,
       Map<Long, int[]> positionIn, Map<Long, Long> sizes) {
@@ -47,17 +54,6 @@ final class PkPlan implements Serializable {
     this.sizes = sizes;
   }
 
-  /** Rows per batch. */
-  int rows() {
-    return p * k;
-  }
-
-  /** Slots of class {@code label} in this epoch (0 when it takes no part). */
-  long slots(long label) {
-    int[] b = batchesOf.get(label);
-    return b == null ? 0 : (long) b.length * k;
-  }
-
   /**
    * @param sizes items per class
    * @param confusion mined triplets per (anchor class, negative class)
@@ -65,8 +61,12 @@ final class PkPlan implements Serializable {
    * @param k items per class and batch
    * @param seed seed of this (round, epoch)
    */
-  static PkPlan build(Map<Long, Long> sizes, Map<Long, Map<Long, Long>> confusion, int p, int k,
-      long seed) {
+  public static PkPlan build(Map<Long, Long> sizes, Map<Long, Map<Long, Long>> confusion, int p,
+      int k, long seed) {
+    if (p < 1 || k < 1) {
+      throw new IllegalArgumentException("PK batches need P >= 1 and K >= 1, got P=" + p
+          + " K=" + k);
+    }
     long[] classes = sizes.entrySet().stream().filter(e -> e.getValue() >= 2)
         .mapToLong(Map.Entry::getKey).sorted().toArray();
     if (classes.length < 2) {
@@ -105,6 +105,91 @@ final class PkPlan implements Serializable {
       positionIn.put(e.getKey(), e.getValue().stream().mapToInt(s -> s[1]).toArray());
     }
     return new PkPlan(pp, k, batches, batchesOf, positionIn, new HashMap<>(sizes));
+  }
+
+  /** Classes per batch (P, shrunk to the eligible classes when fewer). */
+  public int p() {
+    return p;
+  }
+
+  /** Items per class and batch (K). */
+  public int k() {
+    return k;
+  }
+
+  /** Batches in the epoch. */
+  public int batches() {
+    return batches;
+  }
+
+  /** Rows per batch. */
+  public int rows() {
+    return p * k;
+  }
+
+  /** The classes that take part in this epoch, ascending. */
+  public Set<Long> classes() {
+    return new TreeSet<>(batchesOf.keySet());
+  }
+
+  /** The batches holding class {@code label}, ascending (empty when it takes no part). */
+  public int[] batchesOf(long label) {
+    int[] b = batchesOf.get(label);
+    return b == null ? new int[0] : b.clone();
+  }
+
+  /** The class's position (block of K rows) in each of {@link #batchesOf}. */
+  public int[] positionsOf(long label) {
+    int[] b = positionIn.get(label);
+    return b == null ? new int[0] : b.clone();
+  }
+
+  /** Slots of class {@code label} in this epoch (0 when it takes no part). */
+  public long slots(long label) {
+    int[] b = batchesOf.get(label);
+    return b == null ? 0 : (long) b.length * k;
+  }
+
+  /**
+   * The slots of the item at {@code rank} (0-based) in its class's seeded order: slots
+   * {@code rank, rank + n, rank + 2n, ...} below the class's slot count, n being the class size,
+   * so the items take the slots round-robin. Empty for a class that takes no part.
+   */
+  public List<Slot> slotsOfItem(long label, long rank) {
+    long slots = slots(label);
+    long n = sizes.getOrDefault(label, 0L);
+    List<Slot> out = new ArrayList<>();
+    if (slots == 0 || n < 2) {
+      return out;
+    }
+    int[] b = batchesOf.get(label);
+    int[] positions = positionIn.get(label);
+    for (long s = rank; s < slots; s += n) {
+      int g = (int) (s / k);
+      out.add(new Slot(b[g], positions[g] * k + (int) (s % k)));
+    }
+    return out;
+  }
+
+  /**
+   * The epoch in one JVM: the item ids of every batch, row by row, given each class's items in
+   * their seeded order (the order the Spark stage derives from hashes). Every row is filled.
+   */
+  public long[][] assemble(Map<Long, long[]> orderedItems) {
+    long[][] out = new long[batches][rows()];
+    for (Map.Entry<Long, long[]> e : orderedItems.entrySet()) {
+      long[] items = e.getValue();
+      if (items.length != sizes.getOrDefault(e.getKey(), 0L)) {
+        throw new IllegalArgumentException("class " + e.getKey() + " has " + items.length
+            + " items, the plan was built for " + sizes.get(e.getKey()));
+      }
+      for (int r = 0; r < items.length; r++) {
+        for (Slot s : slotsOfItem(e.getKey(), r)) {
+          out[s.batch()][s.row()] = items[r];
+        }
+      }
+    }
+    return out;
   }
 
   private static double count(Map<Long, Map<Long, Long>> c, long a, long b) {
