@@ -1,5 +1,7 @@
 package io.hardneg.core.inbatch;
 
+import io.hardneg.core.mining.MinedKind;
+
 /**
  * No mining: every positive pair and every negative pair of every anchor that has both a
  * positive and a negative (as pairs; a triplet loss gets every triplet through

@@ -1,5 +1,7 @@
 package io.hardneg.core.inbatch;
 
+import io.hardneg.core.mining.MinedKind;
+
 /**
  * Batch-all mining (Hermans et al. 2017): every triplet {@code (a,p,n)} of the batch that
  * violates the margin, {@code D(a,p) − D(a,n) + margin > 0}; in anchor, positive, negative

@@ -1,5 +1,7 @@
 package io.hardneg.core.inbatch;
 
+import io.hardneg.core.mining.MinedKind;
+
 /**
  * Batch-hard mining (Hermans, Beyer, Leibe 2017, "In Defense of the Triplet Loss"): one triplet
  * per anchor, with the hardest positive (largest {@code D(a,p)}) and the hardest negative

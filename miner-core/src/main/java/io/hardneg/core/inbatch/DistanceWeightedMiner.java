@@ -1,6 +1,7 @@
 package io.hardneg.core.inbatch;
 
 import io.hardneg.core.distance.Distance;
+import io.hardneg.core.mining.MinedKind;
 import io.hardneg.core.util.Seeds;
 
 /**

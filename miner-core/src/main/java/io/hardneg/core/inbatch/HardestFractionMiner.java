@@ -1,5 +1,7 @@
 package io.hardneg.core.inbatch;
 
+import io.hardneg.core.mining.MinedKind;
+
 /**
  * Hardest-fraction mining, in the spirit of OHEM (Shrivastava, Gupta, Girshick 2016, online hard
  * example mining): of all candidate triplets {@code (a,p,n)} of the batch, keep the

@@ -6,7 +6,9 @@ import java.util.Arrays;
  * A fixed-range histogram: {@code bins} equal bins over {@code [lo, hi)}, plus counts below
  * {@code lo} and at or above {@code hi}, so no value is lost. NaN values are counted apart.
  */
-public final class Histogram {
+public final class Histogram implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final double lo;
   private final double hi;
   private final long[] counts;

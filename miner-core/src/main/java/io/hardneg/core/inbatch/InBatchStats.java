@@ -1,28 +1,27 @@
 package io.hardneg.core.inbatch;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.hardneg.core.mining.MinedKind;
+import io.hardneg.core.mining.MiningCounts;
+import java.util.Set;
 
 /**
- * Mining statistics of one batch: anchors seen, anchors skipped (no positive, no negative),
- * (anchor, positive) pairs for which the rule admitted nothing, tuples by {@link MinedKind},
- * the loss's active fraction (terms with a non-zero loss over all terms), and histograms of
- * {@code D(a,p)}, {@code D(a,n)} and {@code D(a,n) − D(a,p)} over the mined tuples
+ * Mining statistics of one batch: the shared {@link MiningCounts} (anchors seen, anchors skipped
+ * for no positive or no negative, tuples by {@link MinedKind}), plus (anchor, positive) pairs for
+ * which the rule admitted nothing, fallbacks, the loss's active fraction (terms with a non-zero
+ * loss over all terms), and histograms of {@code D(a,p)}, {@code D(a,n)} and
+ * {@code D(a,n) − D(a,p)} over the mined tuples
  * (for pair tuples: {@code D} of positive pairs and of negative pairs; no difference).
  * Ranges: {@code D} between unit vectors ({@link io.hardneg.core.distance.Distance#unitLo()}).
  * Batches add up with {@link #merge}.
  */
-public final class InBatchStats {
+public final class InBatchStats extends MiningCounts {
+  private static final long serialVersionUID = 1L;
   public static final int BINS = 20;
 
-  private long anchors;
-  private long noPositive;
-  private long noNegative;
   private long noCandidate;
   private long fallbacks;
   private long terms;
   private long activeTerms;
-  private final long[] byKind = new long[MinedKind.values().length];
   private final Histogram ap;
   private final Histogram an;
   private final Histogram gap;
@@ -34,16 +33,9 @@ public final class InBatchStats {
     gap = new Histogram(-(hi - lo), hi - lo, BINS);
   }
 
-  public void addAnchor() {
-    anchors++;
-  }
-
-  public void addNoPositive() {
-    noPositive++;
-  }
-
-  public void addNoNegative() {
-    noNegative++;
+  @Override
+  protected Set<MinedKind> kinds() {
+    return MinedKind.IN_BATCH;
   }
 
   /** An anchor (or anchor-positive pair) for which the miner's rule admitted no tuple. */
@@ -54,14 +46,6 @@ public final class InBatchStats {
   /** Semi-hard found nothing and its fallback ({@code hard} or {@code nearest-beyond}) ran. */
   public void addFallback() {
     fallbacks++;
-  }
-
-  public void addTuple(MinedKind kind) {
-    byKind[kind.ordinal()]++;
-  }
-
-  public void addTuples(MinedKind kind, long count) {
-    byKind[kind.ordinal()] += count;
   }
 
   /** Records one mined triplet's distances. */
@@ -87,32 +71,15 @@ public final class InBatchStats {
 
   /** Adds another batch's statistics (same distance range) into these; returns this. */
   public InBatchStats merge(InBatchStats o) {
-    anchors += o.anchors;
-    noPositive += o.noPositive;
-    noNegative += o.noNegative;
+    addCounts(o);
     noCandidate += o.noCandidate;
     fallbacks += o.fallbacks;
     terms += o.terms;
     activeTerms += o.activeTerms;
-    for (int k = 0; k < byKind.length; k++) {
-      byKind[k] += o.byKind[k];
-    }
     ap.merge(o.ap);
     an.merge(o.an);
     gap.merge(o.gap);
     return this;
-  }
-
-  public long anchors() {
-    return anchors;
-  }
-
-  public long noPositive() {
-    return noPositive;
-  }
-
-  public long noNegative() {
-    return noNegative;
   }
 
   public long noCandidate() {
@@ -121,27 +88,6 @@ public final class InBatchStats {
 
   public long fallbacks() {
     return fallbacks;
-  }
-
-  public long count(MinedKind kind) {
-    return byKind[kind.ordinal()];
-  }
-
-  public long tuples() {
-    long t = 0;
-    for (long c : byKind) {
-      t += c;
-    }
-    return t;
-  }
-
-  /** Tuple counts by kind label (kinds with a zero count included). */
-  public Map<String, Long> byKind() {
-    Map<String, Long> m = new LinkedHashMap<>();
-    for (MinedKind k : MinedKind.values()) {
-      m.put(k.label(), byKind[k.ordinal()]);
-    }
-    return m;
   }
 
   public long terms() {
@@ -172,8 +118,7 @@ public final class InBatchStats {
 
   @Override
   public String toString() {
-    return "anchors=" + anchors + " tuples=" + tuples() + " " + byKind() + " noPositive="
-        + noPositive + " noNegative=" + noNegative + " noCandidate=" + noCandidate
+    return countsString("tuples") + " noCandidate=" + noCandidate
         + " fallbacks=" + fallbacks + " active=" + activeTerms + "/" + terms;
   }
 }

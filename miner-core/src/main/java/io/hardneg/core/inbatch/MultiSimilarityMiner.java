@@ -1,5 +1,7 @@
 package io.hardneg.core.inbatch;
 
+import io.hardneg.core.mining.MinedKind;
+
 /**
  * Multi-similarity pair mining (Wang et al. 2019, the ε rule; pytorch-metric-learning's
  * {@code MultiSimilarityMiner}). Written for a similarity {@code s}: keep a negative pair when

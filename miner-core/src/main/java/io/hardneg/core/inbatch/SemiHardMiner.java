@@ -1,11 +1,17 @@
 package io.hardneg.core.inbatch;
 
+import io.hardneg.core.mining.Hardness;
+import io.hardneg.core.mining.MinedKind;
 import io.hardneg.core.mining.SemiHardFallback;
 
 /**
- * Semi-hard mining (Schroff, Kalenichenko, Philbin 2015, FaceNet; DESIGN §4): for every
- * anchor-positive pair {@code (a,p)}, the nearest negative with
- * {@code D(a,p) < D(a,n) <= D(a,p) + margin}. When none exists the {@link SemiHardFallback}
+ * Semi-hard mining (Schroff, Kalenichenko, Philbin 2015, FaceNet): for every anchor-positive
+ * pair {@code (a,p)}, the nearest negative that is semi-hard by {@link Hardness#isSemiHard}
+ * ({@code D(a,p) < D(a,n) <= D(a,p) + margin}, the rule the global selector and the report use).
+ * The predicate is pytorch-metric-learning's ({@code TripletMarginMiner}, type
+ * {@code semihard}); the selection is FaceNet's, not that miner's: it keeps one negative per pair
+ * (the nearest semi-hard one), where pytorch-metric-learning keeps every semi-hard triplet.
+ * When none exists the {@link SemiHardFallback}
  * decides: {@code skip} (no triplet), {@code hard} (the nearest negative, smallest
  * {@code D(a,n)}) or {@code nearest-beyond} (TensorFlow Addons: the nearest negative with
  * {@code D(a,n) > D(a,p)}, no upper bound; if even that does not exist, no triplet). Pairs
@@ -53,7 +59,7 @@ public final class SemiHardMiner implements InBatchMiner {
             if (beyond < 0 || dan < row[beyond]) {
               beyond = g;
             }
-            if (dan <= dap + margin && (semi < 0 || dan < row[semi])) {
+            if (Hardness.isSemiHard(dap, dan, margin) && (semi < 0 || dan < row[semi])) {
               semi = g;
             }
           }

@@ -1,5 +1,7 @@
 package io.hardneg.core.inbatch;
 
+import io.hardneg.core.mining.MinedKind;
+
 /** Collects mined triplets and records each one's kind and distances in the stats. */
 final class TripletSink {
   private final Batch batch;

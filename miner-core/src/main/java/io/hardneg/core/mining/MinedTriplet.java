@@ -12,4 +12,4 @@ package io.hardneg.core.mining;
  * @param kind the rule that chose the negative
  */
 public record MinedTriplet(int anchor, int positive, int negative, double dAp, double dAn,
-    long negRank, NegativeKind kind) {}
+    long negRank, MinedKind kind) {}

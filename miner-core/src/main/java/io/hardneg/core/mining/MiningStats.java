@@ -1,35 +1,24 @@
 package io.hardneg.core.mining;
 
-import java.io.Serializable;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Set;
 
 /**
- * Counters of one mining pass. Mergeable, so per-partition counts add up on the driver.
- * Anchors without a positive or without any negative are counted here, never fatal.
+ * Counters of one global mining pass ({@link NegativeSelector}): the shared
+ * {@link MiningCounts} plus semi-hard misses and the guards' rejections. Mergeable, so
+ * per-partition counts add up on the driver. Anchors without a positive or without any negative
+ * are counted here, never fatal.
  */
-public final class MiningStats implements Serializable {
-  private static final long serialVersionUID = 1L;
+public final class MiningStats extends MiningCounts {
+  private static final long serialVersionUID = 2L;
 
-  private long anchors;
-  private long noPositive;
-  private long noNegative;
   private long noSemiHard;
   private long falseNegativeRejected;
   private long nearDuplicateRejected;
   private long quotaRejected;
-  private final long[] byKind = new long[NegativeKind.values().length];
 
-  public void addAnchor() {
-    anchors++;
-  }
-
-  public void addNoPositive() {
-    noPositive++;
-  }
-
-  public void addNoNegative() {
-    noNegative++;
+  @Override
+  protected Set<MinedKind> kinds() {
+    return MinedKind.GLOBAL;
   }
 
   public void addNoSemiHard() {
@@ -63,37 +52,19 @@ public final class MiningStats implements Serializable {
     return quotaRejected;
   }
 
-  public void addTriplet(NegativeKind kind) {
-    byKind[kind.ordinal()]++;
+  /** Counts one mined triplet. */
+  public void addTriplet(MinedKind kind) {
+    addTuple(kind);
   }
 
   /** Adds another pass's counts into this one and returns this. */
   public MiningStats merge(MiningStats o) {
-    anchors += o.anchors;
-    noPositive += o.noPositive;
-    noNegative += o.noNegative;
+    addCounts(o);
     noSemiHard += o.noSemiHard;
     falseNegativeRejected += o.falseNegativeRejected;
     nearDuplicateRejected += o.nearDuplicateRejected;
     quotaRejected += o.quotaRejected;
-    for (int i = 0; i < byKind.length; i++) {
-      byKind[i] += o.byKind[i];
-    }
     return this;
-  }
-
-  public long anchors() {
-    return anchors;
-  }
-
-  /** Anchors whose class has no other item. */
-  public long noPositive() {
-    return noPositive;
-  }
-
-  /** Anchors with a positive but no admissible negative at all. */
-  public long noNegative() {
-    return noNegative;
   }
 
   /** Anchors for which no negative satisfied the semi-hard rule (fallback applied). */
@@ -101,28 +72,15 @@ public final class MiningStats implements Serializable {
     return noSemiHard;
   }
 
+  /** Mined triplets of every kind. */
   public long triplets() {
-    long t = 0;
-    for (long c : byKind) {
-      t += c;
-    }
-    return t;
-  }
-
-  /** Triplet counts by kind label. */
-  public Map<String, Long> byKind() {
-    Map<String, Long> m = new LinkedHashMap<>();
-    for (NegativeKind k : NegativeKind.values()) {
-      m.put(k.label(), byKind[k.ordinal()]);
-    }
-    return m;
+    return tuples();
   }
 
   @Override
   public String toString() {
-    return "anchors=" + anchors + " triplets=" + triplets() + " " + byKind()
-        + " noPositive=" + noPositive + " noNegative=" + noNegative + " noSemiHard=" + noSemiHard
-        + " rejected(falseNegative=" + falseNegativeRejected + " nearDuplicate="
-        + nearDuplicateRejected + " quota=" + quotaRejected + ")";
+    return countsString("triplets") + " noSemiHard=" + noSemiHard + " rejected(falseNegative="
+        + falseNegativeRejected + " nearDuplicate=" + nearDuplicateRejected + " quota="
+        + quotaRejected + ")";
   }
 }

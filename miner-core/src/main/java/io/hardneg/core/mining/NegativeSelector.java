@@ -29,7 +29,9 @@ import java.util.Set;
  *   <li><b>band</b>: up to {@code bandPerAnchor} valid candidates of {@code hard} whose rank is
  *       in {@code [bandMin, bandMax)}, nearest first;
  *   <li><b>semi-hard</b>: up to {@code semiHardPerAnchor} valid candidates of {@code beyond}
- *       with {@code d(a,n) <= d(a,p) + margin}; when none qualifies the fallback applies:
+ *       that are semi-hard by {@link Hardness#isSemiHard} ({@code beyond} holds only
+ *       {@code d(a,n) > d(a,p)}, so the bound that matters is
+ *       {@code d(a,n) <= d(a,p) + margin}); when none qualifies the fallback applies:
  *       {@code skip}, {@code hard} (valid nearest negatives, kind hard) or
  *       {@code nearest-beyond} (valid nearest of {@code beyond}, kind beyond).
  * </ol>
@@ -53,7 +55,7 @@ public final class NegativeSelector {
    * @param position its index in that list
    */
   public record Pick(boolean fromBeyond, int position, long key, double dAn, long rank,
-      NegativeKind kind) {}
+      MinedKind kind) {}
 
   /** Applies the rules; counts semi-hard misses and rejections into {@code stats}. */
   public static List<Pick> select(MiningConfig c, double dAp, Candidates hard,
@@ -61,12 +63,12 @@ public final class NegativeSelector {
     Picker p = new Picker(c, dAp, stats);
     int got = 0;
     for (int j = 0; j < hard.size() && got < c.hardPerAnchor(); j++) {
-      got += p.tryAdd(hard, false, j, j, NegativeKind.HARD) ? 1 : 0;
+      got += p.tryAdd(hard, false, j, j, MinedKind.HARD) ? 1 : 0;
     }
     got = 0;
     for (int j = c.bandMin(); j < Math.min(c.bandMax(), hard.size())
         && got < c.bandPerAnchor(); j++) {
-      got += p.tryAdd(hard, false, j, j, NegativeKind.BAND) ? 1 : 0;
+      got += p.tryAdd(hard, false, j, j, MinedKind.BAND) ? 1 : 0;
     }
     if (c.semiHardPerAnchor() == 0) {
       return p.out;
@@ -74,10 +76,10 @@ public final class NegativeSelector {
     int want = c.semiHardPerAnchor();
     got = 0;
     for (int j = 0; j < beyond.size() && got < want; j++) {
-      if (beyond.distance()[j] > dAp + c.margin()) {
-        break;
+      if (!Hardness.isSemiHard(dAp, beyond.distance()[j], c.margin())) {
+        break; // nearest first: no farther candidate is semi-hard either
       }
-      got += p.tryAdd(beyond, true, j, beyond.atOrBelowBound() + j, NegativeKind.SEMIHARD) ? 1 : 0;
+      got += p.tryAdd(beyond, true, j, beyond.atOrBelowBound() + j, MinedKind.SEMIHARD) ? 1 : 0;
     }
     if (got > 0) {
       return p.out;
@@ -87,12 +89,12 @@ public final class NegativeSelector {
       case SKIP -> { }
       case HARD -> {
         for (int j = 0; j < hard.size() && got < want; j++) {
-          got += p.tryAdd(hard, false, j, j, NegativeKind.HARD) ? 1 : 0;
+          got += p.tryAdd(hard, false, j, j, MinedKind.HARD) ? 1 : 0;
         }
       }
       case NEAREST_BEYOND -> {
         for (int j = 0; j < beyond.size() && got < want; j++) {
-          got += p.tryAdd(beyond, true, j, beyond.atOrBelowBound() + j, NegativeKind.BEYOND)
+          got += p.tryAdd(beyond, true, j, beyond.atOrBelowBound() + j, MinedKind.BEYOND)
               ? 1 : 0;
         }
       }
@@ -117,7 +119,7 @@ public final class NegativeSelector {
       this.sAp = 1 - dAp * dAp / 2;
     }
 
-    boolean tryAdd(Candidates list, boolean fromBeyond, int j, long rank, NegativeKind kind) {
+    boolean tryAdd(Candidates list, boolean fromBeyond, int j, long rank, MinedKind kind) {
       long key = list.keys()[j];
       if (taken.contains(key) || rejected.contains(key)) {
         return false;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.hardneg.core.mining.MinedKind;
 import org.junit.jupiter.api.Test;
 
 class InBatchStatsTest {
@@ -48,5 +49,14 @@ class InBatchStatsTest {
     assertEquals(0.5, a.activeFraction());
     assertEquals(2, a.gapHistogram().total());
     assertEquals(2, a.apHistogram().total());
+  }
+
+  @Test
+  void byKindListsTheInBatchKindsInTheirStoredOrder() {
+    assertEquals(java.util.List.of("hard", "semihard", "beyond", "violating", "weighted",
+        "top-fraction", "given", "all", "positive-pair", "negative-pair"),
+        java.util.List.copyOf(new InBatchStats(0, 2).byKind().keySet()));
+    assertThrows(IllegalArgumentException.class,
+        () -> new InBatchStats(0, 2).addTuple(MinedKind.BAND), "band is global mining's");
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hardneg.core.distance.Distance;
+import io.hardneg.core.mining.MinedKind;
 import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.core.util.Seeds;
 import java.util.ArrayList;

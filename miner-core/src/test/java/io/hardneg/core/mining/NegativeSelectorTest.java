@@ -37,7 +37,7 @@ class NegativeSelectorTest {
     List<NegativeSelector.Pick> p = NegativeSelector.select(
         cfg(0, 0, 2, 4, 5, Double.NaN, 0, 0), 0.5, list(0.1, 0.2, 0.3, 0.4, 0.5), NONE, s);
     assertEquals(List.of(12L, 13L), keys(p));
-    assertEquals(NegativeKind.BAND, p.get(0).kind());
+    assertEquals(MinedKind.BAND, p.get(0).kind());
     assertEquals(2, p.get(0).rank());
     assertEquals(3, p.get(1).rank());
   }
@@ -99,10 +99,44 @@ class NegativeSelectorTest {
     List<NegativeSelector.Pick> p = NegativeSelector.select(
         cfg(1, 1, 0, 0, 0, Double.NaN, 0.56, 0), 0.5, list(0.3, 0.58), beyond, s);
     assertEquals(List.of(11L, 21L), keys(p));
-    assertEquals(NegativeKind.HARD, p.get(0).kind());
+    assertEquals(MinedKind.HARD, p.get(0).kind());
     assertEquals(1, p.get(0).rank());
-    assertEquals(NegativeKind.SEMIHARD, p.get(1).kind());
+    assertEquals(MinedKind.SEMIHARD, p.get(1).kind());
     assertEquals(4, p.get(1).rank(), "3 at or below d(a,p) + position 1");
+  }
+
+  @Test
+  void semiHardIncludesTheMarginBoundAndTheReportAgrees() {
+    // margin 0.25 (exact in binary), d(a,p)=0.5: 0.75 sits exactly on d(a,p) + margin
+    MiningConfig c = new MiningConfig(0.25, 0, 2, SemiHardFallback.SKIP, 1, 0, 0, 0, Double.NaN,
+        Double.NaN, 0, 0, 0);
+    NegativeSelector.Candidates beyond = new NegativeSelector.Candidates(new long[] {20, 21},
+        new long[] {1, 2}, new double[] {0.75, Math.nextUp(0.75)}, 0);
+    MiningStats s = new MiningStats();
+    List<NegativeSelector.Pick> p = NegativeSelector.select(c, 0.5, list(0.3), beyond, s);
+    assertEquals(List.of(20L), keys(p), "at the margin: semi-hard; beyond it: not");
+    assertEquals(Hardness.SEMIHARD, Hardness.of(0.5, p.get(0).dAn(), c.margin()));
+  }
+
+  @Test
+  void hardnessBoundaries() {
+    assertEquals(Hardness.HARD, Hardness.of(0.5, 0.25, 0.25));
+    assertEquals(Hardness.HARD, Hardness.of(0.5, 0.5, 0.25), "d(a,n) = d(a,p): not semi-hard");
+    assertEquals(Hardness.SEMIHARD, Hardness.of(0.5, Math.nextUp(0.5), 0.25));
+    assertEquals(Hardness.SEMIHARD, Hardness.of(0.5, 0.75, 0.25), "d(a,p) + margin included");
+    assertEquals(Hardness.EASY, Hardness.of(0.5, Math.nextUp(0.75), 0.25));
+    assertEquals(List.of("hard", "semihard", "easy"),
+        java.util.Arrays.stream(Hardness.values()).map(Hardness::label).toList());
+  }
+
+  @Test
+  void kindLabelsAreTheStoredStrings() {
+    assertEquals(List.of("hard", "semihard", "band", "beyond"),
+        MinedKind.GLOBAL.stream().map(MinedKind::label).toList());
+    assertEquals(List.of("hard", "semihard", "band", "beyond"), List.copyOf(
+        new MiningStats().byKind().keySet()));
+    assertThrows(IllegalArgumentException.class,
+        () -> new MiningStats().addTriplet(MinedKind.VIOLATING));
   }
 
   @Test

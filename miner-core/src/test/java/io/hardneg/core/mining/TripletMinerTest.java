@@ -22,7 +22,7 @@ class TripletMinerTest {
     return TestData.of(labels, rows);
   }
 
-  private static MinedTriplet only(List<MinedTriplet> ts, int anchor, NegativeKind kind) {
+  private static MinedTriplet only(List<MinedTriplet> ts, int anchor, MinedKind kind) {
     List<MinedTriplet> m = ts.stream().filter(t -> t.anchor() == anchor && t.kind() == kind).toList();
     assertEquals(1, m.size(), "triplets of anchor " + anchor + " kind " + kind + ": " + ts);
     return m.get(0);
@@ -34,12 +34,12 @@ class TripletMinerTest {
     TripletMiner miner = new TripletMiner(
         new MiningConfig(0.2, 1, 1, SemiHardFallback.SKIP, 7), KnnOptions.of(4));
     TripletMiner.Result r = miner.mine(t, t, new PositiveSampler(t), 0);
-    MinedTriplet hard = only(r.triplets(), 0, NegativeKind.HARD);
+    MinedTriplet hard = only(r.triplets(), 0, MinedKind.HARD);
     assertEquals(1, hard.positive());
     assertEquals(2, hard.negative());
     assertEquals(0.5, hard.dAn(), 1e-7);
     assertEquals(0, hard.negRank());
-    MinedTriplet semi = only(r.triplets(), 0, NegativeKind.SEMIHARD);
+    MinedTriplet semi = only(r.triplets(), 0, MinedKind.SEMIHARD);
     assertEquals(3, semi.negative(), "the nearest negative in (d_ap, d_ap + margin]");
     assertEquals(1.0, semi.dAp(), 1e-7);
     assertEquals(1.1, semi.dAn(), 1e-6);
@@ -71,12 +71,12 @@ class TripletMinerTest {
         case SKIP -> assertEquals(0, a0.size());
         case HARD -> {
           assertEquals(1, a0.size());
-          assertEquals(NegativeKind.HARD, a0.get(0).kind());
+          assertEquals(MinedKind.HARD, a0.get(0).kind());
           assertEquals(2, a0.get(0).negative());
         }
         case NEAREST_BEYOND -> {
           assertEquals(1, a0.size());
-          assertEquals(NegativeKind.BEYOND, a0.get(0).kind());
+          assertEquals(MinedKind.BEYOND, a0.get(0).kind());
           assertEquals(3, a0.get(0).negative());
         }
         default -> throw new AssertionError(f);
@@ -133,7 +133,7 @@ class TripletMinerTest {
         }
       }
       assertEquals(rank, x.negRank(), "rank of " + x);
-      if (x.kind() == NegativeKind.HARD) {
+      if (x.kind() == MinedKind.HARD) {
         assertEquals(minNeg, dan, 1e-12, "hard must be the nearest negative");
       } else {
         assertTrue(dap < dan && dan <= dap + margin, "semi-hard rule broken by " + x);
