@@ -1,5 +1,6 @@
 package io.hardneg.spark.report;
 
+import io.hardneg.core.mining.Hardness;
 import io.hardneg.spark.run.Json;
 import io.hardneg.spark.run.RunDirectory;
 import java.io.IOException;
@@ -312,13 +313,13 @@ public final class ReportWriter {
         return;
       }
       section("mix", "Mix of triplets", "Left: geometry under the mining model (hard: d(a,n) "
-          + "&lt; d(a,p); semi-hard: d(a,p) ≤ d(a,n) &lt; d(a,p) + margin; easy: the rest). "
-          + "Right: the rule that selected each negative.");
+          + "≤ d(a,p); semi-hard: d(a,p) &lt; d(a,n) ≤ d(a,p) + margin, the miner's rule; easy: "
+          + "the rest). Right: the rule that selected each negative.");
       List<String> cats = rounds.stream().map(r -> "round " + r.round()).toList();
       Map<String, List<Double>> geo = new LinkedHashMap<>();
-      for (String k : List.of("hard", "semihard", "easy")) {
-        geo.put(k.equals("semihard") ? "semi-hard" : k,
-            rounds.stream().map(r -> num0(r.hardness().get(k))).toList());
+      for (Hardness h : Hardness.values()) {
+        geo.put(h == Hardness.SEMIHARD ? "semi-hard" : h.label(),
+            rounds.stream().map(r -> num0(r.hardness().get(h.label()))).toList());
       }
       CategoryChart g = Charts.bars("Hard / semi-hard / easy", "round", "triplets", true);
       Charts.series(g, cats, geo);

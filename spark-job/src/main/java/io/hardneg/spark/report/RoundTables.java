@@ -2,11 +2,11 @@ package io.hardneg.spark.report;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.hardneg.core.data.LabeledVectors;
+import io.hardneg.core.mining.Hardness;
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.io.Schemas;
 import io.hardneg.spark.run.Json;
@@ -22,6 +22,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The small per-round tables the report and the notebooks read (Debian's Python has no
@@ -34,8 +37,9 @@ import org.apache.spark.sql.SparkSession;
  *   <li>{@code triplet-sample.csv}: at most {@value #MAX_TRIPLETS} of the round's triplets, a
  *       seeded sample (smallest {@code xxhash64(seed, round, anchor, positive, negative)}), with
  *       their distances and kind;
- *   <li>{@code hardness.json}: every triplet counted as hard ({@code d(a,n) < d(a,p)}),
- *       semi-hard ({@code d(a,p) ≤ d(a,n) < d(a,p) + margin}) or easy, under the mining model;
+ *   <li>{@code hardness.json}: every triplet counted as hard ({@code d(a,n) <= d(a,p)}),
+ *       semi-hard ({@code d(a,p) < d(a,n) <= d(a,p) + margin}, the miner's own rule:
+ *       {@link Hardness}) or easy, under the mining model;
  *   <li>{@code triplet-images.csv} (image inputs only): {@value #GRID} triplets of the sample,
  *       from the hardest to the easiest, with the pixels of anchor, positive and negative.
  * </ul>
@@ -113,18 +117,23 @@ public final class RoundTables {
     return csv.toString();
   }
 
+  /** Triplets per {@link Hardness} class: {@code {margin, hard, semihard, easy}}. */
   static Map<String, Object> hardness(Dataset<Row> triplets, double margin) {
-    Row r = triplets.agg(
-        sum(when(col("d_an").lt(col("d_ap")), 1).otherwise(0)).as("hard"),
-        sum(when(col("d_an").geq(col("d_ap"))
-            .and(col("d_an").lt(col("d_ap").plus(lit(margin)))), 1).otherwise(0)).as("semi"),
-        sum(when(col("d_an").geq(col("d_ap").plus(lit(margin))), 1).otherwise(0)).as("easy"))
-        .first();
+    UserDefinedFunction hardness = udf((UDF2<Float, Float, String>) (ap, an) ->
+        ap == null || an == null ? null : Hardness.of(ap, an, margin).label(),
+        DataTypes.StringType);
+    Map<String, Long> counts = new HashMap<>();
+    for (Row r : triplets.groupBy(hardness.apply(col("d_ap"), col("d_an")).as("h")).count()
+        .collectAsList()) {
+      if (!r.isNullAt(0)) {
+        counts.put(r.getString(0), r.getLong(1));
+      }
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("margin", margin);
-    m.put("hard", r.isNullAt(0) ? 0L : r.getLong(0));
-    m.put("semihard", r.isNullAt(1) ? 0L : r.getLong(1));
-    m.put("easy", r.isNullAt(2) ? 0L : r.getLong(2));
+    for (Hardness h : Hardness.values()) {
+      m.put(h.label(), counts.getOrDefault(h.label(), 0L));
+    }
     return m;
   }
 

@@ -2,12 +2,16 @@ package io.hardneg.spark.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.hardneg.spark.SharedSpark;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 class RoundTablesTest {
@@ -36,5 +40,22 @@ class RoundTablesTest {
     // fewer than the grid: all of them, hardest first
     List<Row> few = RoundTables.pickForGrid(List.of(row(1, 0.5f, 0.9f), row(2, 0.5f, 0.4f)));
     assertEquals(List.of(2L, 1L), few.stream().map(r -> r.getLong(0)).toList());
+  }
+
+  @Test
+  void hardnessUsesTheMinersSemiHardBoundariesExactly() {
+    StructType schema = new StructType().add("d_ap", DataTypes.FloatType, false)
+        .add("d_an", DataTypes.FloatType, false);
+    // margin 0.25 and d(a,p) 0.5: every value below is exact in float and double
+    List<Row> rows = List.of(
+        RowFactory.create(0.5f, 0.25f), // nearer than the positive: hard
+        RowFactory.create(0.5f, 0.5f), // exactly at d(a,p): not semi-hard (strict), hard
+        RowFactory.create(0.5f, 0.625f), // inside: semi-hard
+        RowFactory.create(0.5f, 0.75f), // exactly at d(a,p) + margin: semi-hard (inclusive)
+        RowFactory.create(0.5f, Math.nextUp(0.75f))); // just beyond the margin: easy
+    Map<String, Object> h = RoundTables.hardness(
+        SharedSpark.get().createDataFrame(rows, schema), 0.25);
+    assertEquals(Map.of("margin", 0.25, "hard", 2L, "semihard", 2L, "easy", 1L), h);
+    assertEquals(List.of("margin", "hard", "semihard", "easy"), List.copyOf(h.keySet()));
   }
 }
