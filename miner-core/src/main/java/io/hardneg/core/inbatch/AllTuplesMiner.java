@@ -1,7 +1,5 @@
 package io.hardneg.core.inbatch;
 
-import io.hardneg.core.mining.MinedKind;
-
 /**
  * No mining: every positive pair and every negative pair of every anchor that has both a
  * positive and a negative (as pairs; a triplet loss gets every triplet through
@@ -10,29 +8,16 @@ import io.hardneg.core.mining.MinedKind;
 public final class AllTuplesMiner implements InBatchMiner {
   @Override
   public Tuples mine(Batch b, InBatchStats stats) {
-    int n = b.size();
-    IntList pa = new IntList();
-    IntList pp = new IntList();
-    IntList na = new IntList();
-    IntList ng = new IntList();
-    for (int a = 0; a < n; a++) {
-      if (!InBatchMiner.usableAnchor(b, a, stats)) {
-        continue;
-      }
-      for (int j = 0; j < n; j++) {
+    PairSink out = new PairSink(b, stats);
+    for (int a : InBatchMiner.usableAnchors(b, stats)) {
+      for (int j = 0; j < b.size(); j++) {
         if (b.positive(a, j)) {
-          pa.add(a);
-          pp.add(j);
-          stats.addTuple(MinedKind.POSITIVE_PAIR);
-          stats.addPositivePair(b.d()[a][j]);
+          out.addPositive(a, j);
         } else if (b.negative(a, j)) {
-          na.add(a);
-          ng.add(j);
-          stats.addTuple(MinedKind.NEGATIVE_PAIR);
-          stats.addNegativePair(b.d()[a][j]);
+          out.addNegative(a, j);
         }
       }
     }
-    return Tuples.of(new Pairs(pa.toArray(), pp.toArray(), na.toArray(), ng.toArray()), n);
+    return out.tuples();
   }
 }

@@ -22,10 +22,7 @@ public final class BatchAllMiner implements InBatchMiner {
   public Tuples mine(Batch b, InBatchStats stats) {
     TripletSink out = new TripletSink(b, stats);
     int n = b.size();
-    for (int a = 0; a < n; a++) {
-      if (!InBatchMiner.usableAnchor(b, a, stats)) {
-        continue;
-      }
+    for (int a : InBatchMiner.usableAnchors(b, stats)) {
       double[] row = b.d()[a];
       boolean any = false;
       for (int p = 0; p < n; p++) {

@@ -13,10 +13,7 @@ public final class BatchHardMiner implements InBatchMiner {
   public Tuples mine(Batch b, InBatchStats stats) {
     TripletSink out = new TripletSink(b, stats);
     int n = b.size();
-    for (int a = 0; a < n; a++) {
-      if (!InBatchMiner.usableAnchor(b, a, stats)) {
-        continue;
-      }
+    for (int a : InBatchMiner.usableAnchors(b, stats)) {
       double[] row = b.d()[a];
       int p = -1;
       int g = -1;

@@ -54,10 +54,7 @@ public final class DistanceWeightedMiner implements InBatchMiner {
     int n = b.size();
     long labelHash = b.labelHash();
     double[] w = new double[n];
-    for (int a = 0; a < n; a++) {
-      if (!InBatchMiner.usableAnchor(b, a, stats)) {
-        continue;
-      }
+    for (int a : InBatchMiner.usableAnchors(b, stats)) {
       double[] row = b.d()[a];
       double max = Double.NEGATIVE_INFINITY;
       for (int g = 0; g < n; g++) {

@@ -13,9 +13,20 @@ public interface InBatchMiner {
   Tuples mine(Batch batch, InBatchStats stats);
 
   /**
-   * Counts anchor {@code a} in {@code stats} and says whether it has at least one positive and
-   * one negative; skipped anchors are counted as no-positive (checked first) or no-negative.
+   * The rows with at least one positive and one negative, ascending; every row is counted as an
+   * anchor in {@code stats}, skipped ones as no-positive (checked first) or no-negative.
    */
+  static int[] usableAnchors(Batch b, InBatchStats stats) {
+    IntList usable = new IntList();
+    for (int a = 0; a < b.size(); a++) {
+      if (usableAnchor(b, a, stats)) {
+        usable.add(a);
+      }
+    }
+    return usable.toArray();
+  }
+
+  /** Counts anchor {@code a} and says whether it has a positive and a negative. */
   static boolean usableAnchor(Batch b, int a, InBatchStats stats) {
     stats.addAnchor();
     boolean pos = false;

@@ -1,7 +1,5 @@
 package io.hardneg.core.inbatch;
 
-import io.hardneg.core.mining.MinedKind;
-
 /**
  * Multi-similarity pair mining (Wang et al. 2019, the ε rule; pytorch-metric-learning's
  * {@code MultiSimilarityMiner}). Written for a similarity {@code s}: keep a negative pair when
@@ -25,14 +23,8 @@ public final class MultiSimilarityMiner implements InBatchMiner {
   @Override
   public Tuples mine(Batch b, InBatchStats stats) {
     int n = b.size();
-    IntList pa = new IntList();
-    IntList pp = new IntList();
-    IntList na = new IntList();
-    IntList ng = new IntList();
-    for (int a = 0; a < n; a++) {
-      if (!InBatchMiner.usableAnchor(b, a, stats)) {
-        continue;
-      }
+    PairSink out = new PairSink(b, stats);
+    for (int a : InBatchMiner.usableAnchors(b, stats)) {
       double[] row = b.d()[a];
       double maxPos = Double.NEGATIVE_INFINITY;
       double minNeg = Double.POSITIVE_INFINITY;
@@ -46,16 +38,10 @@ public final class MultiSimilarityMiner implements InBatchMiner {
       boolean any = false;
       for (int j = 0; j < n; j++) {
         if (b.positive(a, j) && row[j] + epsilon > minNeg) {
-          pa.add(a);
-          pp.add(j);
-          stats.addTuple(MinedKind.POSITIVE_PAIR);
-          stats.addPositivePair(row[j]);
+          out.addPositive(a, j);
           any = true;
         } else if (b.negative(a, j) && row[j] - epsilon < maxPos) {
-          na.add(a);
-          ng.add(j);
-          stats.addTuple(MinedKind.NEGATIVE_PAIR);
-          stats.addNegativePair(row[j]);
+          out.addNegative(a, j);
           any = true;
         }
       }
@@ -63,6 +49,6 @@ public final class MultiSimilarityMiner implements InBatchMiner {
         stats.addNoCandidate();
       }
     }
-    return Tuples.of(new Pairs(pa.toArray(), pp.toArray(), na.toArray(), ng.toArray()), n);
+    return out.tuples();
   }
 }
