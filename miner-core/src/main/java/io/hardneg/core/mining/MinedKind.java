@@ -15,7 +15,7 @@ public enum MinedKind {
   HARD("hard"),
   /** {@link Hardness#isSemiHard FaceNet's rule}, nearest such negative first. */
   SEMIHARD("semihard"),
-  /** Global mining's rank band: the negative's rank among the anchor's negatives is in [min, max). */
+  /** Global mining's rank band: the negative's rank among the anchor's negatives in [min, max). */
   BAND("band"),
   /**
    * Semi-hard's {@code nearest-beyond} fallback (TensorFlow Addons): the nearest negative with

@@ -312,9 +312,9 @@ public final class ReportWriter {
       if (rounds.isEmpty()) {
         return;
       }
-      section("mix", "Mix of triplets", "Left: geometry under the mining model (hard: d(a,n) "
-          + "≤ d(a,p); semi-hard: d(a,p) &lt; d(a,n) ≤ d(a,p) + margin, the miner's rule; easy: "
-          + "the rest). Right: the rule that selected each negative.");
+      section("mix", "Mix of triplets", "Left: geometry under the mining model (hard: "
+          + "d(a,n) ≤ d(a,p); semi-hard: d(a,p) &lt; d(a,n) ≤ d(a,p) + margin, the miner's rule; "
+          + "easy: the rest). Right: the rule that selected each negative.");
       List<String> cats = rounds.stream().map(r -> "round " + r.round()).toList();
       Map<String, List<Double>> geo = new LinkedHashMap<>();
       for (Hardness h : Hardness.values()) {
