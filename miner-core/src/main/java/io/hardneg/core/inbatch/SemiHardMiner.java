@@ -3,7 +3,7 @@ package io.hardneg.core.inbatch;
 import io.hardneg.core.mining.SemiHardFallback;
 
 /**
- * Semi-hard mining (Schroff, Kalenichenko, Philbin 2015, FaceNet; DESIGN §4): for every
+ * Semi-hard mining (Schroff, Kalenichenko, Philbin 2015, FaceNet; docs/concepts.md): for every
  * anchor-positive pair {@code (a,p)}, the nearest negative with
  * {@code D(a,p) < D(a,n) <= D(a,p) + margin}. When none exists the {@link SemiHardFallback}
  * decides: {@code skip} (no triplet), {@code hard} (the nearest negative, smallest

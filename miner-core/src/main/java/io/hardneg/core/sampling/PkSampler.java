@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * positives and negatives in the batch. Batch {@code step} is a pure function of
  * {@code (seed, step)}: the classes come from a seeded partial shuffle keyed by
  * {@code hash(seed, step, −1)}, each class's items from a shuffle keyed by
- * {@code hash(seed, step, label)} (DESIGN §4 seeding); items are distinct within a class when it
+ * {@code hash(seed, step, label)} (docs/concepts.md, seeds); items are distinct within a class when it
  * has at least K. Classes with fewer than K items follow the {@link SmallClassPolicy}. Rows are
  * returned class by class, in the order the classes were drawn.
  */
