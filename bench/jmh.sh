@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# JMH benchmark of the in-batch losses (issue 3): mining + loss + gradient per batch, for batch
+# JMH benchmark of the in-batch losses: mining + loss + gradient per batch, for batch
 # 256 and 1024 x embedding dim 64 and 128, against one full DL4J fit step of the demo MLP
 # (784-256-128-dim) on the same batch. PK batches (K = 4), random inputs. ~10 min on 2 cores.
 #   [JMH_OPTS='-f 1 -wi 2 -w 1s -i 5 -r 1s'] bench/jmh.sh [extra JMH args, e.g. -p batch=256]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Masked search kernel vs the GEMM it runs on, same tiles, one JVM, one run (issue 4 target:
+# Masked search kernel vs the GEMM it runs on, same tiles, one JVM, one run (target:
 # the kernel within 1.5x of the GEMM time).   bench/kernel.sh [N=30000] [REPS=6]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

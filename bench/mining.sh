@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Mining-stage benchmark (issue 4): search placements on the same embeddings, one run, one table.
+# Mining-stage benchmark: search placements on the same embeddings, one run, one table.
 #   bench/mining.sh [MODEL_ZIP] [SYNTHETIC_SIZES...]
-# Data: Fashion-MNIST's 60k training images ($FMNIST_DIR, ../shared/data/fashion-mnist, or the
+# Data: Fashion-MNIST's 60k training images ($FMNIST_DIR or the
 # Debian package dataset-fashion-mnist's /usr/share/datasets/fashion-mnist)
 # embedded by MODEL_ZIP (e.g. a demo run's round-002/model.zip) and as 64-d PCA vectors; then
 # synthetic clustered 64-d sets of the given sizes (default: 1000000). Spark local[2].
@@ -13,7 +13,7 @@ model="${1:-}"
 shift || true
 sizes=("${@:-1000000}")
 data=""
-for d in "${FMNIST_DIR:-}" "$root/../shared/data/fashion-mnist" /usr/share/datasets/fashion-mnist; do
+for d in "${FMNIST_DIR:-}" /usr/share/datasets/fashion-mnist; do
   [[ -n "$d" && -f "$d/train-images-idx3-ubyte.gz" ]] && { data="$d"; break; }
 done
 [[ -f spark-job/target/local-classpath.txt ]] || mvn -B -q -DskipTests package

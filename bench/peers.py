@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Python peers for bench/run.sh (issue 9): faiss and hnswlib on the embeddings PeerBench exported.
+"""Python peers for bench/run.sh: faiss and hnswlib on the embeddings PeerBench exported.
 
 Each index returns the top k of every item (all N items are anchors, as in hardneg's mining),
 then the label filter keeps the first result with another label: the nearest negative found.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch side of the training-throughput table (bench/run.sh, issue 9): the same networks as
+"""PyTorch side of the training-throughput table (bench/run.sh): the same networks as
 hardneg's EmbeddingNetworks (MLP 784-256-128-64; CNN conv5x5x32-pool-conv5x5x64-pool-fc128-fc64,
 no padding), L2-normalised output, triplet margin loss (Euclidean, margin 0.2) on 128 triplets =
 384 random rows, Adam(1e-3); times forward + backward + step. One TSV row per architecture:

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""End-to-end PyTorch reference for bench/run.sh (issue 9, table 2b): Recall@1 reached per minute
-of wall time on Fashion-MNIST, the protocol of issue 5 — train on the 60k training images, evaluate
+"""End-to-end PyTorch reference for bench/run.sh (table 2, end to end): Recall@1 reached per minute
+of wall time on Fashion-MNIST, the quality.sh protocol — train on the 60k training images, evaluate
 on the 10k test images (query = reference = test set, self excluded, cosine on unit embeddings).
 Network as peers_torch.py (the same layers as hardneg's EmbeddingNetworks), 64-d L2-normalised
 output, Adam(1e-3), random batches of 128, triplet margin 0.2 (Euclidean) over every semi-hard

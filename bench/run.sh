@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# hardneg vs its peers, side by side, one run on one machine (issue 9). Writes bench/RESULTS.md.
+# hardneg vs its peers, side by side, one run on one machine. Writes bench/RESULTS.md.
 #   bench/run.sh                 full run: Fashion-MNIST 60k PCA-64 peers, 1M synthetic peers, training,
 #                                end to end, kernel, scaling 250k + the 1M point (about 30 min on 2 cores);
 #                                BENCH_SCALING=250000,4000000 adds the 4M point (about 14 min more)
@@ -52,7 +52,7 @@ jvm=(java -Xmx"${BENCH_DRIVER_MEMORY:-6g}" $(cat deploy/bin/jvm-flags)
 
 data=()
 fmnist=""
-for d in "${FMNIST_DIR:-}" "$root/../shared/data/fashion-mnist" /usr/share/datasets/fashion-mnist; do
+for d in "${FMNIST_DIR:-}" /usr/share/datasets/fashion-mnist; do
   [[ -n "$d" && -f "$d/train-images-idx3-ubyte.gz" ]] && { fmnist="$d"; break; }
 done
 if [[ -n "${BENCH_SYNTHETIC:-}" ]]; then

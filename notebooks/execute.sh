@@ -12,7 +12,7 @@ out=${2:-$here/../target/notebooks}
 mkdir -p "$out"
 if ! command -v jupyter >/dev/null 2>&1; then
   echo "jupyter is missing: apt-get install jupyter-nbconvert python3-ipykernel python3-pandas" \
-    "python3-matplotlib (.ci/run does this in CI)" >&2
+    "python3-matplotlib (deploy/bin/test does this as root)" >&2
   exit 1
 fi
 for nb in "$here"/*.ipynb; do

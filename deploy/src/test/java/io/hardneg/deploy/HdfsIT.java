@@ -163,7 +163,7 @@ class HdfsIT {
   }
 
   /**
-   * Issue 8, disk full: an HDFS space quota on a run directory with one committed round. The
+   * Disk full (docs/reliability.md): an HDFS space quota on a run directory with one committed round. The
    * next round's write fails with a message naming the file and the quota; the committed round
    * is untouched and still the last one, and a rerun's prepare removes the failed temporary.
    */

@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * (neither the driver nor a daemon), and that stopping the cluster ends every process it
  * started: master, workers and the executors they launched.
  *
- * <p>The cluster is a secure one (issue 8): started with {@code --secret-file}, so master, workers,
+ * <p>The cluster is a secure one (docs/reliability.md): started with {@code --secret-file}, so master, workers,
  * executors and the drivers authenticate with a shared secret and encrypt RPC and block transfers
  * (AES), and the jobs encrypt their local shuffle and spill files. A driver without the secret is
  * submitted at the same time as the first job and must fail to register. Mining uses IVF with two
@@ -274,7 +274,7 @@ class StandaloneClusterIT {
   }
 
   /**
-   * Issue 8, security: the cluster was started with a secret, the job submitted with it. The
+   * Security (docs/reliability.md): the cluster was started with a secret, the job submitted with it. The
    * driver ran with authentication, AES RPC encryption and local-disk I/O encryption (its
    * effective configuration, printed by spark-submit --verbose), every daemon and executor
    * with authentication on, the executors' launch commands carry the switches but not the
@@ -326,7 +326,7 @@ class StandaloneClusterIT {
   }
 
   /**
-   * Issue 8, executor loss: one executor JVM is killed (SIGKILL) as soon as round 0's EMBED
+   * Executor loss (docs/reliability.md): one executor JVM is killed (SIGKILL) as soon as round 0's EMBED
    * stage is done, so MINE runs while Spark loses the executor, its running tasks and its cached
    * embedding blocks; the worker launches a replacement. Then, during TRAIN, an executor is
    * killed while it runs a training task (a parameter-averaging worker's fit of its share of a

@@ -21,7 +21,7 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * {@code hardneg mine}: EMBED → SEARCH → MINE once over the whole input, with a given model or
  * with the normalised raw features, for trainers outside hardneg. Writes
- * {@code <out>/triplets/} (Parquet, DESIGN §3) and {@code <out>/mining.json}, then
+ * {@code <out>/triplets/} (Parquet, docs/concepts.md) and {@code <out>/mining.json}, then
  * {@code _SUCCESS}; everything is written under a temporary directory and renamed into place.
  */
 public final class MineJob {

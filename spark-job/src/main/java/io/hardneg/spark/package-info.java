@@ -1,5 +1,5 @@
 /**
- * The hardneg Spark job: rounds of EMBED → MINE → TRAIN → EVALUATE → COMMIT (DESIGN §2). The
+ * The hardneg Spark job: rounds of EMBED → MINE → TRAIN → EVALUATE → COMMIT (docs/architecture.md). The
  * driver loops and broadcasts small state; executors embed, search and train. Entry points:
  * {@link io.hardneg.spark.Main} (CLI and spark-submit main class).
  */

@@ -195,7 +195,7 @@ class MineStageTest {
     assertTrue(((Number) report.get("largest_list")).longValue() >= 150, "" + report);
     assertTrue(((Number) report.get("lists_split")).intValue() >= 1, "" + report);
     assertTrue(((Number) report.get("lists_query_split")).intValue() >= 1, "" + report);
-    // no task holds more than the cap of 25 bases or queries (packed sub-lists, issue 8)
+    // no task holds more than the cap of 25 bases or queries (packed sub-lists, docs/reliability.md)
     assertTrue(((Number) report.get("largest_task_bases")).longValue() <= 25, "" + report);
     assertTrue(((Number) report.get("largest_task_queries")).longValue() <= 25, "" + report);
     // more tiles than items: most tiles are empty, the result is still exact

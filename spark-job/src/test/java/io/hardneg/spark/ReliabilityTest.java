@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 8 through the CLI: every bad input, bad model, bad setting and unwritable output ends
+ * docs/reliability.md through the CLI: every bad input, bad model, bad setting and unwritable output ends
  * with its own exit code and a one-line message naming the file, the row or key and the rule,
  * before any expensive stage; classes of one item are counted, not fatal.
  */

@@ -18,7 +18,7 @@ public final class SharedSpark {
       System.setProperty("spark.ui.enabled", "false");
       System.setProperty("spark.driver.host", "127.0.0.1");
       System.setProperty("spark.driver.bindAddress", "127.0.0.1");
-      // every class that crosses the wire in any test must be registered with Kryo (issue 8)
+      // every class that crosses the wire in any test must be registered with Kryo (docs/reliability.md)
       System.setProperty("spark.kryo.registrationRequired", "true");
       session = SparkSessions.create("local[2,4]", 2);
     }

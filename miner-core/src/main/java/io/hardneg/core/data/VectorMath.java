@@ -37,7 +37,7 @@ public final class VectorMath {
 
   /**
    * Embedding spread: mean squared distance of the rows to their centroid. Near zero means the
-   * embedding has collapsed (DESIGN §5).
+   * embedding has collapsed (docs/concepts.md).
    */
   public static double spread(float[] v, int rows, int dim) {
     if (rows == 0) {

@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code m} always reads {@code D(a,p) − D(a,n) + m} (for cosine similarity that is
  * {@code s(a,n) − s(a,p) + m}, pytorch-metric-learning's {@code distance.margin}). Thresholds
  * given in the metric's own units (a multi-similarity {@code base} λ, say) convert with
- * {@link #toDissimilarity(double)}. DESIGN §3: on unit vectors cosine similarity is
+ * {@link #toDissimilarity(double)}. docs/concepts.md: on unit vectors cosine similarity is
  * {@code s = 1 − d²/2}.
  */
 public enum Distance {

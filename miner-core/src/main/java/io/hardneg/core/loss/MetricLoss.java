@@ -40,7 +40,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  *
  * <p>{@link #lastStats()} gives the mining statistics of the last evaluated batch (not stored).
  * Every field is Jackson-visible and the no-arg constructors exist: the loss lives in the model
- * JSON (STACK pitfall 6).
+ * JSON (docs/stack-notes.md P6).
  */
 public abstract class MetricLoss implements ILossFunction {
   private static final long serialVersionUID = 1L;

@@ -1,7 +1,7 @@
 package io.hardneg.core.mining;
 
 /**
- * Settings of global triplet mining (DESIGN §4). Distances are Euclidean between unit vectors;
+ * Settings of global triplet mining (docs/concepts.md). Distances are Euclidean between unit vectors;
  * similarities are {@code s = 1 − d²/2}.
  *
  * @param margin the triplet margin; semi-hard means {@code d(a,p) < d(a,n) <= d(a,p) + margin}

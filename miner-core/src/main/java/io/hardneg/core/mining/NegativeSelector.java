@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The mining rules of DESIGN §4 applied to one anchor's search results, independent of where the
+ * The mining rules of docs/concepts.md applied to one anchor's search results, independent of where the
  * search ran (one JVM, a broadcast table, or lists merged across Spark tasks).
  *
  * <p>Input: the anchor's nearest negatives ({@code hard}, nearest first; position = rank among

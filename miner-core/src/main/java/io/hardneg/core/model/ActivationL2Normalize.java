@@ -7,7 +7,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Output activation that scales each row to unit Euclidean length, {@code y = x / |x|}, so the
- * network's output is the embedding itself (DESIGN §3: embeddings are unit vectors). Its
+ * network's output is the embedding itself (docs/concepts.md: embeddings are unit vectors). Its
  * backward pass is the Jacobian of that map: {@code dL/dx = (g − y (y·g)) / |x|}.
  * Rows shorter than {@value #MIN_NORM} are divided by that floor instead of their norm.
  */

@@ -21,7 +21,7 @@ class DistanceTest {
     assertEquals(-0.8, Distance.COSINE.dissimilarity(U, V), 1e-15);
     assertTrue(Distance.COSINE.inverted());
     assertFalse(Distance.EUCLIDEAN.inverted());
-    // DESIGN §3 on unit vectors: s = 1 − d²/2
+    // docs/concepts.md: on unit vectors: s = 1 − d²/2
     assertEquals(1 - Distance.SQUARED_EUCLIDEAN.value(U, V) / 2, Distance.COSINE.value(U, V),
         1e-15);
     assertEquals(0.0, Distance.COSINE.value(new double[3], V), "zero vector: 0, not NaN");

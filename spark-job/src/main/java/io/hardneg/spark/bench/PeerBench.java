@@ -35,7 +35,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The Java side of {@code bench/run.sh} (issue 9): builds one embedding set (Fashion-MNIST PCA or
+ * The Java side of {@code bench/run.sh} (docs/benchmarks.md): builds one embedding set (Fashion-MNIST PCA or
  * synthetic clustered), exports it for the Python peers (faiss, hnswlib) as {@code .npy} files
  * together with the exact nearest negative of a seeded sample of anchors (the truth every
  * method is scored against), then times hardneg's MINE stage in the given search placements and

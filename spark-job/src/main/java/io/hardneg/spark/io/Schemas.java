@@ -4,7 +4,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** Spark schemas of hardneg's tables (DESIGN §3). */
+/** Spark schemas of hardneg's tables (docs/concepts.md). */
 public final class Schemas {
   private Schemas() {}
 
@@ -22,7 +22,7 @@ public final class Schemas {
       DataTypes.createStructField("emb",
           DataTypes.createArrayType(DataTypes.FloatType, false), false)});
 
-  /** Mined triplets, the Parquet contract of DESIGN §3. */
+  /** Mined triplets, the Parquet contract of docs/concepts.md. */
   public static final StructType TRIPLETS = new StructType(new StructField[] {
       DataTypes.createStructField("round", DataTypes.IntegerType, false),
       DataTypes.createStructField("anchor", DataTypes.LongType, false),

@@ -14,7 +14,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The run directory (DESIGN §6) on any Hadoop FileSystem. A round is written under a temporary
+ * The run directory (docs/operations.md) on any Hadoop FileSystem. A round is written under a temporary
  * {@code _tmp-round-NNN-<uuid>} directory (the leading underscore hides it from Hadoop and Spark
  * readers), {@code _SUCCESS} is written last inside it, and one rename publishes it as
  * {@code round-NNN}. A round directory without {@code _SUCCESS} does not exist for hardneg.

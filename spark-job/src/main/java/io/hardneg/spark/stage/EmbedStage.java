@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * EMBED: the model's bytes are broadcast (never the live network: Spark 3.5 closes broadcast
- * values, which would free its native parameter array, STACK.md pitfall 1), every partition
+ * values, which would free its native parameter array, docs/stack-notes.md P1), every partition
  * restores the network once and runs batched inference; outputs are scaled to unit length.
  * With no model, the features themselves are normalised (the raw-pixel baseline).
  */

@@ -27,7 +27,7 @@ import scala.Tuple2;
  * SEARCH: for every anchor (rows of {@link PositiveStage#ANCHORS}), its nearest negatives and
  * its nearest negatives beyond {@code d(a,p)}, over all items and with the mask inside the
  * kernel (class mode: other labels; pair mode: not self and not a known positive, the anchor's
- * {@code excluded} ids), in one of three placements (DESIGN §2):
+ * {@code excluded} ids), in one of three placements (docs/concepts.md):
  * <ul>
  *   <li><b>broadcast</b> — exact: the embedding table is broadcast, every partition searches its
  *       anchors against all of it; no shuffle;

@@ -49,7 +49,7 @@ public final class OrderedAveragingMaster extends ParameterAveragingTrainingMast
       long seed) {
     super(true, workers, rows, rows, averagingFrequency, 1, prefetch, Repartition.Never,
         RepartitionStrategy.Balanced, StorageLevel.MEMORY_ONLY_SER(), false);
-    // Direct: no export directory, which clusters without shared storage need (STACK.md pitfall 3)
+    // Direct: no export directory, which clusters without shared storage need (docs/stack-notes.md P3)
     this.rddTrainingApproach = RDDTrainingApproach.Direct;
     this.rng = new Random(seed);
   }

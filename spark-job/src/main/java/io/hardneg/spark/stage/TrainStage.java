@@ -34,7 +34,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * seeded order and {@link OrderedAveragingMaster} averages in partition order, so training is
  * reproducible: a rerun, or a driver resuming after a committed round, produces bit-identical
  * parameters. The RDD handed to {@code fit} is not cached by us, the master persists it at its
- * own storage level (STACK.md pitfall 4).
+ * own storage level (docs/stack-notes.md P4).
  */
 public final class TrainStage {
   private final JavaSparkContext jsc;
