@@ -29,6 +29,10 @@ public sealed interface SearchSettings extends Serializable
    */
   static SearchSettings of(String mode, int nlist, int nprobe, int listCap, int kmeansSample,
       int kmeansIterations, int tiles, int recallSample) {
+    // checked whatever the mode, as it always was: a later switch to ivf must not surprise
+    if (nlist > 0 && nprobe > nlist) {
+      throw new IllegalArgumentException("nprobe " + nprobe + " > nlist " + nlist);
+    }
     return switch (mode(mode)) {
       case "broadcast" -> new BroadcastSearch();
       case "tiled" -> new TiledSearch(tiles, listCap);
