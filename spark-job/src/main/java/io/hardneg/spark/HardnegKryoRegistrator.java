@@ -48,8 +48,8 @@ public class HardnegKryoRegistrator extends Nd4jRegistrator {
     kryo.register(java.util.LinkedHashMap.class);
     kryo.register(java.util.HashSet.class);
     // the list shuffle of the negative search
-    kryo.register(io.hardneg.spark.stage.VectorEntry.class);
-    kryo.register(io.hardneg.spark.stage.AnchorCandidates.class);
+    kryo.register(io.hardneg.core.search.VectorEntry.class);
+    kryo.register(io.hardneg.core.search.AnchorCandidates.class);
     // the pk training mode's broadcast batch plan
     kryo.register(io.hardneg.core.sampling.PkPlan.class);
     // rows built with a schema (GenericRowWithSchema) carry their StructType: its fields' types

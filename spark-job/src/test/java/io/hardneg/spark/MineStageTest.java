@@ -9,8 +9,7 @@ import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.spark.io.IdxSource;
 import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.MineStage;
-import io.hardneg.spark.stage.SearchSettings;
-import io.hardneg.spark.stage.SearchSettings.Mode;
+import io.hardneg.spark.config.SearchSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +38,8 @@ class MineStageTest {
     items = IdxSource.load(spark, data[0].toString(), data[1].toString(), 2);
   }
 
-  static SearchSettings settings(Mode mode, int nlist, int nprobe, int cap) {
-    return new SearchSettings(mode, nlist, nprobe, cap, 4096, 5, 3, 100);
+  static SearchSettings settings(String mode, int nlist, int nprobe, int cap) {
+    return SearchSettings.of(mode, nlist, nprobe, cap, 4096, 5, 3, 100);
   }
 
   /** Compares triplet lists, reporting only the first difference (lists are long). */
@@ -72,22 +71,22 @@ class MineStageTest {
 
   @Test
   void identicalTripletsWithOneThreeAndSevenPartitionsInEveryPlacement() {
-    List<String> exact = mine(1, 1024, settings(Mode.BROADCAST, 0, 1, 50)).getKey();
+    List<String> exact = mine(1, 1024, settings("broadcast", 0, 1, 50)).getKey();
     assertTrue(exact.size() >= N, "at least a hard negative per anchor: " + exact.size());
-    assertSameTriplets(exact, mine(3, 17, settings(Mode.BROADCAST, 0, 1, 50)).getKey());
-    assertSameTriplets(exact, mine(7, 50, settings(Mode.BROADCAST, 0, 1, 50)).getKey());
+    assertSameTriplets(exact, mine(3, 17, settings("broadcast", 0, 1, 50)).getKey());
+    assertSameTriplets(exact, mine(7, 50, settings("broadcast", 0, 1, 50)).getKey());
     // tiled exact: same triplets, with lists small enough to be split into sub-lists
     Map.Entry<List<String>, Map<String, Object>> tiled = mine(3, 64,
-        settings(Mode.TILED, 0, 1, 40));
+        settings("tiled", 0, 1, 40));
     assertSameTriplets(exact, tiled.getKey());
     assertTrue(((Number) tiled.getValue().get("lists_split")).intValue() > 0, "" + tiled);
-    List<String> ivf = mine(1, 64, settings(Mode.IVF, 6, 2, 50)).getKey();
-    assertSameTriplets(ivf, mine(7, 33, settings(Mode.IVF, 6, 2, 50)).getKey());
+    List<String> ivf = mine(1, 64, settings("ivf", 6, 2, 50)).getKey();
+    assertSameTriplets(ivf, mine(7, 33, settings("ivf", 6, 2, 50)).getKey());
   }
 
   @Test
   void aTaskThatFailsOnceAndIsRetriedChangesNothing() {
-    List<String> clean = mine(3, 64, settings(Mode.IVF, 6, 2, 50)).getKey();
+    List<String> clean = mine(3, 64, settings("ivf", 6, 2, 50)).getKey();
     // the first attempt of partition 1 dies mid-partition; Spark retries it
     Dataset<Row> emb = EmbedStage.embed(spark, items.repartition(3), null, 64);
     Dataset<Row> flaky = spark.createDataFrame(emb.javaRDD().mapPartitions(rows -> {
@@ -101,7 +100,7 @@ class MineStageTest {
     }), emb.schema());
     MineStage.Mined m = MineStage.mine(spark, flaky,
         new MiningConfig(0.1, 1, 2, SemiHardFallback.NEAREST_BEYOND, 9),
-        new KnnOptions(1, 64, 100, DataType.FLOAT), settings(Mode.IVF, 6, 2, 50), 3, "raw", 4);
+        new KnnOptions(1, 64, 100, DataType.FLOAT), settings("ivf", 6, 2, 50), 3, "raw", 4);
     List<String> retried = m.triplets().orderBy("anchor", "negative").collectAsList().stream()
         .map(Row::toString).toList();
     m.release();
@@ -117,8 +116,8 @@ class MineStageTest {
       row.put(t.ids()[i], i);
     }
     List<String> first = null;
-    for (SearchSettings s : List.of(settings(Mode.BROADCAST, 0, 1, 50),
-        settings(Mode.TILED, 0, 1, 40), settings(Mode.IVF, 5, 5, 50))) {
+    for (SearchSettings s : List.of(settings("broadcast", 0, 1, 50),
+        settings("tiled", 0, 1, 40), settings("ivf", 5, 5, 50))) {
       MineStage.Mined m = MineStage.mine(spark, emb, null, true,
           new MiningConfig(0.1, 1, 1, SemiHardFallback.NEAREST_BEYOND, 9),
           new KnnOptions(1, 64, 100, DataType.FLOAT), s, 0, "raw", 3);
@@ -146,9 +145,9 @@ class MineStageTest {
 
   @Test
   void ivfProbingEveryListEqualsExact() {
-    List<String> exact = mine(2, 128, settings(Mode.BROADCAST, 0, 1, 50)).getKey();
+    List<String> exact = mine(2, 128, settings("broadcast", 0, 1, 50)).getKey();
     Map.Entry<List<String>, Map<String, Object>> ivf = mine(3, 128,
-        settings(Mode.IVF, 8, 8, 30));
+        settings("ivf", 8, 8, 30));
     assertSameTriplets(exact, ivf.getKey());
     @SuppressWarnings("unchecked")
     Map<String, Object> recall = (Map<String, Object>) ivf.getValue().get("nearest_negative_recall");
@@ -180,12 +179,12 @@ class MineStageTest {
     MiningConfig cfg = new MiningConfig(0.1, 1, 2, SemiHardFallback.NEAREST_BEYOND, 9);
     KnnOptions knn = new KnnOptions(1, 64, 100, DataType.FLOAT);
     MineStage.Mined exact = MineStage.mine(spark, emb, cfg, knn,
-        settings(Mode.BROADCAST, 0, 1, 50), 0, "x", 4);
+        settings("broadcast", 0, 1, 50), 0, "x", 4);
     List<String> want = exact.triplets().orderBy("anchor", "negative").collectAsList().stream()
         .map(Row::toString).toList();
     exact.release();
     // 4 lists: the blob fills one list of >= 150 vectors, the cap of 25 splits it into sub-lists
-    MineStage.Mined ivf = MineStage.mine(spark, emb, cfg, knn, settings(Mode.IVF, 4, 4, 25), 0,
+    MineStage.Mined ivf = MineStage.mine(spark, emb, cfg, knn, settings("ivf", 4, 4, 25), 0,
         "x", 4);
     List<String> got = ivf.triplets().orderBy("anchor", "negative").collectAsList().stream()
         .map(Row::toString).toList();
@@ -200,7 +199,7 @@ class MineStageTest {
     assertTrue(((Number) report.get("largest_task_queries")).longValue() <= 25, "" + report);
     // more tiles than items: most tiles are empty, the result is still exact
     MineStage.Mined tiled = MineStage.mine(spark, emb, cfg, knn,
-        new SearchSettings(Mode.TILED, 0, 1, 50, 100, 1, 400, 0), 0, "x", 4);
+        SearchSettings.of("tiled", 0, 1, 50, 100, 1, 400, 0), 0, "x", 4);
     List<String> gotTiled = tiled.triplets().orderBy("anchor", "negative").collectAsList()
         .stream().map(Row::toString).toList();
     Map<String, Object> tiledReport = tiled.search();
@@ -211,7 +210,7 @@ class MineStageTest {
 
   @Test
   void ivfWithFewProbesReportsItsRecallAgainstExact() {
-    Map<String, Object> report = mine(2, 128, settings(Mode.IVF, 16, 2, 50)).getValue();
+    Map<String, Object> report = mine(2, 128, settings("ivf", 16, 2, 50)).getValue();
     @SuppressWarnings("unchecked")
     Map<String, Object> recall = (Map<String, Object>) report.get("nearest_negative_recall");
     double r = ((Number) recall.get("recall")).doubleValue();

@@ -15,7 +15,7 @@ import io.hardneg.spark.io.PairSource;
 import io.hardneg.spark.io.Tables;
 import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.MineStage;
-import io.hardneg.spark.stage.SearchSettings;
+import io.hardneg.spark.config.SearchSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -63,8 +63,8 @@ class PairModeTest {
     MiningConfig mining = new MiningConfig(0.2, 1, 1, SemiHardFallback.NEAREST_BEYOND, 5);
     List<String> byPlacement = null;
     for (SearchSettings s : List.of(
-        new SearchSettings(SearchSettings.Mode.BROADCAST, 0, 1, 50, 1000, 5, 2, 0),
-        new SearchSettings(SearchSettings.Mode.IVF, 4, 4, 30, 1000, 5, 2, 20))) {
+        SearchSettings.of("broadcast", 0, 1, 50, 1000, 5, 2, 0),
+        SearchSettings.of("ivf", 4, 4, 30, 1000, 5, 2, 20))) {
       MineStage.Mined m = MineStage.mine(spark, emb, pairs, false, mining,
           new KnnOptions(1, 64, 64, DataType.FLOAT), s, 0, "raw", 3);
       List<Row> triplets = m.triplets().orderBy("anchor", "negative").collectAsList();

@@ -9,8 +9,7 @@ import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.spark.io.Schemas;
 import io.hardneg.spark.stage.MineStage;
-import io.hardneg.spark.stage.SearchSettings;
-import io.hardneg.spark.stage.SearchSettings.Mode;
+import io.hardneg.spark.config.SearchSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +69,7 @@ class SkewTest {
         Double.NaN, Double.NaN, 0.0, 1, 8);
     KnnOptions knn = new KnnOptions(1, 64, 100, DataType.FLOAT);
     MineStage.Mined exact = MineStage.mine(spark, emb, cfg, knn,
-        new SearchSettings(Mode.BROADCAST, 0, 1, 50, 100, 1, 1, 0), 0, "x", 3);
+        SearchSettings.of("broadcast", 0, 1, 50, 100, 1, 1, 0), 0, "x", 3);
     List<String> want = triplets(exact);
     long anchors = exact.stats().anchors();
     long withoutPositive = exact.stats().noPositive();
@@ -86,13 +85,13 @@ class SkewTest {
     assertEquals(1, worst, "quota of 1 negative per label");
     assertEquals(n / 2, bigAnchors, "every item of the half-size class is an anchor with triplets");
     MineStage.Mined tiled = MineStage.mine(spark, emb, cfg, knn,
-        new SearchSettings(Mode.TILED, 0, 1, 50, 100, 1, 4, 0), 0, "x", 3);
+        SearchSettings.of("tiled", 0, 1, 50, 100, 1, 4, 0), 0, "x", 3);
     List<String> gotTiled = triplets(tiled);
     tiled.release();
     MineStageTest.assertSameTriplets(want, gotTiled);
     // IVF probing every list with a small cap: exact again, split lists
     MineStage.Mined ivf = MineStage.mine(spark, emb, cfg, knn,
-        new SearchSettings(Mode.IVF, 6, 6, 30, 1000, 5, 1, 0), 0, "x", 3);
+        SearchSettings.of("ivf", 6, 6, 30, 1000, 5, 1, 0), 0, "x", 3);
     List<String> gotIvf = triplets(ivf);
     Map<String, Object> report = ivf.search();
     ivf.release();
@@ -114,12 +113,12 @@ class SkewTest {
     MiningConfig cfg = new MiningConfig(0.1, 1, 2, SemiHardFallback.NEAREST_BEYOND, 9);
     KnnOptions knn = new KnnOptions(1, 64, 100, DataType.FLOAT);
     MineStage.Mined exact = MineStage.mine(spark, emb, cfg, knn,
-        new SearchSettings(Mode.BROADCAST, 0, 1, 50, 100, 1, 1, 0), 0, "x", 3);
+        SearchSettings.of("broadcast", 0, 1, 50, 100, 1, 1, 0), 0, "x", 3);
     List<String> want = triplets(exact);
     exact.release();
     int cap = 20;
     MineStage.Mined ivf = MineStage.mine(spark, emb, cfg, knn,
-        new SearchSettings(Mode.IVF, 8, 8, cap, 1000, 5, 1, 0), 0, "x", 3);
+        SearchSettings.of("ivf", 8, 8, cap, 1000, 5, 1, 0), 0, "x", 3);
     List<String> got = triplets(ivf);
     Map<String, Object> report = ivf.search();
     ivf.release();

@@ -3,109 +3,112 @@ package io.hardneg.core.ivf;
 import io.hardneg.core.data.LabeledVectors;
 import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.knn.Mask;
-import io.hardneg.core.knn.MaskedKnn;
-import io.hardneg.core.knn.Neighbors;
-import java.util.ArrayList;
+import io.hardneg.core.search.ListSearch;
+import io.hardneg.core.search.LocalSearch;
+import io.hardneg.core.search.VectorEntry;
+import io.hardneg.core.util.Seeds;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
- * Inverted-file (IVF) approximate search in one JVM, the same algorithm the Spark stage runs
- * distributed: every base vector lives in its <em>home</em> list (nearest centroid), every query
- * visits its {@code nprobe} nearest lists, and inside a list the exact masked kernel
- * ({@link MaskedKnn}) runs; per-list results are merged per query by (distance, row). With
- * {@code nprobe = nlist} every query meets every base row and the result equals the exact one.
- * Counts of items at or below a bound add up over the visited lists only.
+ * Inverted-file (IVF) approximate search in one JVM, the same pieces the Spark IVF placement
+ * runs: spherical k-means on the seeded sample ({@link #sample}) gives the lists, every base
+ * vector lives in its home list (nearest centroid), every query visits its {@code nprobe}
+ * nearest lists ({@link IvfAssigner}), lists are cut to the cap and searched with the exact
+ * masked kernel, and per-list results merge per anchor ({@link LocalSearch#lists}). With
+ * {@code nprobe = nlist} every query meets every base vector and the result equals the exact one.
  */
 public final class IvfSearch {
+  private static final long SAMPLE_SALT = 0x6b6d65616e73L;
+
   private IvfSearch() {}
 
+  /** Centroids fitted on a sample of {@code sample} items. */
+  public record Trained(float[] centroids, int dim, int sample) {
+    public int lists() {
+      return centroids.length / dim;
+    }
+  }
+
+  /** The list count for {@code n} items: {@code nlist}, or about 4·√n (at least nprobe). */
+  public static int listsFor(long n, int nlist, int nprobe) {
+    int auto = (int) Math.max(1, Math.min(n, Math.round(4 * Math.sqrt(n))));
+    int l = nlist > 0 ? (int) Math.min(nlist, Math.max(1, n)) : auto;
+    return Math.max(l, Math.min(nprobe, (int) Math.max(1, n)));
+  }
+
+  /** Items the k-means sample holds: {@code kmeansSample}, at least the lists, at most n. */
+  public static int sampleSize(long n, int lists, int kmeansSample) {
+    return (int) Math.min(n, Math.max(kmeansSample, lists));
+  }
+
   /**
-   * Searches like {@link MaskedKnn#search}, restricted to the probed lists.
-   *
-   * @param centroids {@code nlist x dim} unit centroids
+   * The sample key of an item: the sample is the items with the smallest keys (ties by id), so
+   * it depends on (seed, round, id) only, never on partitioning.
    */
-  public static Neighbors[][] search(LabeledVectors queries, LabeledVectors base,
-      float[] centroids, int nprobe, Mask mask, KnnOptions opt, double[]... lowerBounds) {
-    int dim = base.dim();
-    if (queries.dim() != dim || centroids.length % dim != 0) {
-      throw new IllegalArgumentException("dimensions differ: queries " + queries.dim()
-          + ", base " + dim + ", centroids " + centroids.length + " values");
-    }
-    int nlist = centroids.length / dim;
-    int[][] home = SphericalKMeans.nearest(base.values(), base.size(), dim, centroids, nlist, 1,
-        null);
-    int[][] probes = SphericalKMeans.nearest(queries.values(), queries.size(), dim, centroids,
-        nlist, nprobe, null);
-    List<List<Integer>> baseRows = lists(nlist);
-    for (int i = 0; i < base.size(); i++) {
-      baseRows.get(home[i][0]).add(i);
-    }
-    List<List<Integer>> queryRows = lists(nlist);
-    for (int q = 0; q < queries.size(); q++) {
-      for (int l : probes[q]) {
-        queryRows.get(l).add(q);
-      }
-    }
-    double[][] bounds = lowerBounds.length == 0 ? new double[][] {null} : lowerBounds;
-    int heaps = bounds.length;
-    Neighbors[][] merged = new Neighbors[heaps][queries.size()];
-    for (int h = 0; h < heaps; h++) {
-      for (int q = 0; q < queries.size(); q++) {
-        merged[h][q] = new Neighbors(new int[0], new double[0], 0);
-      }
-    }
-    for (int l = 0; l < nlist; l++) {
-      if (baseRows.get(l).isEmpty() || queryRows.get(l).isEmpty()) {
-        continue;
-      }
-      int[] b = toArray(baseRows.get(l));
-      int[] qs = toArray(queryRows.get(l));
-      double[][] sub = new double[heaps][];
-      for (int h = 0; h < heaps; h++) {
-        if (bounds[h] != null) {
-          sub[h] = new double[qs.length];
-          for (int j = 0; j < qs.length; j++) {
-            sub[h][j] = bounds[h][qs[j]];
-          }
-        }
-      }
-      Neighbors[][] part = MaskedKnn.search(rows(queries, qs), rows(base, b), mask, opt, sub);
-      for (int h = 0; h < heaps; h++) {
-        for (int j = 0; j < qs.length; j++) {
-          merged[h][qs[j]] = merge(merged[h][qs[j]], remap(part[h][j], b), opt.k());
-        }
-      }
-    }
-    return merged;
+  public static long sampleKey(long seed, int round, long id) {
+    return Seeds.of(seed, round, id ^ SAMPLE_SALT);
   }
 
-  /** The k nearest of two sorted results, by (distance, row); within-counts add up. */
-  public static Neighbors merge(Neighbors a, Neighbors b, int k) {
-    int n = Math.min(k, a.size() + b.size());
-    int[] idx = new int[n];
-    double[] dist = new double[n];
-    int i = 0;
-    int j = 0;
-    for (int t = 0; t < n; t++) {
-      boolean takeA = j >= b.size() || (i < a.size() && (a.distance()[i] < b.distance()[j]
-          || (a.distance()[i] == b.distance()[j] && a.index()[i] < b.index()[j])));
-      if (takeA) {
-        idx[t] = a.index()[i];
-        dist[t] = a.distance()[i++];
-      } else {
-        idx[t] = b.index()[j];
-        dist[t] = b.distance()[j++];
-      }
-    }
-    return new Neighbors(idx, dist, a.atOrBelowBound() + b.atOrBelowBound());
+  /**
+   * Where a sample key falls in [0, 1), non-decreasing in the key's order: the items below a
+   * threshold are a prefix of the sample order, so a superset of any smaller sample.
+   */
+  public static double sampleRank(long key) {
+    return ((key ^ Long.MIN_VALUE) >>> 11) * 0x1.0p-53;
   }
 
-  private static Neighbors remap(Neighbors n, int[] rows) {
-    int[] idx = new int[n.size()];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = rows[n.index()[i]];
-    }
-    return new Neighbors(idx, n.distance(), n.atOrBelowBound());
+  /** The {@code size} rows of {@code items} with the smallest sample keys, in key order. */
+  public static LabeledVectors sample(LabeledVectors items, int size, long seed, int round) {
+    long[] key = Arrays.stream(items.ids()).map(id -> sampleKey(seed, round, id)).toArray();
+    int[] rows = IntStream.range(0, items.size()).boxed()
+        .sorted(Comparator.<Integer>comparingLong(i -> key[i])
+            .thenComparingLong(i -> items.ids()[i]))
+        .limit(size).mapToInt(Integer::intValue).toArray();
+    return rows(items, rows);
+  }
+
+  /** Fits {@code lists} centroids on a sample (as {@link #sample} orders it). */
+  public static Trained fit(LabeledVectors sample, int lists, int iterations, long seed,
+      int round) {
+    float[] c = SphericalKMeans.fit(sample.values(), sample.size(), sample.dim(),
+        Math.min(lists, sample.size()), iterations, Seeds.of(seed, round, 11));
+    return new Trained(c, sample.dim(), sample.size());
+  }
+
+  /** Samples {@code items} and fits the lists, as the Spark placement does. */
+  public static Trained train(LabeledVectors items, int nlist, int nprobe, int kmeansSample,
+      int iterations, long seed, int round) {
+    int lists = listsFor(items.size(), nlist, nprobe);
+    LabeledVectors s = sample(items, sampleSize(items.size(), lists, kmeansSample), seed, round);
+    return fit(s, lists, iterations, seed, round);
+  }
+
+  /** The search with given centroids (a cap of {@code Integer.MAX_VALUE} splits nothing). */
+  public static LocalSearch.Result search(List<VectorEntry> queries, List<VectorEntry> bases,
+      float[] centroids, int dim, int nprobe, int cap, Mask mask, KnnOptions knn, int kHard,
+      int kBeyond) {
+    return LocalSearch.lists(queries, bases, new IvfAssigner(centroids, dim, nprobe), cap, mask,
+        knn, kHard, kBeyond, new LinkedHashMap<>());
+  }
+
+  /** The whole IVF placement in one JVM: the lists are trained on the base vectors. */
+  public static LocalSearch runner(int nlist, int nprobe, int cap, int kmeansSample,
+      int iterations, KnnOptions knn) {
+    return (queries, bases, mask, kHard, kBeyond, seed, round) -> {
+      Trained t = train(ListSearch.table(bases), nlist, nprobe, kmeansSample, iterations, seed, round);
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("placement", "ivf");
+      report.put("nlist", t.lists());
+      report.put("nprobe", Math.min(nprobe, t.lists()));
+      report.put("kmeans_sample", t.sample());
+      return LocalSearch.lists(queries, bases, new IvfAssigner(t.centroids(), t.dim(), nprobe),
+          cap, mask, knn, kHard, kBeyond, report);
+    };
   }
 
   /** The sub-table of the given rows. */
@@ -120,17 +123,5 @@ public final class IvfSearch {
       System.arraycopy(t.values(), rows[i] * dim, v, i * dim, dim);
     }
     return new LabeledVectors(ids, labels, v, dim);
-  }
-
-  private static List<List<Integer>> lists(int n) {
-    List<List<Integer>> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      out.add(new ArrayList<>());
-    }
-    return out;
-  }
-
-  private static int[] toArray(List<Integer> l) {
-    return l.stream().mapToInt(Integer::intValue).toArray();
   }
 }

@@ -1,15 +1,18 @@
 package io.hardneg.core.mining;
 
 /**
- * One mined triplet, by row index into the tables it was mined from.
+ * One mined triplet, by item id: what a triplet row of the Spark job holds, apart from the
+ * round and the model.
  *
- * @param anchor row of the anchor (in the anchor table)
- * @param positive row of the positive (in the base table)
- * @param negative row of the negative (in the base table)
+ * @param anchor id of the anchor
+ * @param positive id of the positive
+ * @param negative id of the negative
+ * @param anchorLabel label of the anchor
+ * @param negativeLabel label of the negative
  * @param dAp exact Euclidean distance anchor–positive
  * @param dAn exact Euclidean distance anchor–negative
  * @param negRank rank of the negative among all the anchor's negatives, 0 = nearest
  * @param kind the rule that chose the negative
  */
-public record MinedTriplet(int anchor, int positive, int negative, double dAp, double dAn,
-    long negRank, MinedKind kind) {}
+public record MinedTriplet(long anchor, long positive, long negative, long anchorLabel,
+    long negativeLabel, double dAp, double dAn, long negRank, MinedKind kind) {}

@@ -9,6 +9,11 @@ import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.knn.Mask;
 import io.hardneg.core.knn.MaskedKnn;
 import io.hardneg.core.knn.Neighbors;
+import io.hardneg.core.search.AnchorCandidates;
+import io.hardneg.core.search.LocalSearch;
+import io.hardneg.core.search.VectorEntry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,6 +44,15 @@ class IvfSearchTest {
     return new LabeledVectors(ids, lab, v, dim).normalized();
   }
 
+  /** Every row as a searched anchor with d(a,p) = bound[row]. */
+  static List<VectorEntry> anchors(LabeledVectors t, double[] bound) {
+    List<VectorEntry> out = new ArrayList<>();
+    for (int i = 0; i < t.size(); i++) {
+      out.add(VectorEntry.anchor(t.ids()[i], t.labels()[i], t.row(i), -1, bound[i], null));
+    }
+    return out;
+  }
+
   @Test
   void probingEveryListEqualsExactSearch() {
     LabeledVectors t = clustered(600, 12, 10, 5, 0.3, 1);
@@ -49,14 +63,32 @@ class IvfSearchTest {
     }
     KnnOptions opt = new KnnOptions(6, 64, 128, DataType.FLOAT);
     Neighbors[][] exact = MaskedKnn.search(t, t, Mask.OTHER_LABEL, opt, null, bound);
-    Neighbors[][] ivf = IvfSearch.search(t, t, c, 9, Mask.OTHER_LABEL, opt, null, bound);
-    for (int h = 0; h < 2; h++) {
+    List<VectorEntry> entries = anchors(t, bound);
+    // unsplit lists, and lists cut to 40 bases / queries per task: both exact
+    for (int cap : new int[] {Integer.MAX_VALUE, 40}) {
+      LocalSearch.Result r = IvfSearch.search(entries, entries, c, 12, 9, cap, Mask.OTHER_LABEL,
+          opt, 6, 6);
+      List<AnchorCandidates> ivf = r.candidates();
+      assertEquals(t.size(), ivf.size());
       for (int q = 0; q < t.size(); q++) {
-        assertArrayEquals(exact[h][q].index(), ivf[h][q].index(), "heap " + h + " query " + q);
-        assertArrayEquals(exact[h][q].distance(), ivf[h][q].distance(), 0.0);
-        assertEquals(exact[h][q].atOrBelowBound(), ivf[h][q].atOrBelowBound());
+        AnchorCandidates got = ivf.get(q);
+        assertEquals(t.ids()[q], got.anchor());
+        assertArrayEquals(ids(t, exact[0][q]), got.hardIds(), "hard, query " + q);
+        assertArrayEquals(exact[0][q].distance(), got.hardDist(), 0.0);
+        assertArrayEquals(ids(t, exact[1][q]), got.beyondIds(), "beyond, query " + q);
+        assertArrayEquals(exact[1][q].distance(), got.beyondDist(), 0.0);
+        assertEquals(exact[1][q].atOrBelowBound(), got.beyondWithin());
+      }
+      if (cap == 40) {
+        assertTrue(((Number) r.report().get("largest_task_bases")).longValue() <= 40,
+            "" + r.report());
+        assertTrue(((Number) r.report().get("lists_split")).intValue() > 0, "" + r.report());
       }
     }
+  }
+
+  private static long[] ids(LabeledVectors t, Neighbors n) {
+    return java.util.Arrays.stream(n.index()).mapToLong(i -> t.ids()[i]).toArray();
   }
 
   @Test
@@ -66,16 +98,38 @@ class IvfSearchTest {
     float[] c = SphericalKMeans.fit(t.values(), t.size(), 16, 64, 8, 3);
     KnnOptions opt = new KnnOptions(1, 512, 1024, DataType.FLOAT);
     Neighbors[] exact = MaskedKnn.search(t, t, Mask.OTHER_LABEL, opt)[0];
-    Neighbors[] ivf = IvfSearch.search(t, t, c, 8, Mask.OTHER_LABEL, opt)[0];
+    List<VectorEntry> entries = anchors(t, new double[t.size()]);
+    List<AnchorCandidates> ivf = IvfSearch.search(entries, entries, c, 16, 8, Integer.MAX_VALUE,
+        Mask.OTHER_LABEL, opt, 1, 0).candidates();
     int hit = 0;
     for (int q = 0; q < t.size(); q++) {
-      if (ivf[q].size() > 0 && ivf[q].index()[0] == exact[q].index()[0]) {
+      AnchorCandidates got = ivf.get(q);
+      if (got.hardIds().length > 0 && got.hardIds()[0] == t.ids()[exact[q].index()[0]]) {
         hit++;
       }
-      assertTrue(ivf[q].size() == 0 || ivf[q].distance()[0] >= exact[q].distance()[0]);
+      assertTrue(got.hardIds().length == 0 || got.hardDist()[0] >= exact[q].distance()[0]);
     }
     double recall = (double) hit / t.size();
     assertTrue(recall >= 0.95, "nearest-negative recall " + recall);
+  }
+
+  @Test
+  void theKMeansSampleIsTheLowestHashesWhateverTheRowOrder() {
+    LabeledVectors t = clustered(300, 4, 3, 2, 0.3, 5);
+    LabeledVectors s = IvfSearch.sample(t, 50, 9, 2);
+    int[] reversed = java.util.stream.IntStream.range(0, t.size()).map(i -> t.size() - 1 - i)
+        .toArray();
+    LabeledVectors fromReversed = IvfSearch.sample(IvfSearch.rows(t, reversed), 50, 9, 2);
+    assertArrayEquals(s.ids(), fromReversed.ids());
+    assertArrayEquals(s.values(), fromReversed.values());
+    // oracle: the 50 ids with the smallest keys, by a plain sort
+    long[] want = java.util.Arrays.stream(t.ids()).boxed()
+        .sorted(java.util.Comparator.<Long>comparingLong(id -> IvfSearch.sampleKey(9, 2, id))
+            .thenComparingLong(id -> id))
+        .limit(50).mapToLong(Long::longValue).toArray();
+    assertArrayEquals(want, s.ids());
+    assertArrayEquals(IvfSearch.train(t, 4, 2, 50, 5, 9, 2).centroids(),
+        IvfSearch.train(IvfSearch.rows(t, reversed), 4, 2, 50, 5, 9, 2).centroids());
   }
 
   @Test

@@ -22,7 +22,7 @@ class TripletMinerTest {
     return TestData.of(labels, rows);
   }
 
-  private static MinedTriplet only(List<MinedTriplet> ts, int anchor, MinedKind kind) {
+  private static MinedTriplet only(List<MinedTriplet> ts, long anchor, MinedKind kind) {
     List<MinedTriplet> m = ts.stream().filter(t -> t.anchor() == anchor && t.kind() == kind).toList();
     assertEquals(1, m.size(), "triplets of anchor " + anchor + " kind " + kind + ": " + ts);
     return m.get(0);
@@ -33,7 +33,7 @@ class TripletMinerTest {
     LabeledVectors t = line();
     TripletMiner miner = new TripletMiner(
         new MiningConfig(0.2, 1, 1, SemiHardFallback.SKIP, 7), KnnOptions.of(4));
-    TripletMiner.Result r = miner.mine(t, t, new PositiveSampler(t), 0);
+    TripletMiner.Result r = miner.mine(t, 0);
     MinedTriplet hard = only(r.triplets(), 0, MinedKind.HARD);
     assertEquals(1, hard.positive());
     assertEquals(2, hard.negative());
@@ -51,7 +51,7 @@ class TripletMinerTest {
     LabeledVectors t = line();
     TripletMiner miner = new TripletMiner(
         new MiningConfig(0.2, 0, 3, SemiHardFallback.SKIP, 7), KnnOptions.of(4));
-    List<MinedTriplet> ts = miner.mine(t, t, new PositiveSampler(t), 0).triplets().stream()
+    List<MinedTriplet> ts = miner.mine(t, 0).triplets().stream()
         .filter(x -> x.anchor() == 0).toList();
     assertEquals(2, ts.size(), "1.1 and 1.15 qualify, 1.5 is past the margin: " + ts);
     assertEquals(3, ts.get(0).negative());
@@ -65,7 +65,7 @@ class TripletMinerTest {
     LabeledVectors t = line();
     for (SemiHardFallback f : SemiHardFallback.values()) {
       TripletMiner miner = new TripletMiner(new MiningConfig(0.05, 0, 1, f, 7), KnnOptions.of(4));
-      TripletMiner.Result r = miner.mine(t, t, new PositiveSampler(t), 0);
+      TripletMiner.Result r = miner.mine(t, 0);
       List<MinedTriplet> a0 = r.triplets().stream().filter(x -> x.anchor() == 0).toList();
       switch (f) {
         case SKIP -> assertEquals(0, a0.size());
@@ -91,12 +91,12 @@ class TripletMinerTest {
     LabeledVectors t = TestData.of(new long[] {0, 0, 5}, new float[][] {{0f}, {1f}, {2f}});
     TripletMiner miner = new TripletMiner(
         new MiningConfig(0.2, 1, 1, SemiHardFallback.HARD, 1), KnnOptions.of(2));
-    TripletMiner.Result r = miner.mine(t, t, new PositiveSampler(t), 0);
+    TripletMiner.Result r = miner.mine(t, 0);
     assertEquals(1, r.stats().noPositive());
     // anchors 0 and 1: one hard triplet each; the hard fallback repeats it and is deduplicated
     assertEquals(2, r.triplets().size(), r.triplets().toString());
     LabeledVectors one = TestData.of(new long[] {3, 3, 3}, new float[][] {{0f}, {1f}, {2f}});
-    TripletMiner.Result r1 = miner.mine(one, one, new PositiveSampler(one), 0);
+    TripletMiner.Result r1 = miner.mine(one, 0);
     assertEquals(0, r1.triplets().size());
     assertEquals(3, r1.stats().noNegative());
     for (MinedTriplet x : r.triplets()) {
@@ -111,21 +111,26 @@ class TripletMinerTest {
     TripletMiner miner = new TripletMiner(
         new MiningConfig(margin, 1, 2, SemiHardFallback.SKIP, 5), new KnnOptions(3, 50, 64,
             org.nd4j.linalg.api.buffer.DataType.FLOAT));
-    TripletMiner.Result r = miner.mine(t, t, new PositiveSampler(t), 2);
+    TripletMiner.Result r = miner.mine(t, 2);
     assertTrue(r.triplets().size() > 400);
     for (MinedTriplet x : r.triplets()) {
-      long la = t.labels()[x.anchor()];
-      assertEquals(la, t.labels()[x.positive()]);
-      assertTrue(la != t.labels()[x.negative()]);
-      double dap = VectorMath.distance(t.values(), x.anchor(), t.values(), x.positive(), 8);
-      double dan = VectorMath.distance(t.values(), x.anchor(), t.values(), x.negative(), 8);
+      int a = row(t, x.anchor());
+      int p = row(t, x.positive());
+      int ng = row(t, x.negative());
+      long la = t.labels()[a];
+      assertEquals(la, t.labels()[p]);
+      assertTrue(la != t.labels()[ng]);
+      assertEquals(la, x.anchorLabel());
+      assertEquals(t.labels()[ng], x.negativeLabel());
+      double dap = VectorMath.distance(t.values(), a, t.values(), p, 8);
+      double dan = VectorMath.distance(t.values(), a, t.values(), ng, 8);
       assertEquals(dap, x.dAp(), 1e-9);
       assertEquals(dan, x.dAn(), 1e-9);
       double minNeg = Double.MAX_VALUE;
       long rank = 0;
       for (int j = 0; j < t.size(); j++) {
         if (t.labels()[j] != la) {
-          double d = VectorMath.distance(t.values(), x.anchor(), t.values(), j, 8);
+          double d = VectorMath.distance(t.values(), a, t.values(), j, 8);
           minNeg = Math.min(minNeg, d);
           if (d < dan) {
             rank++;
@@ -142,13 +147,49 @@ class TripletMinerTest {
   }
 
   @Test
-  void positivesAreSeededByAnchorIdNotByPosition() {
+  void positivesAreEachItemsSuccessorInASeededCycleOfItsClass() {
     LabeledVectors t = TestData.randomUnit(100, 4, 3, 12);
-    PositiveSampler s = new PositiveSampler(t);
-    for (int i = 0; i < t.size(); i++) {
-      int p = s.sample(t.ids()[i], t.labels()[i], 42, 1);
-      assertEquals(p, new PositiveSampler(t).sample(t.ids()[i], t.labels()[i], 42, 1));
-      assertTrue(p != i && t.labels()[p] == t.labels()[i]);
+    int[] got = PositiveRule.successors(t.ids(), t.labels(), 42, 1);
+    // oracle: per class, sort the items by (hash(seed, round, id), id) and take the next one
+    for (long label = 0; label < 3; label++) {
+      final long l = label;
+      List<Integer> cls = new java.util.ArrayList<>(java.util.stream.IntStream
+          .range(0, t.size()).filter(i -> t.labels()[i] == l).boxed().toList());
+      cls.sort(java.util.Comparator.<Integer>comparingLong(
+          i -> io.hardneg.core.util.Seeds.of(42, 1, t.ids()[i])).thenComparingLong(i -> t.ids()[i]));
+      for (int j = 0; j < cls.size(); j++) {
+        assertEquals(cls.get((j + 1) % cls.size()), got[cls.get(j)], "successor of row " + j);
+      }
     }
+    // seeded by id, not by position: a reversed table gives every id the same positive
+    int n = t.size();
+    long[] ids = new long[n];
+    long[] labels = new long[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = t.ids()[n - 1 - i];
+      labels[i] = t.labels()[n - 1 - i];
+    }
+    int[] reversed = PositiveRule.successors(ids, labels, 42, 1);
+    for (int i = 0; i < n; i++) {
+      assertEquals(t.ids()[got[i]], ids[reversed[n - 1 - i]]);
+      assertTrue(got[i] != i && t.labels()[got[i]] == t.labels()[i]);
+    }
+    // the miner takes exactly these positives
+    TripletMiner.Result r = new TripletMiner(new MiningConfig(0.2, 1, 0, SemiHardFallback.SKIP,
+        42), KnnOptions.of(2)).mine(t, 1);
+    for (MinedTriplet x : r.triplets()) {
+      assertEquals(t.ids()[got[row(t, x.anchor())]], x.positive());
+    }
+    // a singleton class has no positive
+    assertEquals(-1, PositiveRule.successors(new long[] {5, 6}, new long[] {0, 1}, 1, 0)[0]);
+  }
+
+  private static int row(LabeledVectors t, long id) {
+    for (int i = 0; i < t.size(); i++) {
+      if (t.ids()[i] == id) {
+        return i;
+      }
+    }
+    throw new AssertionError("no id " + id);
   }
 }

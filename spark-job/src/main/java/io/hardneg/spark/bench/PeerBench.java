@@ -9,7 +9,8 @@ import io.hardneg.spark.SparkSessions;
 import io.hardneg.spark.io.IdxSource;
 import io.hardneg.spark.io.Schemas;
 import io.hardneg.spark.stage.MineStage;
-import io.hardneg.spark.stage.SearchSettings;
+import io.hardneg.spark.config.IvfSearchSettings;
+import io.hardneg.spark.config.SearchSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -150,14 +151,14 @@ public final class PeerBench {
       m.triplets().count();
       double secs = (System.nanoTime() - t0) / 1e9;
       Map<String, Object> r = m.search();
-      boolean ivf = ss.mode() == SearchSettings.Mode.IVF;
+      boolean ivf = ss instanceof IvfSearchSettings;
       Object recall = ivf ? ((Map<?, ?>) r.get("nearest_negative_recall")).get("recall") : 1.0;
       String label = ivf ? "nlist=" + r.get("nlist") + " nprobe=" + r.get("nprobe") : "exact";
       double share = ((Number) r.get("distance_computations")).doubleValue() / ((double) n * n);
       tsv.printf(Locale.ROOT,
           "hardneg %s\t%s\t%.2f\t%.4f\tmine stage, all %d anchors%s; %.4f of exact's distance "
               + "computations%n",
-          ss.mode().label(), label, secs, ((Number) recall).doubleValue(), n,
+          ss.label(), label, secs, ((Number) recall).doubleValue(), n,
           ivf ? "; recall on hardneg's own 2000 seeded anchors" : "", share);
       tsv.flush();
       if (scaling != null) {

@@ -13,7 +13,8 @@ import io.hardneg.spark.io.IdxSource;
 import io.hardneg.spark.io.Schemas;
 import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.MineStage;
-import io.hardneg.spark.stage.SearchSettings;
+import io.hardneg.spark.config.IvfSearchSettings;
+import io.hardneg.spark.config.SearchSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -153,9 +154,9 @@ public final class SearchBench {
     MiningConfig mining = new MiningConfig(0.2, 1, 1, SemiHardFallback.NEAREST_BEYOND, 42);
     for (String s : settings) {
       SearchSettings ss = parse(s);
-      if (ss.mode() != SearchSettings.Mode.IVF && n > EXACT_LIMIT) {
+      if (!(ss instanceof IvfSearchSettings) && n > EXACT_LIMIT) {
         System.out.printf(Locale.ROOT, "| %s | %d | %d | %s | skipped: exact over %.2g pairs "
-            + "| | | | |%n", name, n, dim, ss.mode().label(), (double) n * n);
+            + "| | | | |%n", name, n, dim, ss.label(), (double) n * n);
         continue;
       }
       long t0 = System.nanoTime();
@@ -181,11 +182,11 @@ public final class SearchBench {
   static String row(String name, long n, int dim, SearchSettings ss, double secs,
       Map<String, Object> r) {
     long comps = ((Number) r.get("distance_computations")).longValue();
-    boolean ivf = ss.mode() == SearchSettings.Mode.IVF;
+    boolean ivf = ss instanceof IvfSearchSettings;
     Object recall = ivf ? ((Map<?, ?>) r.get("nearest_negative_recall")).get("recall")
         : "1 (exact)";
     String label = ivf ? "ivf nlist=" + r.get("nlist") + " nprobe=" + r.get("nprobe")
-        : ss.mode().label();
+        : ss.label();
     Object tasks = ivf ? r.get("largest_task_bases") + " / " + r.get("largest_task_queries") : "";
     return String.format(Locale.ROOT, "| %s | %d | %d | %s | %.1f | %.3g | %.4f | %s | %s |",
         name, n, dim, label, secs, (double) comps, comps / ((double) n * n),
@@ -194,10 +195,9 @@ public final class SearchBench {
 
   static SearchSettings parse(String s) {
     String[] p = s.split(":");
-    SearchSettings.Mode mode = SearchSettings.Mode.parse(p[0]);
     int nlist = p.length > 1 ? Integer.parseInt(p[1]) : 0;
     int nprobe = p.length > 2 ? Integer.parseInt(p[2]) : 8;
-    return new SearchSettings(mode, nlist, nprobe, 50_000, 65_536, 10, 4, 2000);
+    return SearchSettings.of(p[0], nlist, nprobe, 50_000, 65_536, 10, 4, 2000);
   }
 
   /**

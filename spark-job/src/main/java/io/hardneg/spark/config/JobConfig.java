@@ -9,7 +9,6 @@ import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.core.model.Architecture;
 import io.hardneg.core.model.ModelSpec;
 import io.hardneg.spark.io.InputSpec;
-import io.hardneg.spark.stage.SearchSettings;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -141,8 +140,9 @@ public record JobConfig(InputSpec input, InputSpec evalInput, String output, lon
         s.doubleIn("mining.guard.minDistance", 0, 0, 2),
         s.intIn("mining.quota.perLabel", 0, 0, 1000),
         s.intIn("mining.candidateSlack", 8, 0, 10_000)));
-    SearchSettings search = build("search", () -> new SearchSettings(
-        s.parsed("mining.search", "broadcast", SearchSettings.Mode::parse),
+    // every search key is read whatever the mode, so each stays a known key
+    SearchSettings search = build("search", () -> SearchSettings.of(
+        s.parsed("mining.search", "broadcast", SearchSettings::mode),
         s.intIn("mining.ivf.nlist", 0, 0, 1 << 24),
         s.intIn("mining.ivf.nprobe", 8, 1, 1 << 24),
         s.intIn("mining.listCap", 50_000, 1, 1 << 28),

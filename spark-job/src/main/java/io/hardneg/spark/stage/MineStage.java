@@ -5,12 +5,20 @@ import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.knn.Mask;
 import io.hardneg.core.knn.MaskedKnn;
 import io.hardneg.core.knn.Neighbors;
+import io.hardneg.core.mining.MinedTriplet;
 import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.MiningStats;
-import io.hardneg.core.mining.NegativeSelector;
+import io.hardneg.core.mining.TripletMiner;
+import io.hardneg.core.search.AnchorCandidates;
 import io.hardneg.core.util.Seeds;
+import io.hardneg.spark.config.IvfSearchSettings;
+import io.hardneg.spark.config.SearchSettings;
 import io.hardneg.spark.io.Schemas;
 import io.hardneg.spark.io.Tables;
+import io.hardneg.spark.stage.search.EntryRows;
+import io.hardneg.spark.stage.search.SearchPlacement;
+import io.hardneg.spark.stage.search.SearchRequest;
+import io.hardneg.spark.stage.search.SearchResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +35,9 @@ import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
- * MINE = positives ({@link PositiveStage}) → search ({@link NegativeSearch}, any placement) →
- * rules ({@link NegativeSelector}) → triplet rows. Results depend only on (seed, round, anchor
+ * MINE = positives ({@link PositiveStage}) → search ({@link SearchPlacement}, any placement) →
+ * rules ({@link TripletMiner#select}) → triplet rows; miner-core's {@link TripletMiner} runs the
+ * same steps in one JVM and gives the same triplets. Results depend only on (seed, round, anchor
  * id), never on partitioning or task attempts; with {@code ivf} the nearest-negative recall
  * against an exact search is measured on a seeded sample of anchors every round.
  */
@@ -78,8 +87,8 @@ public final class MineStage {
     // at least one nearest negative per anchor: it tells "no negative" apart and feeds recall
     int kHard = mining.nearestNeeded();
     int kBeyond = mining.beyondNeeded();
-    NegativeSearch.Result found = NegativeSearch.run(jsc, anchors, search, mask, knn, kHard,
-        kBeyond, mining.seed(), round, partitions);
+    SearchResult found = SearchPlacement.of(search).search(jsc, anchors, anchors,
+        new SearchRequest(mask, knn, kHard, kBeyond, mining.seed(), round, partitions));
     JavaRDD<AnchorCandidates> candidates = found.candidates()
         .persist(StorageLevel.MEMORY_AND_DISK());
     JavaRDD<Tuple2<MiningStats, List<Row>>> parts = candidates.mapPartitions(it -> {
@@ -90,9 +99,9 @@ public final class MineStage {
     }).persist(StorageLevel.MEMORY_AND_DISK());
     MiningStats stats = parts.map(Tuple2::_1).fold(new MiningStats(), MiningStats::merge);
     Map<String, Object> report = new LinkedHashMap<>(found.report());
-    if (search.mode() == SearchSettings.Mode.IVF && search.recallSample() > 0) {
+    if (search instanceof IvfSearchSettings ivf && ivf.recallSample() > 0) {
       report.put("nearest_negative_recall", recall(jsc, anchors, candidates, mask,
-          search.recallSample(), knn, mining.seed(), round));
+          ivf.recallSample(), knn, mining.seed(), round));
     }
     anchors.unpersist();
     Dataset<Row> triplets = spark.createDataFrame(parts.flatMap(t -> t._2().iterator()),
@@ -105,25 +114,10 @@ public final class MineStage {
   /** Applies the rules to one anchor and appends its triplet rows. */
   static void select(AnchorCandidates c, MiningConfig mining, int round, String model,
       MiningStats stats, List<Row> out) {
-    stats.addAnchor();
-    if (Double.isNaN(c.dAp)) {
-      stats.addNoPositive();
-      return;
-    }
-    if (c.hardIds.length == 0) {
-      stats.addNoNegative();
-      return;
-    }
-    NegativeSelector.Candidates hard = new NegativeSelector.Candidates(c.hardIds, c.hardLabels,
-        c.hardDist, 0);
-    NegativeSelector.Candidates beyond = new NegativeSelector.Candidates(c.beyondIds,
-        c.beyondLabels, c.beyondDist, c.beyondWithin);
-    for (NegativeSelector.Pick p : NegativeSelector.select(mining, c.dAp, hard, beyond, stats)) {
-      long negLabel = p.fromBeyond() ? c.beyondLabels[p.position()] : c.hardLabels[p.position()];
-      out.add(RowFactory.create(round, c.anchor, c.positive, p.key(), c.label, negLabel,
-          (float) c.dAp, (float) p.dAn(), (int) Math.min(Integer.MAX_VALUE, p.rank()),
-          p.kind().label(), model));
-      stats.addTriplet(p.kind());
+    for (MinedTriplet t : TripletMiner.select(c, mining, stats)) {
+      out.add(RowFactory.create(round, t.anchor(), t.positive(), t.negative(), t.anchorLabel(),
+          t.negativeLabel(), (float) t.dAp(), (float) t.dAn(),
+          (int) Math.min(Integer.MAX_VALUE, t.negRank()), t.kind().label(), model));
     }
   }
 
@@ -144,7 +138,7 @@ public final class MineStage {
     long[][] excluded = new long[sampledRows.size()][];
     boolean anyExcluded = false;
     for (int i = 0; i < excluded.length; i++) {
-      excluded[i] = NegativeSearch.entry(sampledRows.get(i)).excluded;
+      excluded[i] = EntryRows.entry(sampledRows.get(i)).excluded();
       anyExcluded |= excluded[i] != null;
     }
     long[][] ex = anyExcluded ? excluded : null;
@@ -180,9 +174,10 @@ public final class MineStage {
       row.put(sample.ids()[i], i);
     }
     Broadcast<Map<Long, Integer>> rowB = jsc.broadcast(row);
-    List<Tuple2<Long, Double>> got = candidates.filter(c -> rowB.value().containsKey(c.anchor))
-        .map(c -> new Tuple2<>(c.anchor, c.hardDist.length == 0 ? Double.POSITIVE_INFINITY
-            : c.hardDist[0])).collect();
+    List<Tuple2<Long, Double>> got = candidates
+        .filter(c -> rowB.value().containsKey(c.anchor()))
+        .map(c -> new Tuple2<>(c.anchor(), c.hardDist().length == 0 ? Double.POSITIVE_INFINITY
+            : c.hardDist()[0])).collect();
     int found = 0;
     for (Tuple2<Long, Double> g : got) {
       double e = exact[row.get(g._1())];

@@ -8,18 +8,23 @@ import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
+import static org.apache.spark.sql.functions.udf;
 
 import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.knn.Mask;
-import io.hardneg.core.util.Seeds;
+import io.hardneg.core.mining.PositiveRule;
+import io.hardneg.spark.config.SearchSettings;
 import io.hardneg.spark.io.Schemas;
+import io.hardneg.spark.stage.search.SearchPlacement;
+import io.hardneg.spark.stage.search.SearchRequest;
+import io.hardneg.spark.stage.search.SearchResult;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
@@ -27,11 +32,12 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Chooses each anchor's positive and computes {@code d(a,p)}, without collecting anything on the
- * driver and independently of partitioning.
+ * driver and independently of partitioning; the rules are miner-core's {@link PositiveRule}
+ * (and its single-machine runner, {@code TripletMiner}, gives the same positives).
  * <ul>
  *   <li><b>class mode</b>, policy {@code random}: within each label the items are put in a
- *       seeded random cyclic order, sorted by {@code hash(seed, round, id)}, and each item's
- *       positive is its successor. For a uniformly random order the successor is uniform over
+ *       seeded random cyclic order, sorted by ({@link PositiveRule#orderKey}, id), and each
+ *       item's positive is its successor. For a uniformly random order the successor is uniform over
  *       the other items of the class, so each positive is a uniform draw. A class of one item
  *       gives no positive (null).
  *   <li><b>class mode</b>, policy {@code hardest}: the farthest other item of the class among
@@ -56,8 +62,9 @@ public final class PositiveStage {
   /** Class mode: attaches a positive and its distance to every embedding row. */
   public static Dataset<Row> attach(SparkSession spark, Dataset<Row> embeddings, long seed,
       int round) {
+    UDF1<Long, Long> key = id -> PositiveRule.orderKey(seed, round, id);
     WindowSpec byClass = Window.partitionBy(col("label"))
-        .orderBy(xxhash64(lit(seed), lit(round), col("id")), col("id"));
+        .orderBy(udf(key, DataTypes.LongType).apply(col("id")), col("id"));
     Dataset<Row> chosen = embeddings
         .withColumn("next", lead(col("id"), 1).over(byClass))
         .withColumn("head", first(col("id")).over(byClass))
@@ -85,10 +92,10 @@ public final class PositiveStage {
     }), noPositive);
     Dataset<Row> bases = spark.createDataFrame(embeddings.javaRDD().map(r ->
         RowFactory.create(r.getLong(0), r.getLong(1), r.get(2), null, null, null)), noPositive);
-    NegativeSearch.Result found = NegativeSearch.run(jsc, queries, bases, search,
-        Mask.SAME_LABEL, knn, 1, 0, seed, round, partitions);
+    SearchResult found = SearchPlacement.of(search).search(jsc, queries, bases,
+        new SearchRequest(Mask.SAME_LABEL, knn, 1, 0, seed, round, partitions));
     Dataset<Row> farthest = spark.createDataFrame(found.candidates().map(c ->
-        RowFactory.create(c.anchor, c.hardIds.length == 0 ? null : c.hardIds[0])),
+        RowFactory.create(c.anchor(), c.hardIds().length == 0 ? null : c.hardIds()[0])),
         new StructType().add("fid", DataTypes.LongType, false)
             .add("positive", DataTypes.LongType, true));
     Dataset<Row> chosen = embeddings.join(farthest, col("id").equalTo(col("fid")))
@@ -115,9 +122,11 @@ public final class PositiveStage {
       Object positive = null;
       if (!r.isNullAt(pl)) {
         scala.collection.Seq<Object> options = r.getSeq(pl);
-        long id = r.getLong(r.fieldIndex("id"));
-        int pick = (int) (Seeds.unit(Seeds.of(seed, round, id)) * options.length());
-        positive = options.apply(pick);
+        long[] sorted = new long[options.length()];
+        for (int i = 0; i < sorted.length; i++) {
+          sorted[i] = (Long) options.apply(i);
+        }
+        positive = PositiveRule.pick(sorted, seed, round, r.getLong(r.fieldIndex("id")));
       }
       int ex = r.fieldIndex("excluded");
       return RowFactory.create(r.getLong(r.fieldIndex("id")), r.getLong(r.fieldIndex("label")),

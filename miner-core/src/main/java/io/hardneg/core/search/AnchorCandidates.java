@@ -1,11 +1,11 @@
-package io.hardneg.spark.stage;
+package io.hardneg.core.search;
 
 import io.hardneg.core.data.LabeledVectors;
 import io.hardneg.core.knn.Neighbors;
 import java.io.Serializable;
 
 /**
- * One anchor's search results as they travel between Spark tasks: the anchor's label, positive
+ * One anchor's search results as they travel between tasks: the anchor's label, positive
  * and {@code d(a,p)}, its nearest negatives ({@code hard}) and its nearest negatives beyond
  * {@code d(a,p)} ({@code beyond}, with the count of negatives at or below {@code d(a,p)} seen
  * by the tasks that searched it), each sorted by (distance, id). Partial results from different
@@ -117,5 +117,49 @@ public final class AnchorCandidates implements Serializable {
 
   public long anchor() {
     return anchor;
+  }
+
+  public long label() {
+    return label;
+  }
+
+  public long positive() {
+    return positive;
+  }
+
+  /** d(a,p); NaN when the anchor has no positive. */
+  public double dAp() {
+    return dAp;
+  }
+
+  /** Ids of the nearest negatives, nearest first (position = rank among all negatives). */
+  public long[] hardIds() {
+    return hardIds;
+  }
+
+  public long[] hardLabels() {
+    return hardLabels;
+  }
+
+  public double[] hardDist() {
+    return hardDist;
+  }
+
+  /** Ids of the nearest negatives beyond d(a,p), nearest first. */
+  public long[] beyondIds() {
+    return beyondIds;
+  }
+
+  public long[] beyondLabels() {
+    return beyondLabels;
+  }
+
+  public double[] beyondDist() {
+    return beyondDist;
+  }
+
+  /** Negatives at or below d(a,p) seen by the searches merged into this result. */
+  public long beyondWithin() {
+    return beyondWithin;
   }
 }

@@ -1,0 +1,41 @@
+package io.hardneg.spark.stage.search;
+
+import io.hardneg.core.data.LabeledVectors;
+import io.hardneg.core.search.AnchorCandidates;
+import io.hardneg.core.search.ListSearch;
+import io.hardneg.core.search.VectorEntry;
+import io.hardneg.spark.io.Tables;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Exact: the base table, sorted by id, is broadcast and every partition searches its anchors
+ * against all of it; no shuffle ({@code LocalSearch.exact} in one JVM).
+ */
+public final class BroadcastPlacement implements SearchPlacement {
+  @Override
+  public SearchResult search(JavaSparkContext jsc, Dataset<Row> queries, Dataset<Row> bases,
+      SearchRequest req) {
+    LabeledVectors base = Tables.collect(bases.select("id", "label", "emb"));
+    Broadcast<LabeledVectors> table = jsc.broadcast(base);
+    JavaRDD<AnchorCandidates> out = queries.javaRDD().mapPartitions(rows -> {
+      List<VectorEntry> entries = new ArrayList<>();
+      rows.forEachRemaining(r -> entries.add(EntryRows.entry(r)));
+      return ListSearch.searchQueries(entries, table.value(), req.mask(), req.knn(),
+          req.kHard(), req.kBeyond()).iterator();
+    });
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("placement", "broadcast");
+    report.put("base_vectors", base.size());
+    report.put("distance_computations", queries.filter("positive is not null").count()
+        * (long) base.size());
+    return new SearchResult(out, report, List.of(table::destroy));
+  }
+}

@@ -1,0 +1,25 @@
+package io.hardneg.spark.stage.search;
+
+import io.hardneg.core.search.TileAssigner;
+import io.hardneg.spark.config.TiledSearch;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Exact: items are hashed into base tiles ({@link TileAssigner}); each anchor is shuffled to
+ * every tile, each tile searches its queries, partial top-k merge per anchor
+ * ({@code LocalSearch.tiled} in one JVM).
+ */
+public record TiledPlacement(TiledSearch settings) implements SearchPlacement {
+  @Override
+  public SearchResult search(JavaSparkContext jsc, Dataset<Row> queries, Dataset<Row> bases,
+      SearchRequest req) {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("placement", "tiled");
+    return ListShuffle.run(jsc, queries, bases, new TileAssigner(settings.tiles(), req.seed()),
+        settings.listCap(), req, report);
+  }
+}
