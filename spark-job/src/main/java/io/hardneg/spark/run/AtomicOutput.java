@@ -44,7 +44,7 @@ public final class AtomicOutput {
 
   public AtomicOutput(FileSystem fs, Path target, Unfinished unfinished) {
     this.fs = fs;
-    this.target = target;
+    this.target = new Path(target.toString()); // without a trailing slash: its name, its parent
     this.unfinished = unfinished;
   }
 

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
 public final class Json {
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
-  private static final Pattern WORD = Pattern.compile("(?<=[a-z0-9])(?=[A-Z])|(?<=[a-zA-Z])(?=[0-9])");
+  private static final Pattern WORD = Pattern.compile(
+      "(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[a-zA-Z])(?=[0-9])");
 
   /** The component's keys (a record's components, a map's entries) go in its place. */
   @Retention(RetentionPolicy.RUNTIME)
