@@ -214,10 +214,10 @@ class HdfsIT {
     Promotion p = new Promotion(dfs.getConfiguration(0), root);
     assertTrue(p.decide(a, Promotion.Metric.RECALL_AT_1, 0).promoted());
     assertFalse(p.decide(b, Promotion.Metric.RECALL_AT_1, 0).promoted());
-    assertEquals(a, p.current().get("run"));
+    assertEquals(a, p.current().run());
     // HDFS's plain rename refuses an existing target: this needs the overwriting rename2
     assertTrue(p.decide(c, Promotion.Metric.RECALL_AT_1, 0).promoted());
-    assertEquals(c, p.current().get("run"));
+    assertEquals(c, p.current().run());
     List<String> names = new ArrayList<>();
     for (FileStatus s : fs.listStatus(new Path(root))) {
       names.add(s.getPath().getName());

@@ -1,17 +1,19 @@
 package io.hardneg.spark;
 
+import io.hardneg.core.model.ModelId;
 import io.hardneg.spark.config.JobConfig;
 import io.hardneg.spark.io.KnownPairs;
 import io.hardneg.spark.io.PairSource;
 import io.hardneg.spark.io.TableSource;
 import io.hardneg.spark.run.Json;
-import io.hardneg.spark.run.RunDirectory;
+import io.hardneg.spark.result.EvaluationReport;
+import io.hardneg.spark.run.AtomicOutput;
 import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.EvaluateStage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -21,7 +23,8 @@ import org.apache.spark.sql.SparkSession;
  * normalised features when there is none) and reports the retrieval metrics of
  * {@link EvaluateStage} over all of them (query = reference = the whole input, self excluded,
  * exact kNN through the core kernel). Prints the metrics as JSON; with an output directory also
- * writes {@code <out>/evaluation.json} atomically. With {@code mining.pairs.path} set (pair mode)
+ * publishes {@code <out>/evaluation.json} and {@code <out>/_SUCCESS} in one rename
+ * ({@link AtomicOutput}). With {@code mining.pairs.path} set (pair mode)
  * relevance is a known pair of that table (whose ids must name items of the input) instead of a
  * shared label, and the input may come without labels.
  */
@@ -43,7 +46,34 @@ public final class EvaluateJob {
   }
 
   /** Runs; returns the metrics. */
-  public Map<String, Object> run() throws IOException {
+  public EvaluationReport run() throws IOException {
+    if (outDir == null) {
+      EvaluationReport m = evaluate();
+      out.print(Json.write(m));
+      return m;
+    }
+    Path target = new Path(outDir);
+    FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    AtomicOutput output = new AtomicOutput(fs, fs.makeQualified(target),
+        AtomicOutput.Unfinished.REFUSE);
+    Path tmp = output.begin(); // refused or unwritable before any work
+    boolean published = false;
+    try {
+      EvaluationReport m = evaluate();
+      String json = Json.write(m);
+      output.writeText(new Path(tmp, "evaluation.json"), json);
+      output.publish(tmp);
+      published = true;
+      out.print(json);
+      return m;
+    } finally {
+      if (!published) {
+        output.discard(tmp);
+      }
+    }
+  }
+
+  private EvaluationReport evaluate() {
     byte[] model = modelPath == null ? null : ModelFiles.read(spark, modelPath);
     boolean pairMode = !cfg.pairsPath().isEmpty();
     Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions(),
@@ -54,20 +84,10 @@ public final class EvaluateJob {
       ModelFiles.checkInputSize(model, items.first().getSeq(2).length(), modelPath);
     }
     spark.sparkContext().setJobGroup("evaluate", "EVALUATE " + cfg.input().describe(), false);
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("model", modelPath == null ? "raw features" : modelPath);
-    m.put("model_hash", model == null ? "raw" : ModelFiles.hash(model));
-    m.put("input", cfg.input().describe());
-    m.putAll(EvaluateStage.evaluate(EmbedStage.embed(spark, items, model, cfg.embedBatch()),
-        pairs));
+    EvaluationReport m = new EvaluationReport(modelPath == null ? "raw features" : modelPath,
+        model == null ? ModelId.RAW : ModelFiles.id(model, modelPath), cfg.input().describe(),
+        EvaluateStage.evaluate(EmbedStage.embed(spark, items, model, cfg.embedBatch()), pairs));
     spark.sparkContext().clearJobGroup();
-    String json = Json.write(m);
-    if (outDir != null) {
-      RunDirectory dir = new RunDirectory(spark.sparkContext().hadoopConfiguration(), outDir);
-      dir.prepare();
-      dir.writeAtomically("evaluation.json", json);
-    }
-    out.print(json);
     return m;
   }
 }

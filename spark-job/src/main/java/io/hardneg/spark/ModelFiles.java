@@ -1,12 +1,10 @@
 package io.hardneg.spark;
 
+import io.hardneg.core.model.ModelId;
 import io.hardneg.spark.io.InputException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -110,12 +108,8 @@ public final class ModelFiles {
     checkInputSize(restore(bytes, where, false), inputDim, where);
   }
 
-  /** SHA-256 of the file, 16 hex digits. */
-  public static String hash(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  /** The {@link ModelId} of a model zip's network. */
+  public static String id(byte[] bytes, String where) {
+    return ModelId.of(restore(bytes, where, false));
   }
 }

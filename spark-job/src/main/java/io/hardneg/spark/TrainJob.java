@@ -2,6 +2,7 @@ package io.hardneg.spark;
 
 import io.hardneg.core.mining.MiningStats;
 import io.hardneg.core.model.EmbeddingNetworks;
+import io.hardneg.core.model.ModelId;
 import io.hardneg.core.model.ModelSpec;
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.config.ConfigException;
@@ -15,24 +16,25 @@ import io.hardneg.spark.report.Progress;
 import io.hardneg.spark.report.ReportWriter;
 import io.hardneg.spark.report.RoundTables;
 import io.hardneg.spark.run.Json;
+import io.hardneg.spark.result.Baselines;
+import io.hardneg.spark.result.MiningReport;
+import io.hardneg.spark.result.Retrieval;
+import io.hardneg.spark.result.RoundMetrics;
+import io.hardneg.spark.result.RunInfo;
+import io.hardneg.spark.result.Timings;
 import io.hardneg.spark.run.RunDirectory;
 import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.EvaluateStage;
-import io.hardneg.spark.stage.Histograms;
 import io.hardneg.spark.stage.MineStage;
 import io.hardneg.spark.stage.TrainStage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.sql.Dataset;
@@ -69,8 +71,8 @@ public final class TrainJob {
   }
 
   /** What a run produced, for callers and tests. */
-  public record Summary(Map<String, Object> rawPixels, Map<String, Object> untrained,
-      List<Map<String, Object>> rounds, String output) {}
+  public record Summary(Retrieval rawPixels, Retrieval untrained, List<RoundMetrics> rounds,
+      String output) {}
 
   /** Runs (or resumes) the job. */
   public Summary run() throws IOException {
@@ -123,22 +125,18 @@ public final class TrainJob {
 
     int last = dir.lastCommittedRound();
     MultiLayerNetwork net;
-    Map<String, Object> raw = null;
-    Map<String, Object> untrained = null;
+    Retrieval raw = null;
+    Retrieval untrained = null;
     if (last < 0) {
-      net = cfg.lossFunction() == null ? EmbeddingNetworks.build(spec)
-          : EmbeddingNetworks.build(spec, cfg.lossFunction());
+      net = EmbeddingNetworks.build(spec, cfg.lossFunction());
       dir.writeAtomically("run.json", Json.write(provenance(spec, nTrain, nEval)));
       raw = EvaluateStage.evaluate(EmbedStage.embed(spark, evalItems, null, cfg.embedBatch()),
           evalPairs);
       untrained = EvaluateStage.evaluate(
           EmbedStage.embed(spark, evalItems, bytes(net), cfg.embedBatch()), evalPairs);
-      Map<String, Object> baselines = new LinkedHashMap<>();
-      baselines.put("raw_pixels", raw);
-      baselines.put("untrained", untrained);
-      dir.writeAtomically("baselines.json", Json.write(baselines));
-      out.printf("Recall@1 raw pixels (cosine): %.4f%n", raw.get("recall_at_1"));
-      out.printf("Recall@1 untrained model:     %.4f%n", untrained.get("recall_at_1"));
+      dir.writeAtomically("baselines.json", Json.write(new Baselines(raw, untrained)));
+      out.printf("Recall@1 raw pixels (cosine): %.4f%n", raw.recallAt1());
+      out.printf("Recall@1 untrained model:     %.4f%n", untrained.recallAt1());
     } else {
       Path zip = new Path(dir.round(last), "model.zip");
       net = ModelFiles.restore(dir.readBytes(zip), zip.toString(), true);
@@ -148,7 +146,7 @@ public final class TrainJob {
 
     TrainStage trainer = new TrainStage(spark, net, cfg);
     progress = new Progress(spark.sparkContext(), cfg.rounds());
-    List<Map<String, Object>> rounds = new ArrayList<>();
+    List<RoundMetrics> rounds = new ArrayList<>();
     for (int r = last + 1; r < cfg.rounds(); r++) {
       rounds.add(round(dir, trainer, trainItems, evalItems, r));
     }
@@ -158,10 +156,10 @@ public final class TrainJob {
       trainPairs.unpersist();
       pairsTable.unpersist();
     }
-    Map<String, Object> best = BestRound.read(dir);
+    BestRound.Best best = BestRound.read(dir);
     if (best != null) {
-      out.printf("best round: %s (MAP@R %.4f, Recall@1 %.4f), model %s%n", best.get("round"),
-          best.get("map_at_r"), best.get("recall_at_1"), best.get("model"));
+      out.printf("best round: %s (MAP@R %.4f, Recall@1 %.4f), model %s%n", best.round(),
+          best.mapAtR(), best.recallAt1(), best.model());
     }
     out.printf("outputs: %s%n", dir.root());
     return new Summary(raw, untrained, rounds, dir.root().toString());
@@ -200,26 +198,25 @@ public final class TrainJob {
         evalPairs.size(), source);
   }
 
-  private Map<String, Object> round(RunDirectory dir, TrainStage trainer, Dataset<Row> trainItems,
+  private RoundMetrics round(RunDirectory dir, TrainStage trainer, Dataset<Row> trainItems,
       Dataset<Row> evalItems, int r) throws IOException {
     long t0 = System.nanoTime();
     progress.roundStarted(r);
     Progress.Stage stage = progress.start(r, "EMBED", "embed the training split");
-    Map<String, Object> timings = new LinkedHashMap<>();
     byte[] before = bytes(trainer.network());
-    String hash = hash(trainer.network());
+    String modelId = ModelId.of(trainer.network());
     Dataset<Row> trainEmb = EmbedStage.embed(spark, trainItems, before, cfg.embedBatch())
         .persist(StorageLevel.MEMORY_AND_DISK());
     long embedded = trainEmb.count();
-    timings.put("embed_s", secondsSince(t0));
+    double embedS = secondsSince(t0);
     stage.done(embedded, "items");
     stage = progress.start(r, "MINE", "search negatives, apply the mining rules");
 
     long t1 = System.nanoTime();
     MineStage.Mined mined = MineStage.mine(spark, trainEmb, trainPairs, cfg.hardestPositive(),
-        cfg.mining(), cfg.knn(), cfg.search(), r, hash, cfg.partitions());
+        cfg.mining(), cfg.knn(), cfg.search(), r, modelId, cfg.partitions());
     long triplets = mined.triplets().count();
-    timings.put("mine_s", secondsSince(t1));
+    double mineS = secondsSince(t1);
     MiningStats stats = mined.stats();
     stage.done(stats.anchors(), "anchors");
     LOG.info("round {}: embedded {} items, mined {} triplets ({})", r, embedded, triplets, stats);
@@ -231,106 +228,79 @@ public final class TrainJob {
     trainEmb.unpersist();
 
     Path tmp = dir.beginRound(r);
-    mined.triplets().write().parquet(new Path(tmp, "triplets").toString());
-    Map<String, Object> histograms = Histograms.of(mined.triplets());
+    try {
+      mined.triplets().write().parquet(new Path(tmp, "triplets").toString());
+      MiningReport mining = MineJob.report(r, modelId, trainPairs != null, mined, cfg.mining(),
+          mineS);
 
-    long t2 = System.nanoTime();
-    stage = progress.start(r, "TRAIN", "parameter-averaged training on the mined triplets");
-    List<Double> scores = triplets == 0 ? List.of() : trainer.train(mined.triplets(), trainItems, r);
-    timings.put("train_s", secondsSince(t2));
-    long rows = trainer.rowsFitted();
-    // DL4J's score is the loss summed over rows / rows: the built-in triplet loss counts a
-    // triplet once per 3 rows, miner-core's losses report their reduced value directly
-    double scale = cfg.lossSpec() == null ? 3 : 1;
-    List<Double> averagingLosses = trainer.drainAveragingScores().stream().map(s -> scale * s)
-        .toList();
-    stage.done(rows, "rows");
-    mined.release();
+      long t2 = System.nanoTime();
+      stage = progress.start(r, "TRAIN", "parameter-averaged training on the mined triplets");
+      List<Double> scores = triplets == 0 ? List.of()
+          : trainer.train(mined.triplets(), trainItems, r);
+      double trainS = secondsSince(t2);
+      long rows = trainer.rowsFitted();
+      // DL4J's score is the loss summed over rows / rows: the built-in triplet loss counts a
+      // triplet once per 3 rows, miner-core's losses report their reduced value directly
+      double scale = cfg.builtInLoss() ? 3 : 1;
+      List<Double> averagingLosses = trainer.drainAveragingScores().stream()
+          .map(x -> scale * x).toList();
+      stage.done(rows, "rows");
+      mined.release();
 
-    long t3 = System.nanoTime();
-    stage = progress.start(r, "EVALUATE", "embed the evaluation split, exact kNN metrics");
-    byte[] after = bytes(trainer.network());
-    EvaluateStage.Evaluation evaluation = EvaluateStage.evaluateFull(
-        EmbedStage.embed(spark, evalItems, after, cfg.embedBatch()), evalPairs);
-    Map<String, Object> metrics = evaluation.metrics();
-    timings.put("evaluate_s", secondsSince(t3));
-    stage.done(evaluation.embeddings().size(), "queries");
-    metrics.put("round", r);
-    metrics.put("train_scores", scores);
-    metrics.put("train_losses", averagingLosses);
-    metrics.put("train_loss", scores.isEmpty() ? null : scale * scores.get(scores.size() - 1));
-    metrics.put("triplets", triplets);
-    metrics.put("train_rows", rows);
-    metrics.put("train_workers", trainer.workers().drain());
-    metrics.put("model", hash(trainer.network()));
-    metrics.put("timings", timings);
+      long t3 = System.nanoTime();
+      stage = progress.start(r, "EVALUATE", "embed the evaluation split, exact kNN metrics");
+      byte[] after = bytes(trainer.network());
+      EvaluateStage.Evaluation evaluation = EvaluateStage.evaluateFull(
+          EmbedStage.embed(spark, evalItems, after, cfg.embedBatch()), evalPairs);
+      double evaluateS = secondsSince(t3);
+      stage.done(evaluation.embeddings().size(), "queries");
 
-    dir.writeBytes(new Path(tmp, "model.zip"), after);
-    dir.writeText(new Path(tmp, "mining.json"),
-        Json.write(miningJson(r, stats, hash, mined.search(), histograms)));
-    stage = progress.start(r, "COMMIT", "report tables, commit, report.html");
-    RoundTables.write(spark, dir, tmp, evaluation.embeddings(), trainItems,
-        cfg.input().format() == io.hardneg.spark.io.InputSpec.Format.IDX, cfg.mining().margin(),
-        cfg.seed(), r);
-    timings.put("round_s", secondsSince(t0));
-    dir.writeText(new Path(tmp, "metrics.json"), Json.write(metrics));
-    Path committed = dir.commitRound(tmp, r);
-    boolean best = ((Number) BestRound.update(dir).get("round")).intValue() == r;
+      dir.writeBytes(new Path(tmp, "model.zip"), after);
+      dir.writeText(new Path(tmp, "mining.json"), Json.write(mining));
+      stage = progress.start(r, "COMMIT", "report tables, commit, report.html");
+      RoundTables.write(spark, dir, tmp, evaluation.embeddings(), trainItems,
+          cfg.input().format() == io.hardneg.spark.io.InputSpec.Format.IDX,
+          cfg.mining().margin(), cfg.seed(), r);
+      RoundMetrics metrics = new RoundMetrics(evaluation.metrics(), r, scores, averagingLosses,
+          scores.isEmpty() ? null : scale * scores.get(scores.size() - 1), triplets, rows,
+          trainer.workers().drain(), ModelId.of(trainer.network()),
+          new Timings(embedS, mineS, trainS, evaluateS, secondsSince(t0)));
+      dir.writeText(new Path(tmp, "metrics.json"), Json.write(metrics));
+      Path committed = dir.commitRound(tmp, r);
+      committed(dir, metrics, committed, stage);
+      return metrics;
+    } catch (IOException | RuntimeException e) {
+      dir.discardRound(tmp, r); // a failed round leaves nothing behind (disk full, bad value)
+      throw e;
+    }
+  }
+
+  /** After the commit: best.json, the report, the console line. */
+  private void committed(RunDirectory dir, RoundMetrics m, Path committed, Progress.Stage stage)
+      throws IOException {
+    int r = m.round();
+    boolean best = BestRound.update(dir).round() == r;
     int charts = ReportWriter.write(dir);
     stage.done(charts, "charts");
     progress.roundDone(r);
-    if ((double) metrics.get("spread") < 1e-3) {
+    if (m.retrieval().spread() < 1e-3) {
       LOG.warn("round {}: embedding spread {} — the embedding is collapsing", r,
-          metrics.get("spread"));
+          m.retrieval().spread());
     }
     out.printf("round %d: Recall@1 %.4f  MAP@R %.4f  triplets %d  loss %s  (%.0f s)%s -> %s%n",
-        r, metrics.get("recall_at_1"), metrics.get("map_at_r"), triplets,
-        metrics.get("train_loss"), timings.get("round_s"), best ? "  best so far" : "",
-        committed);
-    return metrics;
+        r, m.retrieval().recallAt1(), m.retrieval().mapAtR(), m.triplets(), m.trainLoss(),
+        m.timings().roundS(), best ? "  best so far" : "", committed);
   }
 
-  private Map<String, Object> miningJson(int r, MiningStats s, String model,
-      Map<String, Object> search, Map<String, Object> histograms) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("round", r);
-    m.put("model", model);
-    m.put("search", search);
-    m.put("anchors", s.anchors());
-    m.put("triplets", s.triplets());
-    m.put("by_kind", s.byKind());
-    m.put("anchors_without_positive", s.noPositive());
-    m.put("anchors_without_negative", s.noNegative());
-    m.put("anchors_without_semihard", s.noSemiHard());
-    m.put("rejected", Map.of("false_negative", s.falseNegativeRejected(), "near_duplicate",
-        s.nearDuplicateRejected(), "quota", s.quotaRejected()));
-    m.put("margin", cfg.mining().margin());
-    m.put("semihard_fallback",
-        cfg.mining().fallback().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-    m.put("histograms", histograms);
-    return m;
-  }
-
-  private Map<String, Object> provenance(ModelSpec spec, long nTrain, long nEval) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("started", Instant.now().toString());
-    m.put("seed", cfg.seed());
-    m.put("config", cfg.given());
-    m.put("input", cfg.input().describe());
-    m.put("items_train", nTrain);
-    m.put("items_eval", nEval);
-    m.put("model", Map.of("architecture", spec.architecture().name().toLowerCase(
-        java.util.Locale.ROOT), "input_dim", spec.inputDim(), "hidden",
-        java.util.Arrays.stream(spec.hidden()).boxed().toList(), "embedding_dim",
-        spec.embeddingDim(), "learning_rate", spec.learningRate(), "margin", spec.margin()));
-    Map<String, Object> versions = new LinkedHashMap<>();
-    versions.put("hardneg", String.valueOf(TrainJob.class.getPackage().getImplementationVersion()));
-    versions.put("spark", spark.version());
-    versions.put("java", System.getProperty("java.version"));
-    versions.put("dl4j", "1.0.0-M2");
-    m.put("versions", versions);
-    m.put("spark_master", spark.sparkContext().master());
-    return m;
+  private RunInfo provenance(ModelSpec spec, long nTrain, long nEval) {
+    return new RunInfo(Instant.now().toString(), cfg.seed(), cfg.given(), cfg.input().describe(),
+        nTrain, nEval, new RunInfo.Model(spec.architecture().name().toLowerCase(Locale.ROOT),
+            spec.inputDim(), Arrays.stream(spec.hidden()).boxed().toList(), spec.embeddingDim(),
+            spec.learningRate(), cfg.lossSpec().margin()),
+        new RunInfo.Versions(
+            String.valueOf(TrainJob.class.getPackage().getImplementationVersion()),
+            spark.version(), System.getProperty("java.version"), "1.0.0-M2"),
+        spark.sparkContext().master());
   }
 
   /** The network as a ModelSerializer zip, updater state included (for resume). */
@@ -338,26 +308,6 @@ public final class TrainJob {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     ModelSerializer.writeModel(net, b, true);
     return b.toByteArray();
-  }
-
-  /**
-   * Short content hash of a model: SHA-256 of its configuration JSON and parameter values, 16
-   * hex digits (not of the zip, whose entries carry timestamps).
-   */
-  static String hash(MultiLayerNetwork net) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(net.getLayerWiseConfigurations().toJson().getBytes(StandardCharsets.UTF_8));
-      for (double v : net.params().toDoubleVector()) {
-        long bits = Double.doubleToLongBits(v);
-        for (int i = 0; i < 8; i++) {
-          md.update((byte) (bits >>> (8 * i)));
-        }
-      }
-      return HexFormat.of().formatHex(md.digest(), 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static double secondsSince(long t0) {

@@ -51,11 +51,11 @@ class PromotionTest {
     assertNull(p.current());
     Promotion.Decision d = p.decide(a, Metric.RECALL_AT_1, 0);
     assertTrue(d.promoted(), d.reason());
-    Map<String, Object> cur = p.current();
-    assertEquals(a, cur.get("run"));
-    assertEquals(1, ((Number) cur.get("round")).intValue());
-    assertEquals(0.6, ((Number) cur.get("value")).doubleValue());
-    assertEquals(a + "/round-001/model.zip", cur.get("model"));
+    Promotion.Pointer cur = p.current();
+    assertEquals(a, cur.run());
+    assertEquals(1, cur.round());
+    assertEquals(0.6, cur.value());
+    assertEquals(a + "/round-001/model.zip", cur.model());
     Map<String, Object> rec = Json.read(Files.readString(root.resolve("runs/a/promotion.json")));
     assertEquals(true, rec.get("promoted"));
   }
@@ -72,11 +72,11 @@ class PromotionTest {
     assertFalse(dw.promoted(), dw.reason());
     assertEquals(0.70, dw.previousValue());
     assertFalse(p.decide(equal, Metric.RECALL_AT_1, 0).promoted(), "a tie keeps the current");
-    assertEquals(a, p.current().get("run"));
+    assertEquals(a, p.current().run());
     Promotion.Decision db = p.decide(better, Metric.RECALL_AT_1, 0);
     assertTrue(db.promoted(), db.reason());
-    assertEquals(better, p.current().get("run"));
-    assertEquals(1, ((Number) p.current().get("round")).intValue(), "the run's last round");
+    assertEquals(better, p.current().run());
+    assertEquals(1, p.current().round(), "the run's last round");
     for (String id : List.of("a", "b", "c", "d")) {
       assertTrue(Files.isRegularFile(root.resolve("runs/" + id + "/round-000/model.zip")), id);
       assertTrue(Files.isRegularFile(root.resolve("runs/" + id + "/promotion.json")), id);

@@ -191,7 +191,7 @@ class ReliabilityTest {
 
   private static byte[] modelZip(int inputDim) throws IOException {
     var net = EmbeddingNetworks.build(new ModelSpec(Architecture.MLP, inputDim, new int[] {4}, 3,
-        1e-3, 0.2, 7));
+        1e-3, 7));
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     ModelSerializer.writeModel(net, b, false);
     return b.toByteArray();

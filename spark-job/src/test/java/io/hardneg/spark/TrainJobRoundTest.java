@@ -114,7 +114,7 @@ class TrainJobRoundTest {
     String text = buf.toString(StandardCharsets.UTF_8);
     assertTrue(text.contains("resuming after committed round 1"), text);
     assertEquals(1, again.rounds().size(), "only round 2 runs");
-    assertEquals(2, ((Number) again.rounds().get(0).get("round")).intValue());
+    assertEquals(2, ((Number) again.rounds().get(0).round()).intValue());
     assertTrue(Files.isRegularFile(out.resolve("round-002/_SUCCESS")));
     assertEquals(before, Files.getLastModifiedTime(r0).toMillis(), "committed rounds untouched");
   }

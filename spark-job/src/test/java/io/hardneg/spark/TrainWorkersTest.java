@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hardneg.spark.stage.TrainWorkers;
+import io.hardneg.spark.result.WorkerCount;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.junit.jupiter.api.Test;
@@ -23,12 +23,12 @@ class TrainWorkersTest {
     TrainingHook hook = workers.hook();
     jsc.parallelize(List.of(1, 2, 3, 4, 5, 6, 7), 3)
         .foreach(i -> hook.postUpdate((org.nd4j.linalg.dataset.api.DataSet) null, null));
-    List<Map<String, Object>> seen = workers.drain();
+    List<WorkerCount> seen = workers.drain();
     assertEquals(1, seen.size(), seen.toString());
-    Map<String, Object> w = seen.get(0);
-    assertEquals("driver", w.get("executor"), "local mode runs tasks in the driver JVM");
-    assertEquals(ProcessHandle.current().pid(), ((Number) w.get("pid")).longValue());
-    assertEquals(7L, ((Number) w.get("minibatches")).longValue());
+    WorkerCount w = seen.get(0);
+    assertEquals("driver", w.executor(), "local mode runs tasks in the driver JVM");
+    assertEquals(ProcessHandle.current().pid(), w.pid());
+    assertEquals(7L, w.minibatches());
     assertTrue(workers.drain().isEmpty(), "drain clears");
   }
 }

@@ -44,6 +44,9 @@ public record LossSpec(LossKind loss, MinerKind miner, ReducerKind reducer, Dist
     double minerMargin, double cutoff, double nonzeroCutoff, double fraction, long seed,
     double centerMomentum) {
 
+  /** The margin when none is given. */
+  public static final double DEFAULT_MARGIN = 0.2;
+
   /** Every key {@link #fromMap} accepts. */
   public static final List<String> KEYS = List.of("loss", "miner", "reducer", "distance",
       "margin", "softplus", "swap", "posMargin", "negMargin", "alpha", "beta", "base", "epsilon",
@@ -88,6 +91,14 @@ public record LossSpec(LossKind loss, MinerKind miner, ReducerKind reducer, Dist
    * the key, the value and what was expected.
    */
   public static LossSpec fromMap(Map<String, String> m) {
+    return fromMap(m, DEFAULT_MARGIN);
+  }
+
+  /**
+   * {@link #fromMap(Map)} with {@code defaultMargin} as the margin when the keys do not give one
+   * (a job's mining margin): the margin travels as a number, never through its text.
+   */
+  public static LossSpec fromMap(Map<String, String> m, double defaultMargin) {
     for (String k : m.keySet()) {
       if (!KEYS.contains(k)) {
         throw new IllegalArgumentException("unknown loss key '" + k + "' (expected one of "
@@ -95,7 +106,7 @@ public record LossSpec(LossKind loss, MinerKind miner, ReducerKind reducer, Dist
       }
     }
     Map<String, String> v = new LinkedHashMap<>(m);
-    double margin = num(v, "margin", 0.2);
+    double margin = num(v, "margin", defaultMargin);
     try {
       return new LossSpec(
           parse(v, "loss", "triplet", LossKind::parse),

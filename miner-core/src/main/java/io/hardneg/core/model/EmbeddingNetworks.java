@@ -1,5 +1,6 @@
 package io.hardneg.core.model;
 
+import io.hardneg.core.loss.LossSpec;
 import io.hardneg.core.loss.TripletMarginLoss;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -34,9 +35,12 @@ public final class EmbeddingNetworks {
     return configuration(spec, DataType.FLOAT);
   }
 
-  /** A configuration in the given precision (DOUBLE for gradient checks). */
+  /**
+   * A configuration in the given precision (DOUBLE for gradient checks), trained with
+   * {@link TripletMarginLoss} at the default margin ({@link LossSpec#DEFAULT_MARGIN}).
+   */
   public static MultiLayerConfiguration configuration(ModelSpec spec, DataType dataType) {
-    return configuration(spec, dataType, new TripletMarginLoss(spec.margin()));
+    return configuration(spec, dataType, new TripletMarginLoss(LossSpec.DEFAULT_MARGIN));
   }
 
   /**
@@ -87,7 +91,7 @@ public final class EmbeddingNetworks {
         .build();
   }
 
-  /** A new, initialised network. */
+  /** A new, initialised network with {@link TripletMarginLoss} at the default margin. */
   public static MultiLayerNetwork build(ModelSpec spec) {
     MultiLayerNetwork net = new MultiLayerNetwork(configuration(spec));
     net.init();

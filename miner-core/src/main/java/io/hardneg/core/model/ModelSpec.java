@@ -3,18 +3,19 @@ package io.hardneg.core.model;
 import java.util.Arrays;
 
 /**
- * What network to build.
+ * What network to build. The loss (and its margin) is not part of it: it is given to
+ * {@link EmbeddingNetworks#build(ModelSpec, org.nd4j.linalg.lossfunctions.ILossFunction)}, from
+ * one {@link io.hardneg.core.loss.LossSpec}.
  *
  * @param architecture MLP or CNN
  * @param inputDim input features per item (the CNN needs a square image: 784 = 28x28)
  * @param hidden hidden layer widths (MLP: every layer; CNN: the dense layer after the convs)
  * @param embeddingDim output (embedding) dimension
  * @param learningRate Adam's learning rate
- * @param margin the triplet margin of the loss
  * @param seed weight initialisation seed
  */
 public record ModelSpec(Architecture architecture, int inputDim, int[] hidden, int embeddingDim,
-    double learningRate, double margin, long seed) {
+    double learningRate, long seed) {
   public ModelSpec {
     if (inputDim < 1 || embeddingDim < 1) {
       throw new IllegalArgumentException("input and embedding dimensions must be >= 1, got "

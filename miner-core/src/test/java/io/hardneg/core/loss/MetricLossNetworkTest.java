@@ -147,7 +147,7 @@ class MetricLossNetworkTest {
         Layout.LABELS);
     MultiLayerNetwork net = io.hardneg.core.model.EmbeddingNetworks.build(
         new io.hardneg.core.model.ModelSpec(io.hardneg.core.model.Architecture.MLP, 7,
-            new int[] {8}, 4, 1e-3, 0.2, 1), loss);
+            new int[] {8}, 4, 1e-3, 1), loss);
     assertEquals(loss, lossOf(net));
   }
 }

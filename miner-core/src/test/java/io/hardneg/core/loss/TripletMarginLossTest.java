@@ -156,8 +156,8 @@ class TripletMarginLossTest {
 
   @Test
   void modelWithTheLossSavesAndLoadsToTheSameConfigAndOutputs() throws Exception {
-    ModelSpec spec = new ModelSpec(Architecture.MLP, 10, new int[] {8}, 3, 1e-3, 0.3, 7);
-    MultiLayerNetwork net = EmbeddingNetworks.build(spec);
+    ModelSpec spec = new ModelSpec(Architecture.MLP, 10, new int[] {8}, 3, 1e-3, 7);
+    MultiLayerNetwork net = EmbeddingNetworks.build(spec, new TripletMarginLoss(0.3));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ModelSerializer.writeModel(net, bytes, true);
     MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(

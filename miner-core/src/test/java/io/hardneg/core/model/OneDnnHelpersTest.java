@@ -21,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class OneDnnHelpersTest {
   private static final ModelSpec CNN =
-      new ModelSpec(Architecture.CNN, 784, new int[] {32}, 16, 1e-3, 0.2, 7);
+      new ModelSpec(Architecture.CNN, 784, new int[] {32}, 16, 1e-3, 7);
 
   @Test
   void convolutionAndPoolingLayersGetOneDnnHelpers() {

@@ -34,7 +34,7 @@ public final class BackendBench {
     System.out.println("RESULT backend=" + backend);
     Random r = new Random(7);
     MultiLayerNetwork net = EmbeddingNetworks.build(new ModelSpec(Architecture.MLP, 784,
-        new int[] {256, 128}, 64, 1e-3, 0.2, 42));
+        new int[] {256, 128}, 64, 1e-3, 42));
 
     // EMBED: n items of 784 features in batches of 512 (embed.batchSize's default)
     INDArray items = Nd4j.rand(DataType.FLOAT, n, 784);

@@ -38,7 +38,7 @@ public final class TrainStepBench {
       Architecture arch = Architecture.parse(a);
       int[] hidden = arch == Architecture.CNN ? new int[] {128} : new int[] {256, 128};
       MultiLayerNetwork net = EmbeddingNetworks.build(
-          new ModelSpec(arch, 784, hidden, 64, 1e-3, 0.2, 42));
+          new ModelSpec(arch, 784, hidden, 64, 1e-3, 42));
       for (int i = 0; i < warmup; i++) {
         net.fit(batch);
       }

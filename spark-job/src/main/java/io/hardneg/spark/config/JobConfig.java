@@ -4,6 +4,7 @@ import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.loss.Layout;
 import io.hardneg.core.loss.LossFactory;
 import io.hardneg.core.loss.LossSpec;
+import io.hardneg.core.loss.TripletMarginLoss;
 import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.core.model.Architecture;
@@ -59,7 +60,7 @@ public record JobConfig(InputSpec input, InputSpec evalInput, String output, lon
   /** The network for inputs of {@code inputDim} features. */
   public ModelSpec modelSpec(int inputDim) {
     return build("model", () -> new ModelSpec(model.architecture(), inputDim, model.hidden(),
-        model.embeddingDim(), model.learningRate(), mining.margin(), seed));
+        model.embeddingDim(), model.learningRate(), seed));
   }
 
   /**
@@ -94,26 +95,31 @@ public record JobConfig(InputSpec input, InputSpec evalInput, String output, lon
   }
 
   /**
-   * The network's loss: null = the built-in triplet margin loss of the fixed layout (what models
-   * trained before loss.* existed carry); else the configured loss × miner × reducer.
+   * True when the network trains with the built-in triplet margin loss of the fixed layout (no
+   * {@code loss.*} key, triplets mode): what models trained before {@code loss.*} existed carry.
+   */
+  public boolean builtInLoss() {
+    return loss.isEmpty() && train.mode() == TrainMode.TRIPLETS;
+  }
+
+  /**
+   * The loss, typed: the {@code loss.*} keys, with {@code mining.margin} as the margin when
+   * {@code loss.margin} is not given. The one carrier of the loss's margin; under
+   * {@link #builtInLoss} only the margin is used.
    */
   public LossSpec lossSpec() {
-    if (loss.isEmpty() && train.mode() == TrainMode.TRIPLETS) {
-      return null;
-    }
     java.util.Map<String, String> m = new java.util.LinkedHashMap<>(loss);
-    m.putIfAbsent("margin", String.valueOf(mining.margin()));
     if (train.mode() == TrainMode.PK) {
       // the reference setting: FaceNet's semi-hard rule inside each batch
       m.putIfAbsent("miner", "semi-hard");
     }
-    return build("loss", () -> LossSpec.fromMap(m));
+    return build("loss", () -> LossSpec.fromMap(m, mining.margin()));
   }
 
   /** The loss as a DL4J loss function in the layout the training mode feeds it. */
   public org.nd4j.linalg.lossfunctions.ILossFunction lossFunction() {
     LossSpec spec = lossSpec();
-    return spec == null ? null : LossFactory.create(spec,
+    return builtInLoss() ? new TripletMarginLoss(spec.margin()) : LossFactory.create(spec,
         train.mode() == TrainMode.PK ? Layout.LABELS : Layout.TRIPLETS);
   }
 

@@ -2,7 +2,6 @@ package io.hardneg.spark.run;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
@@ -24,12 +23,24 @@ public final class BestRound {
   private BestRound() {}
 
   /**
+   * {@code best.json}.
+   *
+   * @param round the best round
+   * @param mapAtR its MAP@R
+   * @param recallAt1 its Recall@1
+   * @param model its model file, relative to the run directory
+   * @param modelHash its model's {@link io.hardneg.core.model.ModelId}
+   */
+  public record Best(int round, double mapAtR, Double recallAt1, String model,
+      String modelHash) {}
+
+  /**
    * Recomputes the best committed round and replaces {@code best.json} atomically.
    *
-   * @return the best round's summary, or null when no round is committed
+   * @return the best round, or null when no round is committed
    */
-  public static Map<String, Object> update(RunDirectory dir) throws IOException {
-    Map<String, Object> best = scan(dir);
+  public static Best update(RunDirectory dir) throws IOException {
+    Best best = scan(dir);
     if (best != null) {
       dir.writeAtomically(FILE, Json.write(best));
     }
@@ -37,29 +48,27 @@ public final class BestRound {
   }
 
   /** The best committed round (from the rounds themselves), or null when none is committed. */
-  public static Map<String, Object> read(RunDirectory dir) throws IOException {
+  public static Best read(RunDirectory dir) throws IOException {
     return scan(dir);
   }
 
-  private static Map<String, Object> scan(RunDirectory dir) throws IOException {
-    Map<String, Object> best = null;
+  private static Best scan(RunDirectory dir) throws IOException {
+    Best best = null;
     double bestMap = Double.NEGATIVE_INFINITY;
     for (int r = 0; r <= dir.lastCommittedRound(); r++) {
       Path round = dir.round(r);
       if (!dir.fs().exists(new Path(round, RunDirectory.SUCCESS))) {
         continue;
       }
+      // the file, not a RoundMetrics: rounds written by earlier versions are read too
       Map<String, Object> m = Json.read(new String(
           dir.readBytes(new Path(round, "metrics.json")), StandardCharsets.UTF_8));
       double map = ((Number) m.get("map_at_r")).doubleValue();
       if (map > bestMap) {
         bestMap = map;
-        best = new LinkedHashMap<>();
-        best.put("round", r);
-        best.put("map_at_r", map);
-        best.put("recall_at_1", m.get("recall_at_1"));
-        best.put("model", String.format(Locale.ROOT, "round-%03d/model.zip", r));
-        best.put("model_hash", m.get("model"));
+        Object recall = m.get("recall_at_1");
+        best = new Best(r, map, recall instanceof Number n ? n.doubleValue() : null,
+            String.format(Locale.ROOT, "round-%03d/model.zip", r), (String) m.get("model"));
       }
     }
     return best;

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -77,6 +76,24 @@ public final class Promotion {
     }
   }
 
+  /**
+   * The {@code current} pointer.
+   *
+   * @param run the promoted run directory
+   * @param round its promoted round
+   * @param model the round's model file
+   * @param modelHash the model's {@link io.hardneg.core.model.ModelId} (from its metrics)
+   * @param metric the metric it was promoted on
+   * @param value its value
+   * @param promoted when, ISO-8601
+   */
+  public record Pointer(String run, int round, String model, String modelHash, String metric,
+      double value, String promoted) {}
+
+  /** A run's {@code promotion.json}: the decision and the values compared. */
+  record DecisionFile(boolean promoted, String reason, String metric, int round, double value,
+      String previousRun, Double previousValue, String decided) {}
+
   private final FileSystem fs;
   private final Configuration conf;
   private final Path root;
@@ -116,14 +133,20 @@ public final class Promotion {
   }
 
   /** The current pointer's content, or null when nothing was promoted yet. */
-  public Map<String, Object> current() throws IOException {
+  public Pointer current() throws IOException {
     Path p = pointer();
     if (!fs.exists(p)) {
       return null;
     }
+    Map<String, Object> m;
     try (var in = fs.open(p)) {
-      return Json.read(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      m = Json.read(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
+    Object hash = m.get("model_hash"); // absent in pointers written by earlier versions
+    return new Pointer(String.valueOf(m.get("run")), ((Number) m.get("round")).intValue(),
+        String.valueOf(m.get("model")), hash == null ? null : hash.toString(),
+        String.valueOf(m.get("metric")), ((Number) m.get("value")).doubleValue(),
+        String.valueOf(m.get("promoted")));
   }
 
   /**
@@ -140,18 +163,20 @@ public final class Promotion {
       throw new IllegalStateException(run.root() + ": no committed round (round-NNN/_SUCCESS) "
           + "to promote");
     }
-    double value = metricOf(run, round, metric);
-    Map<String, Object> cur = current();
+    Map<String, Object> metrics = metrics(run, round);
+    double value = metricOf(metrics, run, round, metric);
+    Pointer cur = current();
     Decision d;
     if (cur == null) {
       d = new Decision(true, run.root().toString(), round, value, null, null,
           "nothing is current yet");
     } else {
-      String prevRun = String.valueOf(cur.get("run"));
-      int prevRound = ((Number) cur.get("round")).intValue();
+      String prevRun = cur.run();
+      int prevRound = cur.round();
       // the previous model's value is re-read from its own metrics, whatever metric it was
       // promoted on
-      double prev = metricOf(new RunDirectory(conf, prevRun), prevRound, metric);
+      RunDirectory prevDir = new RunDirectory(conf, prevRun);
+      double prev = metricOf(metrics(prevDir, prevRound), prevDir, prevRound, metric);
       if (prevRun.equals(run.root().toString()) && prevRound == round) {
         d = new Decision(false, run.root().toString(), round, value, prevRun, prev,
             "already current");
@@ -166,35 +191,28 @@ public final class Promotion {
       }
     }
     if (d.promoted()) {
-      Map<String, Object> p = new LinkedHashMap<>();
-      p.put("run", d.run());
-      p.put("round", round);
-      p.put("model", run.round(round) + "/model.zip");
-      p.put("metric", metric.key());
-      p.put("value", value);
-      p.put("promoted", Instant.now().toString());
-      replace(pointer(), Json.write(p));
+      replace(pointer(), Json.write(new Pointer(d.run(), round, run.round(round) + "/model.zip",
+          (String) metrics.get("model"), metric.key(), value, Instant.now().toString())));
     }
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("promoted", d.promoted());
-    record.put("reason", d.reason());
-    record.put("metric", metric.key());
-    record.put("round", round);
-    record.put("value", value);
-    record.put("previous_run", d.previousRun());
-    record.put("previous_value", d.previousValue());
-    record.put("decided", Instant.now().toString());
-    run.writeAtomically(DECISION, Json.write(record));
+    run.writeAtomically(DECISION, Json.write(new DecisionFile(d.promoted(), d.reason(),
+        metric.key(), round, value, d.previousRun(), d.previousValue(),
+        Instant.now().toString())));
     return d;
   }
 
-  private double metricOf(RunDirectory run, int round, Metric metric) throws IOException {
+  /** A committed round's metrics.json as written (any hardneg version's). */
+  private static Map<String, Object> metrics(RunDirectory run, int round) throws IOException {
     Path file = new Path(run.round(round), "metrics.json");
     if (!run.fs().exists(file)) {
       throw new IllegalStateException(file + ": missing");
     }
-    Object v = Json.read(new String(run.readBytes(file), StandardCharsets.UTF_8))
-        .get(metric.key());
+    return Json.read(new String(run.readBytes(file), StandardCharsets.UTF_8));
+  }
+
+  private static double metricOf(Map<String, Object> metrics, RunDirectory run, int round,
+      Metric metric) {
+    Path file = new Path(run.round(round), "metrics.json");
+    Object v = metrics.get(metric.key());
     if (!(v instanceof Number n) || Double.isNaN(n.doubleValue())) {
       throw new IllegalStateException(file + ": " + metric.key() + " is " + v
           + ", expected a number");

@@ -1,7 +1,6 @@
 package io.hardneg.spark.run;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -14,10 +13,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The run directory (docs/operations.md) on any Hadoop FileSystem. A round is written under a temporary
- * {@code _tmp-round-NNN-<uuid>} directory (the leading underscore hides it from Hadoop and Spark
- * readers), {@code _SUCCESS} is written last inside it, and one rename publishes it as
- * {@code round-NNN}. A round directory without {@code _SUCCESS} does not exist for hardneg.
+ * The run directory on any Hadoop FileSystem. A round is published like every
+ * hardneg output ({@link AtomicOutput}): written under a temporary {@code _tmp-round-NNN-<uuid>}
+ * directory, {@code _SUCCESS} last inside it, then one rename to {@code round-NNN}. A round
+ * directory without {@code _SUCCESS} does not exist for hardneg.
  */
 public final class RunDirectory {
   public static final String SUCCESS = "_SUCCESS";
@@ -88,37 +87,32 @@ public final class RunDirectory {
     return last;
   }
 
-  /** A new temporary directory for round {@code r}. */
-  public Path beginRound(int r) throws IOException {
-    Path tmp = new Path(root, String.format(Locale.ROOT, "_tmp-round-%03d-%s", r,
-        UUID.randomUUID()));
-    fs.mkdirs(tmp);
-    return tmp;
+  /** Round {@code r}'s publication: an uncommitted leftover of it is redone, never reused. */
+  private AtomicOutput roundOutput(int r) {
+    return new AtomicOutput(fs, round(r), AtomicOutput.Unfinished.REPLACE);
   }
 
-  /** Writes {@code _SUCCESS} into {@code tmp} and renames it to {@code round-NNN}. */
+  /** A new temporary directory for round {@code r} ({@code _tmp-round-NNN-<uuid>}). */
+  public Path beginRound(int r) throws IOException {
+    return roundOutput(r).begin();
+  }
+
+  /**
+   * Writes {@code _SUCCESS} into {@code tmp} and renames it to {@code round-NNN} in one step
+   * ({@link AtomicOutput#publish}); an uncommitted leftover {@code round-NNN} is replaced.
+   */
   public Path commitRound(Path tmp, int r) throws IOException {
-    writeBytes(new Path(tmp, SUCCESS), new byte[0]);
-    Path target = round(r);
-    if (fs.exists(target)) {
-      // only an uncommitted leftover can be here: committed rounds are never redone
-      fs.delete(target, true);
-    }
-    if (!fs.rename(tmp, target)) {
-      throw new IOException("could not rename " + tmp + " to " + target);
-    }
-    return target;
+    return roundOutput(r).publish(tmp);
+  }
+
+  /** Removes the temporary directory of a round that failed; never throws. */
+  public void discardRound(Path tmp, int r) {
+    roundOutput(r).discard(tmp);
   }
 
   /** Writes a small file in one go; a failing write (disk full, quota) names the file. */
   public void writeBytes(Path file, byte[] bytes) throws IOException {
-    try (OutputStream out = fs.create(file, true)) {
-      out.write(bytes);
-    } catch (IOException e) {
-      throw new OutputException(file + ": cannot write " + bytes.length + " bytes ("
-          + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines()
-          .findFirst().orElse("") + ")", e);
-    }
+    AtomicOutput.write(fs, file, bytes);
   }
 
   /** Writes UTF-8 text. */

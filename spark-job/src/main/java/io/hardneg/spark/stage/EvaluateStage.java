@@ -6,6 +6,7 @@ import io.hardneg.core.metrics.Nmi;
 import io.hardneg.core.metrics.RetrievalMetrics;
 import io.hardneg.spark.io.KnownPairs;
 import io.hardneg.spark.io.Tables;
+import io.hardneg.spark.result.Retrieval;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -26,15 +27,15 @@ public final class EvaluateStage {
   private EvaluateStage() {}
 
   /** Metrics and the collected embeddings they were computed on (sorted by id). */
-  public record Evaluation(Map<String, Object> metrics, LabeledVectors embeddings) {}
+  public record Evaluation(Retrieval metrics, LabeledVectors embeddings) {}
 
-  /** Metrics as a JSON-ready map. */
-  public static Map<String, Object> evaluate(Dataset<Row> embeddings) {
+  /** The metrics of embedded items. */
+  public static Retrieval evaluate(Dataset<Row> embeddings) {
     return evaluateFull(embeddings).metrics();
   }
 
-  /** Metrics as a JSON-ready map; pair mode when {@code pairs} is not null. */
-  public static Map<String, Object> evaluate(Dataset<Row> embeddings, KnownPairs pairs) {
+  /** The metrics of embedded items; pair mode when {@code pairs} is not null. */
+  public static Retrieval evaluate(Dataset<Row> embeddings, KnownPairs pairs) {
     return evaluateFull(embeddings, pairs).metrics();
   }
 
@@ -53,52 +54,23 @@ public final class EvaluateStage {
    * Pair-mode metrics of a driver-side table of unit embeddings: relevant = a known positive
    * (either direction of a pair); no NMI, no per-class breakdown.
    */
-  public static Map<String, Object> metrics(LabeledVectors t, KnownPairs pairs) {
+  public static Retrieval metrics(LabeledVectors t, KnownPairs pairs) {
     RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t, pairs.anchors(), pairs.positives());
-    Map<String, Object> m = retrieval(r);
-    putCounts(m, r, t);
-    m.put("relevance", "pairs");
-    m.put("known_pairs", pairs.size());
-    return m;
+    return new Retrieval(r.recallAtK(), r.precisionAt1(), r.rPrecision(), r.mapAtR(), null,
+        r.queries(), r.skippedQueries(), spread(t), null, "pairs", (long) pairs.size());
   }
 
   /** Metrics of a driver-side table of unit embeddings. */
-  public static Map<String, Object> metrics(LabeledVectors t) {
+  public static Retrieval metrics(LabeledVectors t) {
     RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t);
-    Map<String, Object> m = retrieval(r);
-    m.put("nmi", t.size() == 0 ? Double.NaN : Nmi.kMeans(t, NMI_SEED));
-    putCounts(m, r, t);
-    Map<String, Object> perClass = new LinkedHashMap<>();
-    r.perClass().forEach((label, c) -> {
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("items", c.items());
-      x.put("queries", c.queries());
-      x.put("precision_at_1", c.precisionAt1());
-      x.put("r_precision", c.rPrecision());
-      x.put("map_at_r", c.mapAtR());
-      perClass.put(String.valueOf(label), x);
-    });
-    m.put("per_class", perClass);
-    return m;
+    double nmi = t.size() == 0 ? Double.NaN : Nmi.kMeans(t, NMI_SEED);
+    Map<String, RetrievalMetrics.ClassResult> perClass = new LinkedHashMap<>();
+    r.perClass().forEach((label, c) -> perClass.put(String.valueOf(label), c));
+    return new Retrieval(r.recallAtK(), r.precisionAt1(), r.rPrecision(), r.mapAtR(), nmi,
+        r.queries(), r.skippedQueries(), spread(t), perClass, null, null);
   }
 
-  /** Recall@K, P@1, R-Precision and MAP@R, in the order metrics.json has always listed them. */
-  private static Map<String, Object> retrieval(RetrievalMetrics.Result r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (Map.Entry<Integer, Double> e : r.recallAtK().entrySet()) {
-      m.put("recall_at_" + e.getKey(), e.getValue());
-    }
-    m.put("precision_at_1", r.precisionAt1());
-    m.put("r_precision", r.rPrecision());
-    m.put("map_at_r", r.mapAtR());
-    return m;
-  }
-
-  /** Query counts and the embeddings' spread, shared by class and pair mode. */
-  private static void putCounts(Map<String, Object> m, RetrievalMetrics.Result r,
-      LabeledVectors t) {
-    m.put("queries", r.queries());
-    m.put("queries_without_positive", r.skippedQueries());
-    m.put("spread", VectorMath.spread(t.values(), t.size(), t.dim()));
+  private static double spread(LabeledVectors t) {
+    return VectorMath.spread(t.values(), t.size(), t.dim());
   }
 }

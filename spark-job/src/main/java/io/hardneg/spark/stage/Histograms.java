@@ -6,10 +6,10 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 
+import io.hardneg.spark.result.HardnessHistograms;
+import io.hardneg.spark.result.Histogram;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,15 +25,13 @@ public final class Histograms {
   private Histograms() {}
 
   /** {@code {d_ap: {...}, d_an: {...}, d_an_minus_d_ap: {...}}}, each with edges and counts. */
-  public static Map<String, Object> of(Dataset<Row> triplets) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("d_ap", histogram(triplets, col("d_ap"), 0, 2));
-    m.put("d_an", histogram(triplets, col("d_an"), 0, 2));
-    m.put("d_an_minus_d_ap", histogram(triplets, col("d_an").minus(col("d_ap")), -2, 2));
-    return m;
+  public static HardnessHistograms of(Dataset<Row> triplets) {
+    return new HardnessHistograms(histogram(triplets, col("d_ap"), 0, 2),
+        histogram(triplets, col("d_an"), 0, 2),
+        histogram(triplets, col("d_an").minus(col("d_ap")), -2, 2));
   }
 
-  static Map<String, Object> histogram(Dataset<Row> t, Column value, double lo, double hi) {
+  static Histogram histogram(Dataset<Row> t, Column value, double lo, double hi) {
     double width = (hi - lo) / BINS;
     Column bin = least(lit(BINS - 1), greatest(lit(0),
         floor(value.minus(lit(lo)).divide(lit(width))).cast("int")));
@@ -49,9 +47,6 @@ public final class Histograms {
     for (long x : counts) {
       c.add(x);
     }
-    Map<String, Object> h = new LinkedHashMap<>();
-    h.put("edges", edges);
-    h.put("counts", c);
-    return h;
+    return new Histogram(edges, c);
   }
 }

@@ -1,10 +1,10 @@
 package io.hardneg.spark.stage;
 
+import io.hardneg.spark.result.WorkerCount;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,19 +41,14 @@ public final class TrainWorkers implements Serializable {
   }
 
   /**
-   * What was recorded since the last call, then cleared: one entry per executor JVM with
-   * {@code executor}, {@code host}, {@code pid} and {@code minibatches}, ordered by key.
+   * What was recorded since the last call, then cleared: one entry per executor JVM, ordered by
+   * executor id, host and process id.
    */
-  public List<Map<String, Object>> drain() {
-    List<Map<String, Object>> out = new ArrayList<>();
+  public List<WorkerCount> drain() {
+    List<WorkerCount> out = new ArrayList<>();
     for (Map.Entry<String, Long> e : new TreeMap<>(counts.value()).entrySet()) {
       String[] k = e.getKey().split("\t", 3);
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("executor", k[0]);
-      m.put("host", k[1]);
-      m.put("pid", Long.parseLong(k[2]));
-      m.put("minibatches", e.getValue());
-      out.add(m);
+      out.add(new WorkerCount(k[0], k[1], Long.parseLong(k[2]), e.getValue()));
     }
     counts.reset();
     return out;

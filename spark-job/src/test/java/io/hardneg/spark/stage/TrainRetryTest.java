@@ -53,7 +53,7 @@ class TrainRetryTest {
         .set("train.averagingFrequency", "2", "test"));
     Dataset<Row> items = items(spark);
     Dataset<Row> triplets = triplets(spark);
-    MultiLayerNetwork initial = EmbeddingNetworks.build(cfg.modelSpec(DIM));
+    MultiLayerNetwork initial = EmbeddingNetworks.build(cfg.modelSpec(DIM), cfg.lossFunction());
     float[] before = initial.params().toFloatVector();
 
     MultiLayerNetwork clean = initial.clone();

@@ -1,0 +1,67 @@
+package io.hardneg.spark.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hardneg.core.metrics.RetrievalMetrics;
+import io.hardneg.spark.result.Retrieval;
+import io.hardneg.spark.result.RoundMetrics;
+import io.hardneg.spark.result.Timings;
+import io.hardneg.spark.result.WorkerCount;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The record writer keeps the result files' keys, nesting and order. */
+class JsonTest {
+  private static Retrieval classMode() {
+    Map<Integer, Double> recall = new TreeMap<>(Map.of(1, 0.5, 2, 0.75, 16, 1.0));
+    return new Retrieval(recall, 0.5, 0.4, 0.3, Double.NaN, 10, 2, 0.9,
+        Map.of("7", new RetrievalMetrics.ClassResult(3, 3, 0.5, 0.4, 0.3)), null, null);
+  }
+
+  @Test
+  void keysAreSnakeCaseWithDigitsAsWords() {
+    assertEquals("recall_at_1", Json.key("recallAt1"));
+    assertEquals("precision_at_1", Json.key("precisionAt1"));
+    assertEquals("r_precision", Json.key("rPrecision"));
+    assertEquals("map_at_r", Json.key("mapAtR"));
+    assertEquals("d_an_minus_d_ap", Json.key("dAnMinusDAp"));
+    assertEquals("anchors_without_semihard", Json.key("anchorsWithoutSemihard"));
+    assertEquals("embed_s", Json.key("embedS"));
+  }
+
+  @Test
+  void metricsJsonKeepsItsKeyOrderAndNanBecomesNull() {
+    RoundMetrics m = new RoundMetrics(classMode(), 3, List.of(1.0), List.of(2.0), null, 5, 15,
+        List.of(new WorkerCount("driver", "h", 42, 7)), "abcd",
+        new Timings(1, 2, 3, 4, 10));
+    Map<String, Object> read = Json.read(Json.write(m));
+    assertEquals(List.of("recall_at_1", "recall_at_2", "recall_at_16", "precision_at_1",
+        "r_precision", "map_at_r", "nmi", "queries", "queries_without_positive", "spread",
+        "per_class", "round", "train_scores", "train_losses", "train_loss", "triplets",
+        "train_rows", "train_workers", "model", "timings"), new ArrayList<>(read.keySet()));
+    assertTrue(read.containsKey("nmi") && read.get("nmi") == null, "NaN is written as null");
+    assertTrue(read.containsKey("train_loss") && read.get("train_loss") == null);
+    assertEquals(Map.of("items", 3, "queries", 3, "precision_at_1", 0.5, "r_precision", 0.4,
+        "map_at_r", 0.3), ((Map<?, ?>) read.get("per_class")).get("7"));
+    assertEquals(List.of("executor", "host", "pid", "minibatches"), new ArrayList<>(
+        ((Map<?, ?>) ((List<?>) read.get("train_workers")).get(0)).keySet()));
+    assertEquals(List.of("embed_s", "mine_s", "train_s", "evaluate_s", "round_s"),
+        new ArrayList<>(((Map<?, ?>) read.get("timings")).keySet()));
+  }
+
+  @Test
+  void pairModeLeavesOutClassKeysAndNamesItsRelevance() {
+    Retrieval r = new Retrieval(new TreeMap<>(Map.of(1, 0.5)), 0.5, 0.4, 0.3, null, 10, 0, 0.9,
+        null, "pairs", 12L);
+    Map<String, Object> read = Json.read(Json.write(r));
+    assertEquals(List.of("recall_at_1", "precision_at_1", "r_precision", "map_at_r", "queries",
+        "queries_without_positive", "spread", "relevance", "known_pairs"),
+        new ArrayList<>(read.keySet()));
+    assertNull(read.get("nmi"));
+  }
+}
