@@ -23,12 +23,17 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv
 
 set -e
 mvn -B -q -DskipTests package                                   # CPU build + Spark classpath
-jar=$(ls spark-job/target/spark-job-*.jar | grep -v -- '-app.jar' | head -n 1)
-cpu_cp="$(cat spark-job/target/local-classpath.txt)"
-# the CUDA backend's runtime classpath (natives included), without rebuilding our classes
-mvn -B -q -Pcuda -pl miner-core,spark-job dependency:build-classpath -Dmdep.includeScope=runtime \
+# spark-bench's jar and classpath: the benchmark, the job (io.hardneg.spark.Main) and Spark
+cpu_cp="$(bench/classpath.sh)"
+# our jars from that build (spark-bench, spark-job, miner-core and its fixtures)
+ours="$(tr ':' '\n' <<< "$cpu_cp" | grep -F "$root/" | paste -sd:)"
+# the CUDA backend's runtime libraries (natives included), without rebuilding our classes: the
+# skipped test-compile phase only lets the reactor resolve our modules; each module overwrites
+# the file, spark-bench (everything the others need) comes last
+mvn -B -q -Pcuda -pl miner-core,spark-job,spark-bench -Dmaven.main.skip -Dmaven.test.skip=true \
+  test-compile dependency:build-classpath -DincludeScope=runtime -DexcludeGroupIds=io.hardneg \
   -Dmdep.outputFile="$root/$out/cuda-classpath.txt"
-cuda_cp="$(cat "$out/cuda-classpath.txt"):$(cat deploy/target/spark-classpath.txt)"
+cuda_cp="$ours:$(cat "$out/cuda-classpath.txt"):$(cat deploy/target/spark-classpath.txt)"
 if [[ ${GPU_CHECK_REDIST:-0} == 1 ]]; then
   mvn -B -q dependency:copy -Dartifact=org.bytedeco:cuda:11.6-8.3-1.5.7:jar:linux-x86_64-redist \
     -DoutputDirectory="$root/$out/redist"
@@ -45,13 +50,13 @@ run_backend() {   # $1 = cpu | cuda, $2 = classpath
   local b=$1 cp=$2 t0
   echo "== $b: BackendBench n=$n steps=$steps"
   # shellcheck disable=SC2086
-  java -Xmx8g $flags -cp "$jar:$cp" io.hardneg.spark.bench.BackendBench "$n" "$steps" \
+  java -Xmx8g $flags -cp "$cp" io.hardneg.spark.bench.BackendBench "$n" "$steps" \
     > "$out/bench-$b.log" 2>&1
   echo "   exit $? ($out/bench-$b.log)"; grep '^RESULT' "$out/bench-$b.log" | sed 's/^/   /'
   echo "== $b: one training round (conf/demo.conf, rounds=1, local[2])"
   t0=$(date +%s)
   # shellcheck disable=SC2086
-  java -Xmx8g $flags -cp "$jar:$cp" io.hardneg.spark.Main train --conf conf/demo.conf \
+  java -Xmx8g $flags -cp "$cp" io.hardneg.spark.Main train --conf conf/demo.conf \
     --set rounds=1 --out "$out/round-$b" --master 'local[2]' > "$out/round-$b.log" 2>&1
   echo "   exit $? in $(( $(date +%s) - t0 )) s ($out/round-$b.log)"
   grep -E '"(embed_s|mine_s|train_s|evaluate_s|round_s|recall_at_1)"' \

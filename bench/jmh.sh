@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 mvn -B -q -pl miner-core,miner-bench -DskipTests package dependency:build-classpath \
-  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+  -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime
 cp="miner-bench/target/classes:$(cat miner-bench/target/classpath.txt)"
 json=miner-bench/target/jmh.json
 # short runs: 1 fork, 2 x 1 s warm-up, 5 x 1 s measurement per point (JMH_OPTS overrides)

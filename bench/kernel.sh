@@ -4,9 +4,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-[[ -f spark-job/target/local-classpath.txt ]] || mvn -B -q -DskipTests package
-jar=$(ls spark-job/target/spark-job-*.jar | grep -v -- '-app.jar' | head -n 1)
+cp="$(bench/classpath.sh)"
 # shellcheck disable=SC2046
 java -Xmx6g $(cat deploy/bin/jvm-flags) \
   -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE:-$HOME/.javacpp/cache}" \
-  -cp "$jar:$(cat spark-job/target/local-classpath.txt)" io.hardneg.spark.bench.KernelBench "$@"
+  -cp "$cp" io.hardneg.spark.bench.KernelBench "$@"

@@ -16,8 +16,7 @@ data=""
 for d in "${FMNIST_DIR:-}" /usr/share/datasets/fashion-mnist; do
   [[ -n "$d" && -f "$d/train-images-idx3-ubyte.gz" ]] && { data="$d"; break; }
 done
-[[ -f spark-job/target/local-classpath.txt ]] || mvn -B -q -DskipTests package
-jar=$(ls spark-job/target/spark-job-*.jar | grep -v -- '-app.jar' | head -n 1)
+cp="$(bench/classpath.sh)"
 args=(--master "${HARDNEG_MASTER:-local[2]}" --settings "${BENCH_SETTINGS:-broadcast,ivf:0:8,ivf:0:16,ivf:0:32}")
 if [[ -n "$data" ]]; then
   args+=(--fmnist "$data/train-images-idx3-ubyte.gz" "$data/train-labels-idx1-ubyte.gz" --pca 64)
@@ -37,5 +36,5 @@ out=bench/results-mining.md
     -Dorg.bytedeco.javacpp.maxbytes="${BENCH_OFFHEAP:-4g}" \
     -Dorg.bytedeco.javacpp.maxphysicalbytes="${BENCH_PHYSICAL:-16g}" \
     -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false \
-    -cp "$jar:$(cat spark-job/target/local-classpath.txt)" io.hardneg.spark.bench.SearchBench "${args[@]}"
+    -cp "$cp" io.hardneg.spark.bench.SearchBench "${args[@]}"
 } | tee "$out"

@@ -9,7 +9,7 @@
 # BENCH_SETTINGS (hardneg placements, default broadcast,ivf:0:16,ivf:0:32,ivf:0:64), BENCH_ANCHORS (2000),
 # BENCH_NPROBE (faiss, 16,32), BENCH_EF (64,128), BENCH_KS (10,64), BENCH_LSH_SAMPLE (5000),
 # BENCH_LSH_QUERIES (20), BENCH_TRAIN_STEPS (30), BENCH_ARCHS (mlp,cnn), BENCH_KERNEL_N (30000,
-# 0 skips), BENCH_KERNEL_REPS (3), BENCH_CP (a ready classpath instead of the built jar),
+# 0 skips), BENCH_KERNEL_REPS (3), BENCH_CP (a ready classpath instead of bench/classpath.sh's),
 # BENCH_PYTHON (/usr/bin/python3: the Debian python with python3-faiss, -hnswlib, -torch),
 # BENCH_AVG_TRIPLETS (3840: triplets per epoch of the in-job training bench), BENCH_AVG_EPOCHS (1),
 # BENCH_E2E_ROUNDS (2, 0 skips the end-to-end Fashion-MNIST runs), BENCH_E2E_EPOCHS (1 per round),
@@ -34,15 +34,10 @@ if [[ "${BENCH_SMOKE:-0}" == 1 ]]; then
 else
   out="${BENCH_OUT:-bench/RESULTS.md}"
 fi
-work="${BENCH_WORK:-$root/spark-job/target/peers}"
+work="${BENCH_WORK:-$root/spark-bench/target/peers}"
 rm -rf "$work"
 mkdir -p "$work"
-if [[ -n "${BENCH_CP:-}" ]]; then
-  cp="$BENCH_CP"
-else
-  [[ -f spark-job/target/local-classpath.txt ]] || mvn -B -q -DskipTests package
-  cp="$(ls spark-job/target/spark-job-*.jar | grep -v -- '-app.jar' | head -n 1):$(cat spark-job/target/local-classpath.txt)"
-fi
+cp="${BENCH_CP:-$(bench/classpath.sh)}"
 export OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 # shellcheck disable=SC2046
 jvm=(java -Xmx"${BENCH_DRIVER_MEMORY:-6g}" $(cat deploy/bin/jvm-flags)

@@ -1,5 +1,6 @@
 package io.hardneg.bench;
 
+import io.hardneg.core.fixtures.RandomVectors;
 import io.hardneg.core.loss.Layout;
 import io.hardneg.core.loss.LossFactory;
 import io.hardneg.core.loss.LossSpec;
@@ -62,11 +63,7 @@ final class BenchData {
   }
 
   static INDArray gaussian(int rows, int cols, long seed) {
-    Random r = new Random(seed);
-    float[] v = new float[rows * cols];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) r.nextGaussian();
-    }
+    float[] v = RandomVectors.gaussianFloats(new Random(seed), rows, cols);
     return Nd4j.create(v, new long[] {rows, cols}, 'c');
   }
 

@@ -1,6 +1,7 @@
 package io.hardneg.core;
 
 import io.hardneg.core.data.LabeledVectors;
+import io.hardneg.core.fixtures.RandomVectors;
 import java.util.Random;
 
 /** Seeded random tables for tests. */
@@ -9,18 +10,7 @@ public final class TestData {
 
   /** {@code n} random unit vectors with labels in [0, classes), ids 100+i. */
   public static LabeledVectors randomUnit(int n, int dim, int classes, long seed) {
-    Random r = new Random(seed);
-    long[] ids = new long[n];
-    long[] labels = new long[n];
-    float[] v = new float[n * dim];
-    for (int i = 0; i < n; i++) {
-      ids[i] = 100 + i;
-      labels[i] = r.nextInt(classes);
-      for (int j = 0; j < dim; j++) {
-        v[i * dim + j] = (float) r.nextGaussian();
-      }
-    }
-    return new LabeledVectors(ids, labels, v, dim).normalized();
+    return RandomVectors.labeledUnit(new Random(seed), n, dim, classes, 100);
   }
 
   /** A table from explicit rows. */

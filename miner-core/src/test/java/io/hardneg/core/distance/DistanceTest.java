@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hardneg.core.fixtures.RandomVectors;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -39,13 +40,7 @@ class DistanceTest {
 
   @Test
   void matrixIsSymmetricAndMatchesPairs() {
-    Random r = new Random(3);
-    double[][] x = new double[7][5];
-    for (double[] row : x) {
-      for (int j = 0; j < row.length; j++) {
-        row[j] = r.nextGaussian();
-      }
-    }
+    double[][] x = RandomVectors.gaussian(new Random(3), 7, 5);
     for (Distance d : Distance.values()) {
       double[][] m = d.matrix(x);
       for (int i = 0; i < x.length; i++) {
@@ -91,12 +86,7 @@ class DistanceTest {
   void gradientFromWeightsEqualsThePerPairSum() {
     Random r = new Random(8);
     int n = 9;
-    double[][] x = new double[n][6];
-    for (double[] row : x) {
-      for (int j = 0; j < row.length; j++) {
-        row[j] = r.nextGaussian();
-      }
-    }
+    double[][] x = RandomVectors.gaussian(r, n, 6);
     x[4] = x[2].clone(); // a duplicate pair: D = 0, no gradient for the Euclidean distance
     for (Distance d : Distance.values()) {
       double[][] m = d.matrix(x);

@@ -1,5 +1,6 @@
 package io.hardneg.core.inbatch;
 
+import static io.hardneg.core.fixtures.RandomVectors.unitRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,21 +44,6 @@ class MinerOracleTest {
     int n() {
       return labels.length;
     }
-  }
-
-  static double[][] unitRows(Random r, int n, int dim) {
-    double[][] x = new double[n][dim];
-    for (double[] row : x) {
-      double s = 0;
-      for (int j = 0; j < dim; j++) {
-        row[j] = r.nextGaussian();
-        s += row[j] * row[j];
-      }
-      for (int j = 0; j < dim; j++) {
-        row[j] /= Math.sqrt(s);
-      }
-    }
-    return x;
   }
 
   static List<Case> cases() {

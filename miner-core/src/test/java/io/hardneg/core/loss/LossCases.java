@@ -1,6 +1,7 @@
 package io.hardneg.core.loss;
 
 import io.hardneg.core.distance.Distance;
+import io.hardneg.core.fixtures.RandomVectors;
 import io.hardneg.core.inbatch.MinerKind;
 import io.hardneg.core.inbatch.MinerSpec;
 import io.hardneg.core.mining.SemiHardFallback;
@@ -47,14 +48,7 @@ final class LossCases {
   }
 
   static INDArray gaussian(int rows, int cols, long seed) {
-    Random r = new Random(seed);
-    double[][] x = new double[rows][cols];
-    for (double[] row : x) {
-      for (int j = 0; j < cols; j++) {
-        row[j] = r.nextGaussian();
-      }
-    }
-    return Nd4j.create(x);
+    return Nd4j.create(RandomVectors.gaussian(new Random(seed), rows, cols));
   }
 
   /** Class ids as an [n,1] column: P classes of K rows, shuffled by the seed. */

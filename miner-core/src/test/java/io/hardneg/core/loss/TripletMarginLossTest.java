@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hardneg.core.fixtures.RandomVectors;
 import io.hardneg.core.model.ActivationL2Normalize;
 import io.hardneg.core.model.Architecture;
 import io.hardneg.core.model.EmbeddingNetworks;
@@ -31,14 +32,7 @@ import org.nd4j.linalg.learning.config.NoOp;
 class TripletMarginLossTest {
 
   private static INDArray randomRows(int rows, int dim, long seed) {
-    Random r = new Random(seed);
-    double[][] x = new double[rows][dim];
-    for (double[] row : x) {
-      for (int j = 0; j < dim; j++) {
-        row[j] = r.nextGaussian();
-      }
-    }
-    return Nd4j.create(x);
+    return Nd4j.create(RandomVectors.gaussian(new Random(seed), rows, dim));
   }
 
   /** The loss written as a plain loop over triplets, on the activated outputs. */

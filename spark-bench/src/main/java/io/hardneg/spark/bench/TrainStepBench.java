@@ -1,5 +1,6 @@
 package io.hardneg.spark.bench;
 
+import io.hardneg.core.fixtures.RandomVectors;
 import io.hardneg.core.model.Architecture;
 import io.hardneg.core.model.EmbeddingNetworks;
 import io.hardneg.core.model.ModelSpec;
@@ -27,11 +28,7 @@ public final class TrainStepBench {
     int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     String[] archs = (args.length > 2 ? args[2] : "mlp,cnn").split(",");
     int rows = 384;
-    Random r = new Random(42);
-    float[] v = new float[rows * 784];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) r.nextGaussian();
-    }
+    float[] v = RandomVectors.gaussianFloats(new Random(42), rows, 784);
     DataSet batch = new DataSet(Nd4j.create(v, new long[] {rows, 784}, 'c'),
         Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, 1));
     for (String a : archs) {

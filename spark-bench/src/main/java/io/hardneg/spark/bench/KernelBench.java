@@ -1,6 +1,7 @@
 package io.hardneg.spark.bench;
 
 import io.hardneg.core.data.LabeledVectors;
+import io.hardneg.core.fixtures.RandomVectors;
 import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.knn.Mask;
 import io.hardneg.core.knn.MaskedKnn;
@@ -36,7 +37,7 @@ public final class KernelBench {
     int tasks = Runtime.getRuntime().availableProcessors();
     int d = 64;
     Random r = new Random(1);
-    LabeledVectors t = GaussianVectors.of(n, d, 10, r);
+    LabeledVectors t = RandomVectors.labeledUnit(r, n, d, 10, 0);
     INDArray m = Nd4j.create(t.values(), new long[] {n, d}, 'c');
     List<INDArray> qs = new ArrayList<>();
     List<INDArray> bs = new ArrayList<>();

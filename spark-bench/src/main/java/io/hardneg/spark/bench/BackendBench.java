@@ -1,6 +1,7 @@
 package io.hardneg.spark.bench;
 
 import io.hardneg.core.data.LabeledVectors;
+import io.hardneg.core.fixtures.RandomVectors;
 import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.knn.Mask;
 import io.hardneg.core.knn.MaskedKnn;
@@ -56,7 +57,7 @@ public final class BackendBench {
 
     // SEARCH: exact label-masked nearest negatives over all n x n pairs
     int d = 64;
-    LabeledVectors t = GaussianVectors.of(n, d, 10, r);
+    LabeledVectors t = RandomVectors.labeledUnit(r, n, d, 10, 0);
     double[] bound = new double[n];
     Arrays.fill(bound, 1.0);
     double searchS = 0;
