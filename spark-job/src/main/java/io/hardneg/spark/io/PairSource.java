@@ -64,7 +64,7 @@ public final class PairSource {
         values = typed;
       }
     } catch (Exception e) {
-      InputException inner = SparkFailures.inputException(e);
+      InputException inner = SparkFailures.inputException(e, path);
       if (inner != null) {
         throw inner;
       }
@@ -88,7 +88,7 @@ public final class PairSource {
     } catch (InputException e) {
       throw e;
     } catch (Exception e) {
-      InputException inner = SparkFailures.inputException(e);
+      InputException inner = SparkFailures.inputException(e, path);
       if (inner != null) {
         throw inner;
       }

@@ -17,6 +17,14 @@ public final class SparkFailures {
 
   /** The bad-input error inside {@code e}'s causes, or null when it is none. */
   public static InputException inputException(Throwable e) {
+    return inputException(e, "CSV input");
+  }
+
+  /**
+   * Like {@link #inputException(Throwable)}; {@code where} names the input when Spark's wrapper
+   * does not (schema inference reads the file outside it).
+   */
+  public static InputException inputException(Throwable e, String where) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof InputException ie) {
         return ie;
@@ -27,7 +35,7 @@ public final class SparkFailures {
         String msg = String.valueOf(t.getMessage());
         Matcher state = STATE.matcher(msg);
         String file = file(e);
-        return new InputException((file == null ? "CSV input" : file) + ": a row breaks the "
+        return new InputException((file == null ? where : file) + ": a row breaks the "
             + "CSV parser's limits (" + msg.lines().findFirst().orElse("").trim()
             + (state.find() ? " at " + state.group() + " of its split" : "") + ")", e);
       }

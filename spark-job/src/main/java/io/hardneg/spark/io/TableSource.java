@@ -75,7 +75,7 @@ public final class TableSource {
       // files that list but do not read (a truncated Parquet file, a broken gzip CSV, a row
       // beyond the CSV parser's limits) fail in the validation job, the first one that reads
       // every row (Scala throws SparkException undeclared, hence the catch of Exception)
-      InputException inner = SparkFailures.inputException(e);
+      InputException inner = SparkFailures.inputException(e, where);
       if (inner != null) {
         throw inner;
       }
@@ -91,7 +91,7 @@ public final class TableSource {
       return format.equals("csv") ? CsvTables.inferred(spark, spec.path())
           : spark.read().format(format).load(spec.path());
     } catch (Exception e) {
-      InputException inner = SparkFailures.inputException(e);
+      InputException inner = SparkFailures.inputException(e, spec.describe());
       if (inner != null) {
         throw inner;
       }
