@@ -170,7 +170,8 @@ public final class Main {
       String full = diskFull(e);
       if (full != null) {
         // a write inside an executor (Parquet) reaches the driver as a SparkException
-        err.println("hardneg: output not writable (disk full or quota exceeded): " + full);
+        err.println("hardneg: output not writable (disk full or quota exceeded): " + full
+            + (full.contains(cfg.output()) ? "" : " (writing under " + cfg.output() + ")"));
         if (stacktrace) {
           e.printStackTrace(err);
         }
