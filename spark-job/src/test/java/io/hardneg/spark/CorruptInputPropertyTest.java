@@ -36,7 +36,7 @@ class CorruptInputPropertyTest {
   static final String CLEAN = "id,label,f0,f1\n10,0,0.5,1\n11,0,0.25,0.75\n12,1,1,-0.5\n"
       + "13,1,2,-1\n14,0,0.125,1\n9007199254740993,1,3,-2\n";
   static final String ALPHABET = "0123456789,.-x\n";
-  static final int CASES = 16;
+  static final int CASES = 32;
 
   @Test
   void aCorruptedFileIsRefusedInOneLineOrReadExactly() throws Exception {
