@@ -46,7 +46,8 @@ public final class Main {
         --set      one setting, overriding the files
         --out      the run directory (same as --set output=DIR); a rerun resumes it
         --master   Spark master for a run outside spark-submit, e.g. local[2]
-        --stacktrace  print the full stack trace of a failure
+        --stacktrace  print the full stack trace of a failure, and Spark's own failure
+                   reports on the console (without it they go to the log file only)
       """;
 
   private Main() {}
@@ -119,6 +120,9 @@ public final class Main {
       }
       return USAGE;
     }
+    if (!stacktrace) {
+      ConsoleLog.quiet();
+    }
     try {
       SparkSession spark = SparkSessions.create(master, cfg.partitions());
       try {
@@ -154,10 +158,20 @@ public final class Main {
       }
       return OUTPUT;
     } catch (Exception e) {
+      // a bad row found inside a Spark task reaches the driver wrapped in a SparkException
+      InputException inTask = io.hardneg.spark.io.SparkFailures.inputException(e);
+      if (inTask != null) {
+        err.println("hardneg: bad input: " + inTask.getMessage());
+        if (stacktrace) {
+          e.printStackTrace(err);
+        }
+        return BAD_INPUT;
+      }
       String full = diskFull(e);
       if (full != null) {
         // a write inside an executor (Parquet) reaches the driver as a SparkException
-        err.println("hardneg: output not writable (disk full or quota exceeded): " + full);
+        err.println("hardneg: output not writable (disk full or quota exceeded): " + full
+            + (full.contains(cfg.output()) ? "" : " (writing under " + cfg.output() + ")"));
         if (stacktrace) {
           e.printStackTrace(err);
         }

@@ -180,10 +180,12 @@ public record JobConfig(InputSpec input, InputSpec evalInput, String output, lon
     String labelColumn = s.string("input.labelColumn", "label");
     String featuresColumn = s.string("input.featuresColumn", "features").equals("all") ? ""
         : s.string("input.featuresColumn", "features");
+    InputSpec.ZeroVectors zeroVectors =
+        s.parsed("input.zeroVectors", "reject", InputSpec.ZeroVectors::parse);
     InputSpec input = build("input", () -> new InputSpec(format, s.string("input.path", ""),
         s.string("input.images", "data/fashion-mnist/t10k-images-idx3-ubyte.gz"),
         s.string("input.labels", "data/fashion-mnist/t10k-labels-idx1-ubyte.gz"),
-        idColumn, labelColumn, featuresColumn));
+        idColumn, labelColumn, featuresColumn, zeroVectors));
     // the evaluation set, when given, has the input's format and columns
     String evalPath = s.string("eval.input.path", "");
     String evalImages = s.string("eval.input.images", "");
@@ -195,7 +197,7 @@ public record JobConfig(InputSpec input, InputSpec evalInput, String output, lon
                 "input.format is idx: set both eval.input.images and eval.input.labels");
           }
           return new InputSpec(format, evalPath, evalImages, evalLabels, idColumn, labelColumn,
-              featuresColumn);
+              featuresColumn, zeroVectors);
         });
     JobConfig c = new JobConfig(
         input, evalInput,

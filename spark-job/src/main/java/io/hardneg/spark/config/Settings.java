@@ -1,7 +1,6 @@
 package io.hardneg.spark.config;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,18 +20,74 @@ public final class Settings {
   private final Map<String, String> origin = new LinkedHashMap<>();
   private final Set<String> read = new TreeSet<>();
 
-  /** Loads a properties file; later loads and {@link #set} override earlier values. */
+  /**
+   * Loads a properties file (UTF-8); later loads and {@link #set} override earlier values. A file
+   * that is not UTF-8 or holds a malformed {@code \\uXXXX} escape is a {@link ConfigException}
+   * naming the file and the line.
+   */
   public Settings load(Path file) {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(r);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+    }
+    String text = utf8(file, bytes);
+    Properties p = new Properties();
+    try {
+      p.load(new java.io.StringReader(text));
+    } catch (IOException | IllegalArgumentException e) {
+      // Properties says "Malformed \\uxxxx encoding." without a line: find it ourselves
+      throw new ConfigException("configuration file " + file + ", line " + badEscapeLine(text)
+          + ": " + e.getMessage() + " (a \\u escape needs four hex digits; write \\\\ for a "
+          + "backslash)", e);
     }
     for (String k : new TreeSet<>(p.stringPropertyNames())) {
       put(k, p.getProperty(k), file.toString());
     }
     return this;
+  }
+
+  /** Strict UTF-8 decoding; a bad byte sequence names its line. */
+  private static String utf8(Path file, byte[] bytes) {
+    var decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    try {
+      return decoder.decode(in).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      // decode() leaves the buffer at the start of the offending sequence
+      int at = in.position();
+      int line = 1;
+      for (int i = 0; i < at && i < bytes.length; i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw new ConfigException("configuration file " + file + ", line " + line + ": not UTF-8 "
+          + "(byte 0x" + String.format("%02x", bytes[Math.min(at, bytes.length - 1)] & 0xff)
+          + " at offset " + at + "); save the file as UTF-8", e);
+    }
+  }
+
+  /** The 1-based line of the first {@code \\u} escape without four hex digits (0 if none). */
+  static int badEscapeLine(String text) {
+    String[] lines = text.split("\n", -1);
+    for (int l = 0; l < lines.length; l++) {
+      String s = lines[l];
+      if (s.strip().startsWith("#") || s.strip().startsWith("!")) {
+        continue; // comments are not unescaped
+      }
+      for (int i = 0; i < s.length(); i++) {
+        if (s.charAt(i) == '\\') {
+          if (i + 1 < s.length() && s.charAt(i + 1) == 'u'
+              && !s.substring(i + 2).matches("(?s)[0-9a-fA-F]{4}.*")) {
+            return l + 1;
+          }
+          i++; // the escaped character
+        }
+      }
+    }
+    return 0;
   }
 
   /** Sets one value, e.g. from {@code --set key=value}. */

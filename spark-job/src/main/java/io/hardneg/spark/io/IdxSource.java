@@ -70,9 +70,47 @@ public final class IdxSource {
         + "exists)");
   }
 
-  /** The items table, spread over {@code partitions} partitions. */
+  /** The items table, spread over {@code partitions} partitions; zero vectors rejected. */
   public static Dataset<Row> load(SparkSession spark, String images, String labels,
       int partitions) {
+    return load(spark, images, labels, partitions, InputSpec.ZeroVectors.REJECT);
+  }
+
+  /** Whether item {@code i} has a zero or near-zero feature vector. */
+  static boolean zero(LabeledVectors t, int i) {
+    double ss = 0;
+    for (float x : t.row(i)) {
+      ss += (double) x * x;
+    }
+    return ss < InputSpec.MIN_NORM * InputSpec.MIN_NORM;
+  }
+
+  /** Rejects zero vectors (naming the first), or counts the ones that will be dropped. */
+  private static void checkZeros(LabeledVectors t, String images, InputSpec.ZeroVectors zero) {
+    int count = 0;
+    int first = -1;
+    for (int i = 0; i < t.size(); i++) {
+      if (zero(t, i)) {
+        count++;
+        first = first < 0 ? i : first;
+      }
+    }
+    if (count > 0 && zero == InputSpec.ZeroVectors.REJECT) {
+      throw new InputException(images + ": " + count + " items have a zero or near-zero feature "
+          + "vector (L2 norm < " + InputSpec.MIN_NORM + "; it has no direction to normalise; "
+          + "input.zeroVectors = drop leaves them out), first: id " + t.ids()[first] + " (item "
+          + (first + 1) + " of the file)");
+    }
+    if (count > 0) {
+      org.slf4j.LoggerFactory.getLogger(IdxSource.class).info("{}: dropped {} of {} items with "
+          + "a zero or near-zero feature vector (input.zeroVectors = drop)", images, count,
+          t.size());
+    }
+  }
+
+  /** The items table, spread over {@code partitions} partitions. */
+  public static Dataset<Row> load(SparkSession spark, String images, String labels,
+      int partitions, InputSpec.ZeroVectors zero) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     LabeledVectors all = readAll(hadoop, images, labels);
     int n = all.size();
@@ -80,6 +118,8 @@ public final class IdxSource {
       throw new InputException(images + ": input is empty (0 items)");
     }
     checkClasses(all, labels);
+    checkZeros(all, images, zero);
+    boolean drop = zero == InputSpec.ZeroVectors.DROP;
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<SerializableConfiguration> conf =
         jsc.broadcast(new SerializableConfiguration(hadoop));
@@ -90,7 +130,7 @@ public final class IdxSource {
     }
     JavaRDD<Row> rows = jsc.parallelize(slices, parts).flatMap(slice -> {
       LabeledVectors t = readAll(conf.value().value(), images, labels);
-      return new SliceIterator(t, slice[0], slice[1]);
+      return new SliceIterator(t, slice[0], slice[1], drop);
     });
     return spark.createDataFrame(rows, Schemas.ITEMS);
   }
@@ -99,21 +139,29 @@ public final class IdxSource {
   private static final class SliceIterator implements Iterator<Row> {
     private final LabeledVectors t;
     private final int to;
+    private final boolean dropZeros;
     private int i;
 
-    SliceIterator(LabeledVectors t, int from, int to) {
+    SliceIterator(LabeledVectors t, int from, int to, boolean dropZeros) {
       this.t = t;
       this.i = from;
       this.to = to;
+      this.dropZeros = dropZeros;
     }
 
     @Override
     public boolean hasNext() {
+      while (dropZeros && i < to && zero(t, i)) {
+        i++;
+      }
       return i < to;
     }
 
     @Override
     public Row next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
       float[] f = t.row(i);
       Float[] boxed = new Float[f.length];
       for (int j = 0; j < f.length; j++) {

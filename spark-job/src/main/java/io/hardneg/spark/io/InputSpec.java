@@ -15,9 +15,38 @@ import java.util.Locale;
  * @param labelColumn label column (integral numbers)
  * @param featuresColumn features column (parquet: array of float/double or a Spark ML vector;
  *     csv: empty = every column other than id and label)
+ * @param zeroVectors what a zero or near-zero feature vector does (it has no direction, so its
+ *     normalised embedding would be meaningless)
  */
 public record InputSpec(Format format, String path, String images, String labels,
-    String idColumn, String labelColumn, String featuresColumn) implements Serializable {
+    String idColumn, String labelColumn, String featuresColumn, ZeroVectors zeroVectors)
+    implements Serializable {
+
+  /** A feature vector whose L2 norm is below this is "zero or near-zero". */
+  public static final double MIN_NORM = 1e-12;
+
+  /** What a zero or near-zero feature vector does. */
+  public enum ZeroVectors {
+    /** The input is rejected (exit 3) naming the first such row. */
+    REJECT,
+    /** Such items are left out; their number is logged. */
+    DROP;
+
+    /** Parses {@code reject | drop}. */
+    public static ZeroVectors parse(String s) {
+      return switch (s.trim().toLowerCase(Locale.ROOT)) {
+        case "reject" -> REJECT;
+        case "drop" -> DROP;
+        default -> throw new IllegalArgumentException("expected reject | drop");
+      };
+    }
+  }
+
+  /** A spec that rejects zero vectors. */
+  public InputSpec(Format format, String path, String images, String labels, String idColumn,
+      String labelColumn, String featuresColumn) {
+    this(format, path, images, labels, idColumn, labelColumn, featuresColumn, ZeroVectors.REJECT);
+  }
 
   /** Input formats. */
   public enum Format {
@@ -40,6 +69,9 @@ public record InputSpec(Format format, String path, String images, String labels
     if (format != Format.IDX && (path == null || path.isBlank())) {
       throw new IllegalArgumentException("input.path is required for format "
           + format.name().toLowerCase(Locale.ROOT));
+    }
+    if (zeroVectors == null) {
+      throw new IllegalArgumentException("input.zeroVectors is required");
     }
   }
 

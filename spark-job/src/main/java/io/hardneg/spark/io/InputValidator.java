@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -12,96 +11,180 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks a loaded table in one Spark aggregation, before any expensive stage, and names the
- * first offending item and the rule it breaks: empty input, missing or non-integral labels,
- * non-integral or duplicate ids, missing/NaN/infinite features, varying dimension, a single
- * class (no negative exists).
+ * first offending row (lowest read position) and the rule it breaks: rows that do not parse
+ * (wrong field count, bad LibSVM token), missing, non-integral or out-of-range ids and labels,
+ * missing/NaN/infinite features, varying dimension, zero vectors, empty input, duplicate ids,
+ * a single class (no negative exists).
  */
 public final class InputValidator {
-  /** Table as read: {@code id: double, label: double?, features: array<float>?}. */
+  private static final Logger LOG = LoggerFactory.getLogger(InputValidator.class);
+
+  /**
+   * Table as read: {@code id: long, label: long, features: array<float>?}, the 1-based read
+   * position {@code row}, the {@code file} it came from, and the {@code problem} that makes the
+   * row unusable (null when none) with the offending {@code value}.
+   */
   public static final StructType RAW = new StructType(new StructField[] {
-      DataTypes.createStructField("id", DataTypes.DoubleType, false),
-      DataTypes.createStructField("label", DataTypes.DoubleType, true),
+      DataTypes.createStructField("id", DataTypes.LongType, false),
+      DataTypes.createStructField("label", DataTypes.LongType, false),
       DataTypes.createStructField("features",
-          DataTypes.createArrayType(DataTypes.FloatType, true), true)});
+          DataTypes.createArrayType(DataTypes.FloatType, true), true),
+      DataTypes.createStructField("row", DataTypes.LongType, false),
+      DataTypes.createStructField("file", DataTypes.StringType, true),
+      DataTypes.createStructField("problem", DataTypes.StringType, true),
+      DataTypes.createStructField("value", DataTypes.StringType, true)});
+
+  /** Problem codes in the order they are reported, with the rule each one breaks. */
+  private static final Map<String, String> RULES = orderedRules();
+
+  private static Map<String, String> orderedRules() {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("fields", "have more or fewer fields than the header");
+    m.put("token", "are not valid LibSVM lines");
+    m.put("id:MISSING", "have a missing id");
+    m.put("id:NON_INTEGRAL", "have a non-integral id");
+    m.put("id:OUT_OF_RANGE", "have an id outside the 64-bit integer range");
+    m.put("id:INEXACT", "have a floating-point id beyond ±2^53 (store ids as integers)");
+    m.put("label:MISSING", "have a missing or non-integral label");
+    m.put("label:NON_INTEGRAL", "have a missing or non-integral label");
+    m.put("label:OUT_OF_RANGE", "have a label outside the 64-bit integer range");
+    m.put("label:INEXACT", "have a floating-point label beyond ±2^53 (store labels as integers)");
+    return m;
+  }
 
   private InputValidator() {}
 
-  /** Throws {@link InputException} on the first broken rule; else returns nothing. */
-  public static void check(Dataset<Row> raw, String where) {
-    check(raw, where, TableSource.Labels.REQUIRED);
+  /** The problem code of an id or label cell that is no exact long. */
+  static String code(String column, ExactLong.Problem p) {
+    return column + ":" + p.name();
   }
 
   /**
-   * Like {@link #check(Dataset, String)}; with {@link TableSource.Labels#OPTIONAL} (pair mode)
-   * one class is no error: negatives come from the pairs, not from other labels.
+   * Throws {@link InputException} on the first broken rule; else returns the items table
+   * ({@code id, label, features}), without the zero vectors when {@code zero} is DROP.
+   *
+   * @param rowWord what a read position is called in messages: {@code row} or {@code line}
    */
-  public static void check(Dataset<Row> raw, String where, TableSource.Labels labels) {
-    Column badLabel = col("label").isNull().or(col("label").notEqual(floor(col("label"))));
-    Column badId = col("id").notEqual(floor(col("id")));
+  public static Dataset<Row> validate(Dataset<Row> raw, String where, TableSource.Labels labels,
+      InputSpec.ZeroVectors zero, String rowWord) {
+    Column problem = col("problem").isNotNull();
     Column badFeatures = col("features").isNull().or(expr(
         "exists(features, x -> x is null or isnan(x) or abs(x) = double('infinity'))"));
-    Row r = raw.agg(count(lit(1)), sum(when(badLabel, 1).otherwise(0)),
-        sum(when(badId, 1).otherwise(0)), sum(when(badFeatures, 1).otherwise(0)),
-        min(size(col("features"))), max(size(col("features"))), countDistinct(col("id")),
-        countDistinct(col("label"))).first();
+    Column zeroVector = expr("aggregate(features, cast(0 as double), (acc, x) -> acc + "
+        + "cast(x as double) * cast(x as double))").lt(InputSpec.MIN_NORM * InputSpec.MIN_NORM);
+    Row r = raw.agg(count(lit(1)), sum(when(problem, 1).otherwise(0)),
+        sum(when(badFeatures, 1).otherwise(0)), min(size(col("features"))),
+        max(size(col("features"))), sum(when(zeroVector, 1).otherwise(0)),
+        countDistinct(col("id")), countDistinct(col("label"))).first();
     long n = r.getLong(0);
     if (n == 0) {
       throw new InputException(where + ": input is empty (0 items)");
     }
     if (r.getLong(1) > 0) {
-      throw new InputException(where + ": " + r.getLong(1) + " items have a missing or "
-          + "non-integral label, first: " + first(raw, badLabel, "label"));
+      throw firstProblem(raw, where, rowWord);
     }
     if (r.getLong(2) > 0) {
-      throw new InputException(where + ": " + r.getLong(2) + " items have a non-integral id, "
-          + "first: " + first(raw, badId, "id"));
+      throw new InputException(where + ": " + r.getLong(2) + " items have missing, NaN or "
+          + "infinite features, first: " + first(raw, badFeatures, "features", rowWord));
     }
-    if (r.getLong(3) > 0) {
-      throw new InputException(where + ": " + r.getLong(3) + " items have missing, NaN or "
-          + "infinite features, first: " + first(raw, badFeatures, "features"));
-    }
-    int lo = r.getInt(4);
-    int hi = r.getInt(5);
+    int lo = r.getInt(3);
+    int hi = r.getInt(4);
     if (lo != hi) {
       throw new InputException(where + ": feature dimension varies from " + lo + " to " + hi
           + ", first item with " + hi + ": " + first(raw, size(col("features")).equalTo(hi),
-              "features"));
+              "features", rowWord));
     }
     if (lo == 0) {
       throw new InputException(where + ": items have no features");
     }
+    long zeros = r.isNullAt(5) ? 0 : r.getLong(5);
+    if (zeros > 0) {
+      if (zero == InputSpec.ZeroVectors.REJECT) {
+        throw new InputException(where + ": " + zeros + " items have a zero or near-zero "
+            + "feature vector (L2 norm < " + InputSpec.MIN_NORM + "; it has no direction to "
+            + "normalise; input.zeroVectors = drop leaves them out), first: "
+            + first(raw, zeroVector, "features", rowWord));
+      }
+      LOG.info("{}: dropped {} of {} items with a zero or near-zero feature vector "
+          + "(input.zeroVectors = drop)", where, zeros, n);
+      Dataset<Row> kept = raw.filter(org.apache.spark.sql.functions.not(zeroVector));
+      return validate(kept, where + " (after dropping " + zeros + " zero vectors)", labels,
+          InputSpec.ZeroVectors.REJECT, rowWord);
+    }
     if (r.getLong(6) != n) {
-      Row dup = raw.groupBy("id").count().filter(col("count").gt(1)).first();
+      Row dup = raw.groupBy("id").count().filter(col("count").gt(1)).orderBy("id").first();
       throw new InputException(where + ": ids must be unique, but " + (n - r.getLong(6))
-          + " are repeated; id " + (long) dup.getDouble(0) + " appears " + dup.getLong(1)
-          + " times");
+          + " are repeated; id " + dup.getLong(0) + " appears " + dup.getLong(1) + " times");
     }
     if (r.getLong(7) < 2 && labels == TableSource.Labels.REQUIRED) {
       throw new InputException(where + ": all " + n + " items have one label; mining needs "
           + "at least two classes (no negative exists)");
     }
+    return raw.select(col("id"), col("label"), col("features"));
   }
 
-  private static String first(Dataset<Row> raw, Column cond, String column) {
-    Row bad = raw.filter(cond).first();
+  /** The first row (in read order) with the first problem (in {@link #RULES} order). */
+  private static InputException firstProblem(Dataset<Row> raw, String where, String rowWord) {
+    List<Row> kinds = raw.filter(col("problem").isNotNull()).groupBy("problem")
+        .agg(count(lit(1)), min(col("row"))).collectAsList();
+    Row pick = null;
+    int best = Integer.MAX_VALUE;
+    List<String> order = List.copyOf(RULES.keySet());
+    for (Row k : kinds) {
+      int at = order.indexOf(k.getString(0));
+      at = at < 0 ? order.size() : at;
+      if (at < best) {
+        best = at;
+        pick = k;
+      }
+    }
+    String code = pick.getString(0);
+    Row bad = raw.filter(col("row").equalTo(pick.getLong(2))).first();
+    String rule = RULES.getOrDefault(code, code);
+    String value = bad.isNullAt(6) ? "" : bad.getString(6);
+    String at = position(raw, bad, rowWord);
+    String first;
+    if (code.startsWith("label:")) {
+      first = "id " + bad.getLong(0) + " (" + at + ", label = " + value + ")";
+    } else if (code.startsWith("id:")) {
+      first = at + " (id = " + value + ")";
+    } else {
+      first = at + ": " + value;
+    }
+    return new InputException(where + ": " + pick.getLong(1) + " " + rowWord + "s " + rule
+        + ", first: " + first);
+  }
+
+  /** {@code row R of FILE}, R counted within that file. */
+  private static String position(Dataset<Row> raw, Row bad, String rowWord) {
+    long row = bad.getLong(3);
+    if (bad.isNullAt(4) || bad.getString(4).isEmpty()) {
+      return rowWord + " " + row;
+    }
+    String file = bad.getString(4);
+    long start = raw.filter(col("file").equalTo(file)).agg(min(col("row"))).first().getLong(0);
+    return rowWord + " " + (row - start + 1) + " of " + file;
+  }
+
+  private static String first(Dataset<Row> raw, Column cond, String column, String rowWord) {
+    Row bad = raw.filter(cond).orderBy("row").first();
     Object v = bad.get(bad.fieldIndex(column));
     String shown = v instanceof scala.collection.Seq<?> seq && seq.length() > 8
         ? seq.take(8).mkString("[", ", ", ", ...]") : String.valueOf(v);
-    return "id " + (long) bad.getDouble(0) + " (" + column + " = " + shown + ")";
-  }
-
-  /** The validated raw table as the items table (long ids and labels). */
-  public static Dataset<Row> toItems(Dataset<Row> raw) {
-    return raw.select(col("id").cast("long").as("id"), col("label").cast("long").as("label"),
-        col("features"));
+    return "id " + bad.getLong(0) + " (" + position(raw, bad, rowWord) + ", " + column + " = "
+        + shown + ")";
   }
 }

@@ -2,6 +2,8 @@ package io.hardneg.spark.io;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,8 @@ import scala.Tuple2;
 /**
  * Loads Parquet, CSV or LibSVM tables from any Hadoop FileSystem path into the items table
  * ({@code id: long, label: long, features: array<float>}), then checks it with
- * {@link InputValidator} before anything expensive runs.
+ * {@link InputValidator} before anything expensive runs. Ids and labels are read as exact
+ * 64-bit integers ({@link ExactLong}), never through floating point.
  */
 public final class TableSource {
   /** Whether the items must carry class labels. */
@@ -46,81 +49,133 @@ public final class TableSource {
   /** The items table of {@code spec} (any format), validated. */
   public static Dataset<Row> load(SparkSession spark, InputSpec spec, int partitions,
       Labels labels) {
-    Dataset<Row> items = switch (spec.format()) {
-      case IDX -> IdxSource.load(spark, spec.images(), spec.labels(), partitions);
-      case PARQUET -> fromFrame(spark, read(spark, spec, "parquet"), spec, partitions, labels);
-      case CSV -> fromFrame(spark, read(spark, spec, "csv"), spec, partitions, labels);
-      case LIBSVM -> fromFrame(spark, read(spark, spec, "libsvm"), new InputSpec(spec.format(),
-          spec.path(), null, null, "", "label", "features"), partitions, labels);
-    };
     if (spec.format() == InputSpec.Format.IDX) {
-      return items;
+      return IdxSource.load(spark, spec.images(), spec.labels(), partitions, spec.zeroVectors());
     }
+    String where = spec.describe();
     try {
-      InputValidator.check(items, spec.describe(), labels);
+      Dataset<Row> raw = switch (spec.format()) {
+        case PARQUET -> {
+          Dataset<Row> df = read(spark, spec, "parquet");
+          yield fromFrame(spark, df, df, spec, partitions, labels);
+        }
+        case CSV -> {
+          Dataset<Row> typed = read(spark, spec, "csv");
+          yield fromFrame(spark, typed, CsvTables.strings(spark, spec.path(), typed.schema()),
+              spec, partitions, labels);
+        }
+        case LIBSVM -> LibSvmSource.raw(spark, spec.path(), partitions);
+        case IDX -> throw new IllegalStateException("unreachable");
+      };
+      return InputValidator.validate(raw, where, labels, spec.zeroVectors(),
+          spec.format() == InputSpec.Format.LIBSVM ? "line" : "row");
     } catch (InputException e) {
       throw e;
     } catch (Exception e) {
-      // files that list but do not read (a truncated Parquet file, a broken gzip CSV) fail in
-      // the validation job, the first one that reads every row (Scala throws SparkException
-      // undeclared, hence the catch of Exception and the precise rethrow)
+      // files that list but do not read (a truncated Parquet file, a broken gzip CSV, a row
+      // beyond the CSV parser's limits) fail in the validation job, the first one that reads
+      // every row (Scala throws SparkException undeclared, hence the catch of Exception)
+      InputException inner = SparkFailures.inputException(e, where);
+      if (inner != null) {
+        throw inner;
+      }
       if (e instanceof org.apache.spark.SparkException) {
-        throw new InputException(spec.describe() + ": cannot read the input: "
-            + rootMessage(e), e);
+        throw new InputException(where + ": cannot read the input: " + rootMessage(e), e);
       }
       throw e;
     }
-    return InputValidator.toItems(items);
   }
 
   private static Dataset<Row> read(SparkSession spark, InputSpec spec, String format) {
     try {
-      var reader = spark.read().format(format);
-      if (format.equals("csv")) {
-        reader = reader.option("header", "true").option("inferSchema", "true");
-      }
-      return reader.load(spec.path());
+      return format.equals("csv") ? CsvTables.inferred(spark, spec.path())
+          : spark.read().format(format).load(spec.path());
     } catch (Exception e) {
+      InputException inner = SparkFailures.inputException(e, spec.describe());
+      if (inner != null) {
+        throw inner;
+      }
       throw new InputException(spec.path() + ": cannot read as " + format + ": "
           + firstLine(e.getMessage()), e);
     }
   }
 
-  static Dataset<Row> fromFrame(SparkSession spark, Dataset<Row> df, InputSpec spec,
-      int partitions, Labels labels) {
+  /**
+   * The raw table ({@link InputValidator#RAW}) of a Parquet or CSV frame: the schema rules use
+   * {@code typed}'s column types, the values come from {@code values} (the same frame for
+   * Parquet; CSV's every-column-a-string reading, so ids and labels are parsed exactly).
+   */
+  static Dataset<Row> fromFrame(SparkSession spark, Dataset<Row> typed, Dataset<Row> values,
+      InputSpec spec, int partitions, Labels labels) {
     String where = spec.describe();
     boolean hasLabel = labels == Labels.REQUIRED
-        || java.util.Arrays.asList(df.columns()).contains(spec.labelColumn());
+        || java.util.Arrays.asList(typed.columns()).contains(spec.labelColumn());
     if (hasLabel) {
-      StructField label = field(df, spec.labelColumn(), where, "label");
+      StructField label = field(typed, spec.labelColumn(), where, "label");
       if (!(label.dataType() instanceof NumericType)) {
         throw new InputException(where + ": label column '" + spec.labelColumn() + "' has type "
             + label.dataType().simpleString() + "; labels must be integral numbers");
       }
     }
-    Column features = featuresColumn(df, spec, where);
+    Column features = featuresColumn(typed, spec, where);
     boolean hasId = spec.idColumn() != null && !spec.idColumn().isBlank();
     if (hasId) {
-      StructField id = field(df, spec.idColumn(), where, "id");
+      StructField id = field(typed, spec.idColumn(), where, "id");
       if (!(id.dataType() instanceof NumericType)) {
         throw new InputException(where + ": id column '" + spec.idColumn() + "' has type "
             + id.dataType().simpleString() + "; ids must be integral numbers");
       }
     }
-    Dataset<Row> slim = df.select(
-        hasId ? col(spec.idColumn()).cast("double").as("id") : org.apache.spark.sql.functions
-            .lit(null).cast("double").as("id"),
-        hasLabel ? col(spec.labelColumn()).cast("double").as("label")
-            : org.apache.spark.sql.functions.lit(0.0).as("label"),
-        features.as("features"));
+    boolean csv = java.util.Arrays.asList(values.columns()).contains(CsvTables.CORRUPT);
+    int header = typed.columns().length;
+    Dataset<Row> slim = values.select(
+        hasId ? col(spec.idColumn()).as("id") : lit(null).as("id"),
+        hasLabel ? col(spec.labelColumn()).as("label") : lit(0L).as("label"),
+        features.as("features"), input_file_name().as("file"),
+        csv ? col(CsvTables.CORRUPT) : lit(null).cast("string"));
     // ids in read order when absent: zipWithIndex is stable for the same files and splits
-    var rows = slim.javaRDD().zipWithIndex().map((Tuple2<Row, Long> t) -> {
-      Row r = t._1();
-      return RowFactory.create(r.isNullAt(0) ? (double) t._2() : r.getDouble(0),
-          r.isNullAt(1) ? null : r.getDouble(1), r.isNullAt(2) ? null : r.get(2));
-    });
+    var rows = slim.javaRDD().zipWithIndex().map((Tuple2<Row, Long> t) ->
+        rawRow(t._1(), t._2(), hasId, header));
     Dataset<Row> raw = spark.createDataFrame(rows, InputValidator.RAW);
     return raw.repartition(partitions);
+  }
+
+  /** One {@link InputValidator#RAW} row: exact id and label, or the problem that stops them. */
+  private static Row rawRow(Row r, long index, boolean hasId, int header) {
+    String problem = null;
+    String value = null;
+    long id = index;
+    long label = 0;
+    if (!r.isNullAt(4)) {
+      problem = "fields";
+      value = CsvTables.describe(r.getString(4), header);
+    }
+    if (hasId && problem == null) {
+      Object p = ExactLong.parse(r.get(0));
+      if (p instanceof Long l) {
+        id = l;
+      } else {
+        problem = InputValidator.code("id", (ExactLong.Problem) p);
+        value = shown(r.get(0));
+      }
+    }
+    if (problem == null) {
+      Object p = ExactLong.parse(r.get(1));
+      if (p instanceof Long l) {
+        label = l;
+      } else {
+        problem = InputValidator.code("label", (ExactLong.Problem) p);
+        value = shown(r.get(1));
+      }
+    }
+    return RowFactory.create(id, label, r.isNullAt(2) ? null : r.get(2), index + 1,
+        r.isNullAt(3) ? null : r.getString(3), problem, value);
+  }
+
+  /** A cell as the user wrote it (decimals without exponent), at most 80 characters. */
+  static String shown(Object v) {
+    String s = v instanceof java.math.BigDecimal d ? d.toPlainString() : String.valueOf(v);
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
   }
 
   private static Column featuresColumn(Dataset<Row> df, InputSpec spec, String where) {
