@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The training job: load → seeded split → baselines → rounds of EMBED → MINE → TRAIN →
  * EVALUATE → COMMIT. A rerun on the same output resumes after the last committed round.
+ *
+ * <p>Long on purpose: the stages live in {@code stage/} and the files in {@code run/} and
+ * {@code result/}; what is left here is the run's order (setup, resume, the round, its commit),
+ * which reads best top to bottom in one place.
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);

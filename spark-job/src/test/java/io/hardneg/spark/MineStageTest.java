@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.SemiHardFallback;
+import io.hardneg.core.search.SearchReport.NearestNegativeRecall;
+import io.hardneg.core.search.SearchReport;
 import io.hardneg.spark.io.IdxSource;
 import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.MineStage;
@@ -54,7 +56,7 @@ class MineStageTest {
   }
 
   /** Triplets as sorted strings, plus the search report. */
-  static Map.Entry<List<String>, Map<String, Object>> mine(int partitions, int queryBlock,
+  static Map.Entry<List<String>, SearchReport> mine(int partitions, int queryBlock,
       SearchSettings s) {
     Dataset<Row> emb = EmbedStage.embed(spark, items.repartition(partitions), null, 64);
     MineStage.Mined m = MineStage.mine(spark, emb,
@@ -64,7 +66,7 @@ class MineStageTest {
         .map(Row::toString).toList();
     assertEquals(m.stats().triplets(), rows.size());
     assertEquals(N, m.stats().anchors());
-    Map<String, Object> report = m.search();
+    SearchReport report = m.search();
     m.release();
     return Map.entry(rows, report);
   }
@@ -76,10 +78,10 @@ class MineStageTest {
     assertSameTriplets(exact, mine(3, 17, settings("broadcast", 0, 1, 50)).getKey());
     assertSameTriplets(exact, mine(7, 50, settings("broadcast", 0, 1, 50)).getKey());
     // tiled exact: same triplets, with lists small enough to be split into sub-lists
-    Map.Entry<List<String>, Map<String, Object>> tiled = mine(3, 64,
+    Map.Entry<List<String>, SearchReport> tiled = mine(3, 64,
         settings("tiled", 0, 1, 40));
     assertSameTriplets(exact, tiled.getKey());
-    assertTrue(((Number) tiled.getValue().get("lists_split")).intValue() > 0, "" + tiled);
+    assertTrue(tiled.getValue().listsSplit() > 0, "" + tiled);
     List<String> ivf = mine(1, 64, settings("ivf", 6, 2, 50)).getKey();
     assertSameTriplets(ivf, mine(7, 33, settings("ivf", 6, 2, 50)).getKey());
   }
@@ -146,12 +148,11 @@ class MineStageTest {
   @Test
   void ivfProbingEveryListEqualsExact() {
     List<String> exact = mine(2, 128, settings("broadcast", 0, 1, 50)).getKey();
-    Map.Entry<List<String>, Map<String, Object>> ivf = mine(3, 128,
+    Map.Entry<List<String>, SearchReport> ivf = mine(3, 128,
         settings("ivf", 8, 8, 30));
     assertSameTriplets(exact, ivf.getKey());
-    @SuppressWarnings("unchecked")
-    Map<String, Object> recall = (Map<String, Object>) ivf.getValue().get("nearest_negative_recall");
-    assertEquals(1.0, ((Number) recall.get("recall")).doubleValue(), 0.0, "" + ivf.getValue());
+    NearestNegativeRecall recall = ivf.getValue().nearestNegativeRecall();
+    assertEquals(1.0, recall.recall(), 0.0, "" + ivf.getValue());
   }
 
   @Test
@@ -188,34 +189,33 @@ class MineStageTest {
         "x", 4);
     List<String> got = ivf.triplets().orderBy("anchor", "negative").collectAsList().stream()
         .map(Row::toString).toList();
-    Map<String, Object> report = ivf.search();
+    SearchReport report = ivf.search();
     ivf.release();
     assertSameTriplets(want, got);
-    assertTrue(((Number) report.get("largest_list")).longValue() >= 150, "" + report);
-    assertTrue(((Number) report.get("lists_split")).intValue() >= 1, "" + report);
-    assertTrue(((Number) report.get("lists_query_split")).intValue() >= 1, "" + report);
+    assertTrue(report.largestList() >= 150, "" + report);
+    assertTrue(report.listsSplit() >= 1, "" + report);
+    assertTrue(report.listsQuerySplit() >= 1, "" + report);
     // no task holds more than the cap of 25 bases or queries (packed sub-lists, docs/reliability.md)
-    assertTrue(((Number) report.get("largest_task_bases")).longValue() <= 25, "" + report);
-    assertTrue(((Number) report.get("largest_task_queries")).longValue() <= 25, "" + report);
+    assertTrue(report.largestTaskBases() <= 25, "" + report);
+    assertTrue(report.largestTaskQueries() <= 25, "" + report);
     // more tiles than items: most tiles are empty, the result is still exact
     MineStage.Mined tiled = MineStage.mine(spark, emb, cfg, knn,
         SearchSettings.of("tiled", 0, 1, 50, 100, 1, 400, 0), 0, "x", 4);
     List<String> gotTiled = tiled.triplets().orderBy("anchor", "negative").collectAsList()
         .stream().map(Row::toString).toList();
-    Map<String, Object> tiledReport = tiled.search();
+    SearchReport tiledReport = tiled.search();
     tiled.release();
     assertSameTriplets(want, gotTiled);
-    assertTrue(((Number) tiledReport.get("lists_nonempty")).intValue() < 200, "" + tiledReport);
+    assertTrue(tiledReport.listsNonempty() < 200, "" + tiledReport);
   }
 
   @Test
   void ivfWithFewProbesReportsItsRecallAgainstExact() {
-    Map<String, Object> report = mine(2, 128, settings("ivf", 16, 2, 50)).getValue();
-    @SuppressWarnings("unchecked")
-    Map<String, Object> recall = (Map<String, Object>) report.get("nearest_negative_recall");
-    double r = ((Number) recall.get("recall")).doubleValue();
+    SearchReport report = mine(2, 128, settings("ivf", 16, 2, 50)).getValue();
+    NearestNegativeRecall recall = report.nearestNegativeRecall();
+    double r = recall.recall();
     // raw pixels of 300 images in 16 lists, 2 probed: well above chance (2/16), below exact
     assertTrue(r > 0.5 && r <= 1.0, "recall " + r + " " + report);
-    assertEquals(16, ((Number) report.get("nlist")).intValue());
+    assertEquals(16, report.nlist());
   }
 }

@@ -11,6 +11,7 @@ import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.core.mining.TripletMiner;
 import io.hardneg.core.search.LocalSearch;
+import io.hardneg.core.search.SearchReport;
 import io.hardneg.spark.config.SearchSettings;
 import io.hardneg.spark.io.Schemas;
 import io.hardneg.spark.stage.MineStage;
@@ -104,7 +105,7 @@ class SearchPlacementContractTest {
   }
 
   /** The Spark MINE stage's triplets, as {@link #text(TripletMiner.Result)} writes them. */
-  static Map.Entry<List<String>, Map<String, Object>> spark(Dataset<Row> emb, Dataset<Row> pairs,
+  static Map.Entry<List<String>, SearchReport> spark(Dataset<Row> emb, Dataset<Row> pairs,
       boolean hardest, SearchSettings s) {
     MineStage.Mined m = MineStage.mine(SharedSpark.get(), emb, pairs, hardest, MINING, KNN, s,
         ROUND, "m", 4);
@@ -115,7 +116,7 @@ class SearchPlacementContractTest {
     }
     out.add("stats " + m.stats().anchors() + " " + m.stats().noPositive() + " "
         + m.stats().noNegative() + " " + m.stats().triplets());
-    Map<String, Object> report = m.search();
+    SearchReport report = m.search();
     m.release();
     return Map.entry(out.stream().sorted().toList(), report);
   }
@@ -155,11 +156,11 @@ class SearchPlacementContractTest {
       TripletMiner.Result localTiled = runner(t, p, hardest, LocalSearch.tiled(3, 30, KNN));
       MineStageTest.assertSameTriplets(want, text(localTiled));
       MineStageTest.assertSameTriplets(want, spark(emb, pt, hardest, broadcast).getKey());
-      Map.Entry<List<String>, Map<String, Object>> sparkTiled = spark(emb, pt, hardest, tiled);
+      Map.Entry<List<String>, SearchReport> sparkTiled = spark(emb, pt, hardest, tiled);
       MineStageTest.assertSameTriplets(want, sparkTiled.getKey());
       assertEquals(localTiled.search(), sparkTiled.getValue(), mode + ": tiled report");
       TripletMiner.Result localIvf = runner(t, p, hardest, ivfRunner);
-      Map.Entry<List<String>, Map<String, Object>> sparkIvf = spark(emb, pt, hardest, ivf);
+      Map.Entry<List<String>, SearchReport> sparkIvf = spark(emb, pt, hardest, ivf);
       MineStageTest.assertSameTriplets(text(localIvf), sparkIvf.getKey());
       assertEquals(localIvf.search(), sparkIvf.getValue(), mode + ": ivf report");
     }
@@ -173,10 +174,10 @@ class SearchPlacementContractTest {
     SearchSettings ivf = SearchSettings.of("ivf", 6, 2, 50, 40, 5, 3, 0);
     List<String> want = text(runner(t, null, false, IvfSearch.runner(6, 2, 50, 40, 5, KNN)));
     for (int partitions : new int[] {1, 3, 7}) {
-      Map.Entry<List<String>, Map<String, Object>> got = spark(table(spark, t, partitions),
+      Map.Entry<List<String>, SearchReport> got = spark(table(spark, t, partitions),
           null, false, ivf);
       MineStageTest.assertSameTriplets(want, got.getKey());
-      assertEquals(40, ((Number) got.getValue().get("kmeans_sample")).intValue());
+      assertEquals(40, got.getValue().kmeansSample());
     }
   }
 }

@@ -7,12 +7,12 @@ import io.hardneg.core.data.VectorMath;
 import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.SemiHardFallback;
+import io.hardneg.core.search.SearchReport;
 import io.hardneg.spark.io.Schemas;
 import io.hardneg.spark.stage.MineStage;
 import io.hardneg.spark.config.SearchSettings;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -93,11 +93,11 @@ class SkewTest {
     MineStage.Mined ivf = MineStage.mine(spark, emb, cfg, knn,
         SearchSettings.of("ivf", 6, 6, 30, 1000, 5, 1, 0), 0, "x", 3);
     List<String> gotIvf = triplets(ivf);
-    Map<String, Object> report = ivf.search();
+    SearchReport report = ivf.search();
     ivf.release();
     MineStageTest.assertSameTriplets(want, gotIvf);
-    assertTrue(((Number) report.get("largest_task_bases")).longValue() <= 30, "" + report);
-    assertTrue(((Number) report.get("largest_task_queries")).longValue() <= 30, "" + report);
+    assertTrue(report.largestTaskBases() <= 30, "" + report);
+    assertTrue(report.largestTaskQueries() <= 30, "" + report);
   }
 
   @Test
@@ -120,13 +120,13 @@ class SkewTest {
     MineStage.Mined ivf = MineStage.mine(spark, emb, cfg, knn,
         SearchSettings.of("ivf", 8, 8, cap, 1000, 5, 1, 0), 0, "x", 3);
     List<String> got = triplets(ivf);
-    Map<String, Object> report = ivf.search();
+    SearchReport report = ivf.search();
     ivf.release();
     MineStageTest.assertSameTriplets(want, got);
-    assertTrue(((Number) report.get("largest_list")).longValue() >= 120, "" + report);
-    assertTrue(((Number) report.get("lists_split")).intValue() >= 1, "" + report);
+    assertTrue(report.largestList() >= 120, "" + report);
+    assertTrue(report.listsSplit() >= 1, "" + report);
     // the point of the split: no task holds more than the cap, bases or queries
-    assertTrue(((Number) report.get("largest_task_bases")).longValue() <= cap, "" + report);
-    assertTrue(((Number) report.get("largest_task_queries")).longValue() <= cap, "" + report);
+    assertTrue(report.largestTaskBases() <= cap, "" + report);
+    assertTrue(report.largestTaskQueries() <= cap, "" + report);
   }
 }

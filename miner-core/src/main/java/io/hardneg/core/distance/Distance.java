@@ -9,6 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * The metric between two embeddings, with its direction decided once (STYLE item 4, as
  * pytorch-metric-learning's {@code is_inverted} and Lucene's {@code VectorSimilarityFunction}).
  *
+ * <p>Long on purpose: each metric's value, pairwise matrix and both gradient forms sit together,
+ * so the derivations for one metric are checked side by side against one another.
+ *
  * <p>Miners and losses never look at the raw value: they work on the <em>dissimilarity</em>
  * {@code D(u,v)}, which grows as {@code u} and {@code v} move apart for every constant. For a
  * distance {@code D = value}; for a similarity {@code D = −value}. So "hardest positive" is

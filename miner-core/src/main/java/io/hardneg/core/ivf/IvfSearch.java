@@ -5,13 +5,12 @@ import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.knn.Mask;
 import io.hardneg.core.search.ListSearch;
 import io.hardneg.core.search.LocalSearch;
+import io.hardneg.core.search.SearchReport;
 import io.hardneg.core.search.VectorEntry;
 import io.hardneg.core.util.Seeds;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -93,7 +92,7 @@ public final class IvfSearch {
       float[] centroids, int dim, int nprobe, int cap, Mask mask, KnnOptions knn, int kHard,
       int kBeyond) {
     return LocalSearch.lists(queries, bases, new IvfAssigner(centroids, dim, nprobe), cap, mask,
-        knn, kHard, kBeyond, new LinkedHashMap<>());
+        knn, kHard, kBeyond, SearchReport.lists("ivf"));
   }
 
   /** The whole IVF placement in one JVM: the lists are trained on the base vectors. */
@@ -101,13 +100,9 @@ public final class IvfSearch {
       int iterations, KnnOptions knn) {
     return (queries, bases, mask, kHard, kBeyond, seed, round) -> {
       Trained t = train(ListSearch.table(bases), nlist, nprobe, kmeansSample, iterations, seed, round);
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("placement", "ivf");
-      report.put("nlist", t.lists());
-      report.put("nprobe", Math.min(nprobe, t.lists()));
-      report.put("kmeans_sample", t.sample());
+      SearchReport head = SearchReport.ivf(t.lists(), Math.min(nprobe, t.lists()), t.sample());
       return LocalSearch.lists(queries, bases, new IvfAssigner(t.centroids(), t.dim(), nprobe),
-          cap, mask, knn, kHard, kBeyond, report);
+          cap, mask, knn, kHard, kBeyond, head);
     };
   }
 

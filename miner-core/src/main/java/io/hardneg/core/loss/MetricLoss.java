@@ -25,6 +25,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * lets the subclass add one loss term per tuple/anchor/row together with that term's gradient,
  * and reduces with the {@link ReducerKind}.
  *
+ * <p>Long on purpose: the whole DL4J {@link ILossFunction} contract (score, score array,
+ * gradient, mask, scale) and its derivations stay in one class, so every subclass's term and
+ * gradient are read against one definition of them.
+ *
  * <p><b>Gradient.</b> The mined indices are constants (as in pytorch-metric-learning): the
  * gradient is that of the loss for the chosen tuples; at a hinge's kink or a mining boundary the
  * loss is not differentiable and the one-sided choice made here ({@code > 0} is active) is used.

@@ -6,6 +6,7 @@ import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.knn.Mask;
 import io.hardneg.core.search.AnchorCandidates;
 import io.hardneg.core.search.LocalSearch;
+import io.hardneg.core.search.SearchReport;
 import io.hardneg.core.search.VectorEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,8 +35,7 @@ public final class TripletMiner {
   }
 
   /** Result of one mining call, with the search's report. */
-  public record Result(List<MinedTriplet> triplets, MiningStats stats,
-      Map<String, Object> search) {}
+  public record Result(List<MinedTriplet> triplets, MiningStats stats, SearchReport search) {}
 
   /** Class mode, positive policy random, exact search. */
   public Result mine(LabeledVectors items, int round) {

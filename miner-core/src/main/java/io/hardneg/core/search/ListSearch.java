@@ -89,27 +89,22 @@ public final class ListSearch {
   }
 
   /**
-   * Writes what a list placement reports about its lists: sizes, the distance computations
-   * (sum over lists of queries visiting it times bases living in it), the cap and the split.
+   * {@code head} with what a list placement reports about its lists: sizes, the distance
+   * computations (sum over lists of queries visiting it times bases living in it), the cap and
+   * the split.
    */
-  public static void describe(Map<String, Object> report, Map<Integer, Long> sizes,
+  public static SearchReport describe(SearchReport head, Map<Integer, Long> sizes,
       Map<Integer, Long> visits, int cap, ListPlan plan, Map<Long, Long> baseLoads,
       Map<Long, Long> queryLoads) {
     long max = sizes.values().stream().mapToLong(Long::longValue).max().orElse(0);
-    report.put("lists_nonempty", sizes.size());
-    report.put("largest_list", max);
-    report.put("mean_list", sizes.isEmpty() ? 0 : (double) sizes.values().stream()
-        .mapToLong(Long::longValue).sum() / sizes.size());
-    report.put("list_cap", cap);
+    double mean = sizes.isEmpty() ? 0 : (double) sizes.values().stream()
+        .mapToLong(Long::longValue).sum() / sizes.size();
     long work = 0;
     for (Map.Entry<Integer, Long> v : visits.entrySet()) {
       work += v.getValue() * sizes.getOrDefault(v.getKey(), 0L);
     }
-    report.put("distance_computations", work);
-    report.put("lists_split", plan.listsSplit());
-    report.put("lists_query_split", plan.listsQuerySplit());
-    report.put("largest_task_bases", ListPlan.largestTask(plan.baseBins(), baseLoads, sizes));
-    report.put("largest_task_queries", ListPlan.largestTask(plan.queryBins(), queryLoads,
-        visits));
+    return head.withLists(sizes.size(), max, mean, cap, work, plan.listsSplit(),
+        plan.listsQuerySplit(), ListPlan.largestTask(plan.baseBins(), baseLoads, sizes),
+        ListPlan.largestTask(plan.queryBins(), queryLoads, visits));
   }
 }

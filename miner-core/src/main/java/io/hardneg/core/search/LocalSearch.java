@@ -6,7 +6,6 @@ import io.hardneg.core.knn.Mask;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,7 +19,7 @@ import java.util.TreeMap;
 @FunctionalInterface
 public interface LocalSearch {
   /** Candidates sorted by anchor id, and what the placement reports about itself. */
-  record Result(List<AnchorCandidates> candidates, Map<String, Object> report) {}
+  record Result(List<AnchorCandidates> candidates, SearchReport report) {}
 
   /**
    * Searches {@code queries} (those with a positive) against {@code bases}; pass the same list
@@ -43,31 +42,24 @@ public interface LocalSearch {
         out.addAll(ListSearch.searchQueries(queries, base, mask, knn, kHard, kBeyond));
       }
       out.sort(Comparator.comparingLong(AnchorCandidates::anchor));
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("placement", "broadcast");
-      report.put("base_vectors", sorted.size());
-      report.put("distance_computations", searched * sorted.size());
-      return new Result(out, report);
+      return new Result(out, SearchReport.broadcast(sorted.size(), searched * sorted.size()));
     };
   }
 
   /** Exact, items hashed into {@code tiles} base tiles, every query visiting every tile. */
   static LocalSearch tiled(int tiles, int cap, KnnOptions knn) {
-    return (queries, bases, mask, kHard, kBeyond, seed, round) -> {
-      Map<String, Object> report = new LinkedHashMap<>();
-      report.put("placement", "tiled");
-      return lists(queries, bases, new TileAssigner(tiles, seed), cap, mask, knn, kHard,
-          kBeyond, report);
-    };
+    return (queries, bases, mask, kHard, kBeyond, seed, round) -> lists(queries, bases,
+        new TileAssigner(tiles, seed), cap, mask, knn, kHard, kBeyond,
+        SearchReport.lists("tiled"));
   }
 
   /**
    * A list search: {@code assigner} gives every item its home list and probes, the
    * {@link ListPlan} cuts lists to the cap, each group key is one kernel call, partial results
-   * merge per anchor. The report gets the list keys appended.
+   * merge per anchor. The report is {@code head} with the list keys.
    */
   static Result lists(List<VectorEntry> queries, List<VectorEntry> bases, Assigner assigner,
-      int cap, Mask mask, KnnOptions knn, int kHard, int kBeyond, Map<String, Object> report) {
+      int cap, Mask mask, KnnOptions knn, int kHard, int kBeyond, SearchReport head) {
     assigner.assignAll(queries);
     if (bases != queries) {
       assigner.assignAll(bases);
@@ -84,7 +76,8 @@ public interface LocalSearch {
     Map<Long, Long> queryLoads = new HashMap<>();
     queries.forEach(e -> count(queryLoads, fine.queryLoadKeys(e)));
     ListPlan plan = fine.pack(baseLoads, queryLoads, cap);
-    ListSearch.describe(report, sizes, visits, cap, plan, baseLoads, queryLoads);
+    SearchReport report = ListSearch.describe(head, sizes, visits, cap, plan, baseLoads,
+        queryLoads);
     Map<Long, List<VectorEntry>> groups = new TreeMap<>();
     for (VectorEntry e : bases) {
       for (long key : plan.baseKeys(e)) {

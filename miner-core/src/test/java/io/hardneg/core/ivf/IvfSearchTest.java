@@ -80,9 +80,8 @@ class IvfSearchTest {
         assertEquals(exact[1][q].atOrBelowBound(), got.beyondWithin());
       }
       if (cap == 40) {
-        assertTrue(((Number) r.report().get("largest_task_bases")).longValue() <= 40,
-            "" + r.report());
-        assertTrue(((Number) r.report().get("lists_split")).intValue() > 0, "" + r.report());
+        assertTrue(r.report().largestTaskBases() <= 40, "" + r.report());
+        assertTrue(r.report().listsSplit() > 0, "" + r.report());
       }
     }
   }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.SemiHardFallback;
+import io.hardneg.core.search.SearchReport;
 import io.hardneg.spark.SparkSessions;
 import io.hardneg.spark.io.IdxSource;
 import io.hardneg.spark.io.Schemas;
@@ -150,11 +151,11 @@ public final class PeerBench {
       MineStage.Mined m = MineStage.mine(spark, e, mining, KnnOptions.of(1), ss, 0, "bench", 8);
       m.triplets().count();
       double secs = (System.nanoTime() - t0) / 1e9;
-      Map<String, Object> r = m.search();
+      SearchReport r = m.search();
       boolean ivf = ss instanceof IvfSearchSettings;
-      Object recall = ivf ? ((Map<?, ?>) r.get("nearest_negative_recall")).get("recall") : 1.0;
-      String label = ivf ? "nlist=" + r.get("nlist") + " nprobe=" + r.get("nprobe") : "exact";
-      double share = ((Number) r.get("distance_computations")).doubleValue() / ((double) n * n);
+      Object recall = ivf ? r.nearestNegativeRecall().recall() : 1.0;
+      String label = ivf ? "nlist=" + r.nlist() + " nprobe=" + r.nprobe() : "exact";
+      double share = r.distanceComputations() / ((double) n * n);
       tsv.printf(Locale.ROOT,
           "hardneg %s\t%s\t%.2f\t%.4f\tmine stage, all %d anchors%s; %.4f of exact's distance "
               + "computations%n",

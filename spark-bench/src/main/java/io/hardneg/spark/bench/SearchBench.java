@@ -6,6 +6,7 @@ import io.hardneg.core.data.VectorMath;
 import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.SemiHardFallback;
+import io.hardneg.core.search.SearchReport;
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.ModelFiles;
 import io.hardneg.spark.SparkSessions;
@@ -163,8 +164,8 @@ public final class SearchBench {
       MineStage.Mined m = MineStage.mine(spark, e, mining, KnnOptions.of(1), ss, 0, "bench", 8);
       m.triplets().count();
       double secs = (System.nanoTime() - t0) / 1e9;
-      Map<String, Object> r = m.search();
-      long comps = ((Number) r.get("distance_computations")).longValue();
+      SearchReport r = m.search();
+      long comps = r.distanceComputations();
       System.out.println(row(name, n, dim, ss, secs, r));
       System.out.flush();
       points.add(new Point(s, n, secs, comps));
@@ -180,14 +181,12 @@ public final class SearchBench {
    * that run into the scaling series).
    */
   static String row(String name, long n, int dim, SearchSettings ss, double secs,
-      Map<String, Object> r) {
-    long comps = ((Number) r.get("distance_computations")).longValue();
+      SearchReport r) {
+    long comps = r.distanceComputations();
     boolean ivf = ss instanceof IvfSearchSettings;
-    Object recall = ivf ? ((Map<?, ?>) r.get("nearest_negative_recall")).get("recall")
-        : "1 (exact)";
-    String label = ivf ? "ivf nlist=" + r.get("nlist") + " nprobe=" + r.get("nprobe")
-        : ss.label();
-    Object tasks = ivf ? r.get("largest_task_bases") + " / " + r.get("largest_task_queries") : "";
+    Object recall = ivf ? r.nearestNegativeRecall().recall() : "1 (exact)";
+    String label = ivf ? "ivf nlist=" + r.nlist() + " nprobe=" + r.nprobe() : ss.label();
+    Object tasks = ivf ? r.largestTaskBases() + " / " + r.largestTaskQueries() : "";
     return String.format(Locale.ROOT, "| %s | %d | %d | %s | %.1f | %.3g | %.4f | %s | %s |",
         name, n, dim, label, secs, (double) comps, comps / ((double) n * n),
         recall instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : recall, tasks);

@@ -9,12 +9,12 @@ import io.hardneg.core.data.LabeledVectors;
 import io.hardneg.core.mining.Hardness;
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.io.Schemas;
+import io.hardneg.spark.result.HardnessCounts;
 import io.hardneg.spark.run.Json;
 import io.hardneg.spark.run.RunDirectory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -117,8 +117,8 @@ public final class RoundTables {
     return csv.toString();
   }
 
-  /** Triplets per {@link Hardness} class: {@code {margin, hard, semihard, easy}}. */
-  static Map<String, Object> hardness(Dataset<Row> triplets, double margin) {
+  /** Triplets per {@link Hardness} class. */
+  static HardnessCounts hardness(Dataset<Row> triplets, double margin) {
     UserDefinedFunction hardness = udf((UDF2<Float, Float, String>) (ap, an) ->
         ap == null || an == null ? null : Hardness.of(ap, an, margin).label(),
         DataTypes.StringType);
@@ -129,12 +129,9 @@ public final class RoundTables {
         counts.put(r.getString(0), r.getLong(1));
       }
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("margin", margin);
-    for (Hardness h : Hardness.values()) {
-      m.put(h.label(), counts.getOrDefault(h.label(), 0L));
-    }
-    return m;
+    return new HardnessCounts(margin, counts.getOrDefault(Hardness.HARD.label(), 0L),
+        counts.getOrDefault(Hardness.SEMIHARD.label(), 0L),
+        counts.getOrDefault(Hardness.EASY.label(), 0L));
   }
 
   /**

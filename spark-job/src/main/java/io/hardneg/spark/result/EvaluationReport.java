@@ -1,6 +1,6 @@
 package io.hardneg.spark.result;
 
-import io.hardneg.spark.run.Json;
+import io.hardneg.core.util.JsonShape;
 
 /**
  * {@code hardneg evaluate}'s result ({@code evaluation.json}, also printed).
@@ -11,4 +11,4 @@ import io.hardneg.spark.run.Json;
  * @param metrics the retrieval metrics (written at the top level)
  */
 public record EvaluationReport(String model, String modelHash, String input,
-    @Json.Inline Retrieval metrics) {}
+    @JsonShape.Inline Retrieval metrics) {}

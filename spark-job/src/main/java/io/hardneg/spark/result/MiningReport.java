@@ -2,6 +2,7 @@ package io.hardneg.spark.result;
 
 import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.MiningStats;
+import io.hardneg.core.search.SearchReport;
 import java.util.Locale;
 import java.util.Map;
 
@@ -25,7 +26,7 @@ import java.util.Map;
  * @param histograms hardness of the triplets
  * @param seconds seconds from search to mined triplets
  */
-public record MiningReport(int round, String model, String mode, Map<String, Object> search,
+public record MiningReport(int round, String model, String mode, SearchReport search,
     long anchors, long triplets, Map<String, Long> byKind, long anchorsWithoutPositive,
     long anchorsWithoutNegative, long anchorsWithoutSemihard, Rejected rejected, double margin,
     String semihardFallback, HardnessHistograms histograms, double seconds) {
@@ -35,7 +36,7 @@ public record MiningReport(int round, String model, String mode, Map<String, Obj
 
   /** The report of one mining pass: the statistics' counts and the rules it ran under. */
   public static MiningReport of(int round, String model, boolean pairMode,
-      Map<String, Object> search, MiningStats stats, MiningConfig mining,
+      SearchReport search, MiningStats stats, MiningConfig mining,
       HardnessHistograms histograms, double seconds) {
     return new MiningReport(round, model, pairMode ? "pairs" : "class", search,
         stats.anchors(), stats.triplets(), stats.byKind(), stats.noPositive(),

@@ -1,7 +1,7 @@
 package io.hardneg.spark.result;
 
 import io.hardneg.core.metrics.RetrievalMetrics;
-import io.hardneg.spark.run.Json;
+import io.hardneg.core.util.JsonShape;
 import java.util.Map;
 
 /**
@@ -21,17 +21,17 @@ import java.util.Map;
  * @param knownPairs the known pairs relevance came from (pair mode only)
  */
 public record Retrieval(
-    @Json.Inline(prefix = "recall_at_") Map<Integer, Double> recallAtK,
+    @JsonShape.Inline(prefix = "recall_at_") Map<Integer, Double> recallAtK,
     double precisionAt1,
     double rPrecision,
     double mapAtR,
-    @Json.OmitNull Double nmi,
+    @JsonShape.OmitNull Double nmi,
     long queries,
     long queriesWithoutPositive,
     double spread,
-    @Json.OmitNull Map<String, RetrievalMetrics.ClassResult> perClass,
-    @Json.OmitNull String relevance,
-    @Json.OmitNull Long knownPairs) {
+    @JsonShape.OmitNull Map<String, RetrievalMetrics.ClassResult> perClass,
+    @JsonShape.OmitNull String relevance,
+    @JsonShape.OmitNull Long knownPairs) {
 
   /** Recall@1. */
   public double recallAt1() {

@@ -1,6 +1,6 @@
 package io.hardneg.spark.result;
 
-import io.hardneg.spark.run.Json;
+import io.hardneg.core.util.JsonShape;
 import java.util.List;
 
 /**
@@ -19,7 +19,7 @@ import java.util.List;
  * @param timings seconds per stage
  */
 public record RoundMetrics(
-    @Json.Inline Retrieval retrieval,
+    @JsonShape.Inline Retrieval retrieval,
     int round,
     List<Double> trainScores,
     List<Double> trainLosses,

@@ -3,10 +3,8 @@ package io.hardneg.spark.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.lang.annotation.ElementType;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
-import java.lang.annotation.Target;
+import io.hardneg.core.util.JsonShape.Inline;
+import io.hardneg.core.util.JsonShape.OmitNull;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
@@ -22,29 +20,17 @@ import java.util.regex.Pattern;
  * <p>Results are records; a record is written as an object whose keys are its components in
  * declaration order, named in snake case with digits as words ({@code recallAt1} →
  * {@code recall_at_1}, {@code dAnMinusDAp} → {@code d_an_minus_d_ap}), so a record's component
- * list is the file's key list. Two annotations cover what the files need beyond that:
- * {@link Inline} (a component's keys are written in its place, e.g. the retrieval metrics at the
- * top of {@code metrics.json}) and {@link OmitNull} (a key present in one mode only). Maps keep
- * their order; NaN and infinities are written as null.
+ * list is the file's key list. Two annotations ({@link io.hardneg.core.util.JsonShape}, in
+ * miner-core so that its records, e.g. the search report, can use them) cover what the files
+ * need beyond that: {@link Inline} (a component's keys are written in its place, e.g. the
+ * retrieval metrics at the top of {@code metrics.json}) and {@link OmitNull} (a key present in
+ * one mode or placement only). Maps keep their order; NaN and infinities are written as null.
  */
 public final class Json {
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
   private static final Pattern WORD = Pattern.compile(
       "(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[a-zA-Z])(?=[0-9])");
-
-  /** The component's keys (a record's components, a map's entries) go in its place. */
-  @Retention(RetentionPolicy.RUNTIME)
-  @Target(ElementType.RECORD_COMPONENT)
-  public @interface Inline {
-    /** Prefix of each inlined map key ({@code "recall_at_"} + K). */
-    String prefix() default "";
-  }
-
-  /** The key is left out when the value is null (instead of written as null). */
-  @Retention(RetentionPolicy.RUNTIME)
-  @Target(ElementType.RECORD_COMPONENT)
-  public @interface OmitNull {}
 
   private Json() {}
 

@@ -10,6 +10,8 @@ import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.MiningStats;
 import io.hardneg.core.mining.TripletMiner;
 import io.hardneg.core.search.AnchorCandidates;
+import io.hardneg.core.search.SearchReport.NearestNegativeRecall;
+import io.hardneg.core.search.SearchReport;
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.config.IvfSearchSettings;
 import io.hardneg.spark.config.SearchSettings;
@@ -20,7 +22,6 @@ import io.hardneg.spark.stage.search.SearchPlacement;
 import io.hardneg.spark.stage.search.SearchRequest;
 import io.hardneg.spark.stage.search.SearchResult;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
@@ -45,7 +46,7 @@ public final class MineStage {
   private MineStage() {}
 
   /** Triplets (schema {@link Schemas#TRIPLETS}, persisted), counters and the search report. */
-  public record Mined(Dataset<Row> triplets, MiningStats stats, Map<String, Object> search,
+  public record Mined(Dataset<Row> triplets, MiningStats stats, SearchReport search,
       JavaRDD<?> cached, List<Runnable> cleanup) {
     /** Drops cached results and broadcasts (kept until then for recomputation). */
     public void release() {
@@ -98,10 +99,10 @@ public final class MineStage {
       return List.of(new Tuple2<>(stats, out)).iterator();
     }).persist(StorageLevel.MEMORY_AND_DISK());
     MiningStats stats = parts.map(Tuple2::_1).fold(new MiningStats(), MiningStats::merge);
-    Map<String, Object> report = new LinkedHashMap<>(found.report());
+    SearchReport report = found.report();
     if (search instanceof IvfSearchSettings ivf && ivf.recallSample() > 0) {
-      report.put("nearest_negative_recall", recall(jsc, anchors, candidates, mask,
-          ivf.recallSample(), knn, mining.seed(), round));
+      report = report.withRecall(recall(jsc, anchors, candidates, mask, ivf.recallSample(), knn,
+          mining.seed(), round));
     }
     anchors.unpersist();
     Dataset<Row> triplets = spark.createDataFrame(parts.flatMap(t -> t._2().iterator()),
@@ -126,7 +127,7 @@ public final class MineStage {
    * negative's distance (ties count as found), the exact search being a broadcast of the sample
    * against every partition.
    */
-  static Map<String, Object> recall(JavaSparkContext jsc, Dataset<Row> anchors,
+  static NearestNegativeRecall recall(JavaSparkContext jsc, Dataset<Row> anchors,
       JavaRDD<AnchorCandidates> candidates, Mask mask, int sampleSize, KnnOptions knn, long seed,
       int round) {
     long n = anchors.count();
@@ -142,10 +143,8 @@ public final class MineStage {
       anyExcluded |= excluded[i] != null;
     }
     long[][] ex = anyExcluded ? excluded : null;
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("sample", sample.size());
     if (sample.size() == 0) {
-      return m;
+      return new NearestNegativeRecall(0, null);
     }
     Broadcast<LabeledVectors> q = jsc.broadcast(sample);
     KnnOptions one = new KnnOptions(1, knn.queryBlock(), knn.baseBlock(), knn.precision());
@@ -187,7 +186,7 @@ public final class MineStage {
     }
     q.destroy();
     rowB.destroy();
-    m.put("recall", got.isEmpty() ? null : (double) found / got.size());
-    return m;
+    return new NearestNegativeRecall(sample.size(),
+        got.isEmpty() ? null : (double) found / got.size());
   }
 }

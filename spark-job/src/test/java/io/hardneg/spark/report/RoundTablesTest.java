@@ -3,10 +3,11 @@ package io.hardneg.spark.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.hardneg.spark.SharedSpark;
+import io.hardneg.spark.result.HardnessCounts;
+import io.hardneg.spark.run.Json;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -53,9 +54,10 @@ class RoundTablesTest {
         RowFactory.create(0.5f, 0.625f), // inside: semi-hard
         RowFactory.create(0.5f, 0.75f), // exactly at d(a,p) + margin: semi-hard (inclusive)
         RowFactory.create(0.5f, Math.nextUp(0.75f))); // just beyond the margin: easy
-    Map<String, Object> h = RoundTables.hardness(
+    HardnessCounts h = RoundTables.hardness(
         SharedSpark.get().createDataFrame(rows, schema), 0.25);
-    assertEquals(Map.of("margin", 0.25, "hard", 2L, "semihard", 2L, "easy", 1L), h);
-    assertEquals(List.of("margin", "hard", "semihard", "easy"), List.copyOf(h.keySet()));
+    assertEquals(new HardnessCounts(0.25, 2L, 2L, 1L), h);
+    assertEquals(List.of("margin", "hard", "semihard", "easy"),
+        List.copyOf(Json.read(Json.write(h)).keySet()));
   }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hardneg.core.metrics.RetrievalMetrics;
+import io.hardneg.core.search.SearchReport;
+import io.hardneg.core.search.SearchReport.NearestNegativeRecall;
+import io.hardneg.spark.result.MiningReport;
 import io.hardneg.spark.result.Retrieval;
 import io.hardneg.spark.result.RoundMetrics;
 import io.hardneg.spark.result.Timings;
@@ -63,5 +66,57 @@ class JsonTest {
         "queries_without_positive", "spread", "relevance", "known_pairs"),
         new ArrayList<>(read.keySet()));
     assertNull(read.get("nmi"));
+  }
+
+  private static List<String> keys(Object json) {
+    return new ArrayList<>(((Map<?, ?>) json).keySet().stream().map(String::valueOf).toList());
+  }
+
+  /** The {@code search} block of a {@code mining.json} holding {@code report}. */
+  private static Map<?, ?> searchBlock(SearchReport report) {
+    MiningReport m = new MiningReport(1, "raw", "class", report, 10, 8, Map.of("hard", 8L), 0,
+        2, 1, new MiningReport.Rejected(0, 0, 0), 0.2, "nearest-beyond", null, 1.5);
+    Map<String, Object> read = Json.read(Json.write(m));
+    assertEquals(List.of("round", "model", "mode", "search", "anchors", "triplets", "by_kind",
+        "anchors_without_positive", "anchors_without_negative", "anchors_without_semihard",
+        "rejected", "margin", "semihard_fallback", "histograms", "seconds"), keys(read));
+    return (Map<?, ?>) read.get("search");
+  }
+
+  @Test
+  void miningJsonSearchBlockKeepsEachPlacementsKeysAndOrder() {
+    Map<?, ?> broadcast = searchBlock(SearchReport.broadcast(100, 9_900));
+    assertEquals(List.of("placement", "base_vectors", "distance_computations"),
+        keys(broadcast));
+    assertEquals(Map.of("placement", "broadcast", "base_vectors", 100,
+        "distance_computations", 9_900), broadcast);
+
+    List<String> listKeys = List.of("lists_nonempty", "largest_list", "mean_list", "list_cap",
+        "distance_computations", "lists_split", "lists_query_split", "largest_task_bases",
+        "largest_task_queries");
+    Map<?, ?> tiled = searchBlock(SearchReport.lists("tiled")
+        .withLists(4, 30, 25.0, 40, 5_000, 1, 0, 30, 50));
+    List<String> tiledKeys = new ArrayList<>(List.of("placement"));
+    tiledKeys.addAll(listKeys);
+    assertEquals(tiledKeys, keys(tiled));
+    assertEquals("tiled", tiled.get("placement"));
+    assertEquals(25.0, tiled.get("mean_list"));
+    assertEquals(5_000, tiled.get("distance_computations"));
+
+    SearchReport ivf = SearchReport.ivf(16, 2, 200)
+        .withLists(16, 12, 6.25, 50, 2_000, 0, 0, 12, 40);
+    List<String> ivfKeys = new ArrayList<>(List.of("placement", "nlist", "nprobe",
+        "kmeans_sample"));
+    ivfKeys.addAll(listKeys);
+    assertEquals(ivfKeys, keys(searchBlock(ivf)), "no recall sample: no recall key");
+    Map<?, ?> measured = searchBlock(ivf.withRecall(new NearestNegativeRecall(100, 0.75)));
+    ivfKeys.add("nearest_negative_recall");
+    assertEquals(ivfKeys, keys(measured));
+    assertEquals(List.of(16, 2, 200), List.of(measured.get("nlist"), measured.get("nprobe"),
+        measured.get("kmeans_sample")));
+    assertEquals(Map.of("sample", 100, "recall", 0.75), measured.get("nearest_negative_recall"));
+    // nothing sampled: the sample size alone
+    assertEquals(Map.of("sample", 0), searchBlock(ivf.withRecall(
+        new NearestNegativeRecall(0, null))).get("nearest_negative_recall"));
   }
 }

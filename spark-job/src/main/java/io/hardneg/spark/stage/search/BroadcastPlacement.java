@@ -3,12 +3,11 @@ package io.hardneg.spark.stage.search;
 import io.hardneg.core.data.LabeledVectors;
 import io.hardneg.core.search.AnchorCandidates;
 import io.hardneg.core.search.ListSearch;
+import io.hardneg.core.search.SearchReport;
 import io.hardneg.core.search.VectorEntry;
 import io.hardneg.spark.io.Tables;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -31,11 +30,8 @@ public final class BroadcastPlacement implements SearchPlacement {
       return ListSearch.searchQueries(entries, table.value(), req.mask(), req.knn(),
           req.kHard(), req.kBeyond()).iterator();
     });
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("placement", "broadcast");
-    report.put("base_vectors", base.size());
-    report.put("distance_computations", queries.filter("positive is not null").count()
-        * (long) base.size());
+    SearchReport report = SearchReport.broadcast(base.size(),
+        queries.filter("positive is not null").count() * (long) base.size());
     return new SearchResult(out, report, List.of(table::destroy));
   }
 }

@@ -3,11 +3,10 @@ package io.hardneg.spark.stage.search;
 import io.hardneg.core.data.LabeledVectors;
 import io.hardneg.core.ivf.IvfAssigner;
 import io.hardneg.core.ivf.IvfSearch;
+import io.hardneg.core.search.SearchReport;
 import io.hardneg.spark.config.IvfSearchSettings;
 import io.hardneg.spark.io.Tables;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.sql.Dataset;
@@ -32,14 +31,11 @@ public record IvfPlacement(IvfSearchSettings settings) implements SearchPlacemen
         req.seed(), req.round());
     IvfSearch.Trained t = IvfSearch.fit(sample, lists, settings.kmeansIterations(), req.seed(),
         req.round());
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("placement", "ivf");
-    report.put("nlist", t.lists());
-    report.put("nprobe", Math.min(settings.nprobe(), t.lists()));
-    report.put("kmeans_sample", t.sample());
+    SearchReport head = SearchReport.ivf(t.lists(), Math.min(settings.nprobe(), t.lists()),
+        t.sample());
     return ListShuffle.run(jsc, queries, bases,
         new IvfAssigner(t.centroids(), t.dim(), settings.nprobe()), settings.listCap(), req,
-        report);
+        head);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.hardneg.core.search.AnchorCandidates;
 import io.hardneg.core.search.Assigner;
 import io.hardneg.core.search.ListPlan;
 import io.hardneg.core.search.ListSearch;
+import io.hardneg.core.search.SearchReport;
 import io.hardneg.core.search.VectorEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +29,7 @@ final class ListShuffle {
   private ListShuffle() {}
 
   static SearchResult run(JavaSparkContext jsc, Dataset<Row> queries, Dataset<Row> bases,
-      Assigner assigner, int cap, SearchRequest req, Map<String, Object> report) {
+      Assigner assigner, int cap, SearchRequest req, SearchReport head) {
     JavaRDD<VectorEntry> assigned = assign(queries, assigner);
     // separate query and base tables (hardest-positive search) are assigned separately
     boolean same = bases == queries;
@@ -44,7 +45,8 @@ final class ListShuffle {
         new ListPlan.Fine(fineB.value()[0], fineB.value()[1]).queryLoadKeys(e))).countByValue();
     fineB.destroy();
     ListPlan plan = fine.pack(baseLoads, queryLoads, cap);
-    ListSearch.describe(report, sizes, visits, cap, plan, baseLoads, queryLoads);
+    SearchReport report = ListSearch.describe(head, sizes, visits, cap, plan, baseLoads,
+        queryLoads);
     Broadcast<int[][][]> planB = jsc.broadcast(new int[][][] {plan.baseBins(),
         plan.queryBins()});
     JavaPairRDD<Long, VectorEntry> keyed = assigned.flatMapToPair(e -> {

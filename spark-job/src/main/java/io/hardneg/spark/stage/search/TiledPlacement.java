@@ -1,9 +1,8 @@
 package io.hardneg.spark.stage.search;
 
+import io.hardneg.core.search.SearchReport;
 import io.hardneg.core.search.TileAssigner;
 import io.hardneg.spark.config.TiledSearch;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,9 +16,7 @@ public record TiledPlacement(TiledSearch settings) implements SearchPlacement {
   @Override
   public SearchResult search(JavaSparkContext jsc, Dataset<Row> queries, Dataset<Row> bases,
       SearchRequest req) {
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("placement", "tiled");
     return ListShuffle.run(jsc, queries, bases, new TileAssigner(settings.tiles(), req.seed()),
-        settings.listCap(), req, report);
+        settings.listCap(), req, SearchReport.lists("tiled"));
   }
 }
