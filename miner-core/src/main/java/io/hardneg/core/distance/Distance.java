@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The metric between two embeddings, with its direction decided once (STYLE item 4, as
+ * The metric between two embeddings, with its direction decided once (docs/concepts.md "Loss"; as
  * pytorch-metric-learning's {@code is_inverted} and Lucene's {@code VectorSimilarityFunction}).
  *
  * <p>Long on purpose: each metric's value, pairwise matrix and both gradient forms sit together,

@@ -1,7 +1,7 @@
 package io.hardneg.core.inbatch;
 
 /**
- * Chooses tuples from one batch (STYLE item 5: Distance → Miner → Loss → Reducer). A miner
+ * Chooses tuples from one batch (docs/concepts.md "Loss": Distance → Miner → Loss → Reducer). A miner
  * reads only the dissimilarity matrix and the labels of a {@link Batch}, so it never branches on
  * the metric. Contract, checked by every miner's test: a positive is another row with the
  * anchor's label, a negative a row with another label; anchors with no positive or no negative

@@ -19,7 +19,7 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
- * Base of the metric losses as DL4J {@link ILossFunction}s (STYLE item 5: Distance → Miner →
+ * Base of the metric losses as DL4J {@link ILossFunction}s (docs/concepts.md "Loss": Distance → Miner →
  * Loss → Reducer). It reads the activated outputs (the embeddings) in double, gets tuples from
  * the {@link Layout} — the fixed triplet rows, or the configured in-batch miner over the labels —
  * lets the subclass add one loss term per tuple/anchor/row together with that term's gradient,
