@@ -30,18 +30,21 @@ data = [r for r in java if r[0] == "#data"]
 dname, n, dim = (data[0][1], data[0][2], data[0][3]) if data else ("?", "?", "?")
 print("## 1. Mining: nearest negative of every item\n")
 print("Data: %s (N = %s, dim %s, unit vectors, inner product = cosine). Truth: the exact nearest "
-      "negative (most similar item with another label) of a seeded sample of anchors, by plain "
-      "Java brute force. **recall** = share of those anchors whose nearest negative the method "
-      "found (ties count). Peers search the top k of all N items and keep the first result "
-      "with another label (k + 1 asked, the item itself comes first); a miss is an anchor "
+      "negative (most similar item with another label) of a seeded sample of anchors (items "
+      "with a positive, i.e. another item of their label: hardneg mines no other), by numpy "
+      "brute force in `bench/peers.py`, which scores every row below against it: "
+      "**recall** = share of those anchors whose nearest negative the method found (ties "
+      "count). hardneg's nearest negative of an anchor is the closest negative among the "
+      "anchor's triplets (the hard rule takes the nearest its search found). Peers search "
+      "the top k of all N items and keep the first result with another label (k + 1 asked, the item itself comes first); a miss is an anchor "
       "whose k results are all of its own label. **time** = build + search of all N queries "
       "+ filter; hardneg's time is its whole MINE stage on Spark (positives, search, mining "
       "rules, triplets counted), so it does more work than the peers' search.\n" % (dname, n, dim))
 
 
-def mining_table(java, python):
+def mining_table(mining):
     """The mining rows, timed against hardneg's exact search (or its first row without one)."""
-    table = [r for r in java if r[0] not in ("#data", "truth")] + python
+    table = [r for r in mining if r[0] != "truth"]
     base = next((float(r[2]) for r in table if r[0] == "hardneg broadcast" and r[2]), None)
     what = "hardneg exact"
     if base is None:
@@ -57,18 +60,18 @@ def mining_table(java, python):
             continue
         ratio = "%.3f" % (float(r[2]) / base) if base else ""
         print("| %s | %s | %s | %s | %s | %s |" % (r[0], r[1], r[2], ratio, r[3], r[4]))
-    truth = [r for r in java if r[0] == "truth"]
+    truth = [r for r in mining if r[0] == "truth"]
     if truth:
         print("\nTruth computed in %s s (%s)." % (truth[0][2], truth[0][1]))
 
 
-mining_table(java, rows("python.tsv"))
+mining_table(rows("mining.tsv"))
 
 big = rows(os.path.join("big", "java.tsv"))
 if big:
     bdata = [r for r in big if r[0] == "#data"]
     bn = bdata[0][2] if bdata else "?"
-    bpy = rows(os.path.join("big", "python.tsv"))
+    bpy = rows(os.path.join("big", "mining.tsv"))
     print("\n### Mining at %s synthetic vectors\n" % bn)
     print("Synthetic clustered 64-d unit vectors (4,000 seeded centres, label = centre mod "
           "1000; N = %s), the same truth and recall as above. hardneg runs only IVF here "
@@ -81,7 +84,7 @@ if big:
               bn, float(bn) ** 2 if bn != "?" else 0,
               "Each of the 4,000 clusters holds about 250 items of one label, so the peers "
               "also ask for k = 512. " if any(r[1].endswith("k=512") for r in bpy) else ""))
-    mining_table(big, bpy)
+    mining_table(bpy)
 
 print("\n## 2. Training throughput: one step, 128 triplets = 384 rows\n")
 print("Forward + triplet margin loss (Euclidean, margin 0.2, L2-normalised 64-d output) + "
@@ -152,8 +155,10 @@ if sc_rows:
     print("hardneg's MINE stage (k-means on a 65,536 sample, IVF assignment, shuffle by list, "
           "masked per-list kNN, mining rules, triplets counted) on synthetic clustered 64-d unit "
           "vectors (4,000 seeded centres, label = centre mod 1000), nlist = 4·√N, Spark "
-          "`local[%s]`; recall measured on 2,000 seeded anchors against an exact search. The "
-          "%s point is the hardneg row of the mining table above (same data, same stage). "
+          "`local[%s]`; recall: the stage's own estimate (`mining.ivf.recallSample`, 2,000 "
+          "seeded anchors against an exact search in the stage). The %s point is the hardneg "
+          "row of the mining table above (same data, same stage; the table scores it against "
+          "the peers' truth). "
           "Exponent b of time ~ N^b: least squares over all sizes, and between the two largest. "
           "\"largest task\" = the most base / query vectors one task held (bounded by the list "
           "cap, 50,000, not by N).\n" % (m["threads"], big and bdata and bdata[0][2] or "largest"))

@@ -63,9 +63,9 @@ echo "[run.sh] mining: hardneg + Spark MLlib LSH (Java), export for the peers" >
   --settings "${BENCH_SETTINGS:-broadcast,ivf:0:16,ivf:0:32,ivf:0:64}" --anchors "${BENCH_ANCHORS:-2000}" \
   --lsh-sample "${BENCH_LSH_SAMPLE:-5000}" --lsh-queries "${BENCH_LSH_QUERIES:-20}" > "$work/java.log" 2>&1 \
   || { tail -n 40 "$work/java.log" >&2; exit 1; }
-echo "[run.sh] mining: faiss + hnswlib" >&2
+echo "[run.sh] mining: faiss + hnswlib, then every row scored against one numpy truth" >&2
 "$py" bench/peers.py "$work" "$threads" --nprobe "${BENCH_NPROBE:-16,32}" --ef "${BENCH_EF:-64,128}" \
-  --ks "${BENCH_KS:-10,64}" > "$work/python.tsv"
+  --ks "${BENCH_KS:-10,64}" > "$work/mining.tsv"
 peers_n="${BENCH_PEERS_SYNTHETIC:-1000000}"
 if [[ "$peers_n" != 0 ]]; then
   # the same comparison on a large synthetic set: hardneg IVF only, LSH join on a subsample,
@@ -82,7 +82,7 @@ if [[ "$peers_n" != 0 ]]; then
     --lsh-sample "${BENCH_LSH_SAMPLE:-5000}" --lsh-queries 0 > "$work/big/java.log" 2>&1 \
     || { tail -n 40 "$work/big/java.log" >&2; exit 1; }
   "$py" bench/peers.py "$work/big" "$threads" --nprobe "${BENCH_PEERS_NPROBE:-16}" --ef "${BENCH_PEERS_EF:-64}" \
-    --ks "${BENCH_PEERS_KS:-64,512}" --query-sample "${BENCH_PEERS_QUERIES:-5000}" > "$work/big/python.tsv"
+    --ks "${BENCH_PEERS_KS:-64,512}" --query-sample "${BENCH_PEERS_QUERIES:-5000}" > "$work/big/mining.tsv"
   rm -f "$work/big/emb.npy"
 fi
 echo "[run.sh] training step: hardneg (DL4J) + PyTorch" >&2

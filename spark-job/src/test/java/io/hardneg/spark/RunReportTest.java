@@ -38,9 +38,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A tiny two-round run (300 items) whose report is opened in headless Chromium, whose small
- * tables are checked against the Parquet triplets, and whose directory the notebooks run on.
- * The run stays in {@code target/report-run} (and the screenshot in
+ * A tiny two-round run (300 items) whose report is opened in headless Chromium (the whole
+ * page, every chart checked drawn), whose small tables are checked against the Parquet
+ * triplets, and whose directory the notebooks run on. The run stays in
+ * {@code target/report-run} (and the full-page screenshot in
  * {@code target/report-screenshot.png}) for people to look at.
  */
 class RunReportTest {
@@ -132,47 +133,114 @@ class RunReportTest {
     }
   }
 
+  /**
+   * The whole page in headless Chromium: a first pass (a copy of the page with a script that
+   * writes the page's height and every chart's box into its title) measures the page, a second
+   * takes a screenshot of the original page in a window as tall as the page, and every chart the
+   * report holds ({@code <figure class="chart">}, plus the triplet grid) is cropped from it and
+   * must be drawn there: present in the rendered DOM, inside the screenshot, not blank, its
+   * series in colour.
+   */
   @Test
   void headlessChromiumRendersTheReport() throws Exception {
     String chromium = chromium();
     Path html = RUN.resolve("report.html");
+    String page = Files.readString(html);
+    List<String> ids = Pattern.compile("<figure class=\"chart\" id=\"([^\"]+)\"").matcher(page)
+        .results().map(r -> r.group(1)).toList();
+    assertEquals(CHARTS, ids.size(), "charts in report.html: " + ids);
     Path profile = Files.createTempDirectory("hardneg-chromium");
     List<String> base = List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,2000");
+        "--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile);
+    Path probe = Path.of("target", "report-layout.html").toAbsolutePath();
+    Files.writeString(probe, page.replace("</body>", LAYOUT_SCRIPT + "</body>"));
+    List<String> dump = new ArrayList<>(base);
+    dump.addAll(List.of("--window-size=" + WIDTH + ",2000", "--virtual-time-budget=5000",
+        "--dump-dom", probe.toUri().toString()));
+    String dom = run(dump);
+    Matcher title = Pattern.compile("<title>(\\{.*?)</title>", Pattern.DOTALL).matcher(dom);
+    assertTrue(title.find(), "the layout script wrote no layout:\n" + dom.substring(0,
+        Math.min(2000, dom.length())));
+    Map<String, Object> layout = Json.read(title.group(1).replace("&amp;", "&"));
+    // the page is laid out at the screenshot's width (no scrollbar takes any), so the boxes
+    // measured here are where the screenshot draws them
+    assertEquals(WIDTH, ((Number) layout.get("width")).intValue(), "layout width");
+    int height = ((Number) layout.get("height")).intValue();
+    assertTrue(height > 2000 && height < 16_000, "page height " + height);
+    assertEquals(CHARTS, count(dom, "<figure class=\"chart\""), "charts in the rendered DOM");
+    // XChart's SVG draws glyphs and series as paths: dozens per chart
+    assertTrue(count(dom, "<path") > 20 * CHARTS, "chart paths in the rendered DOM");
+    Map<String, Map<?, ?>> boxes = new HashMap<>();
+    for (Object o : (List<?>) layout.get("boxes")) {
+      Map<?, ?> box = (Map<?, ?>) o;
+      boxes.put((String) box.get("id"), box);
+    }
     Files.deleteIfExists(SCREENSHOT);
     List<String> shot = new ArrayList<>(base);
-    shot.add("--screenshot=" + SCREENSHOT);
-    shot.add(html.toUri().toString());
+    shot.addAll(List.of("--window-size=" + WIDTH + "," + height,
+        "--screenshot=" + SCREENSHOT, html.toUri().toString()));
     run(shot);
     BufferedImage img = ImageIO.read(SCREENSHOT.toFile());
     assertNotNull(img, "no screenshot at " + SCREENSHOT);
-    assertEquals(1280, img.getWidth());
-    long ink = 0;
-    long colour = 0;
-    for (int y = 0; y < img.getHeight(); y++) {
-      for (int x = 0; x < img.getWidth(); x++) {
-        int rgb = img.getRGB(x, y);
-        int r = (rgb >> 16) & 0xff;
-        int g = (rgb >> 8) & 0xff;
-        int b = rgb & 0xff;
-        ink += r + g + b < 600 ? 1 : 0;
-        colour += Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 60 ? 1 : 0;
+    assertEquals(WIDTH, img.getWidth());
+    assertEquals(height, img.getHeight(), "the screenshot holds the whole page");
+    List<String> drawn = new ArrayList<>(ids);
+    drawn.add("triplet-grid");
+    for (String id : drawn) {
+      Map<?, ?> box = boxes.get(id);
+      assertNotNull(box, id + " not in the rendered page: " + boxes.keySet());
+      int x = (int) Math.floor(((Number) box.get("x")).doubleValue());
+      int y = (int) Math.floor(((Number) box.get("y")).doubleValue());
+      int w = (int) Math.ceil(((Number) box.get("w")).doubleValue());
+      int h = (int) Math.ceil(((Number) box.get("h")).doubleValue());
+      assertTrue(w > 100 && h > 100 && x >= 0 && x + w <= img.getWidth()
+          && y + h <= img.getHeight(), id + " box " + box + " outside the screenshot");
+      Ink ink = Ink.of(img.getSubimage(x, y, Math.min(w, img.getWidth() - x),
+          Math.min(h, img.getHeight() - y)));
+      assertTrue(ink.off > 0.02 * w * h, id + " is blank: " + ink.off + " pixels differ from "
+          + "its background");
+      if (id.equals("triplet-grid")) {
+        assertTrue(((Number) box.get("natural")).intValue() > 0, "the grid PNG did not decode");
+      } else {
+        // a series is drawn in colour (axes, grid and text are grey)
+        assertTrue(ink.colour > 100, id + " has no coloured series: " + ink.colour + " pixels");
       }
     }
-    double area = (double) img.getWidth() * img.getHeight();
-    assertTrue(ink / area > 0.01, "screenshot nearly blank: " + ink + " inked pixels");
-    // the charts' coloured series are drawn, not only text
-    assertTrue(colour / area > 0.002, "no coloured chart pixels: " + colour);
-    List<String> dump = new ArrayList<>(base);
-    dump.add("--dump-dom");
-    dump.add(html.toUri().toString());
-    String dom = run(dump);
-    assertEquals(CHARTS, count(dom, "<figure class=\"chart\""), "charts in the rendered DOM");
-    assertTrue(count(dom, "<svg") >= CHARTS, "svg elements in the rendered DOM");
-    // XChart's SVG draws glyphs and series as paths: dozens per chart
-    assertTrue(count(dom, "<path") > 20 * CHARTS, "chart paths in the rendered DOM");
-    assertTrue(dom.contains("id=\"triplet-grid\""), "triplet grid in the rendered DOM");
     deleteTree(profile);
+  }
+
+  static final int WIDTH = 1280;
+
+  /**
+   * Writes the page's size and the box (page coordinates) of every chart and of the triplet
+   * grid into the document title once the page has loaded; the title changes no layout.
+   */
+  static final String LAYOUT_SCRIPT = "<script>addEventListener('load',()=>{"
+      + "const d=document.documentElement;const o={width:d.clientWidth,"
+      + "height:Math.ceil(d.scrollHeight),boxes:[]};"
+      + "for(const e of document.querySelectorAll('figure.chart, #triplet-grid')){"
+      + "const r=e.getBoundingClientRect();o.boxes.push({id:e.id,x:r.left+scrollX,"
+      + "y:r.top+scrollY,w:r.width,h:r.height,natural:e.naturalWidth||0});}"
+      + "document.title=JSON.stringify(o);});</script>";
+
+  /** Pixels of a crop that differ from its most common colour, and strongly coloured ones. */
+  record Ink(long off, long colour) {
+    static Ink of(BufferedImage crop) {
+      Map<Integer, Integer> histogram = new HashMap<>();
+      long colour = 0;
+      for (int y = 0; y < crop.getHeight(); y++) {
+        for (int x = 0; x < crop.getWidth(); x++) {
+          int rgb = crop.getRGB(x, y) & 0xffffff;
+          histogram.merge(rgb, 1, Integer::sum);
+          int r = (rgb >> 16) & 0xff;
+          int g = (rgb >> 8) & 0xff;
+          int b = rgb & 0xff;
+          colour += Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 60 ? 1 : 0;
+        }
+      }
+      int background = histogram.values().stream().max(Integer::compare).orElse(0);
+      return new Ink((long) crop.getWidth() * crop.getHeight() - background, colour);
+    }
   }
 
   @Test

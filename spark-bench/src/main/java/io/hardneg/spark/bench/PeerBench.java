@@ -39,10 +39,12 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * The Java side of {@code bench/run.sh} (docs/benchmarks.md): builds one embedding set (Fashion-MNIST PCA or
  * synthetic clustered), exports it for the Python peers (faiss, hnswlib) as {@code .npy} files
- * together with the exact nearest negative of a seeded sample of anchors (the truth every
- * method is scored against), then times hardneg's MINE stage in the given search placements and
- * Spark MLlib's {@link BucketedRandomProjectionLSH} on the same vectors. Results go to
- * {@code OUT/java.tsv} (one row per method; {@code bench/run.sh} turns them into Markdown); a
+ * together with a seeded sample of anchors, then times hardneg's MINE stage in the given search
+ * placements and Spark MLlib's {@link BucketedRandomProjectionLSH} on the same vectors. Nothing
+ * here scores a method: each one's nearest negative per anchor goes to a {@code found-*.npy} file
+ * and {@code bench/peers.py} scores every method, the peers included, against one exact truth it
+ * computes itself (numpy brute force). Rows go to {@code OUT/java.tsv} (method, settings,
+ * seconds, an empty recall cell, note, found file; {@code bench/run.sh} turns them into Markdown); a
  * synthetic set's hardneg rows also go to {@code OUT/scaling-rows.md} in {@link SearchBench}'s
  * format. {@code --lsh-queries 0} skips the LSH k-NN queries (a full scan each).
  *
@@ -109,61 +111,62 @@ public final class PeerBench {
     }
     Dataset<Row> e = emb.persist(StorageLevel.MEMORY_AND_DISK());
     Embeddings x = Embeddings.collect(e);
-    int[] sample = sample(x.n, anchors, 42);
-    int[] all = new int[x.n];
-    for (int i = 0; i < x.n; i++) {
-      all[i] = i;
-    }
-    long t0 = System.nanoTime();
-    Truth truth = Truth.exact(x, sample, all);
-    double truthSecs = (System.nanoTime() - t0) / 1e9;
+    int[] sample = anchorSample(x, anchors, 42);
     x.write(out);
     Npy.writeInts(out.resolve("anchors.npy"), sample);
-    Npy.writeInts(out.resolve("truth.npy"), truth.ids);
-    Npy.writeFloats(out.resolve("truth_sim.npy"), truth.sims, new long[] {truth.sims.length});
     try (PrintWriter tsv = new PrintWriter(Files.newBufferedWriter(out.resolve("java.tsv"),
         StandardCharsets.UTF_8))) {
       tsv.printf(Locale.ROOT, "#data\t%s\t%d\t%d%n", name, x.n, x.d);
-      tsv.printf(Locale.ROOT, "truth\tplain Java brute force, %d anchors x %d\t%.2f\t1\t%n",
-          sample.length, x.n, truthSecs);
       tsv.flush();
       // a synthetic set's hardneg rows also join the scaling series (bench/report.py)
       try (PrintWriter scaling = synthetic > 0 ? new PrintWriter(Files.newBufferedWriter(
           out.resolve("scaling-rows.md"), StandardCharsets.UTF_8)) : null) {
-        hardneg(spark, e, x.n, x.d, settings, tsv, scaling, "synthetic clustered");
+        hardneg(spark, e, x, sample, out, settings, tsv, scaling, "synthetic clustered");
       }
-      lshJoin(spark, x, lshSample, tsv);
+      lshJoin(spark, x, lshSample, out, tsv);
       if (lshQueries > 0) {
-        lshKnn(spark, x, sample, truth, lshQueries, tsv);
+        lshKnn(spark, x, sample, lshQueries, out, tsv);
       }
     }
     e.unpersist();
     spark.stop();
   }
 
-  /** hardneg's MINE stage (positives + search + rules + count), as SearchBench times it. */
-  static void hardneg(SparkSession spark, Dataset<Row> e, int n, int dim, List<String> settings,
-      PrintWriter tsv, PrintWriter scaling, String scalingName) {
+  /**
+   * hardneg's MINE stage (positives + search + rules + count), as SearchBench times it. The
+   * nearest negative it found for each shared anchor (the closest negative among the anchor's
+   * triplets: the hard rule takes the nearest negative the search returned) goes to
+   * {@code OUT/found-hardneg-I.npy}; {@code bench/peers.py} scores it against the same truth as
+   * the peers, so the row's recall cell is left empty here.
+   */
+  static void hardneg(SparkSession spark, Dataset<Row> e, Embeddings x, int[] anchors, Path out,
+      List<String> settings, PrintWriter tsv, PrintWriter scaling, String scalingName)
+      throws IOException {
     MiningConfig mining = new MiningConfig(0.2, 1, 1, SemiHardFallback.NEAREST_BEYOND, 42);
-    for (String s : settings) {
-      SearchSettings ss = SearchBench.parse(s);
+    int n = x.n;
+    for (int k = 0; k < settings.size(); k++) {
+      SearchSettings ss = SearchBench.parse(settings.get(k));
       long t0 = System.nanoTime();
       MineStage.Mined m = MineStage.mine(spark, e, mining, KnnOptions.of(1), ss, 0, "bench", 8);
       m.triplets().count();
       double secs = (System.nanoTime() - t0) / 1e9;
+      String file = "found-hardneg-" + k + ".npy";
+      Npy.writeInts(out.resolve(file), nearestFound(m.triplets(), x, anchors));
       SearchReport r = m.search();
       boolean ivf = ss instanceof IvfSearchSettings;
-      Object recall = ivf ? r.nearestNegativeRecall().recall() : 1.0;
+      String own = "";
+      SearchReport.NearestNegativeRecall nr = r.nearestNegativeRecall();
+      if (ivf && nr != null && nr.recall() != null) {
+        own = String.format(Locale.ROOT, "; the stage's own recall estimate %.4f on %s anchors",
+            nr.recall(), nr.sample());
+      }
       String label = ivf ? "nlist=" + r.nlist() + " nprobe=" + r.nprobe() : "exact";
       double share = r.distanceComputations() / ((double) n * n);
-      tsv.printf(Locale.ROOT,
-          "hardneg %s\t%s\t%.2f\t%.4f\tmine stage, all %d anchors%s; %.4f of exact's distance "
-              + "computations%n",
-          ss.label(), label, secs, ((Number) recall).doubleValue(), n,
-          ivf ? "; recall on hardneg's own 2000 seeded anchors" : "", share);
+      tsv.printf(Locale.ROOT, "hardneg %s\t%s\t%.2f\t\tmine stage, all %d anchors; %.4f of "
+          + "exact's distance computations%s\t%s%n", ss.label(), label, secs, n, share, own, file);
       tsv.flush();
       if (scaling != null) {
-        scaling.println(SearchBench.row(scalingName, n, dim, ss, secs, r));
+        scaling.println(SearchBench.row(scalingName, n, x.d, ss, secs, r));
         scaling.flush();
       }
       m.release();
@@ -171,18 +174,45 @@ public final class PeerBench {
   }
 
   /**
-   * MLlib LSH self-join on a seeded subsample, then the label filter and the nearest joined
-   * negative per anchor; recall against the exact nearest negative within the subsample. The
-   * threshold is the 95th percentile of the true nearest-negative distances (a user would have to
-   * guess it; this is the favourable choice).
+   * Per anchor of {@code anchors} (rows of {@code x}): the row of the closest negative among its
+   * triplets, or -1 when it has none (no positive, or no negative found).
    */
-  static void lshJoin(SparkSession spark, Embeddings x, int sampleSize, PrintWriter tsv) {
+  static int[] nearestFound(Dataset<Row> triplets, Embeddings x, int[] anchors) {
+    Object[] ids = new Object[anchors.length];
+    Map<Long, Integer> pos = new java.util.HashMap<>();
+    for (int i = 0; i < anchors.length; i++) {
+      ids[i] = x.ids[anchors[i]];
+      pos.put(x.ids[anchors[i]], i);
+    }
+    int[] found = new int[anchors.length];
+    java.util.Arrays.fill(found, -1);
+    double[] best = new double[anchors.length];
+    java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
+    for (Row t : triplets.filter(col("anchor").isin(ids)).select("anchor", "negative", "d_an")
+        .collectAsList()) {
+      int i = pos.get(t.getLong(0));
+      int row = java.util.Arrays.binarySearch(x.ids, t.getLong(1));
+      if (row >= 0 && t.getFloat(2) < best[i]) {
+        best[i] = t.getFloat(2);
+        found[i] = row;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * MLlib LSH self-join on a seeded subsample, then the label filter and the nearest joined
+   * negative per anchor. The threshold is the 95th percentile of the true nearest-negative
+   * distances within the subsample (a user would have to guess it; this is the favourable
+   * choice). The negatives found go to {@code OUT/found-lsh-join.npy}, with the anchors and the
+   * subsample beside it; {@code bench/peers.py} scores them against the exact nearest negative
+   * within the subsample.
+   */
+  static void lshJoin(SparkSession spark, Embeddings x, int sampleSize, Path out,
+      PrintWriter tsv) throws IOException {
     int s = Math.min(sampleSize, x.n);
     int[] sub = sample(x.n, s, 7);
-    int[] local = new int[Math.min(2000, s)];
-    for (int i = 0; i < local.length; i++) {
-      local[i] = sub[i];
-    }
+    int[] local = java.util.Arrays.copyOf(sub, Math.min(2000, s));
     Truth t = Truth.exact(x, local, sub);
     double[] dist = new double[t.sims.length];
     for (int i = 0; i < dist.length; i++) {
@@ -197,39 +227,42 @@ public final class PeerBench {
     long t0 = System.nanoTime();
     BucketedRandomProjectionLSHModel model = lsh.fit(df);
     Dataset<Row> hashed = model.transform(df).persist(StorageLevel.MEMORY_AND_DISK());
+    // min of (dist, row): the nearest joined negative and which item it is
     List<Row> nearest = model.approxSimilarityJoin(hashed, hashed, threshold, "dist")
         .filter(col("datasetA.label").notEqual(col("datasetB.label")))
         .groupBy(col("datasetA.row").as("row"))
-        .agg(org.apache.spark.sql.functions.min("dist").as("d"))
+        .agg(org.apache.spark.sql.functions.min(org.apache.spark.sql.functions.struct(
+            col("dist"), col("datasetB.row").as("other"))).as("d"))
         .collectAsList();
     double secs = (System.nanoTime() - t0) / 1e9;
     hashed.unpersist();
-    Map<Integer, Double> found = new java.util.HashMap<>();
+    Map<Integer, Integer> nearestRow = new java.util.HashMap<>();
     for (Row r : nearest) {
-      found.put(r.getInt(0), r.getDouble(1));
+      nearestRow.put(r.getInt(0), r.getStruct(1).getInt(1));
     }
-    int hits = 0;
+    int[] found = new int[local.length];
     for (int i = 0; i < local.length; i++) {
-      Double d = found.get(local[i]);
-      if (d != null && d <= dist[i] + 1e-5) {
-        hits++;
-      }
+      found[i] = nearestRow.getOrDefault(local[i], -1);
     }
+    Npy.writeInts(out.resolve("found-lsh-join.npy"), found);
+    Npy.writeInts(out.resolve("anchors-lsh-join.npy"), local);
+    Npy.writeInts(out.resolve("candidates-lsh-join.npy"), sub);
     tsv.printf(Locale.ROOT, "Spark MLlib BRP-LSH approxSimilarityJoin\tbucketLength=" + BUCKET
-        + " tables=3 threshold=%.3f (p95 of true)\t%.2f\t%.4f\t"
+        + " tables=3 threshold=%.3f (p95 of true)\t%.2f\t\t"
         + "self-join of a %d-row subsample; "
-        + "truth within the subsample; %d anchors%n", threshold, secs,
-        hits / (double) local.length, s, local.length);
+        + "truth within the subsample; %d anchors\tfound-lsh-join.npy%n", threshold, secs, s,
+        local.length);
     tsv.flush();
   }
 
   /**
    * MLlib LSH k-NN ({@code approxNearestNeighbors}, k = 64, then the label filter), one query per
    * call as the API takes, for the first {@code queries} anchors on the full set; the time is
-   * extrapolated to all N queries.
+   * extrapolated to all N queries. The negatives found go to {@code OUT/found-lsh-knn.npy}
+   * (scored by {@code bench/peers.py} on those first anchors).
    */
-  static void lshKnn(SparkSession spark, Embeddings x, int[] anchors, Truth truth, int queries,
-      PrintWriter tsv) {
+  static void lshKnn(SparkSession spark, Embeddings x, int[] anchors, int queries, Path out,
+      PrintWriter tsv) throws IOException {
     int[] all = new int[x.n];
     for (int i = 0; i < x.n; i++) {
       all[i] = i;
@@ -243,30 +276,29 @@ public final class PeerBench {
     hashed.count();
     double build = (System.nanoTime() - t0) / 1e9;
     int q = Math.min(queries, anchors.length);
-    int hits = 0;
+    int[] found = new int[q];
     long t1 = System.nanoTime();
     for (int i = 0; i < q; i++) {
       int a = anchors[i];
       List<Row> nn = model.approxNearestNeighbors(hashed, Vectors.dense(x.row(a)), 64, "dist")
           .select("row", "label", "dist").collectAsList();
       double best = Double.POSITIVE_INFINITY;
+      found[i] = -1;
       for (Row r : nn) {
-        if (r.getLong(1) != x.labels[a]) {
-          best = Math.min(best, r.getDouble(2));
+        if (r.getLong(1) != x.labels[a] && r.getDouble(2) < best) {
+          best = r.getDouble(2);
+          found[i] = r.getInt(0);
         }
-      }
-      double trueDist = Math.sqrt(Math.max(0, 2 - 2 * truth.sims[i]));
-      if (best <= trueDist + 1e-5) {
-        hits++;
       }
     }
     double perQuery = (System.nanoTime() - t1) / 1e9 / Math.max(1, q);
     hashed.unpersist();
+    Npy.writeInts(out.resolve("found-lsh-knn.npy"), found);
     tsv.printf(Locale.ROOT, "Spark MLlib BRP-LSH approxNearestNeighbors\tk=64 bucketLength="
-        + BUCKET + " tables=3\t%.2f\t%.4f\t"
+        + BUCKET + " tables=3\t%.2f\t\t"
         + "extrapolated: build %.1f s + %d queries x %.3f s "
-        + "measured on %d queries (recall on those %d)%n", build + perQuery * x.n,
-        hits / (double) q, build, x.n, perQuery, q, q);
+        + "measured on %d queries (recall on those %d)\tfound-lsh-knn.npy%n", build + perQuery * x.n,
+        build, x.n, perQuery, q, q);
     tsv.flush();
   }
 
@@ -278,6 +310,25 @@ public final class PeerBench {
     StructType schema = new StructType().add("row", DataTypes.IntegerType)
         .add("label", DataTypes.LongType).add("vec", new VectorUDT());
     return spark.createDataFrame(list, schema).repartition(8);
+  }
+
+  /**
+   * The shared anchors every method is scored on: {@code k} seeded rows among the items that
+   * have a positive (another item of their label), since the MINE stage mines no other anchor.
+   * On a set where every label has two items or more this is {@code sample(n, k, seed)}.
+   */
+  static int[] anchorSample(Embeddings x, int k, long seed) {
+    Map<Long, Integer> perLabel = new java.util.HashMap<>();
+    for (long l : x.labels) {
+      perLabel.merge(l, 1, Integer::sum);
+    }
+    int[] eligible = java.util.stream.IntStream.range(0, x.n)
+        .filter(i -> perLabel.get(x.labels[i]) > 1).toArray();
+    int[] pick = sample(eligible.length, k, seed);
+    for (int i = 0; i < pick.length; i++) {
+      pick[i] = eligible[pick[i]];
+    }
+    return pick;
   }
 
   /** {@code k} distinct row indices of {@code [0, n)}, seeded (partial Fisher-Yates). */
