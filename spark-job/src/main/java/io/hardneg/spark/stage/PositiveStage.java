@@ -25,8 +25,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Chooses each anchor's positive and computes {@code d(a,p)}, without collecting anything on the
- * driver and independently of partitioning; the rules are miner-core's {@link PositiveRule}
+ * Chooses each anchor's positive and computes {@code d(a,p)}, without collecting rows on the
+ * driver (the random cycle sends it six numbers per task) and independently of partitioning; the rules are miner-core's {@link PositiveRule}
  * (and its single-machine runner, {@code TripletMiner}, gives the same positives).
  * <ul>
  *   <li><b>class mode</b>, policy {@code random}: within each label the items are put in a
