@@ -26,8 +26,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Chooses each anchor's positive and computes {@code d(a,p)}, without collecting rows on the
- * driver (the random cycle sends it six numbers per task) and independently of partitioning; the rules are miner-core's {@link PositiveRule}
- * (and its single-machine runner, {@code TripletMiner}, gives the same positives).
+ * driver (the random cycle sends it six numbers per task) and independently of partitioning;
+ * the rules are miner-core's {@link PositiveRule} (and its single-machine runner,
+ * {@code TripletMiner}, gives the same positives).
  * <ul>
  *   <li><b>class mode</b>, policy {@code random}: within each label the items are put in a
  *       seeded random cyclic order, sorted by ({@link PositiveRule#orderKey}, id), and each
@@ -61,8 +62,8 @@ public final class PositiveStage {
    * Class mode, policy random: attaches a positive and its distance to every embedding row. The
    * report gives the cycle's task count and the most rows one of its tasks held.
    *
-   * @param partitions the cycle runs in at least this many tasks (and at least as many as
-   *     {@code embeddings} has partitions)
+   * @param partitions the cycle's range partitions: this many or as many as {@code embeddings}
+   *     has, whichever is more (fewer only when the sampled bounds cannot split the rows so far)
    */
   public static Attached attach(SparkSession spark, Dataset<Row> embeddings, long seed,
       int round, int partitions) {
