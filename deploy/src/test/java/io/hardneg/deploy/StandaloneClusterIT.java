@@ -48,7 +48,8 @@ import org.junit.jupiter.api.Test;
  * (AES), and the jobs encrypt their local shuffle and spill files. A driver without the secret is
  * submitted at the same time as the first job and must fail to register. Mining uses IVF with two
  * lists and a list cap of 100, so the larger list holds at least half of the vectors and is split
- * (skew on 1g executors).
+ * (skew on 1g executors); a {@code hardneg mine} of an input whose one class holds 90% of the
+ * items checks that no task of the positive cycle holds that class.
  */
 class StandaloneClusterIT {
   /** Most base vectors (and queries) one mining task may hold. */
@@ -147,6 +148,12 @@ class StandaloneClusterIT {
 
   /** deploy/bin/submit of a train job on the IT cluster with the tiny input, into {@code out}. */
   static String[] submitCommand(Path out, List<String> sparkOptions, String... jobOptions) {
+    return submitCommand("train", conf, out, sparkOptions, jobOptions);
+  }
+
+  /** deploy/bin/submit of a hardneg {@code command} on the IT cluster, 1g executors. */
+  static String[] submitCommand(String command, Path jobConf, Path out,
+      List<String> sparkOptions, String... jobOptions) {
     List<String> cmd = new ArrayList<>(List.of(Launch.script("submit"), "--master", masterUrl,
         "--conf", "spark.ui.enabled=false",
         "--conf", "spark.driver.host=127.0.0.1",
@@ -155,7 +162,7 @@ class StandaloneClusterIT {
         "--conf", "spark.locality.wait=0",
         "--total-executor-cores", "2", "--executor-cores", "1", "--executor-memory", "1g"));
     cmd.addAll(sparkOptions);
-    cmd.addAll(List.of("train", "--conf", conf.toString(), "--out", out.toString()));
+    cmd.addAll(List.of(command, "--conf", jobConf.toString(), "--out", out.toString()));
     cmd.addAll(List.of(jobOptions));
     return cmd.toArray(String[]::new);
   }
@@ -254,6 +261,46 @@ class StandaloneClusterIT {
       }
     }
     assertEquals(executorPids(0), executorPids(1), "the same two executors in both rounds");
+  }
+
+  /**
+   * Positives on 1g executors with one class holding 90% of the items: {@code hardneg mine} of
+   * the tiny input with 540 of its 600 labels set to 0, class mode, policy random. The seeded
+   * cycle is range partitioned over the global (label, key, id) order, so none of its 8 tasks
+   * holds the class: {@code mining.json} → {@code positives} reports the largest task at no more
+   * than twice the even share (150 rows, the class being 540), and every anchor has a positive.
+   */
+  @Test
+  void aClassHolding90PercentGetsItsPositivesWithoutOneTaskHoldingIt() throws Exception {
+    Path in = work.resolve("in-skewed");
+    Path[] data = TinyInput.write(in, 600);
+    byte[] labels = Files.readAllBytes(data[1]); // IDX: an 8-byte header, then a byte per item
+    for (int i = 0; i < 600; i++) {
+      if (i % 10 != 0) {
+        labels[8 + i] = 0;
+      }
+    }
+    Files.write(data[1], labels);
+    Path skewedConf = work.resolve("skewed.conf");
+    Files.writeString(skewedConf, TinyInput.jobConf(1) + "spark.partitions = 8\n"
+        + "mining.search = broadcast\n" + "input.images = " + data[0] + "\n"
+        + "input.labels = " + data[1] + "\n");
+    Path out = work.resolve("mined-skewed");
+    Launch.Result mined = Launch.run(work.resolve("submit-skewed.log"), 300, secureEnv(),
+        submitCommand("mine", skewedConf, out, List.of()));
+    assertEquals(0, mined.exitCode(), "mine failed:\n" + Launch.tail(mined.log()));
+    assertTrue(Files.exists(out.resolve("_SUCCESS")), out.toString());
+    Map<String, Object> report = Json.read(Files.readString(out.resolve("mining.json")));
+    assertEquals(600L, ((Number) report.get("anchors")).longValue(), report.toString());
+    assertEquals(0L, ((Number) report.get("anchors_without_positive")).longValue(),
+        report.toString());
+    assertTrue(((Number) report.get("triplets")).longValue() > 0, report.toString());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> positives = (Map<String, Object>) report.get("positives");
+    assertEquals("random", positives.get("policy"), report.toString());
+    assertTrue(((Number) positives.get("tasks")).intValue() >= 8, positives.toString());
+    long largest = ((Number) positives.get("largest_task")).longValue();
+    assertTrue(largest <= 150, "largest positive task " + largest + " rows: " + positives);
   }
 
   /**

@@ -100,8 +100,8 @@ public final class MineJob {
    */
   static MiningReport report(int round, String model, boolean pairMode, MineStage.Mined mined,
       MiningConfig mining, double seconds) {
-    return MiningReport.of(round, model, pairMode, mined.search(), mined.stats(), mining,
-        Histograms.of(mined.triplets()), seconds);
+    return MiningReport.of(round, model, pairMode, mined.search(), mined.positives(),
+        mined.stats(), mining, Histograms.of(mined.triplets()), seconds);
   }
 
   private static double secondsSince(long t0) {

@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hardneg.core.data.VectorMath;
 import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.mining.MiningConfig;
+import io.hardneg.core.mining.PositiveRule;
 import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.core.search.SearchReport;
 import io.hardneg.spark.io.Schemas;
+import io.hardneg.spark.result.PositivesReport;
 import io.hardneg.spark.stage.MineStage;
+import io.hardneg.spark.stage.PositiveStage;
 import io.hardneg.spark.config.SearchSettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,7 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Skewed inputs: one class holding half the items, and one IVF list holding 30% of the vectors.
+ * Skewed inputs: one class holding half the items, one holding 90% (positives), and one IVF list
+ * holding 30% of the vectors.
  * Oracle: the exact broadcast search on the same embeddings; the split must change nothing, and
  * no task may hold more than {@code mining.listCap} bases or queries.
  */
@@ -98,6 +103,57 @@ class SkewTest {
     MineStageTest.assertSameTriplets(want, gotIvf);
     assertTrue(report.largestTaskBases() <= 30, "" + report);
     assertTrue(report.largestTaskQueries() <= 30, "" + report);
+  }
+
+  /**
+   * Positives (class mode, random): a class holding 90% of the items is cycled across the tasks
+   * of a range partitioning of the global order, none of which holds the class, and the positives
+   * are still the single-machine rule's ({@link PositiveRule#successors}).
+   */
+  @Test
+  void oneClassHolding90PercentIsCycledWithoutAnyTaskHoldingIt() {
+    SparkSession spark = SharedSpark.get();
+    int n = 2000;
+    int tasks = 8;
+    long[] ids = new long[n];
+    long[] labels = new long[n];
+    Random r = new Random(21);
+    for (int i = 0; i < n; i++) {
+      ids[i] = 3 * i + 1;
+      labels[i] = i % 10 == 0 ? 1 + r.nextInt(9) : 0; // label 0: exactly 90%
+    }
+    Dataset<Row> emb = embeddings(spark, labels, 0, 17)
+        .withColumn("id", org.apache.spark.sql.functions.col("id").multiply(3).plus(1));
+    int[] rule = PositiveRule.successors(ids, labels, 7, 2);
+    Map<Long, Long> want = new java.util.TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      if (rule[i] >= 0) {
+        want.put(ids[i], ids[rule[i]]);
+      }
+    }
+    PositiveStage.Attached a = PositiveStage.attach(spark, emb, 7, 2, tasks);
+    Map<Long, Long> got = new java.util.TreeMap<>();
+    for (Row row : a.anchors().select("id", "positive").collectAsList()) {
+      if (!row.isNullAt(1)) {
+        got.put(row.getLong(0), row.getLong(1));
+      }
+    }
+    assertEquals(want, got);
+    // what each task of the cycle held: about n / tasks rows, far below the class's 1,800
+    assertEquals(tasks, a.report().tasks(), "" + a.report());
+    long largest = a.report().largestTask();
+    assertTrue(largest <= 2 * n / tasks, "largest task " + largest + ": " + a.report());
+    // the same through MINE: its report carries the cycle's figures
+    MiningConfig cfg = new MiningConfig(0.2, 1, 1, SemiHardFallback.NEAREST_BEYOND, 7);
+    MineStage.Mined m = MineStage.mine(spark, emb, cfg, new KnnOptions(1, 64, 100,
+        DataType.FLOAT), SearchSettings.of("broadcast", 0, 1, 50, 100, 1, 1, 0), 2, "x", tasks);
+    PositivesReport positives = m.positives();
+    long withoutPositive = m.stats().noPositive();
+    m.release();
+    assertEquals("random", positives.policy());
+    assertTrue(positives.largestTask() <= 2 * n / tasks,
+        "" + positives);
+    assertEquals(0, withoutPositive, "every class has two items or more");
   }
 
   @Test

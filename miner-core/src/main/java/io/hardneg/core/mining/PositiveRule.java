@@ -15,7 +15,11 @@ import java.util.stream.IntStream;
  *   <li><b>pair mode</b>: one of the anchor's known positives, {@link #pick drawn} by
  *       {@code hash(seed, round, anchor)}.
  * </ul>
- * The Spark stage places the same rule (a window per label ordered by the same key).
+ * The assignment is one cycle per class of two or more items (a permutation of the class without
+ * fixed points), a pure function of (seed, round, ids), never of where the items are. The Spark
+ * stage places the same rule without gathering a class: {@link PositiveCycle} cuts the sorted
+ * order into range partitions and stitches their edges, which gives exactly
+ * {@link #successors}.
  */
 public final class PositiveRule {
   private PositiveRule() {}

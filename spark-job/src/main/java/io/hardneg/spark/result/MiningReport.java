@@ -14,6 +14,9 @@ import java.util.Map;
  *     {@code raw}; the triplets' {@code model} column
  * @param mode {@code class} (positives share the label) or {@code pairs} (known pairs)
  * @param search how and where the negative search ran (placement, lists, recall sample)
+ * @param positives how the positives were chosen: {@code policy} ({@code random},
+ *     {@code hardest} or {@code pairs}); for {@code random}, the cycle's {@code tasks} and
+ *     {@code largest_task}, the most rows one of its tasks held
  * @param anchors anchors considered
  * @param triplets triplets mined
  * @param byKind triplets by negative kind
@@ -27,7 +30,8 @@ import java.util.Map;
  * @param seconds seconds from search to mined triplets
  */
 public record MiningReport(int round, String model, String mode, SearchReport search,
-    long anchors, long triplets, Map<String, Long> byKind, long anchorsWithoutPositive,
+    PositivesReport positives, long anchors, long triplets, Map<String, Long> byKind,
+    long anchorsWithoutPositive,
     long anchorsWithoutNegative, long anchorsWithoutSemihard, Rejected rejected, double margin,
     String semihardFallback, HardnessHistograms histograms, double seconds) {
 
@@ -36,9 +40,9 @@ public record MiningReport(int round, String model, String mode, SearchReport se
 
   /** The report of one mining pass: the statistics' counts and the rules it ran under. */
   public static MiningReport of(int round, String model, boolean pairMode,
-      SearchReport search, MiningStats stats, MiningConfig mining,
-      HardnessHistograms histograms, double seconds) {
-    return new MiningReport(round, model, pairMode ? "pairs" : "class", search,
+      SearchReport search, PositivesReport positives, MiningStats stats,
+      MiningConfig mining, HardnessHistograms histograms, double seconds) {
+    return new MiningReport(round, model, pairMode ? "pairs" : "class", search, positives,
         stats.anchors(), stats.triplets(), stats.byKind(), stats.noPositive(),
         stats.noNegative(), stats.noSemiHard(), new Rejected(stats.falseNegativeRejected(),
             stats.nearDuplicateRejected(), stats.quotaRejected()), mining.margin(),

@@ -1,5 +1,7 @@
 package io.hardneg.spark.stage;
 
+import io.hardneg.spark.result.PositivesReport;
+
 import io.hardneg.core.data.LabeledVectors;
 import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.knn.Mask;
@@ -45,9 +47,13 @@ import scala.Tuple2;
 public final class MineStage {
   private MineStage() {}
 
-  /** Triplets (schema {@link Schemas#TRIPLETS}, persisted), counters and the search report. */
+  /**
+   * Triplets (schema {@link Schemas#TRIPLETS}, persisted), counters, the search report and how
+   * the positives were chosen ({@code policy}; for {@code random}, the task count and the most
+   * rows one task held).
+   */
   public record Mined(Dataset<Row> triplets, MiningStats stats, SearchReport search,
-      JavaRDD<?> cached, List<Runnable> cleanup) {
+      PositivesReport positives, JavaRDD<?> cached, List<Runnable> cleanup) {
     /** Drops cached results and broadcasts (kept until then for recomputation). */
     public void release() {
       triplets.unpersist();
@@ -78,13 +84,22 @@ public final class MineStage {
       int round, String modelHash, int partitions) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Mask mask = pairs == null ? Mask.OTHER_LABEL : Mask.SELF;
-    Dataset<Row> anchors = (pairs != null
-        ? PositiveStage.attachPairs(spark, embeddings, pairs, mining.seed(), round)
-        : hardestPositive
-            ? PositiveStage.attachHardest(spark, embeddings, search, knn, mining.seed(), round,
-                partitions)
-            : PositiveStage.attach(spark, embeddings, mining.seed(), round))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    PositivesReport positives;
+    Dataset<Row> anchors;
+    if (pairs != null) {
+      positives = PositivesReport.of("pairs");
+      anchors = PositiveStage.attachPairs(spark, embeddings, pairs, mining.seed(), round);
+    } else if (hardestPositive) {
+      positives = PositivesReport.of("hardest");
+      anchors = PositiveStage.attachHardest(spark, embeddings, search, knn, mining.seed(), round,
+          partitions);
+    } else {
+      PositiveStage.Attached attached = PositiveStage.attach(spark, embeddings, mining.seed(),
+          round, partitions);
+      positives = attached.report();
+      anchors = attached.anchors();
+    }
+    anchors = anchors.persist(StorageLevel.MEMORY_AND_DISK());
     // at least one nearest negative per anchor: it tells "no negative" apart and feeds recall
     int kHard = mining.nearestNeeded();
     int kBeyond = mining.beyondNeeded();
@@ -109,7 +124,7 @@ public final class MineStage {
         Schemas.TRIPLETS).persist(StorageLevel.MEMORY_AND_DISK());
     List<Runnable> cleanup = new ArrayList<>(found.cleanup());
     cleanup.add(candidates::unpersist);
-    return new Mined(triplets, stats, report, parts, cleanup);
+    return new Mined(triplets, stats, report, positives, parts, cleanup);
   }
 
   /** Applies the rules to one anchor and appends its triplet rows. */

@@ -1,14 +1,11 @@
 package io.hardneg.spark.stage;
 
-import static org.apache.spark.sql.functions.coalesce;
+import io.hardneg.spark.result.PositivesReport;
+
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
-import static org.apache.spark.sql.functions.first;
-import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sort_array;
-import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.udf;
 
 import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.knn.Mask;
@@ -24,22 +21,21 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Chooses each anchor's positive and computes {@code d(a,p)}, without collecting anything on the
- * driver and independently of partitioning; the rules are miner-core's {@link PositiveRule}
- * (and its single-machine runner, {@code TripletMiner}, gives the same positives).
+ * Chooses each anchor's positive and computes {@code d(a,p)}, without collecting rows on the
+ * driver (the random cycle sends it six numbers per task) and independently of partitioning;
+ * the rules are miner-core's {@link PositiveRule} (and its single-machine runner,
+ * {@code TripletMiner}, gives the same positives).
  * <ul>
  *   <li><b>class mode</b>, policy {@code random}: within each label the items are put in a
  *       seeded random cyclic order, sorted by ({@link PositiveRule#orderKey}, id), and each
  *       item's positive is its successor. For a uniformly random order the successor is uniform over
  *       the other items of the class, so each positive is a uniform draw. A class of one item
- *       gives no positive (null).
+ *       gives no positive (null). Placed by {@link ClassCycleStage}: a range partitioning of the
+ *       global order, stitched, so no task holds a whole class.
  *   <li><b>class mode</b>, policy {@code hardest}: the farthest other item of the class among
  *       those the search visits (all of them in the exact placements, the probed lists in
  *       ivf), found as the nearest same-label item to the negated anchor
@@ -59,21 +55,24 @@ public final class PositiveStage {
 
   private PositiveStage() {}
 
-  /** Class mode: attaches a positive and its distance to every embedding row. */
-  public static Dataset<Row> attach(SparkSession spark, Dataset<Row> embeddings, long seed,
-      int round) {
-    UDF1<Long, Long> key = id -> PositiveRule.orderKey(seed, round, id);
-    WindowSpec byClass = Window.partitionBy(col("label"))
-        .orderBy(udf(key, DataTypes.LongType).apply(col("id")), col("id"));
-    Dataset<Row> chosen = embeddings
-        .withColumn("next", lead(col("id"), 1).over(byClass))
-        .withColumn("head", first(col("id")).over(byClass))
-        .withColumn("positive", coalesce(col("next"), col("head")))
-        .withColumn("positive", when(col("positive").equalTo(col("id")), lit(null))
-            .otherwise(col("positive")))
-        .select(col("id"), col("label"), col("emb"), col("positive"),
-            lit(null).cast(DataTypes.createArrayType(DataTypes.LongType)).as("excluded"));
-    return withDistance(spark, embeddings, chosen);
+  /** Rows with their positive and {@code d(a,p)} ({@link #ANCHORS}), and how it was placed. */
+  public record Attached(Dataset<Row> anchors, PositivesReport report) {}
+
+  /**
+   * Class mode, policy random: attaches a positive and its distance to every embedding row. The
+   * report gives the cycle's task count and the most rows one of its tasks held.
+   *
+   * @param partitions the cycle's range partitions: this many or as many as {@code embeddings}
+   *     has, whichever is more (fewer only when the sampled bounds cannot split the rows so far)
+   */
+  public static Attached attach(SparkSession spark, Dataset<Row> embeddings, long seed,
+      int round, int partitions) {
+    int tasks = Math.max(partitions, embeddings.rdd().getNumPartitions());
+    ClassCycleStage.Cycled cycled = ClassCycleStage.successors(spark, embeddings, seed, round,
+        tasks);
+    PositivesReport report = new PositivesReport("random", cycled.taskRows().length,
+        cycled.largestTask());
+    return new Attached(withDistance(spark, embeddings, cycled.chosen()), report);
   }
 
   /** Class mode, policy hardest: the farthest same-class item each search visits. */

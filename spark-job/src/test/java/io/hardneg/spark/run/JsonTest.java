@@ -8,6 +8,7 @@ import io.hardneg.core.metrics.RetrievalMetrics;
 import io.hardneg.core.search.SearchReport;
 import io.hardneg.core.search.SearchReport.NearestNegativeRecall;
 import io.hardneg.spark.result.MiningReport;
+import io.hardneg.spark.result.PositivesReport;
 import io.hardneg.spark.result.Retrieval;
 import io.hardneg.spark.result.RoundMetrics;
 import io.hardneg.spark.result.Timings;
@@ -74,12 +75,16 @@ class JsonTest {
 
   /** The {@code search} block of a {@code mining.json} holding {@code report}. */
   private static Map<?, ?> searchBlock(SearchReport report) {
-    MiningReport m = new MiningReport(1, "raw", "class", report, 10, 8, Map.of("hard", 8L), 0,
+    MiningReport m = new MiningReport(1, "raw", "class", report,
+        new PositivesReport("random", 4, 3L), 10, 8, Map.of("hard", 8L), 0,
         2, 1, new MiningReport.Rejected(0, 0, 0), 0.2, "nearest-beyond", null, 1.5);
     Map<String, Object> read = Json.read(Json.write(m));
-    assertEquals(List.of("round", "model", "mode", "search", "anchors", "triplets", "by_kind",
+    assertEquals(List.of("round", "model", "mode", "search", "positives", "anchors", "triplets", "by_kind",
         "anchors_without_positive", "anchors_without_negative", "anchors_without_semihard",
         "rejected", "margin", "semihard_fallback", "histograms", "seconds"), keys(read));
+    assertEquals(Map.of("policy", "random", "tasks", 4, "largest_task", 3), read.get("positives"));
+    assertEquals(List.of("policy", "tasks", "largest_task"), keys(read.get("positives")));
+    assertEquals(Map.of("policy", "pairs"), Json.read(Json.write(PositivesReport.of("pairs"))));
     return (Map<?, ?>) read.get("search");
   }
 
