@@ -187,8 +187,10 @@ public final class Main {
       String m = String.valueOf(t.getMessage());
       if (t.getClass().getName().endsWith("QuotaExceededException")
           || m.contains("No space left on device") || m.contains("QuotaExceededException")) {
+        // a task's failure quotes the executor's trace: keep the reason, not its framing
         return m.lines().filter(l -> l.contains("No space left") || l.contains("uota"))
-            .findFirst().orElse(m.lines().findFirst().orElse(""));
+            .findFirst().orElse(m.lines().findFirst().orElse("")).strip()
+            .replaceFirst("^Caused by: ", "").replace("org.apache.hadoop.fs.FSError: ", "");
       }
     }
     return null;
