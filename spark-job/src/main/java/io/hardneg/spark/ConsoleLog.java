@@ -14,14 +14,28 @@ import org.apache.logging.log4j.core.filter.AbstractFilter;
  * stack trace (Executor's ERROR with the exception, TaskSetManager's multi-line WARN) long
  * before the job's one {@code hardneg: ...} line. Without {@code --stacktrace} the console shows
  * hardneg's own lines and other libraries' single-line warnings only; every event still reaches
- * the other appenders (the log file of {@code conf/log4j2.properties}).
+ * the other appenders (the log file of {@code conf/log4j2.properties}). A failure's stack trace
+ * is logged to {@link #FAILURE}, which never reaches the console: there the failure is its one
+ * {@code hardneg:} line, and its trace is printed by {@code --stacktrace} alone.
  */
 final class ConsoleLog {
-  /** Denies, on a console appender, another library's errors, exceptions and multi-line lines. */
+  /** The logger of a command's failure with its stack trace: the log file only. */
+  static final org.slf4j.Logger FAILURE = org.slf4j.LoggerFactory.getLogger("hardneg.failure");
+
+  /** Whether the last {@link #quiet} call asked for the quiet console (no --stacktrace). */
+  private static volatile boolean quiet = true;
+
+  /**
+   * Denies, on a console appender, {@link #FAILURE}'s events always and, when quiet, another
+   * library's errors, exceptions and multi-line lines.
+   */
   static final Filter QUIET = new AbstractFilter(Filter.Result.DENY, Filter.Result.NEUTRAL) {
     @Override
     public Filter.Result filter(LogEvent e) {
-      if (e.getLoggerName() != null && e.getLoggerName().startsWith("io.hardneg")) {
+      if ("hardneg.failure".equals(e.getLoggerName())) {
+        return onMatch;
+      }
+      if (!quiet || e.getLoggerName() != null && e.getLoggerName().startsWith("io.hardneg")) {
         return onMismatch;
       }
       String m = e.getMessage() == null ? "" : e.getMessage().getFormattedMessage();
@@ -32,8 +46,12 @@ final class ConsoleLog {
 
   private ConsoleLog() {}
 
-  /** Adds {@link #QUIET} to every console appender (once). */
-  static void quiet() {
+  /**
+   * Adds {@link #QUIET} to every console appender (once); {@code quiet = false}
+   * ({@code --stacktrace}) leaves other libraries' reports on the console.
+   */
+  static void quiet(boolean quiet) {
+    ConsoleLog.quiet = quiet;
     if (!(LogManager.getContext(false) instanceof LoggerContext ctx)) {
       return;
     }

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.fs.FSError;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -120,9 +121,7 @@ public final class Main {
       }
       return USAGE;
     }
-    if (!stacktrace) {
-      ConsoleLog.quiet();
-    }
+    ConsoleLog.quiet(!stacktrace);
     try {
       SparkSession spark = SparkSessions.create(master, cfg.partitions());
       try {
@@ -140,51 +139,46 @@ public final class Main {
       }
       return OK;
     } catch (InputException e) {
-      err.println("hardneg: bad input: " + e.getMessage());
-      if (stacktrace) {
-        e.printStackTrace(err);
-      }
-      return BAD_INPUT;
+      return fail(err, stacktrace, BAD_INPUT, "bad input: " + e.getMessage(), e);
     } catch (ConfigException e) {
-      err.println("hardneg: " + e.getMessage());
-      if (stacktrace) {
-        e.printStackTrace(err);
-      }
-      return USAGE;
+      return fail(err, stacktrace, USAGE, e.getMessage(), e);
     } catch (io.hardneg.spark.run.OutputException e) {
-      err.println("hardneg: output not writable: " + e.getMessage());
-      if (stacktrace) {
-        e.printStackTrace(err);
-      }
-      return OUTPUT;
-    } catch (Exception e) {
+      return fail(err, stacktrace, OUTPUT, "output not writable: " + e.getMessage(), e);
+    } catch (Exception | FSError e) {
       // a bad row found inside a Spark task reaches the driver wrapped in a SparkException
       InputException inTask = io.hardneg.spark.io.SparkFailures.inputException(e);
       if (inTask != null) {
-        err.println("hardneg: bad input: " + inTask.getMessage());
-        if (stacktrace) {
-          e.printStackTrace(err);
-        }
-        return BAD_INPUT;
+        return fail(err, stacktrace, BAD_INPUT, "bad input: " + inTask.getMessage(), e);
       }
       String full = diskFull(e);
       if (full != null) {
-        // a write inside an executor (Parquet) reaches the driver as a SparkException
-        err.println("hardneg: output not writable (disk full or quota exceeded): " + full
-            + (full.contains(cfg.output()) ? "" : " (writing under " + cfg.output() + ")"));
-        if (stacktrace) {
-          e.printStackTrace(err);
-        }
-        return OUTPUT;
+        // a write inside an executor (Parquet) reaches the driver as a SparkException; one on
+        // the driver through Hadoop's local file system as an FSError (an Error)
+        return fail(err, stacktrace, OUTPUT, "output not writable (disk full or quota "
+            + "exceeded): " + full + (full.contains(cfg.output()) ? ""
+            : " (writing under " + cfg.output() + ")"), e);
       }
-      err.println("hardneg: failed: " + e);
-      if (stacktrace) {
-        e.printStackTrace(err);
-      } else {
+      int code = fail(err, stacktrace, FAILED, "failed: " + e, e);
+      if (!stacktrace) {
         err.println("(run with --stacktrace for details)");
       }
-      return FAILED;
+      return code;
     }
+  }
+
+  /**
+   * Reports a failure: its one line on {@code err}; its stack trace on {@code err} with
+   * {@code --stacktrace}, and always in the log file (logger {@code hardneg.failure}, which
+   * {@link ConsoleLog} keeps off the console).
+   */
+  private static int fail(PrintStream err, boolean stacktrace, int code, String line,
+      Throwable e) {
+    err.println("hardneg: " + line);
+    ConsoleLog.FAILURE.error(line, e);
+    if (stacktrace) {
+      e.printStackTrace(err);
+    }
+    return code;
   }
 
   /** The first line naming a full disk or an exceeded HDFS quota in the causes, or null. */
@@ -193,8 +187,10 @@ public final class Main {
       String m = String.valueOf(t.getMessage());
       if (t.getClass().getName().endsWith("QuotaExceededException")
           || m.contains("No space left on device") || m.contains("QuotaExceededException")) {
+        // a task's failure quotes the executor's trace: keep the reason, not its framing
         return m.lines().filter(l -> l.contains("No space left") || l.contains("uota"))
-            .findFirst().orElse(m.lines().findFirst().orElse(""));
+            .findFirst().orElse(m.lines().findFirst().orElse("")).strip()
+            .replaceFirst("^Caused by: ", "").replace("org.apache.hadoop.fs.FSError: ", "");
       }
     }
     return null;

@@ -273,8 +273,9 @@ public final class TrainJob {
       Path committed = dir.commitRound(tmp, r);
       committed(dir, metrics, committed, stage);
       return metrics;
-    } catch (IOException | RuntimeException e) {
-      dir.discardRound(tmp, r); // a failed round leaves nothing behind (disk full, bad value)
+    } catch (IOException | RuntimeException | Error e) {
+      // a failed round leaves nothing behind (disk full: Hadoop's FSError, a bad value)
+      dir.discardRound(tmp, r);
       throw e;
     }
   }

@@ -79,10 +79,20 @@ class CorruptInputPropertyTest {
   }
 
   static String corrupt(String s, Random r) {
+    return corrupt(s, r, ALPHABET, ",", g -> String.valueOf(g.nextInt(10)));
+  }
+
+  /**
+   * One seeded corruption of {@code s}: a character of {@code alphabet} set, deleted or
+   * inserted at a random place, or a whole field (separated by {@code sep}) of a random line
+   * deleted or inserted ({@code field} draws the inserted one).
+   */
+  static String corrupt(String s, Random r, String alphabet, String sep,
+      java.util.function.Function<Random, String> field) {
     StringBuilder b = new StringBuilder(s);
     int op = r.nextInt(5);
     int at = r.nextInt(b.length());
-    char c = ALPHABET.charAt(r.nextInt(ALPHABET.length()));
+    char c = alphabet.charAt(r.nextInt(alphabet.length()));
     switch (op) {
       case 0 -> b.setCharAt(at, c);
       case 1 -> b.deleteCharAt(at);
@@ -91,13 +101,13 @@ class CorruptInputPropertyTest {
         // a whole field: delete one (op 3) or insert one (op 4) on a random line
         String[] lines = s.split("\n", -1);
         int l = r.nextInt(lines.length - 1);
-        List<String> f = new ArrayList<>(List.of(lines[l].split(",", -1)));
+        List<String> f = new ArrayList<>(List.of(lines[l].split(sep, -1)));
         if (op == 3) {
           f.remove(r.nextInt(f.size()));
         } else {
-          f.add(r.nextInt(f.size() + 1), String.valueOf(r.nextInt(10)));
+          f.add(r.nextInt(f.size() + 1), field.apply(r));
         }
-        lines[l] = String.join(",", f);
+        lines[l] = String.join(sep, f);
         return String.join("\n", lines);
       }
     }

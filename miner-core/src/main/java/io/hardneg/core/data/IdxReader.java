@@ -78,6 +78,13 @@ public final class IdxReader {
       }
       byte[] bytes = new byte[(int) total];
       data.readFully(bytes);
+      // read to the end: only there does gzip check its CRC-32 and length (a truncated or
+      // altered stream whose payload still inflates would otherwise pass); extra bytes are an
+      // error too, since the declared size is then wrong
+      if (data.read() != -1) {
+        throw new IOException(name + ": longer than its declared size (bytes after the "
+            + total + " declared elements)");
+      }
       return new IdxTensor(shape, bytes);
     } catch (EOFException e) {
       throw new IOException(name + ": truncated IDX file (ended before its declared size)", e);

@@ -72,4 +72,29 @@ class IdxReaderTest {
     assertTrue(f.getMessage().contains("x.txt") && f.getMessage().contains("not an IDX"),
         f.getMessage());
   }
+
+  @Test
+  void aGzipStreamIsCheckedToItsTrailerAndTheSizeIsExact() throws IOException {
+    byte[] plain = {0, 0, 8, 1, 0, 0, 0, 3, 7, 8, 9};
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+      z.write(plain);
+    }
+    byte[] ok = gz.toByteArray();
+    // the payload inflates completely without its 8-byte trailer (CRC-32, length)
+    byte[] noTrailer = Arrays.copyOf(ok, ok.length - 8);
+    IOException t = assertThrows(IOException.class,
+        () -> IdxReader.read(new ByteArrayInputStream(noTrailer), "cut.gz"));
+    assertTrue(t.getMessage().contains("cut.gz") && t.getMessage().contains("truncated"),
+        t.getMessage());
+    byte[] badCrc = ok.clone();
+    badCrc[ok.length - 8] ^= 1;
+    assertThrows(IOException.class,
+        () -> IdxReader.read(new ByteArrayInputStream(badCrc), "crc.gz"));
+    byte[] longer = Arrays.copyOf(plain, plain.length + 1);
+    IOException l = assertThrows(IOException.class,
+        () -> IdxReader.read(new ByteArrayInputStream(longer), "long.idx"));
+    assertTrue(l.getMessage().contains("long.idx") && l.getMessage().contains("longer than its "
+        + "declared size"), l.getMessage());
+  }
 }

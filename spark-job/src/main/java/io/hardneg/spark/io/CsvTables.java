@@ -1,5 +1,7 @@
 package io.hardneg.spark.io;
 
+import java.util.Arrays;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -34,6 +36,17 @@ final class CsvTables {
     s = s.add(CORRUPT, DataTypes.StringType, true);
     return spark.read().format("csv").option("header", "true").option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT).schema(s).load(path);
+  }
+
+  /**
+   * Every column of the string reading, to select beside the used ones: Spark's CSV column
+   * pruning parses only the selected columns and then counts the fields against those alone,
+   * so a row missing a field the job does not use (a header with one more column) would pass.
+   */
+  static Column allFields(Dataset<Row> values) {
+    return org.apache.spark.sql.functions.struct(Arrays.stream(values.columns())
+        .filter(c -> !c.equals(CORRUPT)).map(c -> values.col("`" + c + "`"))
+        .toArray(Column[]::new));
   }
 
   /** "has K fields, the header has H: LINE" for a malformed row (quote-aware count). */

@@ -80,7 +80,8 @@ public final class PairSource {
     boolean csv = java.util.Arrays.asList(values.columns()).contains(CsvTables.CORRUPT);
     int header = typed.columns().length;
     var rows = values.select(col("anchor_id"), col("positive_id"), input_file_name(),
-        csv ? col(CsvTables.CORRUPT) : lit(null).cast("string")).javaRDD().zipWithIndex()
+        csv ? col(CsvTables.CORRUPT) : lit(null).cast("string"),
+        csv ? CsvTables.allFields(values) : lit(null)).javaRDD().zipWithIndex()
         .map((Tuple2<Row, Long> t) -> checked(t._1(), t._2() + 1, header));
     Dataset<Row> all = spark.createDataFrame(rows, CHECKED).persist(StorageLevel.MEMORY_AND_DISK());
     try {

@@ -132,7 +132,8 @@ public final class TableSource {
         hasId ? col(spec.idColumn()).as("id") : lit(null).as("id"),
         hasLabel ? col(spec.labelColumn()).as("label") : lit(0L).as("label"),
         features.as("features"), input_file_name().as("file"),
-        csv ? col(CsvTables.CORRUPT) : lit(null).cast("string"));
+        csv ? col(CsvTables.CORRUPT) : lit(null).cast("string"),
+        csv ? CsvTables.allFields(values) : lit(null));
     // ids in read order when absent: zipWithIndex is stable for the same files and splits
     var rows = slim.javaRDD().zipWithIndex().map((Tuple2<Row, Long> t) ->
         rawRow(t._1(), t._2(), hasId, header));

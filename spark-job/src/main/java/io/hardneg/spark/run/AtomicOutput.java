@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -80,10 +81,10 @@ public final class AtomicOutput {
       if (!fs.mkdirs(tmp)) {
         throw new IOException("mkdirs returned false");
       }
-    } catch (IOException e) {
+    } catch (IOException | FSError e) {
+      discard(tmp);
       throw new OutputException(target + ": the output directory cannot be created or written ("
-          + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines()
-          .findFirst().orElse("") + "); choose another --out or fix its parent", e);
+          + reason(e) + "); choose another --out or fix its parent", e);
     }
     return tmp;
   }
@@ -106,7 +107,7 @@ public final class AtomicOutput {
       discard(tmp);
       throw new OutputException(target + ": cannot publish the output (" + e.getMessage() + ")",
           e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       discard(tmp);
       throw e;
     }
@@ -121,18 +122,29 @@ public final class AtomicOutput {
   static void write(FileSystem fs, Path file, byte[] bytes) {
     try (OutputStream out = fs.create(file, true)) {
       out.write(bytes);
-    } catch (IOException e) {
+    } catch (IOException | FSError e) {
       throw new OutputException(file + ": cannot write " + bytes.length + " bytes ("
-          + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines()
-          .findFirst().orElse("") + ")", e);
+          + reason(e) + ")", e);
     }
+  }
+
+  /**
+   * A failed write's reason in one line. Hadoop's local file system reports a failed write (a
+   * full disk: {@code No space left on device}) as an {@link FSError}, an Error wrapping the
+   * IOException: the IOException is the reason.
+   */
+  static String reason(Throwable e) {
+    Throwable t = e instanceof FSError && e.getCause() != null ? e.getCause() : e;
+    String m = String.valueOf(t.getMessage()).lines().findFirst().orElse("");
+    return (m.contains("No space left on device") ? "disk full, " : "")
+        + t.getClass().getSimpleName() + ": " + m;
   }
 
   /** Removes a temporary directory of a failed attempt; never throws. */
   public void discard(Path tmp) {
     try {
       fs.delete(tmp, true);
-    } catch (IOException | RuntimeException ignored) {
+    } catch (IOException | RuntimeException | FSError ignored) {
       // best effort: the next begin() for this target removes it
     }
   }

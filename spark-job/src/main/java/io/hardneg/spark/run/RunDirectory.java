@@ -60,7 +60,7 @@ public final class RunDirectory {
       Path probe = new Path(root, "_tmp-probe-" + UUID.randomUUID());
       writeBytes(probe, new byte[0]);
       fs.delete(probe, false);
-    } catch (IOException | OutputException e) {
+    } catch (IOException | OutputException | org.apache.hadoop.fs.FSError e) {
       throw new OutputException(root + ": the output directory cannot be created or written ("
           + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines()
           .findFirst().orElse("") + "); choose another --out or fix its parent", e);
