@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
  * A real HDFS (a NameNode and a DataNode from {@code hadoop-client-minicluster} 3.3.4, Spark
  * 3.5.9's Hadoop version, on 127.0.0.1) holding both the input and the run directory of a job
  * submitted with the application jar (Spark local mode, its own JVM). First a scheduled run is
- * "interrupted" after one round (submitted with rounds=1 into a run directory under the
- * retraining root); then {@code deploy/schedule/retrain.sh} picks that undecided run, resumes it
- * from the round committed on HDFS, trains round 1 and promotes it to the {@code current}
- * pointer. The run directory's commit protocol and the pointer's atomic replacement are also
- * exercised directly against HDFS.
+ * "interrupted" after one round (submitted with rounds=1 into a run directory under the retraining
+ * root); then {@code deploy/schedule/retrain.sh} picks that undecided run, resumes it from the
+ * round committed on HDFS, trains round 1 and promotes it to the {@code current} pointer. The run
+ * directory's commit protocol and the pointer's atomic replacement are also exercised directly
+ * against HDFS.
  */
 class HdfsIT {
   static MiniDFSCluster dfs;
@@ -44,8 +44,10 @@ class HdfsIT {
   @BeforeAll
   static void startHdfsAndRunAScheduledJob() throws Exception {
     Launch.appJar();
-    work = java.nio.file.Path.of(System.getProperty("hardneg.work", "target/it"))
-        .resolve("hdfs-" + System.currentTimeMillis()).toAbsolutePath();
+    work =
+        java.nio.file.Path.of(System.getProperty("hardneg.work", "target/it"))
+            .resolve("hdfs-" + System.currentTimeMillis())
+            .toAbsolutePath();
     Files.createDirectories(work);
     Configuration conf = new Configuration();
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, work.resolve("dfs").toString());
@@ -63,20 +65,49 @@ class HdfsIT {
     fs.copyFromLocalFile(new Path(local[0].toString()), new Path("/data/images"));
     fs.copyFromLocalFile(new Path(local[1].toString()), new Path("/data/labels"));
     java.nio.file.Path conf1 = work.resolve("job.conf");
-    Files.writeString(conf1, TinyInput.jobConf(2) + "input.images = " + base + "/data/images\n"
-        + "input.labels = " + base + "/data/labels\n");
-    String sparkOpts = "--master local[2] --conf spark.ui.enabled=false"
-        + " --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1";
-    first = Launch.run(work.resolve("first.log"), 300, Map.of("HARDNEG_DRIVER_MEMORY", "1500m"),
-        "bash", "-c", Launch.script("submit") + " " + sparkOpts + " train --conf " + conf1
-            + " --set rounds=1 --out " + base + RUN);
-    second = Launch.run(work.resolve("second.log"), 300, Map.of(
-        "HARDNEG_DRIVER_MEMORY", "1500m",
-        "HARDNEG_RETRAIN_ROOT", base + "/retrain",
-        "HARDNEG_RETRAIN_CONF", conf1.toString(),
-        "HARDNEG_SUBMIT_OPTS", sparkOpts,
-        "HARDNEG_RETRAIN_LOCK", work.resolve("retrain.lock").toString()),
-        Launch.ROOT.resolve("deploy/schedule/retrain.sh").toString());
+    Files.writeString(
+        conf1,
+        TinyInput.jobConf(2)
+            + "input.images = "
+            + base
+            + "/data/images\n"
+            + "input.labels = "
+            + base
+            + "/data/labels\n");
+    String sparkOpts =
+        "--master local[2] --conf spark.ui.enabled=false"
+            + " --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1";
+    first =
+        Launch.run(
+            work.resolve("first.log"),
+            300,
+            Map.of("HARDNEG_DRIVER_MEMORY", "1500m"),
+            "bash",
+            "-c",
+            Launch.script("submit")
+                + " "
+                + sparkOpts
+                + " train --conf "
+                + conf1
+                + " --set rounds=1 --out "
+                + base
+                + RUN);
+    second =
+        Launch.run(
+            work.resolve("second.log"),
+            300,
+            Map.of(
+                "HARDNEG_DRIVER_MEMORY",
+                "1500m",
+                "HARDNEG_RETRAIN_ROOT",
+                base + "/retrain",
+                "HARDNEG_RETRAIN_CONF",
+                conf1.toString(),
+                "HARDNEG_SUBMIT_OPTS",
+                sparkOpts,
+                "HARDNEG_RETRAIN_LOCK",
+                work.resolve("retrain.lock").toString()),
+            Launch.ROOT.resolve("deploy/schedule/retrain.sh").toString());
   }
 
   /** The interrupted scheduled run. */
@@ -94,14 +125,16 @@ class HdfsIT {
     assertEquals(0, first.exitCode(), "first run failed:\n" + Launch.tail(first.log()));
     assertEquals(0, second.exitCode(), "retrain.sh failed:\n" + Launch.tail(second.log()));
     assertTrue(first.output().contains("outputs: " + base + RUN), first.output());
-    assertTrue(second.output().contains("resuming after committed round 0 in " + base + RUN),
+    assertTrue(
+        second.output().contains("resuming after committed round 0 in " + base + RUN),
         second.output());
     assertFalse(second.output().contains("round 0: Recall@1"), "round 0 is not redone");
     assertTrue(second.output().contains("PROMOTED " + base + RUN + " round 1"), second.output());
     Map<String, Object> current = Json.read(read(new Path("/retrain/current")));
     assertEquals(base + RUN, current.get("run"));
     assertEquals(1, ((Number) current.get("round")).intValue());
-    assertTrue(fs.isFile(new Path(URI.create(String.valueOf(current.get("model"))).getPath())),
+    assertTrue(
+        fs.isFile(new Path(URI.create(String.valueOf(current.get("model"))).getPath())),
         current.toString());
     assertTrue(fs.isFile(new Path(RUN, "promotion.json")));
     Path root = new Path(RUN);
@@ -149,7 +182,9 @@ class HdfsIT {
     dir.writeText(new Path(again, "metrics.json"), "{\"round\":1}");
     dir.commitRound(again, 1);
     assertEquals(1, dir.lastCommittedRound());
-    assertEquals("{\"round\":1}", read(new Path(dir.round(1), "metrics.json")),
+    assertEquals(
+        "{\"round\":1}",
+        read(new Path(dir.round(1), "metrics.json")),
         "the commit replaced the uncommitted leftover");
 
     dir.writeAtomically("run.json", "first");
@@ -163,9 +198,9 @@ class HdfsIT {
   }
 
   /**
-   * Disk full (docs/reliability.md): an HDFS space quota on a run directory with one committed round. The
-   * next round's write fails with a message naming the file and the quota; the committed round
-   * is untouched and still the last one, and a rerun's prepare removes the failed temporary.
+   * Disk full (docs/reliability.md): an HDFS space quota on a run directory with one committed
+   * round. The next round's write fails with a message naming the file and the quota; the committed
+   * round is untouched and still the last one, and a rerun's prepare removes the failed temporary.
    */
   @Test
   void aFullDiskFailsTheRoundWriteAndLeavesEarlierRoundsIntact() throws Exception {
@@ -178,26 +213,32 @@ class HdfsIT {
     dir.commitRound(tmp0, 0);
     // quota = what is used now: the next block HDFS allocates exceeds it
     long used = fs.getContentSummary(new Path("/full")).getSpaceConsumed();
-    ((org.apache.hadoop.hdfs.DistributedFileSystem) fs).setQuota(new Path("/full"),
-        org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_DONT_SET, used + 1024);
+    ((org.apache.hadoop.hdfs.DistributedFileSystem) fs)
+        .setQuota(
+            new Path("/full"),
+            org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_DONT_SET,
+            used + 1024);
     try {
       Path tmp1 = dir.beginRound(1);
-      io.hardneg.spark.run.OutputException e = org.junit.jupiter.api.Assertions.assertThrows(
-          io.hardneg.spark.run.OutputException.class,
-          () -> dir.writeBytes(new Path(tmp1, "model.zip"), model));
-      assertTrue(e.getMessage().contains("model.zip") && e.getMessage().contains("uota"),
-          e.getMessage());
+      io.hardneg.spark.run.OutputException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              io.hardneg.spark.run.OutputException.class,
+              () -> dir.writeBytes(new Path(tmp1, "model.zip"), model));
+      assertTrue(
+          e.getMessage().contains("model.zip") && e.getMessage().contains("uota"), e.getMessage());
       assertEquals(0, dir.lastCommittedRound(), "the failed round is not visible");
       assertFalse(fs.exists(dir.round(1)));
       assertTrue(fs.isFile(new Path(dir.round(0), RunDirectory.SUCCESS)));
       try (var in = fs.open(new Path(dir.round(0), "model.zip"))) {
-        org.junit.jupiter.api.Assertions.assertArrayEquals(model, in.readAllBytes(),
-            "round 0 intact");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+            model, in.readAllBytes(), "round 0 intact");
       }
     } finally {
-      ((org.apache.hadoop.hdfs.DistributedFileSystem) fs).setQuota(new Path("/full"),
-          org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_DONT_SET,
-          org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_RESET);
+      ((org.apache.hadoop.hdfs.DistributedFileSystem) fs)
+          .setQuota(
+              new Path("/full"),
+              org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_DONT_SET,
+              org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_RESET);
     }
     dir.prepare();
     for (FileStatus s : fs.listStatus(dir.root())) {

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /** Runs the project's scripts (deploy/bin/...) as child processes, output to a log file. */
 final class Launch {
   /** The repository root (Maven passes it; the module directory's parent otherwise). */
-  static final Path ROOT = Path.of(System.getProperty("hardneg.root", "..")).toAbsolutePath()
-      .normalize();
+  static final Path ROOT =
+      Path.of(System.getProperty("hardneg.root", "..")).toAbsolutePath().normalize();
 
   private Launch() {}
 
@@ -34,33 +34,45 @@ final class Launch {
   }
 
   /**
-   * Runs {@code command} from the repository root with {@code env} added, stdout and stderr
-   * to {@code log}; kills it and its descendants after {@code timeoutSeconds}.
+   * Runs {@code command} from the repository root with {@code env} added, stdout and stderr to
+   * {@code log}; kills it and its descendants after {@code timeoutSeconds}.
    */
   static Result run(Path log, long timeoutSeconds, Map<String, String> env, String... command)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(command));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().putAll(env);
     Process p = pb.start();
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly().waitFor();
-      throw new AssertionError(String.join(" ", cmd) + " did not finish in " + timeoutSeconds
-          + " s; output in " + log + ":\n" + tail(log));
+      throw new AssertionError(
+          String.join(" ", cmd)
+              + " did not finish in "
+              + timeoutSeconds
+              + " s; output in "
+              + log
+              + ":\n"
+              + tail(log));
     }
     return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8), log);
   }
 
   /**
-   * Starts {@code command} from the repository root with {@code env} added, stdout and stderr
-   * to {@code log}, and returns at once; the caller waits for it and kills what is left.
+   * Starts {@code command} from the repository root with {@code env} added, stdout and stderr to
+   * {@code log}, and returns at once; the caller waits for it and kills what is left.
    */
   static Process start(Path log, Map<String, String> env, String... command) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().putAll(env);
     return pb.start();
@@ -81,8 +93,10 @@ final class Launch {
   static File appJar() {
     File f = new File(System.getProperty("hardneg.appJar", ""));
     if (!f.isFile()) {
-      throw new IllegalStateException("application jar not built: expected " + f
-          + " (run mvn -B verify from the repository root)");
+      throw new IllegalStateException(
+          "application jar not built: expected "
+              + f
+              + " (run mvn -B verify from the repository root)");
     }
     return f;
   }

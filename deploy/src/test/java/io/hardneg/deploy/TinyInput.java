@@ -18,7 +18,8 @@ final class TinyInput {
 
   /** Job settings for a tiny model: everything but the input and output paths. */
   static String jobConf(int rounds) {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "rounds = " + rounds,
         "model.hidden = 32",
         "model.embeddingDim = 16",
@@ -27,6 +28,7 @@ final class TinyInput {
         "train.epochsPerRound = 1",
         "train.batchTriplets = 16",
         "train.averagingFrequency = 5",
-        "spark.partitions = 4", "");
+        "spark.partitions = 4",
+        "");
   }
 }

@@ -29,8 +29,8 @@ final class BenchData {
   static final int K = 4;
 
   /**
-   * Benchmark configurations {@code loss/miner}: each is a {@link LossSpec} map. The margins
-   * are those of the defaults unless stated.
+   * Benchmark configurations {@code loss/miner}: each is a {@link LossSpec} map. The margins are
+   * those of the defaults unless stated.
    */
   static LossSpec spec(String config) {
     String[] lm = config.split("/");
@@ -69,15 +69,23 @@ final class BenchData {
 
   /** The demo MLP 784-256-128-dim (as EmbeddingNetworks builds it) with the given loss. */
   static MultiLayerNetwork demoMlp(MetricLoss loss, int dim) {
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(42).dataType(DataType.FLOAT).updater(new Adam(1e-3))
-        .weightInit(WeightInit.RELU)
-        .list()
-        .layer(new DenseLayer.Builder().nIn(784).nOut(256).activation(Activation.RELU).build())
-        .layer(new DenseLayer.Builder().nIn(256).nOut(128).activation(Activation.RELU).build())
-        .layer(new OutputLayer.Builder(loss).nIn(128).nOut(dim).weightInit(WeightInit.XAVIER)
-            .activation(new ActivationL2Normalize()).build())
-        .build();
+    MultiLayerConfiguration conf =
+        new NeuralNetConfiguration.Builder()
+            .seed(42)
+            .dataType(DataType.FLOAT)
+            .updater(new Adam(1e-3))
+            .weightInit(WeightInit.RELU)
+            .list()
+            .layer(new DenseLayer.Builder().nIn(784).nOut(256).activation(Activation.RELU).build())
+            .layer(new DenseLayer.Builder().nIn(256).nOut(128).activation(Activation.RELU).build())
+            .layer(
+                new OutputLayer.Builder(loss)
+                    .nIn(128)
+                    .nOut(dim)
+                    .weightInit(WeightInit.XAVIER)
+                    .activation(new ActivationL2Normalize())
+                    .build())
+            .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     return net;

@@ -13,9 +13,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One full DL4J training step ({@code fit} of one minibatch: forward, loss with batch-hard
- * mining, backward, Adam update) of the demo MLP 784-256-128-dim on a batch of random inputs
- * with PK labels (K = 4) — the denominator of "share of a training step".
+ * One full DL4J training step ({@code fit} of one minibatch: forward, loss with batch-hard mining,
+ * backward, Adam update) of the demo MLP 784-256-128-dim on a batch of random inputs with PK labels
+ * (K = 4) — the denominator of "share of a training step".
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

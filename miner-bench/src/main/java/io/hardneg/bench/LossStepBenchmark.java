@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Mining + loss + gradient of one batch, as DL4J's output layer runs it: L2-normalise the
- * pre-output, mine, compute the loss and its gradient, backprop through the normalisation
- * ({@code computeGradientAndScore}). PK labels (K = 4), random float pre-outputs.
+ * pre-output, mine, compute the loss and its gradient, backprop through the normalisation ({@code
+ * computeGradientAndScore}). PK labels (K = 4), random float pre-outputs.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,9 +30,17 @@ public class LossStepBenchmark {
   @Param({"64", "128"})
   public int dim;
 
-  @Param({"triplet/batch-hard", "triplet/semi-hard", "triplet/batch-all",
-      "triplet/distance-weighted", "triplet/hardest-fraction", "contrastive/all",
-      "multi-similarity/multi-similarity", "n-pair/all", "triplet-center/all"})
+  @Param({
+    "triplet/batch-hard",
+    "triplet/semi-hard",
+    "triplet/batch-all",
+    "triplet/distance-weighted",
+    "triplet/hardest-fraction",
+    "contrastive/all",
+    "multi-similarity/multi-similarity",
+    "n-pair/all",
+    "triplet-center/all"
+  })
   public String config;
 
   private MetricLoss loss;

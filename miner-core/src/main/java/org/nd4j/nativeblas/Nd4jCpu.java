@@ -9,11 +9,11 @@ import java.lang.reflect.Method;
  * asks {@code org.nd4j.nativeblas.Nd4jCpu$Environment.getInstance().isUseMKLDNN()} by reflection,
  * but ND4J M2 moved that class to {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu} and
  * renamed the method {@code isUseONEDNN}. The lookup fails (DL4J logs "Cannot find class
- * [org.nd4j.nativeblas.Nd4jCpu$Environment]"), so every convolution and pooling layer falls back
- * to DL4J's Java im2col + GEMM path, about 4x slower on a CPU for the project's CNN (see
- * {@code io.hardneg.core.model.NativeHelpers}). This class answers under the old name by
- * delegating to the new one. It is reflective so the CUDA build, which has no CPU bindings,
- * still compiles and simply answers {@code false}.
+ * [org.nd4j.nativeblas.Nd4jCpu$Environment]"), so every convolution and pooling layer falls back to
+ * DL4J's Java im2col + GEMM path, about 4x slower on a CPU for the project's CNN (see {@code
+ * io.hardneg.core.model.NativeHelpers}). This class answers under the old name by delegating to the
+ * new one. It is reflective so the CUDA build, which has no CPU bindings, still compiles and simply
+ * answers {@code false}.
  */
 public final class Nd4jCpu {
   private Nd4jCpu() {}

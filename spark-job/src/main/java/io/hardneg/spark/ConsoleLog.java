@@ -10,13 +10,13 @@ import org.apache.logging.log4j.core.appender.ConsoleAppender;
 import org.apache.logging.log4j.core.filter.AbstractFilter;
 
 /**
- * Keeps failure reports of Spark and its libraries off the console: a failed task logs its
- * stack trace (Executor's ERROR with the exception, TaskSetManager's multi-line WARN) long
- * before the job's one {@code hardneg: ...} line. Without {@code --stacktrace} the console shows
- * hardneg's own lines and other libraries' single-line warnings only; every event still reaches
- * the other appenders (the log file of {@code conf/log4j2.properties}). A failure's stack trace
- * is logged to {@link #FAILURE}, which never reaches the console: there the failure is its one
- * {@code hardneg:} line, and its trace is printed by {@code --stacktrace} alone.
+ * Keeps failure reports of Spark and its libraries off the console: a failed task logs its stack
+ * trace (Executor's ERROR with the exception, TaskSetManager's multi-line WARN) long before the
+ * job's one {@code hardneg: ...} line. Without {@code --stacktrace} the console shows hardneg's own
+ * lines and other libraries' single-line warnings only; every event still reaches the other
+ * appenders (the log file of {@code conf/log4j2.properties}). A failure's stack trace is logged to
+ * {@link #FAILURE}, which never reaches the console: there the failure is its one {@code hardneg:}
+ * line, and its trace is printed by {@code --stacktrace} alone.
  */
 final class ConsoleLog {
   /** The logger of a command's failure with its stack trace: the log file only. */
@@ -29,26 +29,27 @@ final class ConsoleLog {
    * Denies, on a console appender, {@link #FAILURE}'s events always and, when quiet, another
    * library's errors, exceptions and multi-line lines.
    */
-  static final Filter QUIET = new AbstractFilter(Filter.Result.DENY, Filter.Result.NEUTRAL) {
-    @Override
-    public Filter.Result filter(LogEvent e) {
-      if ("hardneg.failure".equals(e.getLoggerName())) {
-        return onMatch;
-      }
-      if (!quiet || e.getLoggerName() != null && e.getLoggerName().startsWith("io.hardneg")) {
-        return onMismatch;
-      }
-      String m = e.getMessage() == null ? "" : e.getMessage().getFormattedMessage();
-      boolean trace = e.getThrown() != null || (m != null && m.contains("\n"));
-      return trace || e.getLevel().isMoreSpecificThan(Level.ERROR) ? onMatch : onMismatch;
-    }
-  };
+  static final Filter QUIET =
+      new AbstractFilter(Filter.Result.DENY, Filter.Result.NEUTRAL) {
+        @Override
+        public Filter.Result filter(LogEvent e) {
+          if ("hardneg.failure".equals(e.getLoggerName())) {
+            return onMatch;
+          }
+          if (!quiet || e.getLoggerName() != null && e.getLoggerName().startsWith("io.hardneg")) {
+            return onMismatch;
+          }
+          String m = e.getMessage() == null ? "" : e.getMessage().getFormattedMessage();
+          boolean trace = e.getThrown() != null || (m != null && m.contains("\n"));
+          return trace || e.getLevel().isMoreSpecificThan(Level.ERROR) ? onMatch : onMismatch;
+        }
+      };
 
   private ConsoleLog() {}
 
   /**
-   * Adds {@link #QUIET} to every console appender (once); {@code quiet = false}
-   * ({@code --stacktrace}) leaves other libraries' reports on the console.
+   * Adds {@link #QUIET} to every console appender (once); {@code quiet = false} ({@code
+   * --stacktrace}) leaves other libraries' reports on the console.
    */
   static void quiet(boolean quiet) {
     ConsoleLog.quiet = quiet;

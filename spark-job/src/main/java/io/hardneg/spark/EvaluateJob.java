@@ -5,9 +5,9 @@ import io.hardneg.spark.config.JobConfig;
 import io.hardneg.spark.io.KnownPairs;
 import io.hardneg.spark.io.PairSource;
 import io.hardneg.spark.io.TableSource;
-import io.hardneg.spark.run.Json;
 import io.hardneg.spark.result.EvaluationReport;
 import io.hardneg.spark.run.AtomicOutput;
+import io.hardneg.spark.run.Json;
 import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.EvaluateStage;
 import java.io.IOException;
@@ -19,14 +19,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code hardneg evaluate}: embeds every item of the input with a model (or takes the
- * normalised features when there is none) and reports the retrieval metrics of
- * {@link EvaluateStage} over all of them (query = reference = the whole input, self excluded,
- * exact kNN through the core kernel). Prints the metrics as JSON; with an output directory also
- * publishes {@code <out>/evaluation.json} and {@code <out>/_SUCCESS} in one rename
- * ({@link AtomicOutput}). With {@code mining.pairs.path} set (pair mode)
- * relevance is a known pair of that table (whose ids must name items of the input) instead of a
- * shared label, and the input may come without labels.
+ * {@code hardneg evaluate}: embeds every item of the input with a model (or takes the normalised
+ * features when there is none) and reports the retrieval metrics of {@link EvaluateStage} over all
+ * of them (query = reference = the whole input, self excluded, exact kNN through the core kernel).
+ * Prints the metrics as JSON; with an output directory also publishes {@code <out>/evaluation.json}
+ * and {@code <out>/_SUCCESS} in one rename ({@link AtomicOutput}). With {@code mining.pairs.path}
+ * set (pair mode) relevance is a known pair of that table (whose ids must name items of the input)
+ * instead of a shared label, and the input may come without labels.
  */
 public final class EvaluateJob {
   private final SparkSession spark;
@@ -36,8 +35,8 @@ public final class EvaluateJob {
   private final PrintStream out;
 
   /** {@code modelPath} and {@code outDir} may be null. */
-  public EvaluateJob(SparkSession spark, JobConfig cfg, String modelPath, String outDir,
-      PrintStream out) {
+  public EvaluateJob(
+      SparkSession spark, JobConfig cfg, String modelPath, String outDir, PrintStream out) {
     this.spark = spark;
     this.cfg = cfg;
     this.modelPath = modelPath;
@@ -54,8 +53,8 @@ public final class EvaluateJob {
     }
     Path target = new Path(outDir);
     FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    AtomicOutput output = new AtomicOutput(fs, fs.makeQualified(target),
-        AtomicOutput.Unfinished.REFUSE);
+    AtomicOutput output =
+        new AtomicOutput(fs, fs.makeQualified(target), AtomicOutput.Unfinished.REFUSE);
     Path tmp = output.begin(); // refused or unwritable before any work
     boolean published = false;
     try {
@@ -76,17 +75,26 @@ public final class EvaluateJob {
   private EvaluationReport evaluate() {
     byte[] model = modelPath == null ? null : ModelFiles.read(spark, modelPath);
     boolean pairMode = !cfg.pairsPath().isEmpty();
-    Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions(),
-        pairMode ? TableSource.Labels.OPTIONAL : TableSource.Labels.REQUIRED);
-    KnownPairs pairs = pairMode ? KnownPairs.collect(
-        PairSource.load(spark, cfg.pairsPath(), cfg.pairsFormat(), items)) : null;
+    Dataset<Row> items =
+        TableSource.load(
+            spark,
+            cfg.input(),
+            cfg.partitions(),
+            pairMode ? TableSource.Labels.OPTIONAL : TableSource.Labels.REQUIRED);
+    KnownPairs pairs =
+        pairMode
+            ? KnownPairs.collect(PairSource.load(spark, cfg.pairsPath(), cfg.pairsFormat(), items))
+            : null;
     if (model != null) {
       ModelFiles.checkInputSize(model, items.first().getSeq(2).length(), modelPath);
     }
     spark.sparkContext().setJobGroup("evaluate", "EVALUATE " + cfg.input().describe(), false);
-    EvaluationReport m = new EvaluationReport(modelPath == null ? "raw features" : modelPath,
-        model == null ? ModelId.RAW : ModelFiles.id(model, modelPath), cfg.input().describe(),
-        EvaluateStage.evaluate(EmbedStage.embed(spark, items, model, cfg.embedBatch()), pairs));
+    EvaluationReport m =
+        new EvaluationReport(
+            modelPath == null ? "raw features" : modelPath,
+            model == null ? ModelId.RAW : ModelFiles.id(model, modelPath),
+            cfg.input().describe(),
+            EvaluateStage.evaluate(EmbedStage.embed(spark, items, model, cfg.embedBatch()), pairs));
     spark.sparkContext().clearJobGroup();
     return m;
   }

@@ -10,14 +10,14 @@ import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.nd4j.kryo.Nd4jRegistrator;
 
 /**
- * Kryo registrations: ND4J's (its arrays need custom serializers) plus hardneg's own classes
- * that cross the wire (broadcast tables, per-partition mining counters). Java records need an
- * explicit serializer: Kryo 4's field serializer cannot set a record's final fields.
+ * Kryo registrations: ND4J's (its arrays need custom serializers) plus hardneg's own classes that
+ * cross the wire (broadcast tables, per-partition mining counters). Java records need an explicit
+ * serializer: Kryo 4's field serializer cannot set a record's final fields.
  *
- * <p>Every test runs with {@code spark.kryo.registrationRequired=true} ({@code SharedSpark}), so
- * a class that crosses the wire unregistered fails the test that sends it; the classes below
- * beyond hardneg's own are the ones those tests found (Spark SQL schemas inside rows, DL4J's
- * training minibatches, array types of broadcast tables).
+ * <p>Every test runs with {@code spark.kryo.registrationRequired=true} ({@code SharedSpark}), so a
+ * class that crosses the wire unregistered fails the test that sends it; the classes below beyond
+ * hardneg's own are the ones those tests found (Spark SQL schemas inside rows, DL4J's training
+ * minibatches, array types of broadcast tables).
  */
 public class HardnegKryoRegistrator extends Nd4jRegistrator {
   @Override
@@ -76,8 +76,21 @@ public class HardnegKryoRegistrator extends Nd4jRegistrator {
     registerByName(kryo, "scala.reflect.ManifestFactory$ObjectManifest");
     registerByName(kryo, "scala.reflect.ClassTag$GenericClassTag");
     registerByName(kryo, "scala.reflect.ManifestFactory$ClassTypeManifest");
-    for (String atomic : new String[] {"Boolean", "Byte", "Short", "Integer", "Long", "Float",
-        "Double", "String", "Binary", "Date", "Timestamp", "Null"}) {
+    for (String atomic :
+        new String[] {
+          "Boolean",
+          "Byte",
+          "Short",
+          "Integer",
+          "Long",
+          "Float",
+          "Double",
+          "String",
+          "Binary",
+          "Date",
+          "Timestamp",
+          "Null"
+        }) {
       // Scala case objects: the runtime class of LongType is LongType$
       registerByName(kryo, "org.apache.spark.sql.types." + atomic + "Type$");
     }
@@ -92,16 +105,16 @@ public class HardnegKryoRegistrator extends Nd4jRegistrator {
   }
 
   /**
-   * DL4J-Spark's broadcast of the network to the training workers: the configuration as DL4J's
-   * own JSON (the form a model zip stores; a field-by-field Kryo copy would need every layer,
+   * DL4J-Spark's broadcast of the network to the training workers: the configuration as DL4J's own
+   * JSON (the form a model zip stores; a field-by-field Kryo copy would need every layer,
    * activation and updater class registered), the parameters and updater state as ND4J arrays.
    */
   static final class NetBroadcastTupleSerializer extends Serializer<NetBroadcastTuple> {
     @Override
     public void write(Kryo kryo, Output out, NetBroadcastTuple t) {
       out.writeString(t.getConfiguration() == null ? null : t.getConfiguration().toJson());
-      out.writeString(t.getGraphConfiguration() == null ? null
-          : t.getGraphConfiguration().toJson());
+      out.writeString(
+          t.getGraphConfiguration() == null ? null : t.getGraphConfiguration().toJson());
       kryo.writeClassAndObject(out, t.getParameters());
       kryo.writeClassAndObject(out, t.getUpdaterState());
       out.writeInt(t.getCounter() == null ? 0 : t.getCounter().get());
@@ -116,9 +129,12 @@ public class HardnegKryoRegistrator extends Nd4jRegistrator {
       int counter = in.readInt();
       return new NetBroadcastTuple(
           conf == null ? null : org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(conf),
-          graph == null ? null
+          graph == null
+              ? null
               : org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(graph),
-          params, updater, new java.util.concurrent.atomic.AtomicInteger(counter));
+          params,
+          updater,
+          new java.util.concurrent.atomic.AtomicInteger(counter));
     }
   }
 
@@ -136,8 +152,8 @@ public class HardnegKryoRegistrator extends Nd4jRegistrator {
     }
 
     @Override
-    public org.nd4j.linalg.dataset.DataSet read(Kryo kryo, Input in,
-        Class<org.nd4j.linalg.dataset.DataSet> type) {
+    public org.nd4j.linalg.dataset.DataSet read(
+        Kryo kryo, Input in, Class<org.nd4j.linalg.dataset.DataSet> type) {
       var f = (org.nd4j.linalg.api.ndarray.INDArray) kryo.readClassAndObject(in);
       var l = (org.nd4j.linalg.api.ndarray.INDArray) kryo.readClassAndObject(in);
       var fm = (org.nd4j.linalg.api.ndarray.INDArray) kryo.readClassAndObject(in);

@@ -12,8 +12,8 @@ import org.apache.hadoop.fs.FSError;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Command line and spark-submit entry. {@link #run} returns an exit code; only {@link #main}
- * exits. Options are validated before a SparkSession is built.
+ * Command line and spark-submit entry. {@link #run} returns an exit code; only {@link #main} exits.
+ * Options are validated before a SparkSession is built.
  *
  * <pre>
  * hardneg train [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL] [--stacktrace]
@@ -26,10 +26,12 @@ public final class Main {
   public static final int FAILED = 1;
   public static final int USAGE = 2;
   public static final int BAD_INPUT = 3;
+
   /** The output (run directory) cannot be created or written. */
   public static final int OUTPUT = 4;
 
-  private static final String USAGE_TEXT = """
+  private static final String USAGE_TEXT =
+      """
       usage: hardneg train [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL]
                            [--stacktrace]
              hardneg mine [--model ZIP] [same options]
@@ -67,8 +69,10 @@ public final class Main {
     String input = null;
     try {
       if (args.length == 0 || !List.of("train", "mine", "evaluate").contains(args[0])) {
-        err.print(args.length > 0 && !args[0].startsWith("-") && !args[0].equals("help")
-            ? "unknown command '" + args[0] + "'\n" + USAGE_TEXT : USAGE_TEXT);
+        err.print(
+            args.length > 0 && !args[0].startsWith("-") && !args[0].equals("help")
+                ? "unknown command '" + args[0] + "'\n" + USAGE_TEXT
+                : USAGE_TEXT);
         return args.length > 0 && args[0].equals("help") ? OK : USAGE;
       }
       Settings settings = new Settings();
@@ -90,20 +94,21 @@ public final class Main {
           }
           case "--input" -> {
             if (!args[0].equals("evaluate")) {
-              throw new ConfigException("--input belongs to 'hardneg evaluate' (use --set "
-                  + "input.path=... or input.images/input.labels with train and mine)");
+              throw new ConfigException(
+                  "--input belongs to 'hardneg evaluate' (use --set "
+                      + "input.path=... or input.images/input.labels with train and mine)");
             }
             input = value(args, ++i, "--input");
           }
           case "--master" -> master = value(args, ++i, "--master");
           case "--model" -> {
             if (args[0].equals("train")) {
-              throw new ConfigException("--model belongs to 'hardneg mine' and 'hardneg "
-                  + "evaluate'");
+              throw new ConfigException(
+                  "--model belongs to 'hardneg mine' and 'hardneg " + "evaluate'");
             }
             model = value(args, ++i, "--model");
           }
-          case "--stacktrace" -> { }
+          case "--stacktrace" -> {}
           default -> throw new ConfigException("unknown option '" + args[i] + "'\n" + USAGE_TEXT);
         }
       }
@@ -154,9 +159,15 @@ public final class Main {
       if (full != null) {
         // a write inside an executor (Parquet) reaches the driver as a SparkException; one on
         // the driver through Hadoop's local file system as an FSError (an Error)
-        return fail(err, stacktrace, OUTPUT, "output not writable (disk full or quota "
-            + "exceeded): " + full + (full.contains(cfg.output()) ? ""
-            : " (writing under " + cfg.output() + ")"), e);
+        return fail(
+            err,
+            stacktrace,
+            OUTPUT,
+            "output not writable (disk full or quota "
+                + "exceeded): "
+                + full
+                + (full.contains(cfg.output()) ? "" : " (writing under " + cfg.output() + ")"),
+            e);
       }
       int code = fail(err, stacktrace, FAILED, "failed: " + e, e);
       if (!stacktrace) {
@@ -167,12 +178,11 @@ public final class Main {
   }
 
   /**
-   * Reports a failure: its one line on {@code err}; its stack trace on {@code err} with
-   * {@code --stacktrace}, and always in the log file (logger {@code hardneg.failure}, which
-   * {@link ConsoleLog} keeps off the console).
+   * Reports a failure: its one line on {@code err}; its stack trace on {@code err} with {@code
+   * --stacktrace}, and always in the log file (logger {@code hardneg.failure}, which {@link
+   * ConsoleLog} keeps off the console).
    */
-  private static int fail(PrintStream err, boolean stacktrace, int code, String line,
-      Throwable e) {
+  private static int fail(PrintStream err, boolean stacktrace, int code, String line, Throwable e) {
     err.println("hardneg: " + line);
     ConsoleLog.FAILURE.error(line, e);
     if (stacktrace) {
@@ -186,11 +196,16 @@ public final class Main {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       String m = String.valueOf(t.getMessage());
       if (t.getClass().getName().endsWith("QuotaExceededException")
-          || m.contains("No space left on device") || m.contains("QuotaExceededException")) {
+          || m.contains("No space left on device")
+          || m.contains("QuotaExceededException")) {
         // a task's failure quotes the executor's trace: keep the reason, not its framing
-        return m.lines().filter(l -> l.contains("No space left") || l.contains("uota"))
-            .findFirst().orElse(m.lines().findFirst().orElse("")).strip()
-            .replaceFirst("^Caused by: ", "").replace("org.apache.hadoop.fs.FSError: ", "");
+        return m.lines()
+            .filter(l -> l.contains("No space left") || l.contains("uota"))
+            .findFirst()
+            .orElse(m.lines().findFirst().orElse(""))
+            .strip()
+            .replaceFirst("^Caused by: ", "")
+            .replace("org.apache.hadoop.fs.FSError: ", "");
       }
     }
     return null;
@@ -202,8 +217,11 @@ public final class Main {
     if (idx) {
       String[] parts = input.split(",", -1);
       if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-        throw new ConfigException("--input for idx input needs IMAGES,LABELS (two paths, comma "
-            + "separated), got '" + input + "'; for a table set input.format first");
+        throw new ConfigException(
+            "--input for idx input needs IMAGES,LABELS (two paths, comma "
+                + "separated), got '"
+                + input
+                + "'; for a table set input.format first");
       }
       settings.set("input.images", parts[0], "--input");
       settings.set("input.labels", parts[1], "--input");

@@ -16,13 +16,13 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
- * Reads a DL4J model zip from any Hadoop FileSystem path and checks it restores and fits the
- * input. DL4J's {@link ModelSerializer} reads the zip's {@code configuration.json} with Jackson
- * (typed to DL4J's layer/activation hierarchies) and {@code coefficients.bin} and
- * {@code updaterState.bin} as raw ND4J arrays ({@code Nd4j.read}), but it reads an optional
- * {@code preprocessor.bin} entry with {@link java.io.ObjectInputStream} (Java deserialisation of
- * a user-supplied file). hardneg never writes that entry, so {@link #restore} accepts only the
- * entries DL4J writes for a bare network and rejects any other before DL4J sees the bytes.
+ * Reads a DL4J model zip from any Hadoop FileSystem path and checks it restores and fits the input.
+ * DL4J's {@link ModelSerializer} reads the zip's {@code configuration.json} with Jackson (typed to
+ * DL4J's layer/activation hierarchies) and {@code coefficients.bin} and {@code updaterState.bin} as
+ * raw ND4J arrays ({@code Nd4j.read}), but it reads an optional {@code preprocessor.bin} entry with
+ * {@link java.io.ObjectInputStream} (Java deserialisation of a user-supplied file). hardneg never
+ * writes that entry, so {@link #restore} accepts only the entries DL4J writes for a bare network
+ * and rejects any other before DL4J sees the bytes.
  */
 public final class ModelFiles {
   private ModelFiles() {}
@@ -51,18 +51,26 @@ public final class ModelFiles {
     checkEntries(bytes, where);
     io.hardneg.core.model.NativeHelpers.enable();
     try {
-      return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes),
-          withUpdater);
+      return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), withUpdater);
     } catch (IOException | RuntimeException e) {
-      throw new InputException(where + ": not a DL4J model zip, or a corrupt one ("
-          + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+      throw new InputException(
+          where
+              + ": not a DL4J model zip, or a corrupt one ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + ")",
+          e);
     }
   }
 
   /** Entries of a bare network's zip: the only ones hardneg lets DL4J read. */
-  static final java.util.Set<String> ENTRIES = java.util.Set.of(ModelSerializer.CONFIGURATION_JSON,
-      ModelSerializer.COEFFICIENTS_BIN, ModelSerializer.UPDATER_BIN,
-      ModelSerializer.NO_PARAMS_MARKER);
+  static final java.util.Set<String> ENTRIES =
+      java.util.Set.of(
+          ModelSerializer.CONFIGURATION_JSON,
+          ModelSerializer.COEFFICIENTS_BIN,
+          ModelSerializer.UPDATER_BIN,
+          ModelSerializer.NO_PARAMS_MARKER);
 
   /** Rejects a zip holding any entry outside {@link #ENTRIES} (see the class comment). */
   static void checkEntries(byte[] bytes, String where) {
@@ -70,14 +78,22 @@ public final class ModelFiles {
         new java.util.zip.ZipInputStream(new ByteArrayInputStream(bytes))) {
       for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
         if (!ENTRIES.contains(e.getName())) {
-          throw new InputException(where + ": model zip entry '" + e.getName() + "' is not "
-              + "accepted (allowed: " + new java.util.TreeSet<>(ENTRIES) + "; DL4J would read "
-              + "a " + ModelSerializer.PREPROCESSOR_BIN + " with Java deserialisation)");
+          throw new InputException(
+              where
+                  + ": model zip entry '"
+                  + e.getName()
+                  + "' is not "
+                  + "accepted (allowed: "
+                  + new java.util.TreeSet<>(ENTRIES)
+                  + "; DL4J would read "
+                  + "a "
+                  + ModelSerializer.PREPROCESSOR_BIN
+                  + " with Java deserialisation)");
         }
       }
     } catch (IOException e) {
-      throw new InputException(where + ": not a DL4J model zip (unreadable zip: "
-          + e.getMessage() + ")", e);
+      throw new InputException(
+          where + ": not a DL4J model zip (unreadable zip: " + e.getMessage() + ")", e);
     }
   }
 
@@ -98,8 +114,12 @@ public final class ModelFiles {
   public static void checkInputSize(MultiLayerNetwork net, long inputDim, String where) {
     long want = inputSize(net);
     if (want >= 0 && want != inputDim) {
-      throw new InputException(where + ": the model was built for " + want
-          + " features per item, but the input has " + inputDim);
+      throw new InputException(
+          where
+              + ": the model was built for "
+              + want
+              + " features per item, but the input has "
+              + inputDim);
     }
   }
 

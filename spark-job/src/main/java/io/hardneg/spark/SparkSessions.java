@@ -7,8 +7,8 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkSessions {
   /** DL4J-Spark's stats timer queries a public NTP pool unless told to use the system clock. */
   public static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
-  public static final String SYSTEM_CLOCK =
-      "org.deeplearning4j.spark.time.SystemClockTimeSource";
+
+  public static final String SYSTEM_CLOCK = "org.deeplearning4j.spark.time.SystemClockTimeSource";
 
   private SparkSessions() {}
 
@@ -27,7 +27,8 @@ public final class SparkSessions {
     conf.setIfMissing("spark.sql.shuffle.partitions", String.valueOf(partitions));
     // adaptive execution would coalesce the seeded shuffle of training data unpredictably
     conf.setIfMissing("spark.sql.adaptive.enabled", "false");
-    conf.setIfMissing("spark.executor.extraJavaOptions",
+    conf.setIfMissing(
+        "spark.executor.extraJavaOptions",
         "-D" + TIME_SOURCE_PROPERTY + "=" + SYSTEM_CLOCK + " " + VECTOR_MODULE);
     conf.setIfMissing("spark.app.name", "hardneg");
     return conf;

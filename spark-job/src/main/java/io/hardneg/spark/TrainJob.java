@@ -11,17 +11,17 @@ import io.hardneg.spark.io.InputException;
 import io.hardneg.spark.io.KnownPairs;
 import io.hardneg.spark.io.PairSource;
 import io.hardneg.spark.io.TableSource;
-import io.hardneg.spark.run.BestRound;
 import io.hardneg.spark.report.Progress;
 import io.hardneg.spark.report.ReportWriter;
 import io.hardneg.spark.report.RoundTables;
-import io.hardneg.spark.run.Json;
 import io.hardneg.spark.result.Baselines;
 import io.hardneg.spark.result.MiningReport;
 import io.hardneg.spark.result.Retrieval;
 import io.hardneg.spark.result.RoundMetrics;
 import io.hardneg.spark.result.RunInfo;
 import io.hardneg.spark.result.Timings;
+import io.hardneg.spark.run.BestRound;
+import io.hardneg.spark.run.Json;
 import io.hardneg.spark.run.RunDirectory;
 import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.EvaluateStage;
@@ -47,12 +47,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training job: load → seeded split → baselines → rounds of EMBED → MINE → TRAIN →
- * EVALUATE → COMMIT. A rerun on the same output resumes after the last committed round.
+ * The training job: load → seeded split → baselines → rounds of EMBED → MINE → TRAIN → EVALUATE →
+ * COMMIT. A rerun on the same output resumes after the last committed round.
  *
- * <p>Long on purpose: the stages live in {@code stage/} and the files in {@code run/} and
- * {@code result/}; what is left here is the run's order (setup, resume, the round, its commit),
- * which reads best top to bottom in one place.
+ * <p>Long on purpose: the stages live in {@code stage/} and the files in {@code run/} and {@code
+ * result/}; what is left here is the run's order (setup, resume, the round, its commit), which
+ * reads best top to bottom in one place.
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
@@ -61,10 +61,13 @@ public final class TrainJob {
   private final JobConfig cfg;
   private final PrintStream out;
   private Progress progress;
+
   /** Pair mode: the pairs table as loaded (persisted until the run ends). */
   private Dataset<Row> pairsTable;
+
   /** Pair mode: the known pairs with both ids in the training split (mined each round). */
   private Dataset<Row> trainPairs;
+
   /** Pair mode: the known pairs among the evaluation items (their relevance); null = labels. */
   private KnownPairs evalPairs;
 
@@ -75,57 +78,77 @@ public final class TrainJob {
   }
 
   /** What a run produced, for callers and tests. */
-  public record Summary(Retrieval rawPixels, Retrieval untrained, List<RoundMetrics> rounds,
-      String output) {}
+  public record Summary(
+      Retrieval rawPixels, Retrieval untrained, List<RoundMetrics> rounds, String output) {}
 
   /** Runs (or resumes) the job. */
   public Summary run() throws IOException {
     boolean pairMode = !cfg.pairsPath().isEmpty();
     if (pairMode && cfg.train().mode() == JobConfig.TrainMode.PK) {
-      throw new ConfigException("train.mode = pk composes batches of P classes x K items and "
-          + "needs class labels, but mining.pairs.path is set (pair mode: '" + cfg.pairsPath()
-          + "'); use train.mode = triplets with pairs, or unset mining.pairs.path");
+      throw new ConfigException(
+          "train.mode = pk composes batches of P classes x K items and "
+              + "needs class labels, but mining.pairs.path is set (pair mode: '"
+              + cfg.pairsPath()
+              + "'); use train.mode = triplets with pairs, or unset mining.pairs.path");
     }
     RunDirectory dir = new RunDirectory(spark.sparkContext().hadoopConfiguration(), cfg.output());
     dir.prepare();
     long t0 = System.nanoTime();
-    TableSource.Labels labels = pairMode ? TableSource.Labels.OPTIONAL
-        : TableSource.Labels.REQUIRED;
+    TableSource.Labels labels =
+        pairMode ? TableSource.Labels.OPTIONAL : TableSource.Labels.REQUIRED;
     Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions(), labels);
     Dataset<Row> evalItems;
     Dataset<Row> trainItems;
     if (cfg.evalInput() != null) {
-      evalItems = TableSource.load(spark, cfg.evalInput(), cfg.partitions(), labels)
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      evalItems =
+          TableSource.load(spark, cfg.evalInput(), cfg.partitions(), labels)
+              .persist(StorageLevel.MEMORY_AND_DISK());
       trainItems = items.persist(StorageLevel.MEMORY_AND_DISK());
     } else {
       double evalFraction = cfg.evalFraction();
       long seed = cfg.seed();
       // split by a hash of (seed, id): an item's side never depends on partitioning
-      FilterFunction<Row> isEval =
-          r -> Seeds.unit(Seeds.of(seed, -1, r.getLong(0))) < evalFraction;
+      FilterFunction<Row> isEval = r -> Seeds.unit(Seeds.of(seed, -1, r.getLong(0))) < evalFraction;
       evalItems = items.filter(isEval).persist(StorageLevel.MEMORY_AND_DISK());
-      trainItems = items.filter((FilterFunction<Row>) r -> !isEval.call(r))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      trainItems =
+          items
+              .filter((FilterFunction<Row>) r -> !isEval.call(r))
+              .persist(StorageLevel.MEMORY_AND_DISK());
     }
     long nTrain = trainItems.count();
     long nEval = evalItems.count();
     int inputDim = trainItems.first().getSeq(2).length();
     if (nEval == 0 || nTrain == 0) {
-      throw new ConfigException("no items to " + (nTrain == 0 ? "train on" : "evaluate on")
-          + " (" + nTrain + " training, " + nEval + " evaluation items)");
+      throw new ConfigException(
+          "no items to "
+              + (nTrain == 0 ? "train on" : "evaluate on")
+              + " ("
+              + nTrain
+              + " training, "
+              + nEval
+              + " evaluation items)");
     }
     int evalDim = evalItems.first().getSeq(2).length();
     if (evalDim != inputDim) {
-      throw new ConfigException("evaluation set " + cfg.evalInput().describe() + " has " + evalDim
-          + " features per item, the training input has " + inputDim);
+      throw new ConfigException(
+          "evaluation set "
+              + cfg.evalInput().describe()
+              + " has "
+              + evalDim
+              + " features per item, the training input has "
+              + inputDim);
     }
     if (pairMode) {
       loadPairs(trainItems, evalItems);
     }
     ModelSpec spec = cfg.modelSpec(inputDim);
-    LOG.info("loaded {} items ({} train, {} eval, dim {}) in {} s", nTrain + nEval, nTrain, nEval,
-        inputDim, secondsSince(t0));
+    LOG.info(
+        "loaded {} items ({} train, {} eval, dim {}) in {} s",
+        nTrain + nEval,
+        nTrain,
+        nEval,
+        inputDim,
+        secondsSince(t0));
 
     int last = dir.lastCommittedRound();
     MultiLayerNetwork net;
@@ -134,10 +157,12 @@ public final class TrainJob {
     if (last < 0) {
       net = EmbeddingNetworks.build(spec, cfg.lossFunction());
       dir.writeAtomically("run.json", Json.write(provenance(spec, nTrain, nEval)));
-      raw = EvaluateStage.evaluate(EmbedStage.embed(spark, evalItems, null, cfg.embedBatch()),
-          evalPairs);
-      untrained = EvaluateStage.evaluate(
-          EmbedStage.embed(spark, evalItems, bytes(net), cfg.embedBatch()), evalPairs);
+      raw =
+          EvaluateStage.evaluate(
+              EmbedStage.embed(spark, evalItems, null, cfg.embedBatch()), evalPairs);
+      untrained =
+          EvaluateStage.evaluate(
+              EmbedStage.embed(spark, evalItems, bytes(net), cfg.embedBatch()), evalPairs);
       dir.writeAtomically("baselines.json", Json.write(new Baselines(raw, untrained)));
       out.printf("Recall@1 raw pixels (cosine): %.4f%n", raw.recallAt1());
       out.printf("Recall@1 untrained model:     %.4f%n", untrained.recallAt1());
@@ -162,8 +187,9 @@ public final class TrainJob {
     }
     BestRound.Best best = BestRound.read(dir);
     if (best != null) {
-      out.printf("best round: %s (MAP@R %.4f, Recall@1 %.4f), model %s%n", best.round(),
-          best.mapAtR(), best.recallAt1(), best.model());
+      out.printf(
+          "best round: %s (MAP@R %.4f, Recall@1 %.4f), model %s%n",
+          best.round(), best.mapAtR(), best.recallAt1(), best.model());
     }
     out.printf("outputs: %s%n", dir.root());
     return new Summary(raw, untrained, rounds, dir.root().toString());
@@ -171,62 +197,85 @@ public final class TrainJob {
 
   /**
    * Pair mode: training pairs = the pairs of {@code mining.pairs.path} with both ids in the
-   * training split; evaluation pairs = those of {@code eval.pairs.path} (a separate evaluation
-   * set with its own pairs), else the pairs of {@code mining.pairs.path} with both ids among the
-   * evaluation items (a held-out split; or a separate set sharing the input's id space, the
-   * pairs file then naming items of either table). A pair across the split serves neither side.
+   * training split; evaluation pairs = those of {@code eval.pairs.path} (a separate evaluation set
+   * with its own pairs), else the pairs of {@code mining.pairs.path} with both ids among the
+   * evaluation items (a held-out split; or a separate set sharing the input's id space, the pairs
+   * file then naming items of either table). A pair across the split serves neither side.
    */
   private void loadPairs(Dataset<Row> trainItems, Dataset<Row> evalItems) {
     boolean ownEvalPairs = cfg.evalInput() != null && !cfg.evalPairsPath().isEmpty();
     // ids the pairs file may name: every item, unless the evaluation set has its own pairs file
-    Dataset<Row> named = ownEvalPairs ? trainItems
-        : trainItems.select("id").union(evalItems.select("id"));
+    Dataset<Row> named =
+        ownEvalPairs ? trainItems : trainItems.select("id").union(evalItems.select("id"));
     Dataset<Row> pairs = PairSource.load(spark, cfg.pairsPath(), cfg.pairsFormat(), named);
     pairsTable = pairs;
     trainPairs = PairSource.within(pairs, trainItems).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> eval = ownEvalPairs
-        ? PairSource.load(spark, cfg.evalPairsPath(), cfg.pairsFormat(), evalItems)
-        : PairSource.within(pairs, evalItems);
+    Dataset<Row> eval =
+        ownEvalPairs
+            ? PairSource.load(spark, cfg.evalPairsPath(), cfg.pairsFormat(), evalItems)
+            : PairSource.within(pairs, evalItems);
     evalPairs = KnownPairs.collect(eval);
     long nTrainPairs = trainPairs.count();
     String source = ownEvalPairs ? cfg.evalPairsPath() : cfg.pairsPath();
     if (nTrainPairs == 0) {
-      throw new InputException(cfg.pairsPath() + ": no pair has both ids in the training split; "
-          + "pair mode mines from pairs of training items");
+      throw new InputException(
+          cfg.pairsPath()
+              + ": no pair has both ids in the training split; "
+              + "pair mode mines from pairs of training items");
     }
     if (evalPairs.size() == 0) {
-      throw new InputException(source + ": no pair has both ids among the evaluation items; "
-          + "pair-mode metrics need known positives among them");
+      throw new InputException(
+          source
+              + ": no pair has both ids among the evaluation items; "
+              + "pair-mode metrics need known positives among them");
     }
-    LOG.info("pair mode: {} training pairs, {} evaluation pairs (from {})", nTrainPairs,
-        evalPairs.size(), source);
+    LOG.info(
+        "pair mode: {} training pairs, {} evaluation pairs (from {})",
+        nTrainPairs,
+        evalPairs.size(),
+        source);
   }
 
-  private RoundMetrics round(RunDirectory dir, TrainStage trainer, Dataset<Row> trainItems,
-      Dataset<Row> evalItems, int r) throws IOException {
+  private RoundMetrics round(
+      RunDirectory dir, TrainStage trainer, Dataset<Row> trainItems, Dataset<Row> evalItems, int r)
+      throws IOException {
     long t0 = System.nanoTime();
     progress.roundStarted(r);
     Progress.Stage stage = progress.start(r, "EMBED", "embed the training split");
     byte[] before = bytes(trainer.network());
     String modelId = ModelId.of(trainer.network());
-    Dataset<Row> trainEmb = EmbedStage.embed(spark, trainItems, before, cfg.embedBatch())
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> trainEmb =
+        EmbedStage.embed(spark, trainItems, before, cfg.embedBatch())
+            .persist(StorageLevel.MEMORY_AND_DISK());
     long embedded = trainEmb.count();
     double embedS = secondsSince(t0);
     stage.done(embedded, "items");
     stage = progress.start(r, "MINE", "search negatives, apply the mining rules");
 
     long t1 = System.nanoTime();
-    MineStage.Mined mined = MineStage.mine(spark, trainEmb, trainPairs, cfg.hardestPositive(),
-        cfg.mining(), cfg.knn(), cfg.search(), r, modelId, cfg.partitions());
+    MineStage.Mined mined =
+        MineStage.mine(
+            spark,
+            trainEmb,
+            trainPairs,
+            cfg.hardestPositive(),
+            cfg.mining(),
+            cfg.knn(),
+            cfg.search(),
+            r,
+            modelId,
+            cfg.partitions());
     long triplets = mined.triplets().count();
     double mineS = secondsSince(t1);
     MiningStats stats = mined.stats();
     stage.done(stats.anchors(), "anchors");
     LOG.info("round {}: embedded {} items, mined {} triplets ({})", r, embedded, triplets, stats);
     if (triplets < stats.anchors() / 10) {
-      LOG.warn("round {}: only {} triplets for {} anchors — the rules or guards reject almost "
-          + "every candidate (raise mining.candidateSlack or loosen the guards)", r, triplets,
+      LOG.warn(
+          "round {}: only {} triplets for {} anchors — the rules or guards reject almost "
+              + "every candidate (raise mining.candidateSlack or loosen the guards)",
+          r,
+          triplets,
           stats.anchors());
     }
     trainEmb.unpersist();
@@ -234,41 +283,57 @@ public final class TrainJob {
     Path tmp = dir.beginRound(r);
     try {
       mined.triplets().write().parquet(new Path(tmp, "triplets").toString());
-      MiningReport mining = MineJob.report(r, modelId, trainPairs != null, mined, cfg.mining(),
-          mineS);
+      MiningReport mining =
+          MineJob.report(r, modelId, trainPairs != null, mined, cfg.mining(), mineS);
 
       long t2 = System.nanoTime();
       stage = progress.start(r, "TRAIN", "parameter-averaged training on the mined triplets");
-      List<Double> scores = triplets == 0 ? List.of()
-          : trainer.train(mined.triplets(), trainItems, r);
+      List<Double> scores =
+          triplets == 0 ? List.of() : trainer.train(mined.triplets(), trainItems, r);
       double trainS = secondsSince(t2);
       long rows = trainer.rowsFitted();
       // DL4J's score is the loss summed over rows / rows: the built-in triplet loss counts a
       // triplet once per 3 rows, miner-core's losses report their reduced value directly
       double scale = cfg.builtInLoss() ? 3 : 1;
-      List<Double> averagingLosses = trainer.drainAveragingScores().stream()
-          .map(x -> scale * x).toList();
+      List<Double> averagingLosses =
+          trainer.drainAveragingScores().stream().map(x -> scale * x).toList();
       stage.done(rows, "rows");
       mined.release();
 
       long t3 = System.nanoTime();
       stage = progress.start(r, "EVALUATE", "embed the evaluation split, exact kNN metrics");
       byte[] after = bytes(trainer.network());
-      EvaluateStage.Evaluation evaluation = EvaluateStage.evaluateFull(
-          EmbedStage.embed(spark, evalItems, after, cfg.embedBatch()), evalPairs);
+      EvaluateStage.Evaluation evaluation =
+          EvaluateStage.evaluateFull(
+              EmbedStage.embed(spark, evalItems, after, cfg.embedBatch()), evalPairs);
       double evaluateS = secondsSince(t3);
       stage.done(evaluation.embeddings().size(), "queries");
 
       dir.writeBytes(new Path(tmp, "model.zip"), after);
       dir.writeText(new Path(tmp, "mining.json"), Json.write(mining));
       stage = progress.start(r, "COMMIT", "report tables, commit, report.html");
-      RoundTables.write(spark, dir, tmp, evaluation.embeddings(), trainItems,
+      RoundTables.write(
+          spark,
+          dir,
+          tmp,
+          evaluation.embeddings(),
+          trainItems,
           cfg.input().format() == io.hardneg.spark.io.InputSpec.Format.IDX,
-          cfg.mining().margin(), cfg.seed(), r);
-      RoundMetrics metrics = new RoundMetrics(evaluation.metrics(), r, scores, averagingLosses,
-          scores.isEmpty() ? null : scale * scores.get(scores.size() - 1), triplets, rows,
-          trainer.workers().drain(), ModelId.of(trainer.network()),
-          new Timings(embedS, mineS, trainS, evaluateS, secondsSince(t0)));
+          cfg.mining().margin(),
+          cfg.seed(),
+          r);
+      RoundMetrics metrics =
+          new RoundMetrics(
+              evaluation.metrics(),
+              r,
+              scores,
+              averagingLosses,
+              scores.isEmpty() ? null : scale * scores.get(scores.size() - 1),
+              triplets,
+              rows,
+              trainer.workers().drain(),
+              ModelId.of(trainer.network()),
+              new Timings(embedS, mineS, trainS, evaluateS, secondsSince(t0)));
       dir.writeText(new Path(tmp, "metrics.json"), Json.write(metrics));
       Path committed = dir.commitRound(tmp, r);
       committed(dir, metrics, committed, stage);
@@ -289,22 +354,41 @@ public final class TrainJob {
     stage.done(charts, "charts");
     progress.roundDone(r);
     if (m.retrieval().spread() < 1e-3) {
-      LOG.warn("round {}: embedding spread {} — the embedding is collapsing", r,
-          m.retrieval().spread());
+      LOG.warn(
+          "round {}: embedding spread {} — the embedding is collapsing", r, m.retrieval().spread());
     }
-    out.printf("round %d: Recall@1 %.4f  MAP@R %.4f  triplets %d  loss %s  (%.0f s)%s -> %s%n",
-        r, m.retrieval().recallAt1(), m.retrieval().mapAtR(), m.triplets(), m.trainLoss(),
-        m.timings().roundS(), best ? "  best so far" : "", committed);
+    out.printf(
+        "round %d: Recall@1 %.4f  MAP@R %.4f  triplets %d  loss %s  (%.0f s)%s -> %s%n",
+        r,
+        m.retrieval().recallAt1(),
+        m.retrieval().mapAtR(),
+        m.triplets(),
+        m.trainLoss(),
+        m.timings().roundS(),
+        best ? "  best so far" : "",
+        committed);
   }
 
   private RunInfo provenance(ModelSpec spec, long nTrain, long nEval) {
-    return new RunInfo(Instant.now().toString(), cfg.seed(), cfg.given(), cfg.input().describe(),
-        nTrain, nEval, new RunInfo.Model(spec.architecture().name().toLowerCase(Locale.ROOT),
-            spec.inputDim(), Arrays.stream(spec.hidden()).boxed().toList(), spec.embeddingDim(),
-            spec.learningRate(), cfg.lossSpec().margin()),
+    return new RunInfo(
+        Instant.now().toString(),
+        cfg.seed(),
+        cfg.given(),
+        cfg.input().describe(),
+        nTrain,
+        nEval,
+        new RunInfo.Model(
+            spec.architecture().name().toLowerCase(Locale.ROOT),
+            spec.inputDim(),
+            Arrays.stream(spec.hidden()).boxed().toList(),
+            spec.embeddingDim(),
+            spec.learningRate(),
+            cfg.lossSpec().margin()),
         new RunInfo.Versions(
             String.valueOf(TrainJob.class.getPackage().getImplementationVersion()),
-            spark.version(), System.getProperty("java.version"), "1.0.0-M2"),
+            spark.version(),
+            System.getProperty("java.version"),
+            "1.0.0-M2"),
         spark.sparkContext().master());
   }
 

@@ -18,10 +18,17 @@ class BadInputTest {
   private String runExpectingBadInput(String images, String labels) {
     SharedSpark.get(); // the CLI reuses the running session (no --master: not stopped after)
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), "train",
-        "--set", "input.images=" + images, "--set", "input.labels=" + labels,
-        "--out", tmp.resolve("run").toString());
+    int code =
+        Main.run(
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            "train",
+            "--set",
+            "input.images=" + images,
+            "--set",
+            "input.labels=" + labels,
+            "--out",
+            tmp.resolve("run").toString());
     String msg = err.toString(StandardCharsets.UTF_8);
     assertEquals(Main.BAD_INPUT, code, msg);
     return msg;

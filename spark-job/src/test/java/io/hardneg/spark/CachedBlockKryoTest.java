@@ -20,8 +20,8 @@ import scala.reflect.ClassTag$;
 
 /**
  * Cached blocks as another executor reads them: Spark serializes the block with the job's Kryo
- * (registration required). Local mode never reads a cached block remotely, so only the
- * standalone cluster showed these failing; here they round-trip with the job's configuration.
+ * (registration required). Local mode never reads a cached block remotely, so only the standalone
+ * cluster showed these failing; here they round-trip with the job's configuration.
  */
 class CachedBlockKryoTest {
   static final ClassTag<Object> ANY = ClassTag$.MODULE$.apply(Object.class);
@@ -38,11 +38,27 @@ class CachedBlockKryoTest {
   @Test
   void aPersistedDataFramesColumnarBatchCrossesTheWire() {
     // the statistics of a (long, long, array<float>, string) batch: bounds, nulls, count, size
-    GenericInternalRow stats = new GenericInternalRow(new Object[] {
-        0L, 599L, 0, 300, 2400L, null, null, 0, 300, 9600L,
-        UTF8String.fromString("hard"), UTF8String.fromString("semihard"), 0, 300, 4000L});
-    DefaultCachedBatch batch = new DefaultCachedBatch(300,
-        new byte[][] {{1, 2, 3}, {4}, {}}, stats);
+    GenericInternalRow stats =
+        new GenericInternalRow(
+            new Object[] {
+              0L,
+              599L,
+              0,
+              300,
+              2400L,
+              null,
+              null,
+              0,
+              300,
+              9600L,
+              UTF8String.fromString("hard"),
+              UTF8String.fromString("semihard"),
+              0,
+              300,
+              4000L
+            });
+    DefaultCachedBatch batch =
+        new DefaultCachedBatch(300, new byte[][] {{1, 2, 3}, {4}, {}}, stats);
     DefaultCachedBatch back = roundTrip(kryo(), batch);
     assertEquals(300, back.numRows());
     assertEquals(3, back.buffers().length);

@@ -36,40 +36,47 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The property of {@link CorruptInputPropertyTest} for the other inputs that are text or bytes:
- * a seeded random corruption of a valid LibSVM file, pairs CSV file, or gzip IDX file (a byte
+ * The property of {@link CorruptInputPropertyTest} for the other inputs that are text or bytes: a
+ * seeded random corruption of a valid LibSVM file, pairs CSV file, or gzip IDX file (a byte
  * flipped, or the file truncated) is either refused with one line naming the file, or read to
- * exactly what a strict reference reading of the corrupted file gives. For gzip IDX the
- * reference is the gzip format itself: a stream that decompresses (CRC-32 and length checked)
- * holds the clean bytes, so it must read to the clean items.
+ * exactly what a strict reference reading of the corrupted file gives. For gzip IDX the reference
+ * is the gzip format itself: a stream that decompresses (CRC-32 and length checked) holds the clean
+ * bytes, so it must read to the clean items.
  */
 class CorruptFormatsPropertyTest {
   @TempDir Path tmp;
 
   static final int CASES = 24;
 
-  static final String LIBSVM = "0 1:0.5 2:1\n0 1:0.25 2:0.75\n1 1:1 2:-0.5 3:2\n"
-      + "1 2:-1\n0 1:0.125 3:1\n9007199254740993 1:3 2:-2\n";
+  static final String LIBSVM =
+      "0 1:0.5 2:1\n0 1:0.25 2:0.75\n1 1:1 2:-0.5 3:2\n"
+          + "1 2:-1\n0 1:0.125 3:1\n9007199254740993 1:3 2:-2\n";
 
   @Test
   void aCorruptedLibSvmFileIsRefusedInOneLineOrReadExactly() throws Exception {
     int refused = 0;
     for (int seed = 0; seed < CASES; seed++) {
       Random r = new Random(seed);
-      String text = CorruptInputPropertyTest.corrupt(LIBSVM, r, "0123456789 :.-x\n", " ",
-          g -> (1 + g.nextInt(4)) + ":" + g.nextInt(10));
+      String text =
+          CorruptInputPropertyTest.corrupt(
+              LIBSVM, r, "0123456789 :.-x\n", " ", g -> (1 + g.nextInt(4)) + ":" + g.nextInt(10));
       Path p = tmp.resolve("corrupt-" + seed + ".libsvm");
       Files.writeString(p, text);
-      InputSpec spec = new InputSpec(InputSpec.Format.LIBSVM, p.toString(), null, null, "",
-          "label", "");
-      refused += check(seed, p, text, libsvmReference(text),
-          () -> items(Tables.collect(TableSource.load(SharedSpark.get(), spec, 2))));
+      InputSpec spec =
+          new InputSpec(InputSpec.Format.LIBSVM, p.toString(), null, null, "", "label", "");
+      refused +=
+          check(
+              seed,
+              p,
+              text,
+              libsvmReference(text),
+              () -> items(Tables.collect(TableSource.load(SharedSpark.get(), spec, 2))));
     }
     assertTrue(refused > 0 && refused < CASES, "both outcomes drawn: " + refused + " refused");
   }
 
-  static final String PAIRS = "anchor_id,positive_id\n10,11\n12,13\n11,10\n14,10\n10,11\n"
-      + "13,9007199254740993\n";
+  static final String PAIRS =
+      "anchor_id,positive_id\n10,11\n12,13\n11,10\n14,10\n10,11\n" + "13,9007199254740993\n";
   static final long[] ITEMS = {10, 11, 12, 13, 14, 9007199254740993L};
 
   @Test
@@ -79,20 +86,29 @@ class CorruptFormatsPropertyTest {
     for (long id : ITEMS) {
       ids.add(RowFactory.create(id));
     }
-    Dataset<Row> items = spark.createDataFrame(ids, DataTypes.createStructType(List.of(
-        DataTypes.createStructField("id", DataTypes.LongType, false))));
+    Dataset<Row> items =
+        spark.createDataFrame(
+            ids,
+            DataTypes.createStructType(
+                List.of(DataTypes.createStructField("id", DataTypes.LongType, false))));
     int refused = 0;
     for (int seed = 0; seed < CASES; seed++) {
       String text = CorruptInputPropertyTest.corrupt(PAIRS, new Random(seed));
       Path p = tmp.resolve("corrupt-pairs-" + seed + ".csv");
       Files.writeString(p, text);
-      refused += check(seed, p, text, pairsReference(text), () -> {
-        TreeSet<String> got = new TreeSet<>();
-        for (Row r : PairSource.load(spark, p.toString(), "csv", items).collectAsList()) {
-          got.add(r.getLong(0) + "," + r.getLong(1));
-        }
-        return got;
-      });
+      refused +=
+          check(
+              seed,
+              p,
+              text,
+              pairsReference(text),
+              () -> {
+                TreeSet<String> got = new TreeSet<>();
+                for (Row r : PairSource.load(spark, p.toString(), "csv", items).collectAsList()) {
+                  got.add(r.getLong(0) + "," + r.getLong(1));
+                }
+                return got;
+              });
     }
     assertTrue(refused > 0 && refused < CASES, "both outcomes drawn: " + refused + " refused");
   }
@@ -133,18 +149,25 @@ class CorruptFormatsPropertyTest {
       Path labels = which == 1 ? p : cleanFiles[1];
       byte[] inflated = gunzip(bad);
       if (inflated != null) {
-        assertArrayEquals(clean[which], inflated, "seed " + seed + ": gzip's CRC-32 passed a "
-            + "changed stream");
+        assertArrayEquals(
+            clean[which],
+            inflated,
+            "seed " + seed + ": gzip's CRC-32 passed a " + "changed stream");
       }
-      refused += check(seed, p, "(gzip bytes)", inflated == null ? null : cleanItems,
-          () -> readIdx(images, labels));
+      refused +=
+          check(
+              seed,
+              p,
+              "(gzip bytes)",
+              inflated == null ? null : cleanItems,
+              () -> readIdx(images, labels));
     }
     assertTrue(refused > 0 && refused < CASES, "both outcomes drawn: " + refused + " refused");
   }
 
   /**
-   * One case: {@code read} is refused with one line naming {@code file} exactly when
-   * {@code expected} is null, else returns {@code expected}. Returns 1 when refused.
+   * One case: {@code read} is refused with one line naming {@code file} exactly when {@code
+   * expected} is null, else returns {@code expected}. Returns 1 when refused.
    */
   static int check(int seed, Path file, String text, Object expected, Callable<Object> read) {
     Object got;
@@ -152,18 +175,26 @@ class CorruptFormatsPropertyTest {
       got = read.call();
     } catch (InputException e) {
       String m = e.getMessage();
-      assertTrue(m.contains(file.getFileName().toString()) && !m.contains("\n"),
+      assertTrue(
+          m.contains(file.getFileName().toString()) && !m.contains("\n"),
           "seed " + seed + ": one line naming the file: " + m);
-      assertEquals(null, expected, "seed " + seed + " refused (" + m + ") but the reference "
-          + "reads it; text:\n" + text);
+      assertEquals(
+          null,
+          expected,
+          "seed " + seed + " refused (" + m + ") but the reference " + "reads it; text:\n" + text);
       return 1;
     } catch (Exception e) {
       fail("seed " + seed + ": not a bad-input error: " + e + "\ntext:\n" + text);
       return 0;
     }
     if (expected == null) {
-      fail("seed " + seed + ": accepted (" + got + "), but the reference refuses it; text:\n"
-          + text);
+      fail(
+          "seed "
+              + seed
+              + ": accepted ("
+              + got
+              + "), but the reference refuses it; text:\n"
+              + text);
     }
     assertEquals(expected, got, "seed " + seed + "; text:\n" + text);
     return 0;
@@ -179,8 +210,9 @@ class CorruptFormatsPropertyTest {
   }
 
   private Object readIdx(Path images, Path labels) {
-    InputSpec spec = new InputSpec(InputSpec.Format.IDX, null, images.toString(),
-        labels.toString(), "id", "label", "");
+    InputSpec spec =
+        new InputSpec(
+            InputSpec.Format.IDX, null, images.toString(), labels.toString(), "id", "label", "");
     return items(Tables.collect(TableSource.load(SharedSpark.get(), spec, 2)));
   }
 
@@ -272,8 +304,11 @@ class CorruptFormatsPropertyTest {
       }
       Object x = ExactLong.parse(f[a]);
       Object y = ExactLong.parse(f[p]);
-      if (!(x instanceof Long) || !(y instanceof Long) || x.equals(y)
-          || !known.contains((Long) x) || !known.contains((Long) y)) {
+      if (!(x instanceof Long)
+          || !(y instanceof Long)
+          || x.equals(y)
+          || !known.contains((Long) x)
+          || !known.contains((Long) y)) {
         return null;
       }
       out.add(x + "," + y);

@@ -23,18 +23,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Property: a seeded random corruption of a valid CSV (a byte flipped, deleted or inserted, a
- * field deleted or inserted) is either refused with one line naming the file, or read to exactly
- * the items a strict reference reading of the corrupted text gives — which is the clean input's
- * items whenever the corruption changes no value (a blank line, {@code 0.5} → {@code 0.50}).
- * A silently changed, dropped or truncated value fails the test. Mutations draw from digits,
- * {@code , . - x} and newlines, where the reference reading is unambiguous.
+ * Property: a seeded random corruption of a valid CSV (a byte flipped, deleted or inserted, a field
+ * deleted or inserted) is either refused with one line naming the file, or read to exactly the
+ * items a strict reference reading of the corrupted text gives — which is the clean input's items
+ * whenever the corruption changes no value (a blank line, {@code 0.5} → {@code 0.50}). A silently
+ * changed, dropped or truncated value fails the test. Mutations draw from digits, {@code , . - x}
+ * and newlines, where the reference reading is unambiguous.
  */
 class CorruptInputPropertyTest {
   @TempDir Path tmp;
 
-  static final String CLEAN = "id,label,f0,f1\n10,0,0.5,1\n11,0,0.25,0.75\n12,1,1,-0.5\n"
-      + "13,1,2,-1\n14,0,0.125,1\n9007199254740993,1,3,-2\n";
+  static final String CLEAN =
+      "id,label,f0,f1\n10,0,0.5,1\n11,0,0.25,0.75\n12,1,1,-0.5\n"
+          + "13,1,2,-1\n14,0,0.125,1\n9007199254740993,1,3,-2\n";
   static final String ALPHABET = "0123456789,.-x\n";
   static final int CASES = 32;
 
@@ -46,18 +47,27 @@ class CorruptInputPropertyTest {
       Path p = tmp.resolve("corrupt-" + seed + ".csv");
       Files.writeString(p, text);
       TreeMap<Long, Object[]> expected = reference(text);
-      InputSpec spec = new InputSpec(InputSpec.Format.CSV, p.toString(), null, null, "id",
-          "label", "");
+      InputSpec spec =
+          new InputSpec(InputSpec.Format.CSV, p.toString(), null, null, "id", "label", "");
       LabeledVectors got;
       try {
         got = Tables.collect(TableSource.load(SharedSpark.get(), spec, 2));
       } catch (InputException e) {
         refused++;
         String m = e.getMessage();
-        assertTrue(m.contains(p.getFileName().toString()) && !m.contains("\n"),
+        assertTrue(
+            m.contains(p.getFileName().toString()) && !m.contains("\n"),
             "seed " + seed + ": one line naming the file: " + m);
-        assertEquals(null, expected, "seed " + seed + " refused (" + m + ") but the reference "
-            + "reads it; text:\n" + text);
+        assertEquals(
+            null,
+            expected,
+            "seed "
+                + seed
+                + " refused ("
+                + m
+                + ") but the reference "
+                + "reads it; text:\n"
+                + text);
         continue;
       } catch (Exception e) {
         fail("seed " + seed + ": not a bad-input error: " + e + "\ntext:\n" + text);
@@ -83,11 +93,15 @@ class CorruptInputPropertyTest {
   }
 
   /**
-   * One seeded corruption of {@code s}: a character of {@code alphabet} set, deleted or
-   * inserted at a random place, or a whole field (separated by {@code sep}) of a random line
-   * deleted or inserted ({@code field} draws the inserted one).
+   * One seeded corruption of {@code s}: a character of {@code alphabet} set, deleted or inserted at
+   * a random place, or a whole field (separated by {@code sep}) of a random line deleted or
+   * inserted ({@code field} draws the inserted one).
    */
-  static String corrupt(String s, Random r, String alphabet, String sep,
+  static String corrupt(
+      String s,
+      Random r,
+      String alphabet,
+      String sep,
       java.util.function.Function<Random, String> field) {
     StringBuilder b = new StringBuilder(s);
     int op = r.nextInt(5);

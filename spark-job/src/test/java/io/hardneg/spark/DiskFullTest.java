@@ -27,13 +27,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real full disk: a small tmpfs is mounted under the test's directory and the output of
- * {@code hardneg mine} and of a {@code train} round is put on it. The write fails with ENOSPC
- * (Hadoop's local file system raises it as {@code FSError}, an Error; inside a Spark task writing
- * Parquet it reaches the driver wrapped in a SparkException). Each run must end with exit 4 and
- * one stderr line naming the output and the full disk, leave no {@code _tmp-*} directory, publish
- * nothing, and leave the earlier committed output on the same disk byte for byte as it was.
- * Mounting needs root (CAP_SYS_ADMIN); elsewhere the test is skipped.
+ * A real full disk: a small tmpfs is mounted under the test's directory and the output of {@code
+ * hardneg mine} and of a {@code train} round is put on it. The write fails with ENOSPC (Hadoop's
+ * local file system raises it as {@code FSError}, an Error; inside a Spark task writing Parquet it
+ * reaches the driver wrapped in a SparkException). Each run must end with exit 4 and one stderr
+ * line naming the output and the full disk, leave no {@code _tmp-*} directory, publish nothing, and
+ * leave the earlier committed output on the same disk byte for byte as it was. Mounting needs root
+ * (CAP_SYS_ADMIN); elsewhere the test is skipped.
  */
 class DiskFullTest {
   @TempDir Path tmp;
@@ -74,8 +74,13 @@ class DiskFullTest {
       // room for the probe file and round 1's triplets (a Spark write), not for its model.zip
       // (written on the driver: Hadoop's FSError there)
       long room = triplets + 16 * 4096;
-      assumeTrue(room < model, "model.zip (" + model + " B) must outgrow the triplets ("
-          + triplets + " B) for the driver-side write to be the one that fails");
+      assumeTrue(
+          room < model,
+          "model.zip ("
+              + model
+              + " B) must outgrow the triplets ("
+              + triplets
+              + " B) for the driver-side write to be the one that fails");
       fill(disk, room);
       List<String> args = new ArrayList<>(List.of("train", "--out", run.toString()));
       for (var e : TrainJobRoundTest.settings(data, run, 2).given().entrySet()) {
@@ -86,8 +91,10 @@ class DiskFullTest {
       var o = cli(args.toArray(new String[0]));
       assertFullDisk(o, run.toString());
       assertTrue(o.err().contains("model.zip"), "the driver's write of model.zip: " + o.err());
-      assertEquals(before, snapshot(run), "round 0 and the run files untouched, no _tmp-*, "
-          + "no round-001");
+      assertEquals(
+          before,
+          snapshot(run),
+          "round 0 and the run files untouched, no _tmp-*, " + "no round-001");
     } finally {
       unmount(disk);
     }
@@ -97,23 +104,37 @@ class DiskFullTest {
     assertEquals(Main.OUTPUT, o.code(), o.err());
     List<String> lines = o.err().strip().lines().toList();
     assertEquals(1, lines.size(), "one line: " + o.err());
-    assertTrue(lines.get(0).startsWith("hardneg: output not writable")
-        && lines.get(0).contains(output) && lines.get(0).contains("No space left on device"),
+    assertTrue(
+        lines.get(0).startsWith("hardneg: output not writable")
+            && lines.get(0).contains(output)
+            && lines.get(0).contains("No space left on device"),
         "names the output and the full disk: " + o.err());
     System.out.println("disk full: " + lines.get(0)); // the line the user sees, for the record
   }
 
   private static String[] mine(Path[] data, Path out) {
-    return new String[] {"mine", "--set", "input.images=" + data[0], "--set",
-        "input.labels=" + data[1], "--set", "spark.partitions=3", "--out", out.toString()};
+    return new String[] {
+      "mine",
+      "--set",
+      "input.images=" + data[0],
+      "--set",
+      "input.labels=" + data[1],
+      "--set",
+      "spark.partitions=3",
+      "--out",
+      out.toString()
+    };
   }
 
   /** Mounts a tmpfs of {@code size} on {@code dir}; skips the test where that is not allowed. */
   private static Path mount(Path dir, String size) throws Exception {
     Files.createDirectories(dir);
     String why = exec("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString());
-    assumeTrue(why == null, "a full disk is simulated by mounting a small tmpfs, which needs "
-        + "root (CAP_SYS_ADMIN); mount said: " + why);
+    assumeTrue(
+        why == null,
+        "a full disk is simulated by mounting a small tmpfs, which needs "
+            + "root (CAP_SYS_ADMIN); mount said: "
+            + why);
     return dir;
   }
 
@@ -140,8 +161,8 @@ class DiskFullTest {
         out.flush();
       }
     } catch (IOException e) {
-      assertTrue(leave == 0 && String.valueOf(e.getMessage()).contains("No space left"),
-          e.toString());
+      assertTrue(
+          leave == 0 && String.valueOf(e.getMessage()).contains("No space left"), e.toString());
     }
   }
 
@@ -150,8 +171,10 @@ class DiskFullTest {
     Map<String, String> m = new TreeMap<>();
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.filter(Files::isRegularFile).toList()) {
-        m.put(dir.relativize(p).toString(), HexFormat.of().formatHex(
-            MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+        m.put(
+            dir.relativize(p).toString(),
+            HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
       }
     }
     return m;

@@ -16,15 +16,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Through the CLI: ids and labels beyond 2^53 come back from {@code mine} exactly as they went
- * in; a bad configuration file and a bad row found inside a Spark task are one line each.
+ * Through the CLI: ids and labels beyond 2^53 come back from {@code mine} exactly as they went in;
+ * a bad configuration file and a bad row found inside a Spark task are one line each.
  */
 class ExactIdsCliTest {
   @TempDir Path tmp;
 
   static final long P53 = 1L << 53;
-  static final long[] IDS = {P53 + 1, (1L << 60) + 3, Long.MIN_VALUE + 1, Long.MAX_VALUE,
-      (1L << 60) + 4, P53};
+  static final long[] IDS = {
+    P53 + 1, (1L << 60) + 3, Long.MIN_VALUE + 1, Long.MAX_VALUE, (1L << 60) + 4, P53
+  };
+
   /** Two classes a double cannot tell apart. */
   static final long[] LABELS = {P53, P53, P53, P53 + 1, P53 + 1, P53 + 1};
 
@@ -32,18 +34,36 @@ class ExactIdsCliTest {
   void idsAndLabelsBeyondTwoToThe53RoundTripThroughMine() throws Exception {
     StringBuilder sb = new StringBuilder("id,label,f0,f1\n");
     for (int i = 0; i < IDS.length; i++) {
-      sb.append(IDS[i]).append(',').append(LABELS[i]).append(',').append(i < 3 ? 1 : 0.1 * i)
-          .append(',').append(i < 3 ? 0.1 * i : 1).append('\n');
+      sb.append(IDS[i])
+          .append(',')
+          .append(LABELS[i])
+          .append(',')
+          .append(i < 3 ? 1 : 0.1 * i)
+          .append(',')
+          .append(i < 3 ? 0.1 * i : 1)
+          .append('\n');
     }
     Path csv = tmp.resolve("big-ids.csv");
     Files.writeString(csv, sb);
     Path out = tmp.resolve("mined");
-    var o = cli("mine", "--set", "input.format=csv", "--set", "input.path=" + csv, "--set",
-        "input.featuresColumn=all", "--out", out.toString());
+    var o =
+        cli(
+            "mine",
+            "--set",
+            "input.format=csv",
+            "--set",
+            "input.path=" + csv,
+            "--set",
+            "input.featuresColumn=all",
+            "--out",
+            out.toString());
     assertEquals(Main.OK, o.code(), o.err());
-    List<Row> t = SharedSpark.get().read().parquet(out.resolve("triplets").toString())
-        .select("anchor", "positive", "negative", "anchor_label", "negative_label")
-        .collectAsList();
+    List<Row> t =
+        SharedSpark.get()
+            .read()
+            .parquet(out.resolve("triplets").toString())
+            .select("anchor", "positive", "negative", "anchor_label", "negative_label")
+            .collectAsList();
     Set<Long> ids = new HashSet<>();
     for (long id : IDS) {
       ids.add(id);
@@ -76,13 +96,13 @@ class ExactIdsCliTest {
   void configurationFileProblemsNameTheFileAndTheLine() throws Exception {
     Path escape = tmp.resolve("escape.conf");
     Files.writeString(escape, "# fine\nseed = 1\nmining.margin = \\u00zz\n");
-    assertOutcome(cli("mine", "--conf", escape.toString()), Main.USAGE, "escape.conf",
-        "line 3", "Malformed");
+    assertOutcome(
+        cli("mine", "--conf", escape.toString()), Main.USAGE, "escape.conf", "line 3", "Malformed");
     Path latin1 = tmp.resolve("latin1.conf");
-    Files.write(latin1, "seed = 1\n# caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets
-        .ISO_8859_1));
-    assertOutcome(cli("mine", "--conf", latin1.toString()), Main.USAGE, "latin1.conf",
-        "line 2", "not UTF-8");
+    Files.write(
+        latin1, "seed = 1\n# caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertOutcome(
+        cli("mine", "--conf", latin1.toString()), Main.USAGE, "latin1.conf", "line 2", "not UTF-8");
   }
 
   @Test
@@ -91,8 +111,17 @@ class ExactIdsCliTest {
     StringBuilder sb = new StringBuilder("id,label,f0,f1\n1,0,0.5,1\n2,1");
     sb.append(",1".repeat(20_500)).append('\n');
     Files.writeString(wide, sb);
-    var o = cli("mine", "--set", "input.format=csv", "--set", "input.path=" + wide, "--set",
-        "input.featuresColumn=all", "--out", tmp.resolve("w").toString());
+    var o =
+        cli(
+            "mine",
+            "--set",
+            "input.format=csv",
+            "--set",
+            "input.path=" + wide,
+            "--set",
+            "input.featuresColumn=all",
+            "--out",
+            tmp.resolve("w").toString());
     assertOutcome(o, Main.BAD_INPUT, "too-wide.csv", "CSV parser's limits");
     assertEquals(1, o.err().strip().lines().count(), o.err());
   }

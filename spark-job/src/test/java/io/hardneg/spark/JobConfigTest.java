@@ -43,22 +43,35 @@ class JobConfigTest {
 
   @Test
   void unknownKeysAndBadValuesAreErrorsNamingTheKey() {
-    ConfigException typo = assertThrows(ConfigException.class,
-        () -> JobConfig.from(new Settings().set("mining.marign", "0.3", "test")));
-    assertTrue(typo.getMessage().contains("unknown configuration key 'mining.marign'"),
-        typo.getMessage());
-    ConfigException neg = assertThrows(ConfigException.class,
-        () -> JobConfig.from(new Settings().set("mining.margin", "-1", "test")));
-    assertTrue(neg.getMessage().contains("mining.margin") && neg.getMessage().contains("[0.0"),
+    ConfigException typo =
+        assertThrows(
+            ConfigException.class,
+            () -> JobConfig.from(new Settings().set("mining.marign", "0.3", "test")));
+    assertTrue(
+        typo.getMessage().contains("unknown configuration key 'mining.marign'"), typo.getMessage());
+    ConfigException neg =
+        assertThrows(
+            ConfigException.class,
+            () -> JobConfig.from(new Settings().set("mining.margin", "-1", "test")));
+    assertTrue(
+        neg.getMessage().contains("mining.margin") && neg.getMessage().contains("[0.0"),
         neg.getMessage());
-    ConfigException arch = assertThrows(ConfigException.class,
-        () -> JobConfig.from(new Settings().set("model.architecture", "rnn", "test")));
+    ConfigException arch =
+        assertThrows(
+            ConfigException.class,
+            () -> JobConfig.from(new Settings().set("model.architecture", "rnn", "test")));
     assertTrue(arch.getMessage().contains("expected mlp | cnn"), arch.getMessage());
-    ConfigException cnn = assertThrows(ConfigException.class,
-        () -> JobConfig.from(new Settings().set("model.architecture", "cnn", "x")).modelSpec(100 + 1));
+    ConfigException cnn =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                JobConfig.from(new Settings().set("model.architecture", "cnn", "x"))
+                    .modelSpec(100 + 1));
     assertTrue(cnn.getMessage().contains("square"), cnn.getMessage());
-    ConfigException half = assertThrows(ConfigException.class,
-        () -> JobConfig.from(new Settings().set("eval.input.images", "t10k-images.gz", "x")));
+    ConfigException half =
+        assertThrows(
+            ConfigException.class,
+            () -> JobConfig.from(new Settings().set("eval.input.images", "t10k-images.gz", "x")));
     assertTrue(half.getMessage().contains("eval.input.labels"), half.getMessage());
   }
 

@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The driver is killed with SIGKILL in the middle of round 1 (its temporary round directory
- * exists, round 0 is committed); a rerun on the same output resumes after round 0 and ends with
- * the same model and metrics as an uninterrupted run with the same seed. Also checks that the
- * killed run never left a visible partial round and that {@code best.json} names the best round.
+ * The driver is killed with SIGKILL in the middle of round 1 (its temporary round directory exists,
+ * round 0 is committed); a rerun on the same output resumes after round 0 and ends with the same
+ * model and metrics as an uninterrupted run with the same seed. Also checks that the killed run
+ * never left a visible partial round and that {@code best.json} names the best round.
  */
 class KillAndResumeTest {
   @TempDir Path tmp;
@@ -42,10 +42,13 @@ class KillAndResumeTest {
     Path[] data = TinyData.write(tmp.resolve("train"), 240, 0);
     Path[] eval = TinyData.write(tmp.resolve("eval"), 100, 240);
     Path whole = tmp.resolve("uninterrupted");
-    TrainJob.Summary a = new TrainJob(SharedSpark.get(),
-        JobConfig.from(settings(data, eval, whole)), quiet()).run();
-    assertEquals(100L, ((Number) Json.read(Files.readString(whole.resolve("run.json")))
-        .get("items_eval")).longValue(), "the separate evaluation set is used whole");
+    TrainJob.Summary a =
+        new TrainJob(SharedSpark.get(), JobConfig.from(settings(data, eval, whole)), quiet()).run();
+    assertEquals(
+        100L,
+        ((Number) Json.read(Files.readString(whole.resolve("run.json"))).get("items_eval"))
+            .longValue(),
+        "the separate evaluation set is used whole");
 
     Path killed = tmp.resolve("killed");
     Process p = startDriver(settings(data, eval, killed));
@@ -60,9 +63,12 @@ class KillAndResumeTest {
     assertTrue(tmpRound(killed), "the kill did not land mid-round");
 
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    TrainJob.Summary b = new TrainJob(SharedSpark.get(),
-        JobConfig.from(settings(data, eval, killed)),
-        new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
+    TrainJob.Summary b =
+        new TrainJob(
+                SharedSpark.get(),
+                JobConfig.from(settings(data, eval, killed)),
+                new PrintStream(buf, true, StandardCharsets.UTF_8))
+            .run();
     assertTrue(buf.toString(StandardCharsets.UTF_8).contains("resuming after committed round 0"));
     assertEquals(1, b.rounds().size());
     assertFalse(tmpRound(killed), "the rerun cleans the killed run's temporaries");
@@ -78,7 +84,8 @@ class KillAndResumeTest {
     double m0 = a.rounds().get(0).retrieval().mapAtR();
     double m1 = ((Number) ma.get("map_at_r")).doubleValue();
     assertEquals(m1 > m0 ? 1 : 0, bestRound, "best.json: MAP@R " + m0 + " vs " + m1);
-    assertEquals(Files.readString(whole.resolve("best.json")),
+    assertEquals(
+        Files.readString(whole.resolve("best.json")),
         Files.readString(killed.resolve("best.json")));
   }
 
@@ -106,15 +113,27 @@ class KillAndResumeTest {
         cmd.add(f);
       }
     }
-    cmd.add("-Dorg.bytedeco.javacpp.cachedir="
-        + System.getProperty("org.bytedeco.javacpp.cachedir", ""));
-    cmd.add("-Dorg.deeplearning4j.spark.time.TimeSource="
-        + "org.deeplearning4j.spark.time.SystemClockTimeSource");
+    cmd.add(
+        "-Dorg.bytedeco.javacpp.cachedir="
+            + System.getProperty("org.bytedeco.javacpp.cachedir", ""));
+    cmd.add(
+        "-Dorg.deeplearning4j.spark.time.TimeSource="
+            + "org.deeplearning4j.spark.time.SystemClockTimeSource");
     cmd.add("-Dspark.ui.enabled=false");
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "train", "--conf", conf.toString(), "--master", "local[2]"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("driver.log").toFile());
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "train",
+            "--conf",
+            conf.toString(),
+            "--master",
+            "local[2]"));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("driver.log").toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     return pb.start();
   }
@@ -123,12 +142,15 @@ class KillAndResumeTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (!cond.getAsBoolean()) {
       if (!p.isAlive()) {
-        throw new AssertionError("driver exited early (" + p.exitValue() + "):\n"
-            + Files.readString(tmp.resolve("driver.log")));
+        throw new AssertionError(
+            "driver exited early ("
+                + p.exitValue()
+                + "):\n"
+                + Files.readString(tmp.resolve("driver.log")));
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("driver never reached round 1:\n"
-            + Files.readString(tmp.resolve("driver.log")));
+        throw new AssertionError(
+            "driver never reached round 1:\n" + Files.readString(tmp.resolve("driver.log")));
       }
       Thread.sleep(50);
     }
@@ -137,5 +159,4 @@ class KillAndResumeTest {
   private static PrintStream quiet() {
     return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
   }
-
 }

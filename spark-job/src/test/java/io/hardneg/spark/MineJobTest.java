@@ -27,14 +27,30 @@ class MineJobTest {
     SharedSpark.get();
     Path[] data = TinyData.write(tmp.resolve("in"), 200);
     Path out = tmp.resolve("mined");
-    String[] args = {"mine", "--set", "input.images=" + data[0], "--set",
-        "input.labels=" + data[1], "--set", "mining.search=ivf", "--set", "mining.ivf.nlist=4",
-        "--set", "mining.ivf.nprobe=2", "--set", "mining.recallSample=50", "--out",
-        out.toString()};
+    String[] args = {
+      "mine",
+      "--set",
+      "input.images=" + data[0],
+      "--set",
+      "input.labels=" + data[1],
+      "--set",
+      "mining.search=ivf",
+      "--set",
+      "mining.ivf.nlist=4",
+      "--set",
+      "mining.ivf.nprobe=2",
+      "--set",
+      "mining.recallSample=50",
+      "--out",
+      out.toString()
+    };
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int code = Main.run(new PrintStream(o, true, StandardCharsets.UTF_8),
-        new PrintStream(e, true, StandardCharsets.UTF_8), args);
+    int code =
+        Main.run(
+            new PrintStream(o, true, StandardCharsets.UTF_8),
+            new PrintStream(e, true, StandardCharsets.UTF_8),
+            args);
     assertEquals(Main.OK, code, e.toString(StandardCharsets.UTF_8));
     assertTrue(Files.isRegularFile(out.resolve("_SUCCESS")));
     Map<String, Object> m = Json.read(Files.readString(out.resolve("mining.json")));
@@ -56,35 +72,51 @@ class MineJobTest {
       assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith("_tmp-")));
     }
     try (var files = Files.list(tmp)) {
-      assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith("_tmp-")),
+      assertTrue(
+          files.noneMatch(p -> p.getFileName().toString().startsWith("_tmp-")),
           "the temporary beside the output was renamed away");
     }
     // a second run into the same directory is refused (a usage error: choose another --out),
     // the first output stays intact
     ByteArrayOutputStream e2 = new ByteArrayOutputStream();
-    assertEquals(Main.USAGE, Main.run(new PrintStream(new ByteArrayOutputStream(), true,
-        StandardCharsets.UTF_8), new PrintStream(e2, true, StandardCharsets.UTF_8), args));
+    assertEquals(
+        Main.USAGE,
+        Main.run(
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(e2, true, StandardCharsets.UTF_8),
+            args));
     assertTrue(e2.toString(StandardCharsets.UTF_8).contains("already holds"), e2.toString());
-    assertEquals(total, SharedSpark.get().read().parquet(out.resolve("triplets").toString()).count());
+    assertEquals(
+        total, SharedSpark.get().read().parquet(out.resolve("triplets").toString()).count());
   }
 
   private static String[] mine(Path[] data, Path out, String... more) {
-    List<String> a = new java.util.ArrayList<>(List.of("mine", "--set", "input.images=" + data[0],
-        "--set", "input.labels=" + data[1], "--out", out.toString()));
+    List<String> a =
+        new java.util.ArrayList<>(
+            List.of(
+                "mine",
+                "--set",
+                "input.images=" + data[0],
+                "--set",
+                "input.labels=" + data[1],
+                "--out",
+                out.toString()));
     a.addAll(List.of(more));
     return a.toArray(new String[0]);
   }
 
   private static int run(ByteArrayOutputStream err, String... args) {
-    return Main.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    return Main.run(
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        args);
   }
 
   /**
-   * The state an earlier, multi-rename publish left when killed between its renames: triplets
-   * and mining.json in the output but no _SUCCESS. The rerun refuses naming it and writes
-   * nothing into it (it used to nest a second copy as triplets/triplets/); once the leftover is
-   * removed the same command publishes.
+   * The state an earlier, multi-rename publish left when killed between its renames: triplets and
+   * mining.json in the output but no _SUCCESS. The rerun refuses naming it and writes nothing into
+   * it (it used to nest a second copy as triplets/triplets/); once the leftover is removed the same
+   * command publishes.
    */
   @Test
   void anOutputLeftBetweenRenamesIsRefusedNeverWrittenInto() throws Exception {
@@ -97,8 +129,11 @@ class MineJobTest {
     ByteArrayOutputStream e = new ByteArrayOutputStream();
     assertEquals(Main.USAGE, run(e, mine(data, out)));
     String err = e.toString(StandardCharsets.UTF_8);
-    assertTrue(err.contains(out.toString()) && err.contains("unfinished earlier output")
-        && err.contains("[mining.json, triplets]"), err);
+    assertTrue(
+        err.contains(out.toString())
+            && err.contains("unfinished earlier output")
+            && err.contains("[mining.json, triplets]"),
+        err);
     assertEquals(1, err.strip().lines().count(), "one line: " + err);
     assertFalse(Files.exists(out.resolve("triplets/triplets")), "nothing nested");
     try (var files = Files.list(staleTriplets)) {
@@ -113,8 +148,10 @@ class MineJobTest {
     Files.walk(out).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     assertEquals(Main.OK, run(new ByteArrayOutputStream(), mine(data, out)));
     assertTrue(Files.isRegularFile(out.resolve("_SUCCESS")));
-    assertEquals(120, ((Number) Json.read(Files.readString(out.resolve("mining.json")))
-        .get("anchors")).intValue());
+    assertEquals(
+        120,
+        ((Number) Json.read(Files.readString(out.resolve("mining.json"))).get("anchors"))
+            .intValue());
     assertFalse(Files.exists(out.resolve("triplets/triplets")));
   }
 
@@ -130,7 +167,8 @@ class MineJobTest {
     assertTrue(e.toString(StandardCharsets.UTF_8).contains("model.zip"), e.toString());
     assertFalse(Files.exists(out), "nothing published");
     try (var files = Files.list(tmp)) {
-      assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith("_tmp-")),
+      assertTrue(
+          files.noneMatch(p -> p.getFileName().toString().startsWith("_tmp-")),
           "the temporary directory is removed");
     }
   }
@@ -141,17 +179,19 @@ class MineJobTest {
     SharedSpark.get();
     Path[] data = TinyData.write(tmp.resolve("in"), 40);
     org.deeplearning4j.nn.multilayer.MultiLayerNetwork net =
-        io.hardneg.core.model.EmbeddingNetworks.build(new io.hardneg.core.model.ModelSpec(
-            io.hardneg.core.model.Architecture.MLP, 784, new int[] {8}, 4, 1e-3, 3));
+        io.hardneg.core.model.EmbeddingNetworks.build(
+            new io.hardneg.core.model.ModelSpec(
+                io.hardneg.core.model.Architecture.MLP, 784, new int[] {8}, 4, 1e-3, 3));
     Path model = tmp.resolve("model.zip");
     org.deeplearning4j.util.ModelSerializer.writeModel(net, model.toFile(), true);
     Path out = tmp.resolve("mined");
-    assertEquals(Main.OK, run(new ByteArrayOutputStream(), mine(data, out, "--model",
-        model.toString())));
+    assertEquals(
+        Main.OK, run(new ByteArrayOutputStream(), mine(data, out, "--model", model.toString())));
     String id = io.hardneg.core.model.ModelId.of(net);
     assertEquals(id, Json.read(Files.readString(out.resolve("mining.json"))).get("model"));
     Dataset<Row> t = SharedSpark.get().read().parquet(out.resolve("triplets").toString());
-    assertEquals(List.of(id), t.select("model").distinct().collectAsList().stream()
-        .map(r -> r.getString(0)).toList());
+    assertEquals(
+        List.of(id),
+        t.select("model").distinct().collectAsList().stream().map(r -> r.getString(0)).toList());
   }
 }

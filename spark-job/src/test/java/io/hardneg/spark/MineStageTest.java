@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.SemiHardFallback;
-import io.hardneg.core.search.SearchReport.NearestNegativeRecall;
 import io.hardneg.core.search.SearchReport;
+import io.hardneg.core.search.SearchReport.NearestNegativeRecall;
+import io.hardneg.spark.config.SearchSettings;
 import io.hardneg.spark.io.IdxSource;
 import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.MineStage;
-import io.hardneg.spark.config.SearchSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Mining depends on (seed, round, anchor id) only — not on partitioning, tiling or placement —
- * and the approximate placement equals the exact one when it probes every list.
+ * Mining depends on (seed, round, anchor id) only — not on partitioning, tiling or placement — and
+ * the approximate placement equals the exact one when it probes every list.
  */
 class MineStageTest {
   static final int N = 300;
@@ -48,22 +48,31 @@ class MineStageTest {
   static void assertSameTriplets(List<String> expected, List<String> actual) {
     for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
       if (!expected.get(i).equals(actual.get(i))) {
-        throw new AssertionError("triplet " + i + " differs: expected " + expected.get(i)
-            + " but was " + actual.get(i));
+        throw new AssertionError(
+            "triplet " + i + " differs: expected " + expected.get(i) + " but was " + actual.get(i));
       }
     }
     assertEquals(expected.size(), actual.size(), "number of triplets");
   }
 
   /** Triplets as sorted strings, plus the search report. */
-  static Map.Entry<List<String>, SearchReport> mine(int partitions, int queryBlock,
-      SearchSettings s) {
+  static Map.Entry<List<String>, SearchReport> mine(
+      int partitions, int queryBlock, SearchSettings s) {
     Dataset<Row> emb = EmbedStage.embed(spark, items.repartition(partitions), null, 64);
-    MineStage.Mined m = MineStage.mine(spark, emb,
-        new MiningConfig(0.1, 1, 2, SemiHardFallback.NEAREST_BEYOND, 9),
-        new KnnOptions(1, queryBlock, 100, DataType.FLOAT), s, 3, "raw", 4);
-    List<String> rows = m.triplets().orderBy("anchor", "negative").collectAsList().stream()
-        .map(Row::toString).toList();
+    MineStage.Mined m =
+        MineStage.mine(
+            spark,
+            emb,
+            new MiningConfig(0.1, 1, 2, SemiHardFallback.NEAREST_BEYOND, 9),
+            new KnnOptions(1, queryBlock, 100, DataType.FLOAT),
+            s,
+            3,
+            "raw",
+            4);
+    List<String> rows =
+        m.triplets().orderBy("anchor", "negative").collectAsList().stream()
+            .map(Row::toString)
+            .toList();
     assertEquals(m.stats().triplets(), rows.size());
     assertEquals(N, m.stats().anchors());
     SearchReport report = m.search();
@@ -78,8 +87,7 @@ class MineStageTest {
     assertSameTriplets(exact, mine(3, 17, settings("broadcast", 0, 1, 50)).getKey());
     assertSameTriplets(exact, mine(7, 50, settings("broadcast", 0, 1, 50)).getKey());
     // tiled exact: same triplets, with lists small enough to be split into sub-lists
-    Map.Entry<List<String>, SearchReport> tiled = mine(3, 64,
-        settings("tiled", 0, 1, 40));
+    Map.Entry<List<String>, SearchReport> tiled = mine(3, 64, settings("tiled", 0, 1, 40));
     assertSameTriplets(exact, tiled.getKey());
     assertTrue(tiled.getValue().listsSplit() > 0, "" + tiled);
     List<String> ivf = mine(1, 64, settings("ivf", 6, 2, 50)).getKey();
@@ -91,20 +99,36 @@ class MineStageTest {
     List<String> clean = mine(3, 64, settings("ivf", 6, 2, 50)).getKey();
     // the first attempt of partition 1 dies mid-partition; Spark retries it
     Dataset<Row> emb = EmbedStage.embed(spark, items.repartition(3), null, 64);
-    Dataset<Row> flaky = spark.createDataFrame(emb.javaRDD().mapPartitions(rows -> {
-      org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
-      List<Row> buf = new java.util.ArrayList<>();
-      rows.forEachRemaining(buf::add);
-      if (tc.partitionId() == 1 && tc.attemptNumber() == 0 && tc.stageAttemptNumber() == 0) {
-        throw new IllegalStateException("injected executor failure");
-      }
-      return buf.iterator();
-    }), emb.schema());
-    MineStage.Mined m = MineStage.mine(spark, flaky,
-        new MiningConfig(0.1, 1, 2, SemiHardFallback.NEAREST_BEYOND, 9),
-        new KnnOptions(1, 64, 100, DataType.FLOAT), settings("ivf", 6, 2, 50), 3, "raw", 4);
-    List<String> retried = m.triplets().orderBy("anchor", "negative").collectAsList().stream()
-        .map(Row::toString).toList();
+    Dataset<Row> flaky =
+        spark.createDataFrame(
+            emb.javaRDD()
+                .mapPartitions(
+                    rows -> {
+                      org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
+                      List<Row> buf = new java.util.ArrayList<>();
+                      rows.forEachRemaining(buf::add);
+                      if (tc.partitionId() == 1
+                          && tc.attemptNumber() == 0
+                          && tc.stageAttemptNumber() == 0) {
+                        throw new IllegalStateException("injected executor failure");
+                      }
+                      return buf.iterator();
+                    }),
+            emb.schema());
+    MineStage.Mined m =
+        MineStage.mine(
+            spark,
+            flaky,
+            new MiningConfig(0.1, 1, 2, SemiHardFallback.NEAREST_BEYOND, 9),
+            new KnnOptions(1, 64, 100, DataType.FLOAT),
+            settings("ivf", 6, 2, 50),
+            3,
+            "raw",
+            4);
+    List<String> retried =
+        m.triplets().orderBy("anchor", "negative").collectAsList().stream()
+            .map(Row::toString)
+            .toList();
     m.release();
     assertSameTriplets(clean, retried);
   }
@@ -118,19 +142,34 @@ class MineStageTest {
       row.put(t.ids()[i], i);
     }
     List<String> first = null;
-    for (SearchSettings s : List.of(settings("broadcast", 0, 1, 50),
-        settings("tiled", 0, 1, 40), settings("ivf", 5, 5, 50))) {
-      MineStage.Mined m = MineStage.mine(spark, emb, null, true,
-          new MiningConfig(0.1, 1, 1, SemiHardFallback.NEAREST_BEYOND, 9),
-          new KnnOptions(1, 64, 100, DataType.FLOAT), s, 0, "raw", 3);
+    for (SearchSettings s :
+        List.of(
+            settings("broadcast", 0, 1, 50),
+            settings("tiled", 0, 1, 40),
+            settings("ivf", 5, 5, 50))) {
+      MineStage.Mined m =
+          MineStage.mine(
+              spark,
+              emb,
+              null,
+              true,
+              new MiningConfig(0.1, 1, 1, SemiHardFallback.NEAREST_BEYOND, 9),
+              new KnnOptions(1, 64, 100, DataType.FLOAT),
+              s,
+              0,
+              "raw",
+              3);
       List<Row> rows = m.triplets().orderBy("anchor", "negative").collectAsList();
       for (Row r : rows) {
         int a = row.get(r.getLong(1));
         double far = 0;
         for (int j = 0; j < t.size(); j++) {
           if (j != a && t.labels()[j] == t.labels()[a]) {
-            far = Math.max(far, io.hardneg.core.data.VectorMath.distance(t.values(), a,
-                t.values(), j, t.dim()));
+            far =
+                Math.max(
+                    far,
+                    io.hardneg.core.data.VectorMath.distance(
+                        t.values(), a, t.values(), j, t.dim()));
           }
         }
         assertEquals(far, r.getFloat(6), 1e-5, "hardest positive of " + r.getLong(1));
@@ -148,8 +187,7 @@ class MineStageTest {
   @Test
   void ivfProbingEveryListEqualsExact() {
     List<String> exact = mine(2, 128, settings("broadcast", 0, 1, 50)).getKey();
-    Map.Entry<List<String>, SearchReport> ivf = mine(3, 128,
-        settings("ivf", 8, 8, 30));
+    Map.Entry<List<String>, SearchReport> ivf = mine(3, 128, settings("ivf", 8, 8, 30));
     assertSameTriplets(exact, ivf.getKey());
     NearestNegativeRecall recall = ivf.getValue().nearestNegativeRecall();
     assertEquals(1.0, recall.recall(), 0.0, "" + ivf.getValue());
@@ -175,34 +213,42 @@ class MineStageTest {
       }
       rows.add(org.apache.spark.sql.RowFactory.create((long) i, (long) r.nextInt(5), v));
     }
-    Dataset<Row> emb = spark.createDataFrame(rows, io.hardneg.spark.io.Schemas.EMBEDDINGS)
-        .repartition(3);
+    Dataset<Row> emb =
+        spark.createDataFrame(rows, io.hardneg.spark.io.Schemas.EMBEDDINGS).repartition(3);
     MiningConfig cfg = new MiningConfig(0.1, 1, 2, SemiHardFallback.NEAREST_BEYOND, 9);
     KnnOptions knn = new KnnOptions(1, 64, 100, DataType.FLOAT);
-    MineStage.Mined exact = MineStage.mine(spark, emb, cfg, knn,
-        settings("broadcast", 0, 1, 50), 0, "x", 4);
-    List<String> want = exact.triplets().orderBy("anchor", "negative").collectAsList().stream()
-        .map(Row::toString).toList();
+    MineStage.Mined exact =
+        MineStage.mine(spark, emb, cfg, knn, settings("broadcast", 0, 1, 50), 0, "x", 4);
+    List<String> want =
+        exact.triplets().orderBy("anchor", "negative").collectAsList().stream()
+            .map(Row::toString)
+            .toList();
     exact.release();
     // 4 lists: the blob fills one list of >= 150 vectors, the cap of 25 splits it into sub-lists
-    MineStage.Mined ivf = MineStage.mine(spark, emb, cfg, knn, settings("ivf", 4, 4, 25), 0,
-        "x", 4);
-    List<String> got = ivf.triplets().orderBy("anchor", "negative").collectAsList().stream()
-        .map(Row::toString).toList();
+    MineStage.Mined ivf =
+        MineStage.mine(spark, emb, cfg, knn, settings("ivf", 4, 4, 25), 0, "x", 4);
+    List<String> got =
+        ivf.triplets().orderBy("anchor", "negative").collectAsList().stream()
+            .map(Row::toString)
+            .toList();
     SearchReport report = ivf.search();
     ivf.release();
     assertSameTriplets(want, got);
     assertTrue(report.largestList() >= 150, "" + report);
     assertTrue(report.listsSplit() >= 1, "" + report);
     assertTrue(report.listsQuerySplit() >= 1, "" + report);
-    // no task holds more than the cap of 25 bases or queries (packed sub-lists, docs/reliability.md)
+    // no task holds more than the cap of 25 bases or queries (packed sub-lists,
+    // docs/reliability.md)
     assertTrue(report.largestTaskBases() <= 25, "" + report);
     assertTrue(report.largestTaskQueries() <= 25, "" + report);
     // more tiles than items: most tiles are empty, the result is still exact
-    MineStage.Mined tiled = MineStage.mine(spark, emb, cfg, knn,
-        SearchSettings.of("tiled", 0, 1, 50, 100, 1, 400, 0), 0, "x", 4);
-    List<String> gotTiled = tiled.triplets().orderBy("anchor", "negative").collectAsList()
-        .stream().map(Row::toString).toList();
+    MineStage.Mined tiled =
+        MineStage.mine(
+            spark, emb, cfg, knn, SearchSettings.of("tiled", 0, 1, 50, 100, 1, 400, 0), 0, "x", 4);
+    List<String> gotTiled =
+        tiled.triplets().orderBy("anchor", "negative").collectAsList().stream()
+            .map(Row::toString)
+            .toList();
     SearchReport tiledReport = tiled.search();
     tiled.release();
     assertSameTriplets(want, gotTiled);

@@ -9,13 +9,13 @@ import io.hardneg.core.data.VectorMath;
 import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.SemiHardFallback;
+import io.hardneg.spark.config.SearchSettings;
 import io.hardneg.spark.io.IdxSource;
 import io.hardneg.spark.io.InputException;
 import io.hardneg.spark.io.PairSource;
 import io.hardneg.spark.io.Tables;
 import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.MineStage;
-import io.hardneg.spark.config.SearchSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -62,11 +62,22 @@ class PairModeTest {
     }
     MiningConfig mining = new MiningConfig(0.2, 1, 1, SemiHardFallback.NEAREST_BEYOND, 5);
     List<String> byPlacement = null;
-    for (SearchSettings s : List.of(
-        SearchSettings.of("broadcast", 0, 1, 50, 1000, 5, 2, 0),
-        SearchSettings.of("ivf", 4, 4, 30, 1000, 5, 2, 20))) {
-      MineStage.Mined m = MineStage.mine(spark, emb, pairs, false, mining,
-          new KnnOptions(1, 64, 64, DataType.FLOAT), s, 0, "raw", 3);
+    for (SearchSettings s :
+        List.of(
+            SearchSettings.of("broadcast", 0, 1, 50, 1000, 5, 2, 0),
+            SearchSettings.of("ivf", 4, 4, 30, 1000, 5, 2, 20))) {
+      MineStage.Mined m =
+          MineStage.mine(
+              spark,
+              emb,
+              pairs,
+              false,
+              mining,
+              new KnnOptions(1, 64, 64, DataType.FLOAT),
+              s,
+              0,
+              "raw",
+              3);
       List<Row> triplets = m.triplets().orderBy("anchor", "negative").collectAsList();
       assertEquals(50, m.stats().anchors() - m.stats().noPositive(), "50 anchors have pairs");
       for (Row r : triplets) {
@@ -80,8 +91,9 @@ class PairModeTest {
           double best = Double.MAX_VALUE;
           for (int j = 0; j < t.size(); j++) {
             if (t.ids()[j] != a && !known.get(a).contains(t.ids()[j])) {
-              best = Math.min(best, VectorMath.distance(t.values(), row.get(a), t.values(), j,
-                  t.dim()));
+              best =
+                  Math.min(
+                      best, VectorMath.distance(t.values(), row.get(a), t.values(), j, t.dim()));
             }
           }
           assertEquals(best, r.getFloat(7), 1e-5, "hard negative of " + a);
@@ -104,9 +116,10 @@ class PairModeTest {
     Dataset<Row> items = IdxSource.load(spark, data[0].toString(), data[1].toString(), 2);
     Path pairsFile = tmp.resolve("bad-pairs.csv");
     Files.writeString(pairsFile, "anchor_id,positive_id\n1,2\n3,500\n");
-    InputException e = assertThrows(InputException.class,
-        () -> PairSource.load(spark, pairsFile.toString(), "csv", items));
-    assertTrue(e.getMessage().contains("unknown item in positive_id, first: (3, 500)"),
-        e.getMessage());
+    InputException e =
+        assertThrows(
+            InputException.class, () -> PairSource.load(spark, pairsFile.toString(), "csv", items));
+    assertTrue(
+        e.getMessage().contains("unknown item in positive_id, first: (3, 500)"), e.getMessage());
   }
 }

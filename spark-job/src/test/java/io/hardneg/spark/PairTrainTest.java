@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code hardneg train} in pair mode on a tiny synthetic set without labels: 40 groups of 5
- * noisy copies of a random centre, each group chained by known pairs (m0,m1), (m1,m2), ...
+ * {@code hardneg train} in pair mode on a tiny synthetic set without labels: 40 groups of 5 noisy
+ * copies of a random centre, each group chained by known pairs (m0,m1), (m1,m2), ...
  */
 class PairTrainTest {
   static final long SEED = 42;
@@ -47,10 +47,13 @@ class PairTrainTest {
   static Path pairsFile;
   static Path out;
   static TrainJob.Summary summary;
+
   /** Directed pairs (anchor, positive) as given. */
   static Set<List<Long>> given = new HashSet<>();
+
   /** Known positives of an id, in either direction. */
   static Map<Long, Set<Long>> known = new HashMap<>();
+
   static List<Long> ids = new ArrayList<>();
 
   static boolean isEval(long id) {
@@ -112,8 +115,12 @@ class PairTrainTest {
     pairsFile = tmp.resolve("pairs.csv");
     Files.writeString(pairsFile, csv);
     out = tmp.resolve("run");
-    summary = new TrainJob(spark, JobConfig.from(settings(out)),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
+    summary =
+        new TrainJob(
+                spark,
+                JobConfig.from(settings(out)),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            .run();
   }
 
   @Test
@@ -123,8 +130,12 @@ class PairTrainTest {
     for (int r = 0; r < 2; r++) {
       Path round = out.resolve(String.format("round-%03d", r));
       assertTrue(Files.isRegularFile(round.resolve("_SUCCESS")), round + " committed");
-      List<Row> triplets = spark.read().parquet(round.resolve("triplets").toString())
-          .select("anchor", "positive", "negative").collectAsList();
+      List<Row> triplets =
+          spark
+              .read()
+              .parquet(round.resolve("triplets").toString())
+              .select("anchor", "positive", "negative")
+              .collectAsList();
       assertFalse(triplets.isEmpty(), "round " + r + " mined triplets");
       Set<Long> anchors = new HashSet<>();
       for (Row t : triplets) {
@@ -132,8 +143,10 @@ class PairTrainTest {
         long p = t.getLong(1);
         long n = t.getLong(2);
         anchors.add(a);
-        assertTrue(given.contains(List.of(a, p)), "positive " + p + " of " + a + " is a given pair");
-        assertTrue(n != a && !known.get(a).contains(n),
+        assertTrue(
+            given.contains(List.of(a, p)), "positive " + p + " of " + a + " is a given pair");
+        assertTrue(
+            n != a && !known.get(a).contains(n),
             "negative " + n + " of " + a + " is no known positive");
         for (long x : new long[] {a, p, n}) {
           assertFalse(isEval(x), "item " + x + " of triplet " + t + " is in the evaluation split");
@@ -158,24 +171,30 @@ class PairTrainTest {
   void evaluationCountsKnownPairsAmongEvaluationItems() throws Exception {
     long evalItems = ids.stream().filter(PairTrainTest::isEval).count();
     long evalPairs = given.stream().filter(p -> isEval(p.get(0)) && isEval(p.get(1))).count();
-    long withPositive = ids.stream().filter(PairTrainTest::isEval)
-        .filter(id -> known.get(id).stream().anyMatch(PairTrainTest::isEval)).count();
-    assertTrue(withPositive > 5 && withPositive < evalItems,
+    long withPositive =
+        ids.stream()
+            .filter(PairTrainTest::isEval)
+            .filter(id -> known.get(id).stream().anyMatch(PairTrainTest::isEval))
+            .count();
+    assertTrue(
+        withPositive > 5 && withPositive < evalItems,
         withPositive + " of " + evalItems + " evaluation items have a known positive among them");
     List<Map<String, Object>> all = new ArrayList<>();
     Map<String, Object> baselines = Json.read(Files.readString(out.resolve("baselines.json")));
     all.add((Map<String, Object>) baselines.get("raw_pixels"));
     all.add((Map<String, Object>) baselines.get("untrained"));
     for (int r = 0; r < 2; r++) {
-      all.add(Json.read(Files.readString(
-          out.resolve(String.format("round-%03d", r)).resolve("metrics.json"))));
+      all.add(
+          Json.read(
+              Files.readString(
+                  out.resolve(String.format("round-%03d", r)).resolve("metrics.json"))));
     }
     for (Map<String, Object> m : all) {
       assertEquals("pairs", m.get("relevance"));
       assertEquals(evalPairs, ((Number) m.get("known_pairs")).longValue());
       assertEquals(withPositive, ((Number) m.get("queries")).longValue());
-      assertEquals(evalItems - withPositive,
-          ((Number) m.get("queries_without_positive")).longValue());
+      assertEquals(
+          evalItems - withPositive, ((Number) m.get("queries_without_positive")).longValue());
       assertFalse(m.containsKey("nmi") || m.containsKey("per_class"), "no classes: " + m);
       double r1 = ((Number) m.get("recall_at_1")).doubleValue();
       double r16 = ((Number) m.get("recall_at_16")).doubleValue();
@@ -210,34 +229,55 @@ class PairTrainTest {
       }
     }
     Path evalItems = tmp.resolve("eval.parquet");
-    spark.createDataFrame(rows, new StructType().add("id", "long").add("features",
-        "array<float>")).coalesce(1).write().parquet(evalItems.toString());
+    spark
+        .createDataFrame(rows, new StructType().add("id", "long").add("features", "array<float>"))
+        .coalesce(1)
+        .write()
+        .parquet(evalItems.toString());
     Path evalPairs = tmp.resolve("eval-pairs.csv");
     Files.writeString(evalPairs, csv);
 
     // without eval.pairs.path the training pairs name no evaluation item: refused, named
-    Settings shared = settings(tmp.resolve("own-eval-refused")).set("rounds", "1", "test")
-        .set("eval.input.path", evalItems.toString(), "test");
-    InputException none = assertThrows(InputException.class,
-        () -> new TrainJob(spark, JobConfig.from(shared),
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run());
-    assertTrue(none.getMessage().contains("no pair has both ids among the evaluation items"),
+    Settings shared =
+        settings(tmp.resolve("own-eval-refused"))
+            .set("rounds", "1", "test")
+            .set("eval.input.path", evalItems.toString(), "test");
+    InputException none =
+        assertThrows(
+            InputException.class,
+            () ->
+                new TrainJob(
+                        spark,
+                        JobConfig.from(shared),
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                    .run());
+    assertTrue(
+        none.getMessage().contains("no pair has both ids among the evaluation items"),
         none.getMessage());
 
     Path run = tmp.resolve("own-eval");
-    Settings own = settings(run).set("rounds", "1", "test")
-        .set("eval.input.path", evalItems.toString(), "test")
-        .set("eval.pairs.path", evalPairs.toString(), "test");
-    new TrainJob(spark, JobConfig.from(own),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
+    Settings own =
+        settings(run)
+            .set("rounds", "1", "test")
+            .set("eval.input.path", evalItems.toString(), "test")
+            .set("eval.pairs.path", evalPairs.toString(), "test");
+    new TrainJob(
+            spark,
+            JobConfig.from(own),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+        .run();
     Map<String, Object> m = Json.read(Files.readString(run.resolve("round-000/metrics.json")));
     assertEquals(6L * (PER_GROUP - 1), ((Number) m.get("known_pairs")).longValue());
     assertEquals(30L, ((Number) m.get("queries")).longValue(), "every item has a chain neighbour");
     assertEquals(0L, ((Number) m.get("queries_without_positive")).longValue());
     // all of the input trains: every given pair's anchor is mined
     Set<Long> anchors = new HashSet<>();
-    for (Row t : spark.read().parquet(run.resolve("round-000/triplets").toString())
-        .select("anchor").collectAsList()) {
+    for (Row t :
+        spark
+            .read()
+            .parquet(run.resolve("round-000/triplets").toString())
+            .select("anchor")
+            .collectAsList()) {
       anchors.add(t.getLong(0));
     }
     Set<Long> expected = new HashSet<>();
@@ -248,12 +288,21 @@ class PairTrainTest {
   @Test
   void evaluateScoresItsInputOnThePairs() throws Exception {
     // as evaluate prints it
-    Map<String, Object> m = Json.read(Json.write(new EvaluateJob(SharedSpark.get(),
-        JobConfig.from(settings(tmp.resolve("unused"))), null, null,
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run()));
+    Map<String, Object> m =
+        Json.read(
+            Json.write(
+                new EvaluateJob(
+                        SharedSpark.get(),
+                        JobConfig.from(settings(tmp.resolve("unused"))),
+                        null,
+                        null,
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                    .run()));
     assertEquals("pairs", m.get("relevance"));
     assertEquals((long) given.size(), ((Number) m.get("known_pairs")).longValue());
-    assertEquals((long) ids.size(), ((Number) m.get("queries")).longValue(),
+    assertEquals(
+        (long) ids.size(),
+        ((Number) m.get("queries")).longValue(),
         "every item has a chain neighbour");
     assertFalse(m.containsKey("nmi") || m.containsKey("per_class"), m.toString());
   }
@@ -262,11 +311,23 @@ class PairTrainTest {
   void pkModeWithPairsIsAUsageErrorNamingBothKeys() {
     SharedSpark.get(); // the CLI reuses the running session
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), "train",
-        "--set", "input.format=parquet", "--set", "input.path=" + items,
-        "--set", "mining.pairs.path=" + pairsFile, "--set", "mining.pairs.format=csv",
-        "--set", "train.mode=pk", "--out", tmp.resolve("pk-run").toString());
+    int code =
+        Main.run(
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            "train",
+            "--set",
+            "input.format=parquet",
+            "--set",
+            "input.path=" + items,
+            "--set",
+            "mining.pairs.path=" + pairsFile,
+            "--set",
+            "mining.pairs.format=csv",
+            "--set",
+            "train.mode=pk",
+            "--out",
+            tmp.resolve("pk-run").toString());
     String msg = err.toString(StandardCharsets.UTF_8);
     assertEquals(Main.USAGE, code, msg);
     assertTrue(msg.contains("train.mode = pk") && msg.contains("mining.pairs.path"), msg);
@@ -275,9 +336,14 @@ class PairTrainTest {
 
   @Test
   void evalPairsWithoutASeparateEvaluationSetIsAConfigError() {
-    ConfigException e = assertThrows(ConfigException.class, () -> JobConfig.from(
-        settings(tmp.resolve("x")).set("eval.pairs.path", "eval-pairs.csv", "test")));
-    assertTrue(e.getMessage().contains("eval.pairs.path") && e.getMessage().contains("eval.input"),
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                JobConfig.from(
+                    settings(tmp.resolve("x")).set("eval.pairs.path", "eval-pairs.csv", "test")));
+    assertTrue(
+        e.getMessage().contains("eval.pairs.path") && e.getMessage().contains("eval.input"),
         e.getMessage());
   }
 
@@ -286,18 +352,20 @@ class PairTrainTest {
     SparkSession spark = SharedSpark.get();
     Path csv = tmp.resolve("nolabel.csv");
     Files.writeString(csv, "id,f1,f2\n7,0.5,1\n8,1,0.25\n9,0,1\n");
-    InputSpec spec = new InputSpec(InputSpec.Format.CSV, csv.toString(), null, null, "id",
-        "label", "");
-    List<Row> got = TableSource.load(spark, spec, 2, TableSource.Labels.OPTIONAL)
-        .orderBy("id").collectAsList();
+    InputSpec spec =
+        new InputSpec(InputSpec.Format.CSV, csv.toString(), null, null, "id", "label", "");
+    List<Row> got =
+        TableSource.load(spark, spec, 2, TableSource.Labels.OPTIONAL).orderBy("id").collectAsList();
     assertEquals(3, got.size());
     for (Row r : got) {
       assertEquals(0L, r.getLong(1), "label of " + r);
       assertEquals(2, r.getSeq(2).length(), "features of " + r);
     }
     assertEquals(8L, got.get(1).getLong(0));
-    InputException e = assertThrows(InputException.class,
-        () -> TableSource.load(spark, spec, 2, TableSource.Labels.REQUIRED));
+    InputException e =
+        assertThrows(
+            InputException.class,
+            () -> TableSource.load(spark, spec, 2, TableSource.Labels.REQUIRED));
     assertTrue(e.getMessage().contains("no label column 'label'"), e.getMessage());
   }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hardneg.core.loss.MetricLoss;
 import io.hardneg.spark.config.JobConfig;
-import io.hardneg.spark.run.Json;
 import io.hardneg.spark.config.Settings;
+import io.hardneg.spark.run.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
@@ -26,22 +26,28 @@ class PkModeTest {
   @Test
   void aPkRoundTrainsWithTheConfiguredInBatchLoss() throws Exception {
     Path[] data = TinyData.write(tmp.resolve("in"), 400);
-    Settings s = TrainJobRoundTest.settings(data, tmp.resolve("run"), 1)
-        .set("train.mode", "pk", "test")
-        .set("train.pk.classes", "4", "test")
-        .set("train.pk.perClass", "6", "test")
-        .set("loss.miner", "batch-hard", "test")
-        .set("train.epochsPerRound", "2", "test");
-    TrainJob.Summary sum = new TrainJob(SharedSpark.get(), JobConfig.from(s),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
+    Settings s =
+        TrainJobRoundTest.settings(data, tmp.resolve("run"), 1)
+            .set("train.mode", "pk", "test")
+            .set("train.pk.classes", "4", "test")
+            .set("train.pk.perClass", "6", "test")
+            .set("loss.miner", "batch-hard", "test")
+            .set("train.epochsPerRound", "2", "test");
+    TrainJob.Summary sum =
+        new TrainJob(
+                SharedSpark.get(),
+                JobConfig.from(s),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            .run();
     // as written to metrics.json and baselines.json
     Map<String, Object> m = Json.read(Json.write(sum.rounds().get(0)));
-    double untrained = ((Number) Json.read(Json.write(sum.untrained())).get("map_at_r"))
-        .doubleValue();
+    double untrained =
+        ((Number) Json.read(Json.write(sum.untrained())).get("map_at_r")).doubleValue();
     double trained = ((Number) m.get("map_at_r")).doubleValue();
     assertTrue(trained > untrained, "MAP@R " + untrained + " -> " + trained);
-    MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(
-        new File(tmp.resolve("run/round-000/model.zip").toString()), false);
+    MultiLayerNetwork net =
+        ModelSerializer.restoreMultiLayerNetwork(
+            new File(tmp.resolve("run/round-000/model.zip").toString()), false);
     Object loss = ((BaseOutputLayer<?>) net.getOutputLayer()).layerConf().getLossFn();
     assertTrue(loss instanceof MetricLoss, String.valueOf(loss));
     assertTrue(loss.toString().toLowerCase().contains("batch"), String.valueOf(loss));

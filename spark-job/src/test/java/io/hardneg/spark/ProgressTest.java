@@ -17,8 +17,7 @@ class ProgressTest {
     p.roundStarted(0);
     Progress.Stage s = p.start(0, "MINE", "search negatives");
     assertEquals("round-000-mine", sc.getLocalProperty("spark.jobGroup.id"));
-    assertEquals("round 0 MINE: search negatives",
-        sc.getLocalProperty("spark.job.description"));
+    assertEquals("round 0 MINE: search negatives", sc.getLocalProperty("spark.job.description"));
     // a Spark job run now carries the group (what the Spark UI shows)
     assertEquals(3, SharedSpark.get().range(3).count());
     String line = s.done(1234, "anchors");

@@ -32,8 +32,9 @@ class PromotionTest {
     rd.prepare();
     for (int r = 0; r < recalls.length; r++) {
       org.apache.hadoop.fs.Path tmp = rd.beginRound(r);
-      rd.writeText(new org.apache.hadoop.fs.Path(tmp, "metrics.json"), Json.write(Map.of(
-          "round", r, "recall_at_1", recalls[r], "map_at_r", 1 - recalls[r])));
+      rd.writeText(
+          new org.apache.hadoop.fs.Path(tmp, "metrics.json"),
+          Json.write(Map.of("round", r, "recall_at_1", recalls[r], "map_at_r", 1 - recalls[r])));
       rd.writeBytes(new org.apache.hadoop.fs.Path(tmp, "model.zip"), new byte[] {(byte) r});
       rd.commitRound(tmp, r);
     }
@@ -85,8 +86,10 @@ class PromotionTest {
     assertEquals(false, rec.get("promoted"));
     assertEquals(0.69, ((Number) rec.get("value")).doubleValue());
     try (Stream<Path> top = Files.list(root)) {
-      assertEquals(List.of("current", "runs"),
-          top.map(x -> x.getFileName().toString()).sorted().toList(), "no temporaries left");
+      assertEquals(
+          List.of("current", "runs"),
+          top.map(x -> x.getFileName().toString()).sorted().toList(),
+          "no temporaries left");
     }
   }
 
@@ -110,8 +113,9 @@ class PromotionTest {
     Path uncommitted = root.resolve("runs/empty/round-000");
     Files.createDirectories(uncommitted);
     Files.writeString(uncommitted.resolve("metrics.json"), "{\"recall_at_1\": 0.99}");
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> promotion().decide(empty, Metric.RECALL_AT_1, 0));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class, () -> promotion().decide(empty, Metric.RECALL_AT_1, 0));
     assertTrue(e.getMessage().contains("no committed round"), e.getMessage());
     assertNull(promotion().current());
   }
@@ -120,7 +124,8 @@ class PromotionTest {
   void nextRunResumesTheNewestUndecidedRunElseStartsANewOne() throws Exception {
     Promotion p = promotion();
     Instant t = Instant.parse("2026-11-29T03:00:00Z");
-    assertEquals(root.resolve("runs/20261129-030000").toUri().getPath().replaceAll("/$", ""),
+    assertEquals(
+        root.resolve("runs/20261129-030000").toUri().getPath().replaceAll("/$", ""),
         new org.apache.hadoop.fs.Path(p.nextRun(t).toUri()).toUri().getPath());
     String a = run("20261127-030000", 0.5);
     run("20261128-030000");

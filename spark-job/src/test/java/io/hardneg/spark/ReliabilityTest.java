@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * docs/reliability.md through the CLI: every bad input, bad model, bad setting and unwritable output ends
- * with its own exit code and a one-line message naming the file, the row or key and the rule,
- * before any expensive stage; classes of one item are counted, not fatal.
+ * docs/reliability.md through the CLI: every bad input, bad model, bad setting and unwritable
+ * output ends with its own exit code and a one-line message naming the file, the row or key and the
+ * rule, before any expensive stage; classes of one item are counted, not fatal.
  */
 class ReliabilityTest {
   @TempDir Path tmp;
@@ -42,8 +42,11 @@ class ReliabilityTest {
   static Outcome cli(String... args) {
     SharedSpark.get(); // no --master: the CLI reuses (and does not stop) the shared session
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    int code =
+        Main.run(
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            args);
     return new Outcome(code, err.toString(StandardCharsets.UTF_8));
   }
 
@@ -56,8 +59,9 @@ class ReliabilityTest {
   }
 
   private String[] idx(String cmd, Path images, Path labels, String... more) {
-    List<String> a = new ArrayList<>(List.of(cmd, "--set", "input.images=" + images, "--set",
-        "input.labels=" + labels));
+    List<String> a =
+        new ArrayList<>(
+            List.of(cmd, "--set", "input.images=" + images, "--set", "input.labels=" + labels));
     a.addAll(List.of(more));
     if (!a.contains("--out")) {
       a.addAll(List.of("--out", tmp.resolve("run-" + System.nanoTime()).toString()));
@@ -72,10 +76,16 @@ class ReliabilityTest {
   }
 
   private String[] table(String cmd, Path path, String... more) {
-    List<String> a = new ArrayList<>(List.of(cmd, "--set", "input.format="
-        + (path.toString().endsWith(".csv") ? "csv" : "parquet"), "--set", "input.path=" + path,
-        "--set", "input.featuresColumn=" + (path.toString().endsWith(".csv") ? "all"
-            : "features")));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                cmd,
+                "--set",
+                "input.format=" + (path.toString().endsWith(".csv") ? "csv" : "parquet"),
+                "--set",
+                "input.path=" + path,
+                "--set",
+                "input.featuresColumn=" + (path.toString().endsWith(".csv") ? "all" : "features")));
     a.addAll(List.of(more));
     if (!a.contains("--out")) {
       a.addAll(List.of("--out", tmp.resolve("run-" + System.nanoTime()).toString()));
@@ -92,7 +102,10 @@ class ReliabilityTest {
     junk[0] = 0x1f; // a gzip magic followed by noise: the header itself is broken
     junk[1] = (byte) 0x8b;
     Files.write(garbage, junk);
-    assertOutcome(cli(idx("train", garbage, data[1])), Main.BAD_INPUT, "garbage-idx3-ubyte.gz",
+    assertOutcome(
+        cli(idx("train", garbage, data[1])),
+        Main.BAD_INPUT,
+        "garbage-idx3-ubyte.gz",
         "corrupt gzip/IDX");
     // a well-formed gzip of the images cut in half ends early
     ByteArrayOutputStream gz = new ByteArrayOutputStream();
@@ -101,8 +114,7 @@ class ReliabilityTest {
     }
     Path cut = tmp.resolve("cut-idx3-ubyte.gz");
     Files.write(cut, Arrays.copyOf(gz.toByteArray(), gz.size() / 2));
-    assertOutcome(cli(idx("mine", cut, data[1])), Main.BAD_INPUT, "cut-idx3-ubyte.gz",
-        "truncated");
+    assertOutcome(cli(idx("mine", cut, data[1])), Main.BAD_INPUT, "cut-idx3-ubyte.gz", "truncated");
   }
 
   @Test
@@ -115,25 +127,47 @@ class ReliabilityTest {
       o.write(new byte[20]); // every label 0
     }
     Path out = tmp.resolve("run");
-    assertOutcome(cli(idx("train", data[0], labels, "--out", out.toString())), Main.BAD_INPUT,
-        "one-class-idx1-ubyte", "all 20 items have label 0", "at least two classes");
+    assertOutcome(
+        cli(idx("train", data[0], labels, "--out", out.toString())),
+        Main.BAD_INPUT,
+        "one-class-idx1-ubyte",
+        "all 20 items have label 0",
+        "at least two classes");
     assertFalse(Files.exists(out.resolve("run.json")), "nothing expensive ran");
   }
 
   @Test
   void badTablesGiveExitThreeNamingRowAndRule() throws Exception {
-    assertOutcome(cli(table("mine", csv("nan.csv", "1,0,0.5,NaN\n2,1,1,1\n"))),
-        Main.BAD_INPUT, "nan.csv", "NaN or infinite features, first: id 1");
-    assertOutcome(cli(table("mine", csv("inf.csv", "1,0,0.5,1\n2,1,Infinity,1\n"))),
-        Main.BAD_INPUT, "inf.csv", "NaN or infinite features, first: id 2");
-    assertOutcome(cli(table("mine", csv("nolabel.csv", "1,,0.5,1\n2,1,1,1\n"))),
-        Main.BAD_INPUT, "nolabel.csv", "missing or non-integral label, first: id 1");
-    assertOutcome(cli(table("train", csv("text-label.csv", "1,cat,0.5,1\n2,dog,1,1\n"))),
-        Main.BAD_INPUT, "text-label.csv", "label column 'label' has type string");
-    assertOutcome(cli(table("mine", csv("dup.csv", "1,0,0.5,1\n1,1,1,1\n"))),
-        Main.BAD_INPUT, "dup.csv", "id 1 appears 2 times");
-    assertOutcome(cli(table("mine", csv("one.csv", "1,0,0.5,1\n2,0,1,1\n"))),
-        Main.BAD_INPUT, "one.csv", "at least two classes");
+    assertOutcome(
+        cli(table("mine", csv("nan.csv", "1,0,0.5,NaN\n2,1,1,1\n"))),
+        Main.BAD_INPUT,
+        "nan.csv",
+        "NaN or infinite features, first: id 1");
+    assertOutcome(
+        cli(table("mine", csv("inf.csv", "1,0,0.5,1\n2,1,Infinity,1\n"))),
+        Main.BAD_INPUT,
+        "inf.csv",
+        "NaN or infinite features, first: id 2");
+    assertOutcome(
+        cli(table("mine", csv("nolabel.csv", "1,,0.5,1\n2,1,1,1\n"))),
+        Main.BAD_INPUT,
+        "nolabel.csv",
+        "missing or non-integral label, first: id 1");
+    assertOutcome(
+        cli(table("train", csv("text-label.csv", "1,cat,0.5,1\n2,dog,1,1\n"))),
+        Main.BAD_INPUT,
+        "text-label.csv",
+        "label column 'label' has type string");
+    assertOutcome(
+        cli(table("mine", csv("dup.csv", "1,0,0.5,1\n1,1,1,1\n"))),
+        Main.BAD_INPUT,
+        "dup.csv",
+        "id 1 appears 2 times");
+    assertOutcome(
+        cli(table("mine", csv("one.csv", "1,0,0.5,1\n2,0,1,1\n"))),
+        Main.BAD_INPUT,
+        "one.csv",
+        "at least two classes");
     assertOutcome(cli(table("mine", csv("empty.csv", ""))), Main.BAD_INPUT, "empty.csv");
   }
 
@@ -142,24 +176,33 @@ class ReliabilityTest {
     var spark = SharedSpark.get();
     List<org.apache.spark.sql.Row> rows = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      rows.add(org.apache.spark.sql.RowFactory.create((long) i, i % 3,
-          new float[] {i, 1f / (i + 1)}, "f" + i));
+      rows.add(
+          org.apache.spark.sql.RowFactory.create(
+              (long) i, i % 3, new float[] {i, 1f / (i + 1)}, "f" + i));
     }
-    var schema = new org.apache.spark.sql.types.StructType().add("id", "long")
-        .add("label", "int").add("features", "array<float>").add("text", "string");
+    var schema =
+        new org.apache.spark.sql.types.StructType()
+            .add("id", "long")
+            .add("label", "int")
+            .add("features", "array<float>")
+            .add("text", "string");
     var frame = spark.createDataFrame(rows, schema).coalesce(1);
     Path good = tmp.resolve("good.parquet");
     frame.write().parquet(good.toString());
     Path part;
     try (var s = Files.list(good)) {
-      part = s.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst()
-          .orElseThrow();
+      part =
+          s.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
     }
     // wrong schema: the configured features column holds strings
-    assertOutcome(cli(table("mine", good, "--set", "input.featuresColumn=text")),
-        Main.BAD_INPUT, "features column 'text' has type string");
-    assertOutcome(cli(table("mine", good, "--set", "input.labelColumn=class")),
-        Main.BAD_INPUT, "no label column 'class'");
+    assertOutcome(
+        cli(table("mine", good, "--set", "input.featuresColumn=text")),
+        Main.BAD_INPUT,
+        "features column 'text' has type string");
+    assertOutcome(
+        cli(table("mine", good, "--set", "input.labelColumn=class")),
+        Main.BAD_INPUT,
+        "no label column 'class'");
     // truncated: the footer is gone
     Path cutDir = tmp.resolve("cut.parquet");
     Files.createDirectories(cutDir);
@@ -172,15 +215,17 @@ class ReliabilityTest {
     Files.createDirectories(mixed);
     Files.copy(part, mixed.resolve("part-00000-a.parquet"));
     Files.write(mixed.resolve("part-00001-b.parquet"), Arrays.copyOf(all, all.length / 2));
-    assertOutcome(cli(table("mine", mixed)), Main.BAD_INPUT, "mixed.parquet",
-        "cannot read");
+    assertOutcome(cli(table("mine", mixed)), Main.BAD_INPUT, "mixed.parquet", "cannot read");
   }
 
   @Test
   void classesOfOneItemAreCountedInMiningJsonNotFatal() throws Exception {
     // classes 0 and 1 hold three items each, class 2 one item: its anchor has no positive
-    Path p = csv("small-classes.csv", "1,0,1,0\n2,0,0.9,0.1\n3,0,0.8,0.2\n4,1,0,1\n"
-        + "5,1,0.1,0.9\n6,1,0.2,0.8\n7,2,0.5,0.5\n");
+    Path p =
+        csv(
+            "small-classes.csv",
+            "1,0,1,0\n2,0,0.9,0.1\n3,0,0.8,0.2\n4,1,0,1\n"
+                + "5,1,0.1,0.9\n6,1,0.2,0.8\n7,2,0.5,0.5\n");
     Path out = tmp.resolve("mined");
     Outcome o = cli(table("mine", p, "--out", out.toString()));
     assertEquals(Main.OK, o.code(), o.err());
@@ -190,8 +235,9 @@ class ReliabilityTest {
   }
 
   private static byte[] modelZip(int inputDim) throws IOException {
-    var net = EmbeddingNetworks.build(new ModelSpec(Architecture.MLP, inputDim, new int[] {4}, 3,
-        1e-3, 7));
+    var net =
+        EmbeddingNetworks.build(
+            new ModelSpec(Architecture.MLP, inputDim, new int[] {4}, 3, 1e-3, 7));
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     ModelSerializer.writeModel(net, b, false);
     return b.toByteArray();
@@ -202,17 +248,28 @@ class ReliabilityTest {
     Path data = csv("two.csv", "1,0,0.5,1\n2,1,1,1\n3,0,0.4,1\n4,1,1,0.9\n");
     Path garbage = tmp.resolve("garbage.zip");
     Files.writeString(garbage, "not a zip at all");
-    assertOutcome(cli(table("mine", data, "--model", garbage.toString())), Main.BAD_INPUT,
-        "garbage.zip", "not a DL4J model zip");
+    assertOutcome(
+        cli(table("mine", data, "--model", garbage.toString())),
+        Main.BAD_INPUT,
+        "garbage.zip",
+        "not a DL4J model zip");
     Path missing = tmp.resolve("missing.zip");
-    assertOutcome(cli(table("mine", data, "--model", missing.toString())), Main.BAD_INPUT,
-        "missing.zip", "does not exist");
+    assertOutcome(
+        cli(table("mine", data, "--model", missing.toString())),
+        Main.BAD_INPUT,
+        "missing.zip",
+        "does not exist");
     // a valid model for 5 features, the input has 2
     Path five = tmp.resolve("five.zip");
     Files.write(five, modelZip(5));
-    assertOutcome(cli(table("mine", data, "--model", five.toString())), Main.BAD_INPUT,
-        "five.zip", "built for 5 features per item, but the input has 2");
-    assertOutcome(cli(table("evaluate", data, "--model", five.toString())), Main.BAD_INPUT,
+    assertOutcome(
+        cli(table("mine", data, "--model", five.toString())),
+        Main.BAD_INPUT,
+        "five.zip",
+        "built for 5 features per item, but the input has 2");
+    assertOutcome(
+        cli(table("evaluate", data, "--model", five.toString())),
+        Main.BAD_INPUT,
         "built for 5 features per item");
     // a model carrying a preprocessor.bin, which DL4J would read with ObjectInputStream
     Path evil = tmp.resolve("evil.zip");
@@ -225,8 +282,11 @@ class ReliabilityTest {
       z.putNextEntry(new ZipEntry(ModelSerializer.PREPROCESSOR_BIN));
       new java.io.ObjectOutputStream(z).writeObject("any serialised object");
     }
-    assertOutcome(cli(table("mine", data, "--model", evil.toString())), Main.BAD_INPUT,
-        "evil.zip", "'preprocessor.bin' is not accepted");
+    assertOutcome(
+        cli(table("mine", data, "--model", evil.toString())),
+        Main.BAD_INPUT,
+        "evil.zip",
+        "'preprocessor.bin' is not accepted");
     // the same model without the extra entry is fine: the check is not over-eager
     Path ok = tmp.resolve("ok.zip");
     Files.write(ok, modelZip(2));
@@ -241,46 +301,73 @@ class ReliabilityTest {
       Path run = tmp.resolve("run-" + kind);
       Path round = run.resolve("round-000");
       Files.createDirectories(round);
-      Files.write(round.resolve("model.zip"), kind.equals("corrupt")
-          ? Arrays.copyOf(modelZip(784), 200) : modelZip(10));
+      Files.write(
+          round.resolve("model.zip"),
+          kind.equals("corrupt") ? Arrays.copyOf(modelZip(784), 200) : modelZip(10));
       Files.write(round.resolve("_SUCCESS"), new byte[0]);
-      Outcome o = cli(idx("train", data[0], data[1], "--set", "rounds=2", "--out",
-          run.toString()));
-      assertOutcome(o, Main.BAD_INPUT, "round-000/model.zip", kind.equals("corrupt")
-          ? "not a DL4J model zip" : "built for 10 features per item, but the input has 784");
+      Outcome o = cli(idx("train", data[0], data[1], "--set", "rounds=2", "--out", run.toString()));
+      assertOutcome(
+          o,
+          Main.BAD_INPUT,
+          "round-000/model.zip",
+          kind.equals("corrupt")
+              ? "not a DL4J model zip"
+              : "built for 10 features per item, but the input has 784");
       assertFalse(Files.exists(run.resolve("round-001")), "no round after a bad model");
     }
   }
 
   @Test
   void outOfRangeSettingsAreUsageErrorsNamingTheKey() {
-    assertOutcome(cli("mine", "--set", "mining.search=ivf", "--set", "mining.ivf.nlist=4",
-        "--set", "mining.ivf.nprobe=16"), Main.USAGE, "nprobe 16 > nlist 4");
-    assertOutcome(cli("mine", "--set", "mining.margin=-0.1"), Main.USAGE, "'mining.margin'",
+    assertOutcome(
+        cli(
+            "mine",
+            "--set",
+            "mining.search=ivf",
+            "--set",
+            "mining.ivf.nlist=4",
+            "--set",
+            "mining.ivf.nprobe=16"),
+        Main.USAGE,
+        "nprobe 16 > nlist 4");
+    assertOutcome(
+        cli("mine", "--set", "mining.margin=-0.1"),
+        Main.USAGE,
+        "'mining.margin'",
         "must be a number in [0.0");
-    assertOutcome(cli("mine", "--set", "mining.semiHardPerAnchor=0"), Main.USAGE,
+    assertOutcome(
+        cli("mine", "--set", "mining.semiHardPerAnchor=0"),
+        Main.USAGE,
         "mining would produce nothing");
-    assertOutcome(cli("mine", "--set", "mining.hardPerAnchor=-1"), Main.USAGE,
+    assertOutcome(
+        cli("mine", "--set", "mining.hardPerAnchor=-1"),
+        Main.USAGE,
         "'mining.hardPerAnchor' = '-1'");
-    assertOutcome(cli("train", "--set", "train.batchTriplets=0"), Main.USAGE,
-        "'train.batchTriplets' = '0'");
+    assertOutcome(
+        cli("train", "--set", "train.batchTriplets=0"), Main.USAGE, "'train.batchTriplets' = '0'");
     assertOutcome(cli("train", "--set", "mining.listCap=0"), Main.USAGE, "'mining.listCap'");
-    assertOutcome(cli("train", "--set", "model.embeddingDim=1"), Main.USAGE,
-        "'model.embeddingDim'");
+    assertOutcome(
+        cli("train", "--set", "model.embeddingDim=1"), Main.USAGE, "'model.embeddingDim'");
     assertOutcome(cli("train", "--set", "spark.partitions=abc"), Main.USAGE, "not an integer");
-    assertOutcome(cli("train", "--set", "mining.nprobe=3"), Main.USAGE,
+    assertOutcome(
+        cli("train", "--set", "mining.nprobe=3"),
+        Main.USAGE,
         "unknown configuration key 'mining.nprobe'");
   }
 
   @Test
   void fullDiskCausesAreRecognisedAnywhereInTheChain() {
     // what a JVM and HDFS say; a Parquet write in an executor arrives wrapped by Spark
-    Exception local = new RuntimeException("Job aborted",
-        new java.io.IOException("write failed",
-            new java.io.IOException("No space left on device")));
+    Exception local =
+        new RuntimeException(
+            "Job aborted",
+            new java.io.IOException(
+                "write failed", new java.io.IOException("No space left on device")));
     assertEquals("No space left on device", Main.diskFull(local));
-    Exception hdfs = new RuntimeException("Task failed: org.apache.hadoop.hdfs.protocol."
-        + "DSQuotaExceededException: The DiskSpace quota of /runs is exceeded");
+    Exception hdfs =
+        new RuntimeException(
+            "Task failed: org.apache.hadoop.hdfs.protocol."
+                + "DSQuotaExceededException: The DiskSpace quota of /runs is exceeded");
     assertTrue(Main.diskFull(hdfs).contains("quota of /runs"), Main.diskFull(hdfs));
     assertEquals(null, Main.diskFull(new IllegalStateException("something else")));
   }
@@ -292,7 +379,10 @@ class ReliabilityTest {
     Path[] data = TinyData.write(tmp.resolve("in"), 20);
     String out = file.resolve("run").toString();
     for (String cmd : new String[] {"train", "mine"}) {
-      assertOutcome(cli(idx(cmd, data[0], data[1], "--out", out)), Main.OUTPUT, out,
+      assertOutcome(
+          cli(idx(cmd, data[0], data[1], "--out", out)),
+          Main.OUTPUT,
+          out,
           "cannot be created or written");
     }
     assertEquals("x", Files.readString(file));

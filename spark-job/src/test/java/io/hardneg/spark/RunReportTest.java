@@ -38,26 +38,30 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A tiny two-round run (300 items) whose report is opened in headless Chromium (the whole
- * page, every chart checked drawn), whose small tables are checked against the Parquet
- * triplets, and whose directory the notebooks run on. The run stays in
- * {@code target/report-run} (and the full-page screenshot in
- * {@code target/report-screenshot.png}) for people to look at.
+ * A tiny two-round run (300 items) whose report is opened in headless Chromium (the whole page,
+ * every chart checked drawn), whose small tables are checked against the Parquet triplets, and
+ * whose directory the notebooks run on. The run stays in {@code target/report-run} (and the
+ * full-page screenshot in {@code target/report-screenshot.png}) for people to look at.
  */
 class RunReportTest {
   static final Path RUN = Path.of("target", "report-run").toAbsolutePath();
   static final Path SCREENSHOT = Path.of("target", "report-screenshot.png").toAbsolutePath();
   static final int ITEMS = 300;
+
   /** recall, map, loss, 3 histograms, hardness mix, mined kinds, ann, timings, pca, per class */
   static final int CHARTS = 12;
+
   static Path[] data;
 
   @BeforeAll
   static void tinyRun() throws Exception {
     deleteTree(RUN);
     data = TinyData.write(Path.of("target", "report-in"), ITEMS);
-    new TrainJob(SharedSpark.get(), JobConfig.from(TrainJobRoundTest.settings(data, RUN, 2)),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).run();
+    new TrainJob(
+            SharedSpark.get(),
+            JobConfig.from(TrainJobRoundTest.settings(data, RUN, 2)),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+        .run();
   }
 
   @Test
@@ -68,13 +72,18 @@ class RunReportTest {
     assertTrue(html.contains("id=\"triplet-grid\"") && html.contains("data:image/png;base64,"));
     assertTrue(html.contains("<td>round 1</td>"), "both rounds in the summary");
     // rebuilt after the last round was committed, not only once
-    assertTrue(Files.getLastModifiedTime(RUN.resolve("report.html")).toMillis()
-        >= Files.getLastModifiedTime(RUN.resolve("round-001/_SUCCESS")).toMillis());
+    assertTrue(
+        Files.getLastModifiedTime(RUN.resolve("report.html")).toMillis()
+            >= Files.getLastModifiedTime(RUN.resolve("round-001/_SUCCESS")).toMillis());
     // nothing to fetch: the only URLs are XML namespace names
     Matcher m = Pattern.compile("(src|href)=\"(?!data:|#)[^\"]*\"").matcher(html);
     assertFalse(m.find(), () -> "external reference " + m.group());
-    for (String u : Pattern.compile("https?://[^\"' )]+").matcher(html).results()
-        .map(r -> r.group()).toList()) {
+    for (String u :
+        Pattern.compile("https?://[^\"' )]+")
+            .matcher(html)
+            .results()
+            .map(r -> r.group())
+            .toList()) {
       assertTrue(u.startsWith("http://www.w3.org/"), "URL in report: " + u);
     }
     try (Stream<Path> top = Files.list(RUN)) {
@@ -86,8 +95,8 @@ class RunReportTest {
   void roundTablesMatchTheParquetTriplets() throws Exception {
     for (int r = 0; r < 2; r++) {
       Path round = RUN.resolve(String.format("round-%03d", r));
-      List<Row> all = SharedSpark.get().read().parquet(round.resolve("triplets").toString())
-          .collectAsList();
+      List<Row> all =
+          SharedSpark.get().read().parquet(round.resolve("triplets").toString()).collectAsList();
       Map<String, Row> byKey = new HashMap<>();
       long hard = 0;
       long semi = 0;
@@ -117,8 +126,10 @@ class RunReportTest {
       assertEquals(784, images.get(1).split(",")[8].split(" ").length);
       Map<String, Object> metrics = Json.read(Files.readString(round.resolve("metrics.json")));
       List<String> points = Files.readAllLines(round.resolve("eval-embeddings-2d.csv"));
-      assertEquals(((Number) metrics.get("queries")).longValue()
-          + ((Number) metrics.get("queries_without_positive")).longValue(), points.size() - 1);
+      assertEquals(
+          ((Number) metrics.get("queries")).longValue()
+              + ((Number) metrics.get("queries_without_positive")).longValue(),
+          points.size() - 1);
       for (String k : List.of("recall_at_16", "precision_at_1", "nmi")) {
         double v = ((Number) metrics.get(k)).doubleValue();
         assertTrue(v >= 0 && v <= 1, k + " = " + v);
@@ -134,33 +145,49 @@ class RunReportTest {
   }
 
   /**
-   * The whole page in headless Chromium: a first pass (a copy of the page with a script that
-   * writes the page's height and every chart's box into its title) measures the page, a second
-   * takes a screenshot of the original page in a window as tall as the page, and every chart the
-   * report holds ({@code <figure class="chart">}, plus the triplet grid) is cropped from it and
-   * must be drawn there: present in the rendered DOM, inside the screenshot, not blank, its
-   * series in colour.
+   * The whole page in headless Chromium: a first pass (a copy of the page with a script that writes
+   * the page's height and every chart's box into its title) measures the page, a second takes a
+   * screenshot of the original page in a window as tall as the page, and every chart the report
+   * holds ({@code <figure class="chart">}, plus the triplet grid) is cropped from it and must be
+   * drawn there: present in the rendered DOM, inside the screenshot, not blank, its series in
+   * colour.
    */
   @Test
   void headlessChromiumRendersTheReport() throws Exception {
     String chromium = chromium();
     Path html = RUN.resolve("report.html");
     String page = Files.readString(html);
-    List<String> ids = Pattern.compile("<figure class=\"chart\" id=\"([^\"]+)\"").matcher(page)
-        .results().map(r -> r.group(1)).toList();
+    List<String> ids =
+        Pattern.compile("<figure class=\"chart\" id=\"([^\"]+)\"")
+            .matcher(page)
+            .results()
+            .map(r -> r.group(1))
+            .toList();
     assertEquals(CHARTS, ids.size(), "charts in report.html: " + ids);
     Path profile = Files.createTempDirectory("hardneg-chromium");
-    List<String> base = List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile);
+    List<String> base =
+        List.of(
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--hide-scrollbars",
+            "--user-data-dir=" + profile);
     Path probe = Path.of("target", "report-layout.html").toAbsolutePath();
     Files.writeString(probe, page.replace("</body>", LAYOUT_SCRIPT + "</body>"));
     List<String> dump = new ArrayList<>(base);
-    dump.addAll(List.of("--window-size=" + WIDTH + ",2000", "--virtual-time-budget=5000",
-        "--dump-dom", probe.toUri().toString()));
+    dump.addAll(
+        List.of(
+            "--window-size=" + WIDTH + ",2000",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            probe.toUri().toString()));
     String dom = run(dump);
     Matcher title = Pattern.compile("<title>(\\{.*?)</title>", Pattern.DOTALL).matcher(dom);
-    assertTrue(title.find(), "the layout script wrote no layout:\n" + dom.substring(0,
-        Math.min(2000, dom.length())));
+    assertTrue(
+        title.find(),
+        "the layout script wrote no layout:\n" + dom.substring(0, Math.min(2000, dom.length())));
     Map<String, Object> layout = Json.read(title.group(1).replace("&amp;", "&"));
     // the page is laid out at the screenshot's width (no scrollbar takes any), so the boxes
     // measured here are where the screenshot draws them
@@ -177,8 +204,11 @@ class RunReportTest {
     }
     Files.deleteIfExists(SCREENSHOT);
     List<String> shot = new ArrayList<>(base);
-    shot.addAll(List.of("--window-size=" + WIDTH + "," + height,
-        "--screenshot=" + SCREENSHOT, html.toUri().toString()));
+    shot.addAll(
+        List.of(
+            "--window-size=" + WIDTH + "," + height,
+            "--screenshot=" + SCREENSHOT,
+            html.toUri().toString()));
     run(shot);
     BufferedImage img = ImageIO.read(SCREENSHOT.toFile());
     assertNotNull(img, "no screenshot at " + SCREENSHOT);
@@ -193,12 +223,16 @@ class RunReportTest {
       int y = (int) Math.floor(((Number) box.get("y")).doubleValue());
       int w = (int) Math.ceil(((Number) box.get("w")).doubleValue());
       int h = (int) Math.ceil(((Number) box.get("h")).doubleValue());
-      assertTrue(w > 100 && h > 100 && x >= 0 && x + w <= img.getWidth()
-          && y + h <= img.getHeight(), id + " box " + box + " outside the screenshot");
-      Ink ink = Ink.of(img.getSubimage(x, y, Math.min(w, img.getWidth() - x),
-          Math.min(h, img.getHeight() - y)));
-      assertTrue(ink.off > 0.02 * w * h, id + " is blank: " + ink.off + " pixels differ from "
-          + "its background");
+      assertTrue(
+          w > 100 && h > 100 && x >= 0 && x + w <= img.getWidth() && y + h <= img.getHeight(),
+          id + " box " + box + " outside the screenshot");
+      Ink ink =
+          Ink.of(
+              img.getSubimage(
+                  x, y, Math.min(w, img.getWidth() - x), Math.min(h, img.getHeight() - y)));
+      assertTrue(
+          ink.off > 0.02 * w * h,
+          id + " is blank: " + ink.off + " pixels differ from " + "its background");
       if (id.equals("triplet-grid")) {
         assertTrue(((Number) box.get("natural")).intValue() > 0, "the grid PNG did not decode");
       } else {
@@ -212,16 +246,17 @@ class RunReportTest {
   static final int WIDTH = 1280;
 
   /**
-   * Writes the page's size and the box (page coordinates) of every chart and of the triplet
-   * grid into the document title once the page has loaded; the title changes no layout.
+   * Writes the page's size and the box (page coordinates) of every chart and of the triplet grid
+   * into the document title once the page has loaded; the title changes no layout.
    */
-  static final String LAYOUT_SCRIPT = "<script>addEventListener('load',()=>{"
-      + "const d=document.documentElement;const o={width:d.clientWidth,"
-      + "height:Math.ceil(d.scrollHeight),boxes:[]};"
-      + "for(const e of document.querySelectorAll('figure.chart, #triplet-grid')){"
-      + "const r=e.getBoundingClientRect();o.boxes.push({id:e.id,x:r.left+scrollX,"
-      + "y:r.top+scrollY,w:r.width,h:r.height,natural:e.naturalWidth||0});}"
-      + "document.title=JSON.stringify(o);});</script>";
+  static final String LAYOUT_SCRIPT =
+      "<script>addEventListener('load',()=>{"
+          + "const d=document.documentElement;const o={width:d.clientWidth,"
+          + "height:Math.ceil(d.scrollHeight),boxes:[]};"
+          + "for(const e of document.querySelectorAll('figure.chart, #triplet-grid')){"
+          + "const r=e.getBoundingClientRect();o.boxes.push({id:e.id,x:r.left+scrollX,"
+          + "y:r.top+scrollY,w:r.width,h:r.height,natural:e.naturalWidth||0});}"
+          + "document.title=JSON.stringify(o);});</script>";
 
   /** Pixels of a crop that differ from its most common colour, and strongly coloured ones. */
   record Ink(long off, long colour) {
@@ -247,8 +282,13 @@ class RunReportTest {
   void notebooksExecuteOnTheRun() throws Exception {
     Path out = Path.of("target", "notebooks").toAbsolutePath();
     deleteTree(out);
-    String log = run(List.of("bash", Path.of("..", "notebooks", "execute.sh").toString(),
-        RUN.toString(), out.toString()));
+    String log =
+        run(
+            List.of(
+                "bash",
+                Path.of("..", "notebooks", "execute.sh").toString(),
+                RUN.toString(),
+                out.toString()));
     try (Stream<Path> files = Files.list(out)) {
       List<Path> executed = files.filter(p -> p.toString().endsWith(".ipynb")).toList();
       assertEquals(2, executed.size(), log);
@@ -267,20 +307,31 @@ class RunReportTest {
     deleteTree(out);
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int code = Main.run(new PrintStream(o, true, StandardCharsets.UTF_8),
-        new PrintStream(e, true, StandardCharsets.UTF_8), "evaluate", "--model",
-        model.toString(), "--input", data[0] + "," + data[1], "--out", out.toString(),
-        "--set", "spark.partitions=3");
+    int code =
+        Main.run(
+            new PrintStream(o, true, StandardCharsets.UTF_8),
+            new PrintStream(e, true, StandardCharsets.UTF_8),
+            "evaluate",
+            "--model",
+            model.toString(),
+            "--input",
+            data[0] + "," + data[1],
+            "--out",
+            out.toString(),
+            "--set",
+            "spark.partitions=3");
     assertEquals(Main.OK, code, e.toString(StandardCharsets.UTF_8));
     Map<String, Object> got = Json.read(Files.readString(out.resolve("evaluation.json")));
     assertEquals(got, Json.read(o.toString(StandardCharsets.UTF_8)), "printed = written");
     // oracle: embed every item outside Spark, normalise, brute-force metrics
-    MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new File(model.toString()),
-        false);
+    MultiLayerNetwork net =
+        ModelSerializer.restoreMultiLayerNetwork(new File(model.toString()), false);
     LabeledVectors items;
-    try (var im = Files.newInputStream(data[0]); var lb = Files.newInputStream(data[1])) {
-      items = IdxReader.toLabeledVectors(IdxReader.read(im, "im"), IdxReader.read(lb, "lb"),
-          "im", "lb");
+    try (var im = Files.newInputStream(data[0]);
+        var lb = Files.newInputStream(data[1])) {
+      items =
+          IdxReader.toLabeledVectors(
+              IdxReader.read(im, "im"), IdxReader.read(lb, "lb"), "im", "lb");
     }
     INDArray emb = net.output(Nd4j.create(items.values(), new long[] {items.size(), 784}, 'c'));
     float[] v = emb.dup('c').data().asFloat();
@@ -288,18 +339,22 @@ class RunReportTest {
     for (int i = 0; i < items.size(); i++) {
       VectorMath.normalizeInPlace(v, i * d, d);
     }
-    RetrievalMetrics.Result want = RetrievalMetrics.evaluate(
-        new LabeledVectors(items.ids(), items.labels(), v, d));
+    RetrievalMetrics.Result want =
+        RetrievalMetrics.evaluate(new LabeledVectors(items.ids(), items.labels(), v, d));
     assertEquals(ITEMS - want.skippedQueries(), ((Number) got.get("queries")).longValue());
     assertEquals(want.recallAt1(), ((Number) got.get("recall_at_1")).doubleValue(), 1e-9);
-    assertEquals(want.recallAtK().get(16), ((Number) got.get("recall_at_16")).doubleValue(),
-        1e-9);
+    assertEquals(want.recallAtK().get(16), ((Number) got.get("recall_at_16")).doubleValue(), 1e-9);
     assertEquals(want.mapAtR(), ((Number) got.get("map_at_r")).doubleValue(), 1e-6);
     // a single IDX path is a usage error naming the rule
     ByteArrayOutputStream e2 = new ByteArrayOutputStream();
-    assertEquals(Main.USAGE, Main.run(new PrintStream(new ByteArrayOutputStream(), true,
-        StandardCharsets.UTF_8), new PrintStream(e2, true, StandardCharsets.UTF_8), "evaluate",
-        "--input", data[0].toString()));
+    assertEquals(
+        Main.USAGE,
+        Main.run(
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(e2, true, StandardCharsets.UTF_8),
+            "evaluate",
+            "--input",
+            data[0].toString()));
     assertTrue(e2.toString(StandardCharsets.UTF_8).contains("IMAGES,LABELS"), e2.toString());
   }
 
@@ -312,14 +367,15 @@ class RunReportTest {
         }
       }
     }
-    throw new AssertionError("the report's browser test needs Chromium on the PATH: install it "
-        + "(Debian: apt-get install chromium; .ci/run does this in CI)");
+    throw new AssertionError(
+        "the report's browser test needs Chromium on the PATH: install it "
+            + "(Debian: apt-get install chromium; .ci/run does this in CI)");
   }
 
   static String run(List<String> command) throws IOException, InterruptedException {
     Path log = Files.createTempFile("hardneg-proc", ".log");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(240, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("timed out: " + command);

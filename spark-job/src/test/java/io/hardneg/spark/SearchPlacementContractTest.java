@@ -29,17 +29,17 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * The contract of the search placements: on the same items, seed and round every Spark
- * placement gives exactly the triplets (and counters) of miner-core's single-machine runner —
- * broadcast and tiled those of the exact runner, ivf those of {@link IvfSearch}'s runner (same
- * sample, same centroids) — in class mode with random and hardest positives and in pair mode.
+ * The contract of the search placements: on the same items, seed and round every Spark placement
+ * gives exactly the triplets (and counters) of miner-core's single-machine runner — broadcast and
+ * tiled those of the exact runner, ivf those of {@link IvfSearch}'s runner (same sample, same
+ * centroids) — in class mode with random and hardest positives and in pair mode.
  */
 class SearchPlacementContractTest {
   static final int N = 160;
   static final int DIM = 8;
   static final int ROUND = 1;
-  static final MiningConfig MINING = new MiningConfig(0.2, 1, 2,
-      SemiHardFallback.NEAREST_BEYOND, 9);
+  static final MiningConfig MINING =
+      new MiningConfig(0.2, 1, 2, SemiHardFallback.NEAREST_BEYOND, 9);
   static final KnnOptions KNN = new KnnOptions(1, 32, 64, DataType.FLOAT);
 
   /** Unit vectors around 6 centres, 5 labels independent of them; ids 500 + i. */
@@ -87,44 +87,77 @@ class SearchPlacementContractTest {
     return out.toArray(new long[0][]);
   }
 
-  static String text(long a, long p, long n, long al, long nl, float dap, float dan, long rank,
-      String kind) {
-    return a + "," + p + "," + n + "," + al + "," + nl + "," + dap + "," + dan + "," + rank
-        + "," + kind;
+  static String text(
+      long a, long p, long n, long al, long nl, float dap, float dan, long rank, String kind) {
+    return a + "," + p + "," + n + "," + al + "," + nl + "," + dap + "," + dan + "," + rank + ","
+        + kind;
   }
 
   static List<String> text(TripletMiner.Result r) {
     List<String> out = new ArrayList<>();
     for (MinedTriplet t : r.triplets()) {
-      out.add(text(t.anchor(), t.positive(), t.negative(), t.anchorLabel(), t.negativeLabel(),
-          (float) t.dAp(), (float) t.dAn(), t.negRank(), t.kind().label()));
+      out.add(
+          text(
+              t.anchor(),
+              t.positive(),
+              t.negative(),
+              t.anchorLabel(),
+              t.negativeLabel(),
+              (float) t.dAp(),
+              (float) t.dAn(),
+              t.negRank(),
+              t.kind().label()));
     }
-    out.add("stats " + r.stats().anchors() + " " + r.stats().noPositive() + " "
-        + r.stats().noNegative() + " " + r.stats().triplets());
+    out.add(
+        "stats "
+            + r.stats().anchors()
+            + " "
+            + r.stats().noPositive()
+            + " "
+            + r.stats().noNegative()
+            + " "
+            + r.stats().triplets());
     return out.stream().sorted().toList();
   }
 
   /** The Spark MINE stage's triplets, as {@link #text(TripletMiner.Result)} writes them. */
-  static Map.Entry<List<String>, SearchReport> spark(Dataset<Row> emb, Dataset<Row> pairs,
-      boolean hardest, SearchSettings s) {
-    MineStage.Mined m = MineStage.mine(SharedSpark.get(), emb, pairs, hardest, MINING, KNN, s,
-        ROUND, "m", 4);
+  static Map.Entry<List<String>, SearchReport> spark(
+      Dataset<Row> emb, Dataset<Row> pairs, boolean hardest, SearchSettings s) {
+    MineStage.Mined m =
+        MineStage.mine(SharedSpark.get(), emb, pairs, hardest, MINING, KNN, s, ROUND, "m", 4);
     List<String> out = new ArrayList<>();
     for (Row r : m.triplets().collectAsList()) {
-      out.add(text(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5),
-          r.getFloat(6), r.getFloat(7), r.getInt(8), r.getString(9)));
+      out.add(
+          text(
+              r.getLong(1),
+              r.getLong(2),
+              r.getLong(3),
+              r.getLong(4),
+              r.getLong(5),
+              r.getFloat(6),
+              r.getFloat(7),
+              r.getInt(8),
+              r.getString(9)));
     }
-    out.add("stats " + m.stats().anchors() + " " + m.stats().noPositive() + " "
-        + m.stats().noNegative() + " " + m.stats().triplets());
+    out.add(
+        "stats "
+            + m.stats().anchors()
+            + " "
+            + m.stats().noPositive()
+            + " "
+            + m.stats().noNegative()
+            + " "
+            + m.stats().triplets());
     SearchReport report = m.search();
     m.release();
     return Map.entry(out.stream().sorted().toList(), report);
   }
 
-  static TripletMiner.Result runner(LabeledVectors t, long[][] pairs, boolean hardest,
-      LocalSearch search) {
+  static TripletMiner.Result runner(
+      LabeledVectors t, long[][] pairs, boolean hardest, LocalSearch search) {
     TripletMiner miner = new TripletMiner(MINING, KNN);
-    return pairs == null ? miner.mine(t, hardest, search, ROUND)
+    return pairs == null
+        ? miner.mine(t, hardest, search, ROUND)
         : miner.minePairs(t, pairs, search, ROUND);
   }
 
@@ -138,9 +171,14 @@ class SearchPlacementContractTest {
     for (long[] p : pairs) {
       pairRows.add(RowFactory.create(p[0], p[1]));
     }
-    Dataset<Row> pairTable = spark.createDataFrame(pairRows, new StructType()
-        .add("anchor_id", DataTypes.LongType, false).add("positive_id", DataTypes.LongType,
-            false)).repartition(2);
+    Dataset<Row> pairTable =
+        spark
+            .createDataFrame(
+                pairRows,
+                new StructType()
+                    .add("anchor_id", DataTypes.LongType, false)
+                    .add("positive_id", DataTypes.LongType, false))
+            .repartition(2);
     SearchSettings broadcast = SearchSettings.of("broadcast", 0, 1, 30, 4096, 5, 3, 0);
     SearchSettings tiled = SearchSettings.of("tiled", 0, 1, 30, 4096, 5, 3, 0);
     SearchSettings ivf = SearchSettings.of("ivf", 6, 2, 30, 4096, 5, 3, 0);
@@ -174,8 +212,8 @@ class SearchPlacementContractTest {
     SearchSettings ivf = SearchSettings.of("ivf", 6, 2, 50, 40, 5, 3, 0);
     List<String> want = text(runner(t, null, false, IvfSearch.runner(6, 2, 50, 40, 5, KNN)));
     for (int partitions : new int[] {1, 3, 7}) {
-      Map.Entry<List<String>, SearchReport> got = spark(table(spark, t, partitions),
-          null, false, ivf);
+      Map.Entry<List<String>, SearchReport> got =
+          spark(table(spark, t, partitions), null, false, ivf);
       MineStageTest.assertSameTriplets(want, got.getKey());
       assertEquals(40, got.getValue().kmeansSample());
     }

@@ -9,11 +9,11 @@ import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.PositiveRule;
 import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.core.search.SearchReport;
+import io.hardneg.spark.config.SearchSettings;
 import io.hardneg.spark.io.Schemas;
 import io.hardneg.spark.result.PositivesReport;
 import io.hardneg.spark.stage.MineStage;
 import io.hardneg.spark.stage.PositiveStage;
-import io.hardneg.spark.config.SearchSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +27,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Skewed inputs: one class holding half the items, one holding 90% (positives), and one IVF list
- * holding 30% of the vectors.
- * Oracle: the exact broadcast search on the same embeddings; the split must change nothing, and
- * no task may hold more than {@code mining.listCap} bases or queries.
+ * holding 30% of the vectors. Oracle: the exact broadcast search on the same embeddings; the split
+ * must change nothing, and no task may hold more than {@code mining.listCap} bases or queries.
  */
 class SkewTest {
   static final int DIM = 8;
@@ -41,8 +40,7 @@ class SkewTest {
     for (int i = 0; i < labels.length; i++) {
       float[] f = new float[DIM];
       for (int j = 0; j < DIM; j++) {
-        f[j] = (float) (i < blob ? (j == 0 ? 1 : 0) + 1e-3 * r.nextGaussian()
-            : r.nextGaussian());
+        f[j] = (float) (i < blob ? (j == 0 ? 1 : 0) + 1e-3 * r.nextGaussian() : r.nextGaussian());
       }
       VectorMath.normalizeInPlace(f, 0, DIM);
       Float[] boxed = new Float[DIM];
@@ -56,7 +54,8 @@ class SkewTest {
 
   static List<String> triplets(MineStage.Mined m) {
     return m.triplets().orderBy("anchor", "positive", "negative").collectAsList().stream()
-        .map(Row::toString).toList();
+        .map(Row::toString)
+        .toList();
   }
 
   @Test
@@ -70,33 +69,62 @@ class SkewTest {
     }
     Dataset<Row> emb = embeddings(spark, labels, 0, 11);
     // quota 1 per (anchor, negative label), guards on: the big class must not starve the rest
-    MiningConfig cfg = new MiningConfig(0.2, 2, 3, SemiHardFallback.NEAREST_BEYOND, 3, 0, 0, 0,
-        Double.NaN, Double.NaN, 0.0, 1, 8);
+    MiningConfig cfg =
+        new MiningConfig(
+            0.2,
+            2,
+            3,
+            SemiHardFallback.NEAREST_BEYOND,
+            3,
+            0,
+            0,
+            0,
+            Double.NaN,
+            Double.NaN,
+            0.0,
+            1,
+            8);
     KnnOptions knn = new KnnOptions(1, 64, 100, DataType.FLOAT);
-    MineStage.Mined exact = MineStage.mine(spark, emb, cfg, knn,
-        SearchSettings.of("broadcast", 0, 1, 50, 100, 1, 1, 0), 0, "x", 3);
+    MineStage.Mined exact =
+        MineStage.mine(
+            spark,
+            emb,
+            cfg,
+            knn,
+            SearchSettings.of("broadcast", 0, 1, 50, 100, 1, 1, 0),
+            0,
+            "x",
+            3);
     List<String> want = triplets(exact);
     long anchors = exact.stats().anchors();
     long withoutPositive = exact.stats().noPositive();
     // the quota holds for every anchor: at most one negative per (anchor, negative label)
-    long worst = exact.triplets().groupBy("anchor", "negative_label").count()
-        .agg(org.apache.spark.sql.functions.max("count")).first().getLong(0);
+    long worst =
+        exact
+            .triplets()
+            .groupBy("anchor", "negative_label")
+            .count()
+            .agg(org.apache.spark.sql.functions.max("count"))
+            .first()
+            .getLong(0);
     // every anchor of the big class found negatives
-    long bigAnchors = exact.triplets().filter("anchor_label = 0").select("anchor").distinct()
-        .count();
+    long bigAnchors =
+        exact.triplets().filter("anchor_label = 0").select("anchor").distinct().count();
     exact.release();
     assertEquals(n, anchors);
     assertEquals(0, withoutPositive);
     assertEquals(1, worst, "quota of 1 negative per label");
     assertEquals(n / 2, bigAnchors, "every item of the half-size class is an anchor with triplets");
-    MineStage.Mined tiled = MineStage.mine(spark, emb, cfg, knn,
-        SearchSettings.of("tiled", 0, 1, 50, 100, 1, 4, 0), 0, "x", 3);
+    MineStage.Mined tiled =
+        MineStage.mine(
+            spark, emb, cfg, knn, SearchSettings.of("tiled", 0, 1, 50, 100, 1, 4, 0), 0, "x", 3);
     List<String> gotTiled = triplets(tiled);
     tiled.release();
     MineStageTest.assertSameTriplets(want, gotTiled);
     // IVF probing every list with a small cap: exact again, split lists
-    MineStage.Mined ivf = MineStage.mine(spark, emb, cfg, knn,
-        SearchSettings.of("ivf", 6, 6, 30, 1000, 5, 1, 0), 0, "x", 3);
+    MineStage.Mined ivf =
+        MineStage.mine(
+            spark, emb, cfg, knn, SearchSettings.of("ivf", 6, 6, 30, 1000, 5, 1, 0), 0, "x", 3);
     List<String> gotIvf = triplets(ivf);
     SearchReport report = ivf.search();
     ivf.release();
@@ -106,9 +134,9 @@ class SkewTest {
   }
 
   /**
-   * Positives (class mode, random): a class holding 90% of the items is cycled across the tasks
-   * of a range partitioning of the global order, none of which holds the class, and the positives
-   * are still the single-machine rule's ({@link PositiveRule#successors}).
+   * Positives (class mode, random): a class holding 90% of the items is cycled across the tasks of
+   * a range partitioning of the global order, none of which holds the class, and the positives are
+   * still the single-machine rule's ({@link PositiveRule#successors}).
    */
   @Test
   void oneClassHolding90PercentIsCycledWithoutAnyTaskHoldingIt() {
@@ -122,8 +150,9 @@ class SkewTest {
       ids[i] = 3 * i + 1;
       labels[i] = i % 10 == 0 ? 1 + r.nextInt(9) : 0; // label 0: exactly 90%
     }
-    Dataset<Row> emb = embeddings(spark, labels, 0, 17)
-        .withColumn("id", org.apache.spark.sql.functions.col("id").multiply(3).plus(1));
+    Dataset<Row> emb =
+        embeddings(spark, labels, 0, 17)
+            .withColumn("id", org.apache.spark.sql.functions.col("id").multiply(3).plus(1));
     int[] rule = PositiveRule.successors(ids, labels, 7, 2);
     Map<Long, Long> want = new java.util.TreeMap<>();
     for (int i = 0; i < n; i++) {
@@ -145,14 +174,21 @@ class SkewTest {
     assertTrue(largest <= 2 * n / tasks, "largest task " + largest + ": " + a.report());
     // the same through MINE: its report carries the cycle's figures
     MiningConfig cfg = new MiningConfig(0.2, 1, 1, SemiHardFallback.NEAREST_BEYOND, 7);
-    MineStage.Mined m = MineStage.mine(spark, emb, cfg, new KnnOptions(1, 64, 100,
-        DataType.FLOAT), SearchSettings.of("broadcast", 0, 1, 50, 100, 1, 1, 0), 2, "x", tasks);
+    MineStage.Mined m =
+        MineStage.mine(
+            spark,
+            emb,
+            cfg,
+            new KnnOptions(1, 64, 100, DataType.FLOAT),
+            SearchSettings.of("broadcast", 0, 1, 50, 100, 1, 1, 0),
+            2,
+            "x",
+            tasks);
     PositivesReport positives = m.positives();
     long withoutPositive = m.stats().noPositive();
     m.release();
     assertEquals("random", positives.policy());
-    assertTrue(positives.largestTask() <= 2 * n / tasks,
-        "" + positives);
+    assertTrue(positives.largestTask() <= 2 * n / tasks, "" + positives);
     assertEquals(0, withoutPositive, "every class has two items or more");
   }
 
@@ -168,13 +204,22 @@ class SkewTest {
     Dataset<Row> emb = embeddings(spark, labels, 120, 13); // 120 of 400 = 30% in one blob
     MiningConfig cfg = new MiningConfig(0.1, 1, 2, SemiHardFallback.NEAREST_BEYOND, 9);
     KnnOptions knn = new KnnOptions(1, 64, 100, DataType.FLOAT);
-    MineStage.Mined exact = MineStage.mine(spark, emb, cfg, knn,
-        SearchSettings.of("broadcast", 0, 1, 50, 100, 1, 1, 0), 0, "x", 3);
+    MineStage.Mined exact =
+        MineStage.mine(
+            spark,
+            emb,
+            cfg,
+            knn,
+            SearchSettings.of("broadcast", 0, 1, 50, 100, 1, 1, 0),
+            0,
+            "x",
+            3);
     List<String> want = triplets(exact);
     exact.release();
     int cap = 20;
-    MineStage.Mined ivf = MineStage.mine(spark, emb, cfg, knn,
-        SearchSettings.of("ivf", 8, 8, cap, 1000, 5, 1, 0), 0, "x", 3);
+    MineStage.Mined ivf =
+        MineStage.mine(
+            spark, emb, cfg, knn, SearchSettings.of("ivf", 8, 8, cap, 1000, 5, 1, 0), 0, "x", 3);
     List<String> got = triplets(ivf);
     SearchReport report = ivf.search();
     ivf.release();

@@ -41,13 +41,19 @@ class TableSourceTest {
   private static Dataset<Row> frame(SparkSession spark, boolean vector) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < X.length; i++) {
-      rows.add(RowFactory.create(IDS[i], (int) LABELS[i],
-          vector ? Vectors.dense(X[i]) : new Double[] {X[i][0], X[i][1]}));
+      rows.add(
+          RowFactory.create(
+              IDS[i],
+              (int) LABELS[i],
+              vector ? Vectors.dense(X[i]) : new Double[] {X[i][0], X[i][1]}));
     }
-    StructType schema = new StructType()
-        .add("id", DataTypes.LongType).add("label", DataTypes.IntegerType)
-        .add("features", vector ? new VectorUDT()
-            : DataTypes.createArrayType(DataTypes.DoubleType));
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.LongType)
+            .add("label", DataTypes.IntegerType)
+            .add(
+                "features",
+                vector ? new VectorUDT() : DataTypes.createArrayType(DataTypes.DoubleType));
     return spark.createDataFrame(rows, schema);
   }
 
@@ -75,8 +81,14 @@ class TableSourceTest {
     Path csv = tmp.resolve("items.csv");
     StringBuilder sb = new StringBuilder("id,label,f0,f1\n");
     for (int i = 0; i < 4; i++) {
-      sb.append(IDS[i]).append(',').append(LABELS[i]).append(',').append(X[i][0]).append(',')
-          .append(X[i][1]).append('\n');
+      sb.append(IDS[i])
+          .append(',')
+          .append(LABELS[i])
+          .append(',')
+          .append(X[i][0])
+          .append(',')
+          .append(X[i][1])
+          .append('\n');
     }
     Files.writeString(csv, sb);
     assertItems(TableSource.load(spark, spec(Format.CSV, csv, "id", ""), 2), true);
@@ -84,8 +96,7 @@ class TableSourceTest {
     Path svm = tmp.resolve("items.libsvm");
     StringBuilder lb = new StringBuilder();
     for (int i = 0; i < 4; i++) {
-      lb.append(LABELS[i]).append(" 1:").append(X[i][0]).append(" 2:").append(X[i][1])
-          .append('\n');
+      lb.append(LABELS[i]).append(" 1:").append(X[i][0]).append(" 2:").append(X[i][1]).append('\n');
     }
     Files.writeString(svm, lb);
     assertItems(TableSource.load(spark, spec(Format.LIBSVM, svm, "", ""), 2), false);
@@ -94,16 +105,19 @@ class TableSourceTest {
   private String badCsv(String body, String id) throws Exception {
     Path p = tmp.resolve("bad-" + Math.abs(body.hashCode()) + ".csv");
     Files.writeString(p, "id,label,f0,f1\n" + body);
-    InputException e = assertThrows(InputException.class,
-        () -> TableSource.load(SharedSpark.get(), spec(Format.CSV, p, id, ""), 2));
+    InputException e =
+        assertThrows(
+            InputException.class,
+            () -> TableSource.load(SharedSpark.get(), spec(Format.CSV, p, id, ""), 2));
     assertTrue(e.getMessage().contains(p.getFileName().toString()), e.getMessage());
     return e.getMessage();
   }
 
   @Test
   void badTablesAreNamedWithTheRowAndTheRule() throws Exception {
-    assertTrue(badCsv("1,0,0.5,NaN\n2,1,1,1\n", "id").contains("NaN or infinite features, "
-        + "first: id 1"));
+    assertTrue(
+        badCsv("1,0,0.5,NaN\n2,1,1,1\n", "id")
+            .contains("NaN or infinite features, " + "first: id 1"));
     assertTrue(badCsv("1,0,0.5,1\n2,1.5,1,1\n", "id").contains("non-integral label, first: id 2"));
     assertTrue(badCsv("1,0,0.5,1\n1,1,1,1\n", "id").contains("id 1 appears 2 times"));
     assertTrue(badCsv("1,0,0.5,1\n2,0,1,1\n", "id").contains("at least two classes"));
@@ -111,24 +125,38 @@ class TableSourceTest {
     assertTrue(badCsv("1,0,0.5,1\n", "nope").contains("no id column 'nope'"));
     Path empty = tmp.resolve("empty.parquet");
     frame(SharedSpark.get(), false).limit(0).write().parquet(empty.toString());
-    InputException e = assertThrows(InputException.class, () -> TableSource.load(
-        SharedSpark.get(), spec(Format.PARQUET, empty, "id", "features"), 2));
+    InputException e =
+        assertThrows(
+            InputException.class,
+            () ->
+                TableSource.load(
+                    SharedSpark.get(), spec(Format.PARQUET, empty, "id", "features"), 2));
     assertTrue(e.getMessage().contains("empty"), e.getMessage());
   }
 
   @Test
   void varyingDimensionIsNamed() throws Exception {
     SparkSession spark = SharedSpark.get();
-    List<Row> rows = List.of(RowFactory.create(1L, 0, new Double[] {1.0, 2.0}),
-        RowFactory.create(2L, 1, new Double[] {1.0, 2.0, 3.0}));
+    List<Row> rows =
+        List.of(
+            RowFactory.create(1L, 0, new Double[] {1.0, 2.0}),
+            RowFactory.create(2L, 1, new Double[] {1.0, 2.0, 3.0}));
     Path p = tmp.resolve("dims.parquet");
-    spark.createDataFrame(rows, new StructType().add("id", DataTypes.LongType)
-        .add("label", DataTypes.IntegerType)
-        .add("features", DataTypes.createArrayType(DataTypes.DoubleType)))
-        .write().parquet(p.toString());
-    InputException e = assertThrows(InputException.class,
-        () -> TableSource.load(spark, spec(Format.PARQUET, p, "id", "features"), 2));
-    assertTrue(e.getMessage().contains("dimension varies from 2 to 3")
-        && e.getMessage().contains("id 2"), e.getMessage());
+    spark
+        .createDataFrame(
+            rows,
+            new StructType()
+                .add("id", DataTypes.LongType)
+                .add("label", DataTypes.IntegerType)
+                .add("features", DataTypes.createArrayType(DataTypes.DoubleType)))
+        .write()
+        .parquet(p.toString());
+    InputException e =
+        assertThrows(
+            InputException.class,
+            () -> TableSource.load(spark, spec(Format.PARQUET, p, "id", "features"), 2));
+    assertTrue(
+        e.getMessage().contains("dimension varies from 2 to 3") && e.getMessage().contains("id 2"),
+        e.getMessage());
   }
 }

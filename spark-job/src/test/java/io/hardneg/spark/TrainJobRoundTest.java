@@ -64,8 +64,12 @@ class TrainJobRoundTest {
     Path[] data = TinyData.write(tmp.resolve("in"), 600);
     out = tmp.resolve("run");
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    summary = new TrainJob(spark, JobConfig.from(settings(data, out, 2)),
-        new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
+    summary =
+        new TrainJob(
+                spark,
+                JobConfig.from(settings(data, out, 2)),
+                new PrintStream(buf, true, StandardCharsets.UTF_8))
+            .run();
     printed = buf.toString(StandardCharsets.UTF_8);
   }
 
@@ -82,8 +86,10 @@ class TrainJobRoundTest {
       long success = Files.getLastModifiedTime(round.resolve("_SUCCESS")).toMillis();
       try (Stream<Path> all = Files.walk(round)) {
         // Hadoop's .crc sidecar files are closed after their data file: not outputs
-        for (Path p : all.filter(Files::isRegularFile)
-            .filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+        for (Path p :
+            all.filter(Files::isRegularFile)
+                .filter(p -> !p.getFileName().toString().startsWith("."))
+                .toList()) {
           assertTrue(Files.getLastModifiedTime(p).toMillis() <= success, p + " after _SUCCESS");
         }
       }
@@ -94,7 +100,8 @@ class TrainJobRoundTest {
       assertTrue(((Number) mining.get("triplets")).longValue() > 0);
     }
     try (Stream<Path> top = Files.list(out)) {
-      assertFalse(top.anyMatch(p -> p.getFileName().toString().startsWith("_tmp-")),
+      assertFalse(
+          top.anyMatch(p -> p.getFileName().toString().startsWith("_tmp-")),
           "temporaries left behind");
     }
     assertTrue(printed.contains("Recall@1 raw pixels"), printed);
@@ -109,8 +116,12 @@ class TrainJobRoundTest {
     Path r0 = out.resolve("round-000/_SUCCESS");
     long before = Files.getLastModifiedTime(r0).toMillis();
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    TrainJob.Summary again = new TrainJob(spark, JobConfig.from(settings(data, out, 3)),
-        new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
+    TrainJob.Summary again =
+        new TrainJob(
+                spark,
+                JobConfig.from(settings(data, out, 3)),
+                new PrintStream(buf, true, StandardCharsets.UTF_8))
+            .run();
     String text = buf.toString(StandardCharsets.UTF_8);
     assertTrue(text.contains("resuming after committed round 1"), text);
     assertEquals(1, again.rounds().size(), "only round 2 runs");
@@ -133,17 +144,23 @@ class TrainJobRoundTest {
   @Test
   void triplestObeyTheMiningRuleAgainstRecomputedDistances() throws Exception {
     // round 1 mined with round 0's model: recompute its embeddings outside Spark
-    MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(
-        new File(out.resolve("round-000/model.zip").toString()), false);
+    MultiLayerNetwork net =
+        ModelSerializer.restoreMultiLayerNetwork(
+            new File(out.resolve("round-000/model.zip").toString()), false);
     Dataset<Row> t = spark.read().parquet(out.resolve("round-001/triplets").toString());
     List<Row> triplets = t.collectAsList();
-    Map<String, Object> metrics0 = Json.read(Files.readString(out.resolve("round-000/metrics.json")));
+    Map<String, Object> metrics0 =
+        Json.read(Files.readString(out.resolve("round-000/metrics.json")));
     Path[] data = TinyData.write(tmp.resolve("check"), 600);
     io.hardneg.core.data.LabeledVectors items;
-    try (var im = Files.newInputStream(data[0]); var lb = Files.newInputStream(data[1])) {
-      items = io.hardneg.core.data.IdxReader.toLabeledVectors(
-          io.hardneg.core.data.IdxReader.read(im, "im"), io.hardneg.core.data.IdxReader.read(lb, "lb"),
-          "im", "lb");
+    try (var im = Files.newInputStream(data[0]);
+        var lb = Files.newInputStream(data[1])) {
+      items =
+          io.hardneg.core.data.IdxReader.toLabeledVectors(
+              io.hardneg.core.data.IdxReader.read(im, "im"),
+              io.hardneg.core.data.IdxReader.read(lb, "lb"),
+              "im",
+              "lb");
     }
     INDArray emb = net.output(Nd4j.create(items.values(), new long[] {items.size(), 784}, 'c'));
     float[] e = emb.dup('c').data().asFloat();
@@ -163,7 +180,8 @@ class TrainJobRoundTest {
       int a = row.get(r.getLong(r.fieldIndex("anchor")));
       int p = row.get(r.getLong(r.fieldIndex("positive")));
       int n = row.get(r.getLong(r.fieldIndex("negative")));
-      assertTrue(trainIds.contains(items.ids()[p]) && trainIds.contains(items.ids()[n]),
+      assertTrue(
+          trainIds.contains(items.ids()[p]) && trainIds.contains(items.ids()[n]),
           "positives and negatives come from the training split");
       assertEquals(items.labels()[a], items.labels()[p]);
       assertTrue(items.labels()[a] != items.labels()[n]);
@@ -181,8 +199,8 @@ class TrainJobRoundTest {
       String kind = r.getString(r.fieldIndex("kind"));
       switch (kind) {
         case "hard" -> assertEquals(minNeg, dan, 1e-4, "hard = nearest negative");
-        case "semihard" -> assertTrue(dap < dan + 1e-5 && dan <= dap + MARGIN + 1e-5,
-            "semi-hard rule: " + r);
+        case "semihard" ->
+            assertTrue(dap < dan + 1e-5 && dan <= dap + MARGIN + 1e-5, "semi-hard rule: " + r);
         case "beyond" -> assertTrue(dan > dap - 1e-5, "nearest-beyond: " + r);
         default -> throw new AssertionError("unknown kind " + kind);
       }

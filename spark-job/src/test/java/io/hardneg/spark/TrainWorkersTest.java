@@ -3,17 +3,17 @@ package io.hardneg.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hardneg.spark.stage.TrainWorkers;
 import io.hardneg.spark.result.WorkerCount;
+import io.hardneg.spark.stage.TrainWorkers;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.junit.jupiter.api.Test;
 
 /**
- * The training-worker record: hook calls made inside Spark tasks come back to the driver,
- * counted per JVM, and a drain clears them. (The cluster integration test checks the same
- * record across two executor JVMs.)
+ * The training-worker record: hook calls made inside Spark tasks come back to the driver, counted
+ * per JVM, and a drain clears them. (The cluster integration test checks the same record across two
+ * executor JVMs.)
  */
 class TrainWorkersTest {
   @Test

@@ -38,8 +38,8 @@ public final class IdxReader {
   /**
    * Reads one IDX tensor. {@code name} is used in error messages only.
    *
-   * @throws IOException naming {@code name} and the broken rule when the stream is not IDX,
-   *     uses an unsupported element type, or ends before its declared size
+   * @throws IOException naming {@code name} and the broken rule when the stream is not IDX, uses an
+   *     unsupported element type, or ends before its declared size
    */
   public static IdxTensor read(InputStream raw, String name) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
@@ -52,14 +52,20 @@ public final class IdxReader {
     try {
       int magic = data.readInt();
       if ((magic >>> 16) != 0) {
-        throw new IOException(name + ": not an IDX file (magic 0x" + Integer.toHexString(magic)
-            + ", expected 0x0000TTNN)");
+        throw new IOException(
+            name
+                + ": not an IDX file (magic 0x"
+                + Integer.toHexString(magic)
+                + ", expected 0x0000TTNN)");
       }
       int type = (magic >>> 8) & 0xff;
       int dims = magic & 0xff;
       if (type != UNSIGNED_BYTE) {
-        throw new IOException(name + ": IDX element type 0x" + Integer.toHexString(type)
-            + " not supported (only unsigned byte, 0x08)");
+        throw new IOException(
+            name
+                + ": IDX element type 0x"
+                + Integer.toHexString(type)
+                + " not supported (only unsigned byte, 0x08)");
       }
       if (dims < 1 || dims > 4) {
         throw new IOException(name + ": IDX with " + dims + " dimensions not supported (1..4)");
@@ -82,8 +88,11 @@ public final class IdxReader {
       // altered stream whose payload still inflates would otherwise pass); extra bytes are an
       // error too, since the declared size is then wrong
       if (data.read() != -1) {
-        throw new IOException(name + ": longer than its declared size (bytes after the "
-            + total + " declared elements)");
+        throw new IOException(
+            name
+                + ": longer than its declared size (bytes after the "
+                + total
+                + " declared elements)");
       }
       return new IdxTensor(shape, bytes);
     } catch (EOFException e) {
@@ -92,18 +101,28 @@ public final class IdxReader {
   }
 
   /**
-   * Joins an images tensor and a labels tensor into a table with ids {@code 0..n-1} (the row
-   * order of the file, which is stable), pixel values scaled to [0, 1].
+   * Joins an images tensor and a labels tensor into a table with ids {@code 0..n-1} (the row order
+   * of the file, which is stable), pixel values scaled to [0, 1].
    */
-  public static LabeledVectors toLabeledVectors(IdxTensor images, IdxTensor labels,
-      String imagesName, String labelsName) throws IOException {
+  public static LabeledVectors toLabeledVectors(
+      IdxTensor images, IdxTensor labels, String imagesName, String labelsName) throws IOException {
     if (labels.shape().length != 1) {
-      throw new IOException(labelsName + ": labels must be a 1-d IDX tensor, got "
-          + labels.shape().length + " dimensions");
+      throw new IOException(
+          labelsName
+              + ": labels must be a 1-d IDX tensor, got "
+              + labels.shape().length
+              + " dimensions");
     }
     if (images.count() != labels.count()) {
-      throw new IOException(imagesName + " has " + images.count() + " items but " + labelsName
-          + " has " + labels.count() + " labels");
+      throw new IOException(
+          imagesName
+              + " has "
+              + images.count()
+              + " items but "
+              + labelsName
+              + " has "
+              + labels.count()
+              + " labels");
     }
     int n = images.count();
     int dim = images.itemSize();

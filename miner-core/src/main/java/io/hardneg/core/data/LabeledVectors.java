@@ -23,8 +23,8 @@ public record LabeledVectors(long[] ids, long[] labels, float[] values, int dim)
           "ids and labels differ in length: " + ids.length + " != " + labels.length);
     }
     if ((long) ids.length * dim != values.length) {
-      throw new IllegalArgumentException("values length " + values.length + " != rows "
-          + ids.length + " x dim " + dim);
+      throw new IllegalArgumentException(
+          "values length " + values.length + " != rows " + ids.length + " x dim " + dim);
     }
   }
 

@@ -18,7 +18,9 @@ public final class VectorMath {
     }
   }
 
-  /** Euclidean distance between rows {@code i} of {@code a} and {@code j} of {@code b}, in double. */
+  /**
+   * Euclidean distance between rows {@code i} of {@code a} and {@code j} of {@code b}, in double.
+   */
   public static double distance(float[] a, int i, float[] b, int j, int dim) {
     return Math.sqrt(squaredDistance(a, i, b, j, dim));
   }

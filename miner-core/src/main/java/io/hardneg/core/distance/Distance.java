@@ -9,18 +9,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * The metric between two embeddings, with its direction decided once (docs/concepts.md "Loss"; as
  * pytorch-metric-learning's {@code is_inverted} and Lucene's {@code VectorSimilarityFunction}).
  *
- * <p>Long on purpose: each metric's value, pairwise matrix and both gradient forms sit together,
- * so the derivations for one metric are checked side by side against one another.
+ * <p>Long on purpose: each metric's value, pairwise matrix and both gradient forms sit together, so
+ * the derivations for one metric are checked side by side against one another.
  *
- * <p>Miners and losses never look at the raw value: they work on the <em>dissimilarity</em>
- * {@code D(u,v)}, which grows as {@code u} and {@code v} move apart for every constant. For a
- * distance {@code D = value}; for a similarity {@code D = −value}. So "hardest positive" is
- * always the largest {@code D(a,p)}, "hardest negative" the smallest {@code D(a,n)}, and a margin
- * {@code m} always reads {@code D(a,p) − D(a,n) + m} (for cosine similarity that is
- * {@code s(a,n) − s(a,p) + m}, pytorch-metric-learning's {@code distance.margin}). Thresholds
- * given in the metric's own units (a multi-similarity {@code base} λ, say) convert with
- * {@link #toDissimilarity(double)}. docs/concepts.md: on unit vectors cosine similarity is
- * {@code s = 1 − d²/2}.
+ * <p>Miners and losses never look at the raw value: they work on the <em>dissimilarity</em> {@code
+ * D(u,v)}, which grows as {@code u} and {@code v} move apart for every constant. For a distance
+ * {@code D = value}; for a similarity {@code D = −value}. So "hardest positive" is always the
+ * largest {@code D(a,p)}, "hardest negative" the smallest {@code D(a,n)}, and a margin {@code m}
+ * always reads {@code D(a,p) − D(a,n) + m} (for cosine similarity that is {@code s(a,n) − s(a,p) +
+ * m}, pytorch-metric-learning's {@code distance.margin}). Thresholds given in the metric's own
+ * units (a multi-similarity {@code base} λ, say) convert with {@link #toDissimilarity(double)}.
+ * docs/concepts.md: on unit vectors cosine similarity is {@code s = 1 − d²/2}.
  */
 public enum Distance {
   /** {@code d(u,v) = |u − v|}; no gradient (0) where {@code d = 0}. */
@@ -31,8 +30,8 @@ public enum Distance {
     }
 
     @Override
-    void addValueGradient(double[] u, double[] v, double value, double c, double[] gu,
-        double[] gv) {
+    void addValueGradient(
+        double[] u, double[] v, double value, double c, double[] gu, double[] gv) {
       if (value <= 0) {
         return;
       }
@@ -65,8 +64,8 @@ public enum Distance {
     }
 
     @Override
-    void addValueGradient(double[] u, double[] v, double value, double c, double[] gu,
-        double[] gv) {
+    void addValueGradient(
+        double[] u, double[] v, double value, double c, double[] gu, double[] gv) {
       for (int j = 0; j < u.length; j++) {
         double g = 2 * c * (u[j] - v[j]);
         gu[j] += g;
@@ -93,8 +92,8 @@ public enum Distance {
     }
 
     @Override
-    void addValueGradient(double[] u, double[] v, double value, double c, double[] gu,
-        double[] gv) {
+    void addValueGradient(
+        double[] u, double[] v, double value, double c, double[] gu, double[] gv) {
       double uu = 0;
       double vv = 0;
       for (int j = 0; j < u.length; j++) {
@@ -135,8 +134,8 @@ public enum Distance {
   public abstract double value(double[] u, double[] v);
 
   /** Adds {@code c · ∂value/∂u} to {@code gu} and {@code c · ∂value/∂v} to {@code gv}. */
-  abstract void addValueGradient(double[] u, double[] v, double value, double c, double[] gu,
-      double[] gv);
+  abstract void addValueGradient(
+      double[] u, double[] v, double value, double c, double[] gu, double[] gv);
 
   /** True for a similarity (larger = closer): then {@code D = −value}. */
   public boolean inverted() {
@@ -154,8 +153,8 @@ public enum Distance {
   }
 
   /**
-   * Adds {@code c · ∂D/∂u} to {@code gu} and {@code c · ∂D/∂v} to {@code gv}, where {@code d}
-   * is {@code D(u,v)} as computed by {@link #dissimilarity}.
+   * Adds {@code c · ∂D/∂u} to {@code gu} and {@code c · ∂D/∂v} to {@code gv}, where {@code d} is
+   * {@code D(u,v)} as computed by {@link #dissimilarity}.
    */
   public void addGradient(double[] u, double[] v, double d, double c, double[] gu, double[] gv) {
     if (c == 0) {
@@ -166,12 +165,12 @@ public enum Distance {
 
   /**
    * The symmetric matrix of {@code D} over all row pairs. The Gram matrix {@code X·Xᵀ} comes from
-   * BLAS (ND4J, double); entries are then {@code D} from {@code |u|² + |v|² − 2u·v} (clamped at
-   * 0) or {@code u·v/(|u||v|)}. Where that formula cancels — near-duplicate rows,
-   * {@code |u−v|² <= 1e-8·(|u|²+|v|²)} or {@code 1 − |s| <= 1e-8} — the entry is recomputed
-   * exactly by {@link #dissimilarity}, so identical rows are at exactly 0 (or exactly equal
-   * similarity) and ties stay ties. Elsewhere entries agree with {@link #dissimilarity} to about
-   * 1e-15 relative. The matrix is exactly symmetric.
+   * BLAS (ND4J, double); entries are then {@code D} from {@code |u|² + |v|² − 2u·v} (clamped at 0)
+   * or {@code u·v/(|u||v|)}. Where that formula cancels — near-duplicate rows, {@code |u−v|² <=
+   * 1e-8·(|u|²+|v|²)} or {@code 1 − |s| <= 1e-8} — the entry is recomputed exactly by {@link
+   * #dissimilarity}, so identical rows are at exactly 0 (or exactly equal similarity) and ties stay
+   * ties. Elsewhere entries agree with {@link #dissimilarity} to about 1e-15 relative. The matrix
+   * is exactly symmetric.
    */
   public double[][] matrix(double[][] x) {
     int n = x.length;
@@ -224,11 +223,11 @@ public enum Distance {
   }
 
   /**
-   * Adds {@code Σ_(i,j) w[i·n+j] · ∂D(x_i,x_j)/∂x} to {@code g} for all pairs at once, where
-   * {@code d} is {@link #matrix(double[][])} of {@code x}: the same gradient as
-   * {@link #addGradient} called per pair with {@code c = w[i·n+j]}, computed with one BLAS
-   * product ({@code g += diag(rowsum P)·X − P·X} for the Euclidean distances, and the analogous
-   * form for the cosine) instead of {@code O(d)} scalar work per pair.
+   * Adds {@code Σ_(i,j) w[i·n+j] · ∂D(x_i,x_j)/∂x} to {@code g} for all pairs at once, where {@code
+   * d} is {@link #matrix(double[][])} of {@code x}: the same gradient as {@link #addGradient}
+   * called per pair with {@code c = w[i·n+j]}, computed with one BLAS product ({@code g +=
+   * diag(rowsum P)·X − P·X} for the Euclidean distances, and the analogous form for the cosine)
+   * instead of {@code O(d)} scalar work per pair.
    */
   public void addGradientFromWeights(double[][] x, double[][] d, double[] w, double[][] g) {
     int n = x.length;
@@ -276,8 +275,10 @@ public enum Distance {
     }
     double[] px;
     try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-      px = Flat.doubles(Nd4j.create(p, new long[] {n, n}, 'c')
-          .mmul(Nd4j.create(flat, new long[] {n, dim}, 'c')));
+      px =
+          Flat.doubles(
+              Nd4j.create(p, new long[] {n, n}, 'c')
+                  .mmul(Nd4j.create(flat, new long[] {n, dim}, 'c')));
     }
     for (int i = 0; i < n; i++) {
       for (int k = 0; k < dim; k++) {
@@ -302,8 +303,9 @@ public enum Distance {
       case "euclidean" -> EUCLIDEAN;
       case "squared-euclidean", "squared_euclidean" -> SQUARED_EUCLIDEAN;
       case "cosine" -> COSINE;
-      default -> throw new IllegalArgumentException(
-          "unknown distance '" + s + "' (expected euclidean | squared-euclidean | cosine)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown distance '" + s + "' (expected euclidean | squared-euclidean | cosine)");
     };
   }
 }

@@ -1,9 +1,9 @@
 package io.hardneg.core.inbatch;
 
 /**
- * No mining: every positive pair and every negative pair of every anchor that has both a
- * positive and a negative (as pairs; a triplet loss gets every triplet through
- * {@link Pairs#toTriplets(int)}). Other anchors are skipped and counted, as for every miner.
+ * No mining: every positive pair and every negative pair of every anchor that has both a positive
+ * and a negative (as pairs; a triplet loss gets every triplet through {@link
+ * Pairs#toTriplets(int)}). Other anchors are skipped and counted, as for every miner.
  */
 public final class AllTuplesMiner implements InBatchMiner {
   @Override

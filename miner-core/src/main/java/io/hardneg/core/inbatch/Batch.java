@@ -4,8 +4,8 @@ import io.hardneg.core.distance.Distance;
 import io.hardneg.core.util.Seeds;
 
 /**
- * One minibatch as the miners see it: the dissimilarity matrix {@code D} of its embeddings
- * (larger = farther, whatever the metric: {@link Distance}) and one class label per row.
+ * One minibatch as the miners see it: the dissimilarity matrix {@code D} of its embeddings (larger
+ * = farther, whatever the metric: {@link Distance}) and one class label per row.
  *
  * @param distance the metric {@code d} was computed with
  * @param d the symmetric {@code n×n} matrix {@code D(x_i, x_j)}
@@ -15,8 +15,8 @@ import io.hardneg.core.util.Seeds;
 public record Batch(Distance distance, double[][] d, long[] labels, int dim) {
   public Batch {
     if (d.length != labels.length) {
-      throw new IllegalArgumentException("distance matrix has " + d.length + " rows but "
-          + labels.length + " labels");
+      throw new IllegalArgumentException(
+          "distance matrix has " + d.length + " rows but " + labels.length + " labels");
     }
     if (dim < 1) {
       throw new IllegalArgumentException("embedding dimension must be >= 1, got " + dim);

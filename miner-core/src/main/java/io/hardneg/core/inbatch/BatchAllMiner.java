@@ -3,17 +3,16 @@ package io.hardneg.core.inbatch;
 import io.hardneg.core.mining.MinedKind;
 
 /**
- * Batch-all mining (Hermans et al. 2017): every triplet {@code (a,p,n)} of the batch that
- * violates the margin, {@code D(a,p) − D(a,n) + margin > 0}; in anchor, positive, negative
- * order. A margin of {@code +∞} is not allowed; use the {@code all} miner for every triplet.
+ * Batch-all mining (Hermans et al. 2017): every triplet {@code (a,p,n)} of the batch that violates
+ * the margin, {@code D(a,p) − D(a,n) + margin > 0}; in anchor, positive, negative order. A margin
+ * of {@code +∞} is not allowed; use the {@code all} miner for every triplet.
  */
 public final class BatchAllMiner implements InBatchMiner {
   private final double margin;
 
   public BatchAllMiner(double margin) {
     if (!(margin >= 0) || Double.isInfinite(margin)) {
-      throw new IllegalArgumentException("batch-all margin must be finite and >= 0, got "
-          + margin);
+      throw new IllegalArgumentException("batch-all margin must be finite and >= 0, got " + margin);
     }
     this.margin = margin;
   }

@@ -3,10 +3,10 @@ package io.hardneg.core.inbatch;
 import io.hardneg.core.mining.MinedKind;
 
 /**
- * Batch-hard mining (Hermans, Beyer, Leibe 2017, "In Defense of the Triplet Loss"): one triplet
- * per anchor, with the hardest positive (largest {@code D(a,p)}) and the hardest negative
- * (smallest {@code D(a,n)}) in the batch — docs/concepts.md's {@code hard}, with the
- * {@code hardest} positive policy. Ties go to the lowest row index.
+ * Batch-hard mining (Hermans, Beyer, Leibe 2017, "In Defense of the Triplet Loss"): one triplet per
+ * anchor, with the hardest positive (largest {@code D(a,p)}) and the hardest negative (smallest
+ * {@code D(a,n)}) in the batch — docs/concepts.md's {@code hard}, with the {@code hardest} positive
+ * policy. Ties go to the lowest row index.
  */
 public final class BatchHardMiner implements InBatchMiner {
   @Override

@@ -6,21 +6,21 @@ import io.hardneg.core.util.Seeds;
 
 /**
  * Distance-weighted sampling (Wu, Manmatha, Smola, Krähenbühl 2017, "Sampling Matters in Deep
- * Embedding Learning"). Pairwise distances of points uniform on the unit sphere in
- * {@code dim} dimensions have density {@code q(d) ∝ d^(dim−2) (1 − d²/4)^((dim−3)/2)}; for
- * every anchor-positive pair {@code (a,p)} one negative is drawn with probability
- * {@code ∝ 1/q(max(d(a,n), cutoff))}, restricted to negatives with
- * {@code d(a,n) < nonzeroLossCutoff} (pytorch-metric-learning's {@code DistanceWeightedMiner};
- * paper symbols: λ = cutoff, the non-zero-loss cutoff is the margin-derived bound). Weights are
- * computed in log space and normalised by their maximum, so no overflow. Needs the
- * {@link Distance#EUCLIDEAN} distance on unit-length embeddings. A pair whose anchor has no
- * negative under the cutoff gets no triplet (counted in {@link InBatchStats#noCandidate()}).
+ * Embedding Learning"). Pairwise distances of points uniform on the unit sphere in {@code dim}
+ * dimensions have density {@code q(d) ∝ d^(dim−2) (1 − d²/4)^((dim−3)/2)}; for every
+ * anchor-positive pair {@code (a,p)} one negative is drawn with probability {@code ∝
+ * 1/q(max(d(a,n), cutoff))}, restricted to negatives with {@code d(a,n) < nonzeroLossCutoff}
+ * (pytorch-metric-learning's {@code DistanceWeightedMiner}; paper symbols: λ = cutoff, the
+ * non-zero-loss cutoff is the margin-derived bound). Weights are computed in log space and
+ * normalised by their maximum, so no overflow. Needs the {@link Distance#EUCLIDEAN} distance on
+ * unit-length embeddings. A pair whose anchor has no negative under the cutoff gets no triplet
+ * (counted in {@link InBatchStats#noCandidate()}).
  *
- * <p>Seeding: the uniform draw for {@code (a,p)} is {@code unit(hash(seed, labelHash, a·n+p))},
- * a function of the seed, the batch's label sequence and the indices only — so the score and the
- * gradient of one batch see the same sample, and a finite-difference check is possible. Two
- * batches with the same label sequence reuse the same uniforms (the drawn negatives still follow
- * their own distances).
+ * <p>Seeding: the uniform draw for {@code (a,p)} is {@code unit(hash(seed, labelHash, a·n+p))}, a
+ * function of the seed, the batch's label sequence and the indices only — so the score and the
+ * gradient of one batch see the same sample, and a finite-difference check is possible. Two batches
+ * with the same label sequence reuse the same uniforms (the drawn negatives still follow their own
+ * distances).
  */
 public final class DistanceWeightedMiner implements InBatchMiner {
   private final double cutoff;
@@ -29,9 +29,12 @@ public final class DistanceWeightedMiner implements InBatchMiner {
 
   public DistanceWeightedMiner(double cutoff, double nonzeroLossCutoff, long seed) {
     if (!(cutoff >= 0) || !(nonzeroLossCutoff > cutoff) || Double.isInfinite(nonzeroLossCutoff)) {
-      throw new IllegalArgumentException("distance-weighted sampling needs 0 <= cutoff < "
-          + "nonzeroLossCutoff < inf, got cutoff=" + cutoff + " nonzeroLossCutoff="
-          + nonzeroLossCutoff);
+      throw new IllegalArgumentException(
+          "distance-weighted sampling needs 0 <= cutoff < "
+              + "nonzeroLossCutoff < inf, got cutoff="
+              + cutoff
+              + " nonzeroLossCutoff="
+              + nonzeroLossCutoff);
     }
     this.cutoff = cutoff;
     this.nonzeroLossCutoff = nonzeroLossCutoff;
@@ -47,8 +50,10 @@ public final class DistanceWeightedMiner implements InBatchMiner {
   @Override
   public Tuples mine(Batch b, InBatchStats stats) {
     if (b.distance() != Distance.EUCLIDEAN) {
-      throw new IllegalArgumentException("distance-weighted sampling is defined on the Euclidean "
-          + "distance between unit vectors, got " + b.distance());
+      throw new IllegalArgumentException(
+          "distance-weighted sampling is defined on the Euclidean "
+              + "distance between unit vectors, got "
+              + b.distance());
     }
     TripletSink out = new TripletSink(b, stats);
     int n = b.size();

@@ -4,10 +4,10 @@ import io.hardneg.core.mining.MinedKind;
 
 /**
  * Hardest-fraction mining, in the spirit of OHEM (Shrivastava, Gupta, Girshick 2016, online hard
- * example mining): of all candidate triplets {@code (a,p,n)} of the batch, keep the
- * {@code ceil(fraction · C)} with the largest triplet loss {@code D(a,p) − D(a,n) + margin}
- * (ties: earlier in anchor, positive, negative order first). Candidates are every triplet of
- * anchors that have a positive and a negative. Memory: one double per candidate.
+ * example mining): of all candidate triplets {@code (a,p,n)} of the batch, keep the {@code
+ * ceil(fraction · C)} with the largest triplet loss {@code D(a,p) − D(a,n) + margin} (ties: earlier
+ * in anchor, positive, negative order first). Candidates are every triplet of anchors that have a
+ * positive and a negative. Memory: one double per candidate.
  */
 public final class HardestFractionMiner implements InBatchMiner {
   /** Refuse batches whose candidate triplets would not fit in a sane array. */
@@ -46,8 +46,13 @@ public final class HardestFractionMiner implements InBatchMiner {
       }
     }
     if (count > MAX_CANDIDATES) {
-      throw new IllegalArgumentException("hardest-fraction mining: " + count + " candidate "
-          + "triplets exceed " + MAX_CANDIDATES + "; use a PK batch or a smaller batch");
+      throw new IllegalArgumentException(
+          "hardest-fraction mining: "
+              + count
+              + " candidate "
+              + "triplets exceed "
+              + MAX_CANDIDATES
+              + "; use a PK batch or a smaller batch");
     }
     double[] loss = new double[(int) count];
     int c = 0;

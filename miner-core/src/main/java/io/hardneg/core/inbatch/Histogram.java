@@ -3,8 +3,8 @@ package io.hardneg.core.inbatch;
 import java.util.Arrays;
 
 /**
- * A fixed-range histogram: {@code bins} equal bins over {@code [lo, hi)}, plus counts below
- * {@code lo} and at or above {@code hi}, so no value is lost. NaN values are counted apart.
+ * A fixed-range histogram: {@code bins} equal bins over {@code [lo, hi)}, plus counts below {@code
+ * lo} and at or above {@code hi}, so no value is lost. NaN values are counted apart.
  */
 public final class Histogram implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
@@ -18,8 +18,14 @@ public final class Histogram implements java.io.Serializable {
 
   public Histogram(double lo, double hi, int bins) {
     if (!(hi > lo) || bins < 1) {
-      throw new IllegalArgumentException("histogram needs lo < hi and bins >= 1, got [" + lo
-          + ", " + hi + ") with " + bins + " bins");
+      throw new IllegalArgumentException(
+          "histogram needs lo < hi and bins >= 1, got ["
+              + lo
+              + ", "
+              + hi
+              + ") with "
+              + bins
+              + " bins");
     }
     this.lo = lo;
     this.hi = hi;
@@ -42,8 +48,19 @@ public final class Histogram implements java.io.Serializable {
   /** Adds another histogram's counts (same range and bins) into this one; returns this. */
   public Histogram merge(Histogram o) {
     if (o.lo != lo || o.hi != hi || o.counts.length != counts.length) {
-      throw new IllegalArgumentException("cannot merge histograms over [" + o.lo + ", " + o.hi
-          + ") x" + o.counts.length + " into [" + lo + ", " + hi + ") x" + counts.length);
+      throw new IllegalArgumentException(
+          "cannot merge histograms over ["
+              + o.lo
+              + ", "
+              + o.hi
+              + ") x"
+              + o.counts.length
+              + " into ["
+              + lo
+              + ", "
+              + hi
+              + ") x"
+              + counts.length);
     }
     for (int b = 0; b < counts.length; b++) {
       counts[b] += o.counts[b];
@@ -85,7 +102,16 @@ public final class Histogram implements java.io.Serializable {
 
   @Override
   public String toString() {
-    return "[" + lo + "," + hi + ") below=" + below + " " + Arrays.toString(counts) + " above="
-        + above + (nan > 0 ? " nan=" + nan : "");
+    return "["
+        + lo
+        + ","
+        + hi
+        + ") below="
+        + below
+        + " "
+        + Arrays.toString(counts)
+        + " above="
+        + above
+        + (nan > 0 ? " nan=" + nan : "");
   }
 }

@@ -1,12 +1,12 @@
 package io.hardneg.core.inbatch;
 
 /**
- * Chooses tuples from one batch (docs/concepts.md "Loss": Distance → Miner → Loss → Reducer). A miner
- * reads only the dissimilarity matrix and the labels of a {@link Batch}, so it never branches on
- * the metric. Contract, checked by every miner's test: a positive is another row with the
- * anchor's label, a negative a row with another label; anchors with no positive or no negative
- * are skipped and counted in {@link InBatchStats}, never a crash or a NaN; ties go to the lowest
- * row index; the result depends only on the batch (and the miner's seed).
+ * Chooses tuples from one batch (docs/concepts.md "Loss": Distance → Miner → Loss → Reducer). A
+ * miner reads only the dissimilarity matrix and the labels of a {@link Batch}, so it never branches
+ * on the metric. Contract, checked by every miner's test: a positive is another row with the
+ * anchor's label, a negative a row with another label; anchors with no positive or no negative are
+ * skipped and counted in {@link InBatchStats}, never a crash or a NaN; ties go to the lowest row
+ * index; the result depends only on the batch (and the miner's seed).
  */
 public interface InBatchMiner {
   /** Mines the batch, recording counts and histograms into {@code stats}. */

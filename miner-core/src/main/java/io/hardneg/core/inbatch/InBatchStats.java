@@ -8,11 +8,10 @@ import java.util.Set;
  * Mining statistics of one batch: the shared {@link MiningCounts} (anchors seen, anchors skipped
  * for no positive or no negative, tuples by {@link MinedKind}), plus (anchor, positive) pairs for
  * which the rule admitted nothing, fallbacks, the loss's active fraction (terms with a non-zero
- * loss over all terms), and histograms of {@code D(a,p)}, {@code D(a,n)} and
- * {@code D(a,n) − D(a,p)} over the mined tuples
- * (for pair tuples: {@code D} of positive pairs and of negative pairs; no difference).
- * Ranges: {@code D} between unit vectors ({@link io.hardneg.core.distance.Distance#unitLo()}).
- * Batches add up with {@link #merge}.
+ * loss over all terms), and histograms of {@code D(a,p)}, {@code D(a,n)} and {@code D(a,n) −
+ * D(a,p)} over the mined tuples (for pair tuples: {@code D} of positive pairs and of negative
+ * pairs; no difference). Ranges: {@code D} between unit vectors ({@link
+ * io.hardneg.core.distance.Distance#unitLo()}). Batches add up with {@link #merge}.
  */
 public final class InBatchStats extends MiningCounts {
   private static final long serialVersionUID = 1L;
@@ -118,7 +117,14 @@ public final class InBatchStats extends MiningCounts {
 
   @Override
   public String toString() {
-    return countsString("tuples") + " noCandidate=" + noCandidate
-        + " fallbacks=" + fallbacks + " active=" + activeTerms + "/" + terms;
+    return countsString("tuples")
+        + " noCandidate="
+        + noCandidate
+        + " fallbacks="
+        + fallbacks
+        + " active="
+        + activeTerms
+        + "/"
+        + terms;
   }
 }

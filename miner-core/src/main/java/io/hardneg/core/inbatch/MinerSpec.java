@@ -15,30 +15,44 @@ public final class MinerSpec implements Serializable {
 
   @JsonProperty("kind")
   private MinerKind kind = MinerKind.ALL;
+
   /** Margin of semi-hard, batch-all and hardest-fraction. */
   @JsonProperty("margin")
   private double margin = 0.2;
+
   @JsonProperty("fallback")
   private SemiHardFallback fallback = SemiHardFallback.SKIP;
+
   /** Multi-similarity ε. */
   @JsonProperty("epsilon")
   private double epsilon = 0.1;
+
   /** Distance-weighted cutoff λ. */
   @JsonProperty("cutoff")
   private double cutoff = 0.5;
+
   @JsonProperty("nonzeroLossCutoff")
   private double nonzeroLossCutoff = 1.4;
+
   /** Hardest-fraction q. */
   @JsonProperty("fraction")
   private double fraction = 0.5;
+
   @JsonProperty("seed")
   private long seed;
 
   /** For JSON. */
   public MinerSpec() {}
 
-  public MinerSpec(MinerKind kind, double margin, SemiHardFallback fallback, double epsilon,
-      double cutoff, double nonzeroLossCutoff, double fraction, long seed) {
+  public MinerSpec(
+      MinerKind kind,
+      double margin,
+      SemiHardFallback fallback,
+      double epsilon,
+      double cutoff,
+      double nonzeroLossCutoff,
+      double fraction,
+      long seed) {
     this.kind = Objects.requireNonNull(kind, "miner kind");
     this.margin = margin;
     this.fallback = Objects.requireNonNull(fallback, "semi-hard fallback");
@@ -53,8 +67,8 @@ public final class MinerSpec implements Serializable {
   /** A spec of the given kind with every other parameter at its default. */
   public static MinerSpec of(MinerKind kind) {
     MinerSpec d = new MinerSpec();
-    return new MinerSpec(kind, d.margin, d.fallback, d.epsilon, d.cutoff, d.nonzeroLossCutoff,
-        d.fraction, d.seed);
+    return new MinerSpec(
+        kind, d.margin, d.fallback, d.epsilon, d.cutoff, d.nonzeroLossCutoff, d.fraction, d.seed);
   }
 
   public InBatchMiner create() {
@@ -103,17 +117,20 @@ public final class MinerSpec implements Serializable {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof MinerSpec m && m.kind == kind && Double.compare(m.margin, margin) == 0
-        && m.fallback == fallback && Double.compare(m.epsilon, epsilon) == 0
+    return o instanceof MinerSpec m
+        && m.kind == kind
+        && Double.compare(m.margin, margin) == 0
+        && m.fallback == fallback
+        && Double.compare(m.epsilon, epsilon) == 0
         && Double.compare(m.cutoff, cutoff) == 0
         && Double.compare(m.nonzeroLossCutoff, nonzeroLossCutoff) == 0
-        && Double.compare(m.fraction, fraction) == 0 && m.seed == seed;
+        && Double.compare(m.fraction, fraction) == 0
+        && m.seed == seed;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, margin, fallback, epsilon, cutoff, nonzeroLossCutoff, fraction,
-        seed);
+    return Objects.hash(kind, margin, fallback, epsilon, cutoff, nonzeroLossCutoff, fraction, seed);
   }
 
   @Override
@@ -122,8 +139,15 @@ public final class MinerSpec implements Serializable {
       case ALL, BATCH_HARD -> kind.label();
       case SEMI_HARD -> kind.label() + "(margin=" + margin + ", fallback=" + fallback + ")";
       case BATCH_ALL -> kind.label() + "(margin=" + margin + ")";
-      case DISTANCE_WEIGHTED -> kind.label() + "(cutoff=" + cutoff + ", nonzeroLossCutoff="
-          + nonzeroLossCutoff + ", seed=" + seed + ")";
+      case DISTANCE_WEIGHTED ->
+          kind.label()
+              + "(cutoff="
+              + cutoff
+              + ", nonzeroLossCutoff="
+              + nonzeroLossCutoff
+              + ", seed="
+              + seed
+              + ")";
       case MULTI_SIMILARITY -> kind.label() + "(epsilon=" + epsilon + ")";
       case HARDEST_FRACTION -> kind.label() + "(fraction=" + fraction + ", margin=" + margin + ")";
     };

@@ -31,7 +31,7 @@ final class PairSink {
   }
 
   Tuples tuples() {
-    return Tuples.of(new Pairs(pa.toArray(), pp.toArray(), na.toArray(), ng.toArray()),
-        batch.size());
+    return Tuples.of(
+        new Pairs(pa.toArray(), pp.toArray(), na.toArray(), ng.toArray()), batch.size());
   }
 }

@@ -5,22 +5,28 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Mined pairs as row indices: positive pairs {@code (posAnchor[i], positive[i])} and negative
- * pairs {@code (negAnchor[j], negative[j])} (pytorch-metric-learning's {@code a1, p, a2, n}).
+ * Mined pairs as row indices: positive pairs {@code (posAnchor[i], positive[i])} and negative pairs
+ * {@code (negAnchor[j], negative[j])} (pytorch-metric-learning's {@code a1, p, a2, n}).
  */
 public record Pairs(int[] posAnchor, int[] positive, int[] negAnchor, int[] negative) {
   public Pairs {
     if (posAnchor.length != positive.length || negAnchor.length != negative.length) {
-      throw new IllegalArgumentException("pair index arrays differ in length: "
-          + posAnchor.length + "/" + positive.length + ", " + negAnchor.length + "/"
-          + negative.length);
+      throw new IllegalArgumentException(
+          "pair index arrays differ in length: "
+              + posAnchor.length
+              + "/"
+              + positive.length
+              + ", "
+              + negAnchor.length
+              + "/"
+              + negative.length);
     }
   }
 
   /**
-   * Every triplet {@code (a, p, n)} with {@code (a,p)} a positive pair and {@code (a,n)} a
-   * negative pair of the same anchor, ordered by anchor, then positive pair, then negative pair
-   * order (pytorch-metric-learning's {@code convert_to_triplets}).
+   * Every triplet {@code (a, p, n)} with {@code (a,p)} a positive pair and {@code (a,n)} a negative
+   * pair of the same anchor, ordered by anchor, then positive pair, then negative pair order
+   * (pytorch-metric-learning's {@code convert_to_triplets}).
    */
   public Triplets toTriplets(int rows) {
     List<List<Integer>> negByAnchor = new ArrayList<>(rows);
@@ -50,8 +56,10 @@ public record Pairs(int[] posAnchor, int[] positive, int[] negAnchor, int[] nega
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Pairs t && Arrays.equals(posAnchor, t.posAnchor)
-        && Arrays.equals(positive, t.positive) && Arrays.equals(negAnchor, t.negAnchor)
+    return o instanceof Pairs t
+        && Arrays.equals(posAnchor, t.posAnchor)
+        && Arrays.equals(positive, t.positive)
+        && Arrays.equals(negAnchor, t.negAnchor)
         && Arrays.equals(negative, t.negative);
   }
 

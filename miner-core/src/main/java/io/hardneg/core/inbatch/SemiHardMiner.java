@@ -5,18 +5,17 @@ import io.hardneg.core.mining.MinedKind;
 import io.hardneg.core.mining.SemiHardFallback;
 
 /**
- * Semi-hard mining (Schroff, Kalenichenko, Philbin 2015, FaceNet): for every anchor-positive
- * pair {@code (a,p)}, the nearest negative that is semi-hard by {@link Hardness#isSemiHard}
- * ({@code D(a,p) < D(a,n) <= D(a,p) + margin}, the rule the global selector and the report use).
- * The predicate is pytorch-metric-learning's ({@code TripletMarginMiner}, type
- * {@code semihard}); the selection is FaceNet's, not that miner's: it keeps one negative per pair
- * (the nearest semi-hard one), where pytorch-metric-learning keeps every semi-hard triplet.
- * When none exists the {@link SemiHardFallback}
- * decides: {@code skip} (no triplet), {@code hard} (the nearest negative, smallest
- * {@code D(a,n)}) or {@code nearest-beyond} (TensorFlow Addons: the nearest negative with
- * {@code D(a,n) > D(a,p)}, no upper bound; if even that does not exist, no triplet). Pairs
- * without a semi-hard negative are counted ({@link InBatchStats#fallbacks()} when a fallback ran,
- * {@link InBatchStats#noCandidate()} when nothing was produced). Ties: lowest row index.
+ * Semi-hard mining (Schroff, Kalenichenko, Philbin 2015, FaceNet): for every anchor-positive pair
+ * {@code (a,p)}, the nearest negative that is semi-hard by {@link Hardness#isSemiHard} ({@code
+ * D(a,p) < D(a,n) <= D(a,p) + margin}, the rule the global selector and the report use). The
+ * predicate is pytorch-metric-learning's ({@code TripletMarginMiner}, type {@code semihard}); the
+ * selection is FaceNet's, not that miner's: it keeps one negative per pair (the nearest semi-hard
+ * one), where pytorch-metric-learning keeps every semi-hard triplet. When none exists the {@link
+ * SemiHardFallback} decides: {@code skip} (no triplet), {@code hard} (the nearest negative,
+ * smallest {@code D(a,n)}) or {@code nearest-beyond} (TensorFlow Addons: the nearest negative with
+ * {@code D(a,n) > D(a,p)}, no upper bound; if even that does not exist, no triplet). Pairs without
+ * a semi-hard negative are counted ({@link InBatchStats#fallbacks()} when a fallback ran, {@link
+ * InBatchStats#noCandidate()} when nothing was produced). Ties: lowest row index.
  */
 public final class SemiHardMiner implements InBatchMiner {
   private final double margin;

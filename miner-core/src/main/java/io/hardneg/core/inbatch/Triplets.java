@@ -3,14 +3,19 @@ package io.hardneg.core.inbatch;
 import java.util.Arrays;
 
 /**
- * Mined triplets as row indices into the batch: triplet {@code t} is
- * {@code (anchor[t], positive[t], negative[t])}.
+ * Mined triplets as row indices into the batch: triplet {@code t} is {@code (anchor[t],
+ * positive[t], negative[t])}.
  */
 public record Triplets(int[] anchor, int[] positive, int[] negative) {
   public Triplets {
     if (anchor.length != positive.length || anchor.length != negative.length) {
-      throw new IllegalArgumentException("triplet index arrays differ in length: " + anchor.length
-          + ", " + positive.length + ", " + negative.length);
+      throw new IllegalArgumentException(
+          "triplet index arrays differ in length: "
+              + anchor.length
+              + ", "
+              + positive.length
+              + ", "
+              + negative.length);
     }
   }
 
@@ -21,8 +26,10 @@ public record Triplets(int[] anchor, int[] positive, int[] negative) {
   /** The fixed layout: rows {@code 3t, 3t+1, 3t+2} are triplet {@code t}. */
   public static Triplets fixedLayout(int rows) {
     if (rows % 3 != 0) {
-      throw new IllegalArgumentException("fixed triplet layout needs a multiple of 3 rows "
-          + "(anchor, positive, negative), got " + rows);
+      throw new IllegalArgumentException(
+          "fixed triplet layout needs a multiple of 3 rows "
+              + "(anchor, positive, negative), got "
+              + rows);
     }
     int n = rows / 3;
     int[] a = new int[n];
@@ -37,8 +44,8 @@ public record Triplets(int[] anchor, int[] positive, int[] negative) {
   }
 
   /**
-   * The distinct positive pairs {@code (a,p)} and negative pairs {@code (a,n)} of these
-   * triplets, in first-seen order (pytorch-metric-learning's {@code convert_to_pairs}).
+   * The distinct positive pairs {@code (a,p)} and negative pairs {@code (a,n)} of these triplets,
+   * in first-seen order (pytorch-metric-learning's {@code convert_to_pairs}).
    */
   public Pairs toPairs() {
     IntPairSet pos = new IntPairSet();
@@ -52,13 +59,16 @@ public record Triplets(int[] anchor, int[] positive, int[] negative) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Triplets t && Arrays.equals(anchor, t.anchor)
-        && Arrays.equals(positive, t.positive) && Arrays.equals(negative, t.negative);
+    return o instanceof Triplets t
+        && Arrays.equals(anchor, t.anchor)
+        && Arrays.equals(positive, t.positive)
+        && Arrays.equals(negative, t.negative);
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(anchor) * 31 + Arrays.hashCode(positive) * 17
+    return Arrays.hashCode(anchor) * 31
+        + Arrays.hashCode(positive) * 17
         + Arrays.hashCode(negative);
   }
 

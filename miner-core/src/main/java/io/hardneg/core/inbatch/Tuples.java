@@ -1,8 +1,8 @@
 package io.hardneg.core.inbatch;
 
 /**
- * What a miner hands to a loss: triplets or pairs (exactly one is set), converted on demand to
- * the form the loss consumes ({@link Triplets#toPairs()}, {@link Pairs#toTriplets(int)}).
+ * What a miner hands to a loss: triplets or pairs (exactly one is set), converted on demand to the
+ * form the loss consumes ({@link Triplets#toPairs()}, {@link Pairs#toTriplets(int)}).
  */
 public record Tuples(Triplets triplets, Pairs pairs, int rows) {
   public Tuples {

@@ -12,8 +12,9 @@ public record IvfAssigner(float[] centroids, int dim, int nprobe) implements Ass
 
   @Override
   public int[][] assign(LabeledVectors block) {
-    int[][] near = SphericalKMeans.nearest(block.values(), block.size(), dim, centroids,
-        lists(), nprobe, null);
+    int[][] near =
+        SphericalKMeans.nearest(
+            block.values(), block.size(), dim, centroids, lists(), nprobe, null);
     int[][] out = new int[block.size()][];
     for (int i = 0; i < near.length; i++) {
       out[i] = new int[near[i].length + 1];

@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Inverted-file (IVF) approximate search in one JVM, the same pieces the Spark IVF placement
- * runs: spherical k-means on the seeded sample ({@link #sample}) gives the lists, every base
- * vector lives in its home list (nearest centroid), every query visits its {@code nprobe}
- * nearest lists ({@link IvfAssigner}), lists are cut to the cap and searched with the exact
- * masked kernel, and per-list results merge per anchor ({@link LocalSearch#lists}). With
- * {@code nprobe = nlist} every query meets every base vector and the result equals the exact one.
+ * Inverted-file (IVF) approximate search in one JVM, the same pieces the Spark IVF placement runs:
+ * spherical k-means on the seeded sample ({@link #sample}) gives the lists, every base vector lives
+ * in its home list (nearest centroid), every query visits its {@code nprobe} nearest lists ({@link
+ * IvfAssigner}), lists are cut to the cap and searched with the exact masked kernel, and per-list
+ * results merge per anchor ({@link LocalSearch#lists}). With {@code nprobe = nlist} every query
+ * meets every base vector and the result equals the exact one.
  */
 public final class IvfSearch {
   private static final long SAMPLE_SALT = 0x6b6d65616e73L;
@@ -46,8 +46,8 @@ public final class IvfSearch {
   }
 
   /**
-   * The sample key of an item: the sample is the items with the smallest keys (ties by id), so
-   * it depends on (seed, round, id) only, never on partitioning.
+   * The sample key of an item: the sample is the items with the smallest keys (ties by id), so it
+   * depends on (seed, round, id) only, never on partitioning.
    */
   public static long sampleKey(long seed, int round, long id) {
     return Seeds.of(seed, round, id ^ SAMPLE_SALT);
@@ -64,45 +64,87 @@ public final class IvfSearch {
   /** The {@code size} rows of {@code items} with the smallest sample keys, in key order. */
   public static LabeledVectors sample(LabeledVectors items, int size, long seed, int round) {
     long[] key = Arrays.stream(items.ids()).map(id -> sampleKey(seed, round, id)).toArray();
-    int[] rows = IntStream.range(0, items.size()).boxed()
-        .sorted(Comparator.<Integer>comparingLong(i -> key[i])
-            .thenComparingLong(i -> items.ids()[i]))
-        .limit(size).mapToInt(Integer::intValue).toArray();
+    int[] rows =
+        IntStream.range(0, items.size())
+            .boxed()
+            .sorted(
+                Comparator.<Integer>comparingLong(i -> key[i])
+                    .thenComparingLong(i -> items.ids()[i]))
+            .limit(size)
+            .mapToInt(Integer::intValue)
+            .toArray();
     return rows(items, rows);
   }
 
   /** Fits {@code lists} centroids on a sample (as {@link #sample} orders it). */
-  public static Trained fit(LabeledVectors sample, int lists, int iterations, long seed,
-      int round) {
-    float[] c = SphericalKMeans.fit(sample.values(), sample.size(), sample.dim(),
-        Math.min(lists, sample.size()), iterations, Seeds.of(seed, round, 11));
+  public static Trained fit(
+      LabeledVectors sample, int lists, int iterations, long seed, int round) {
+    float[] c =
+        SphericalKMeans.fit(
+            sample.values(),
+            sample.size(),
+            sample.dim(),
+            Math.min(lists, sample.size()),
+            iterations,
+            Seeds.of(seed, round, 11));
     return new Trained(c, sample.dim(), sample.size());
   }
 
   /** Samples {@code items} and fits the lists, as the Spark placement does. */
-  public static Trained train(LabeledVectors items, int nlist, int nprobe, int kmeansSample,
-      int iterations, long seed, int round) {
+  public static Trained train(
+      LabeledVectors items,
+      int nlist,
+      int nprobe,
+      int kmeansSample,
+      int iterations,
+      long seed,
+      int round) {
     int lists = listsFor(items.size(), nlist, nprobe);
     LabeledVectors s = sample(items, sampleSize(items.size(), lists, kmeansSample), seed, round);
     return fit(s, lists, iterations, seed, round);
   }
 
   /** The search with given centroids (a cap of {@code Integer.MAX_VALUE} splits nothing). */
-  public static LocalSearch.Result search(List<VectorEntry> queries, List<VectorEntry> bases,
-      float[] centroids, int dim, int nprobe, int cap, Mask mask, KnnOptions knn, int kHard,
+  public static LocalSearch.Result search(
+      List<VectorEntry> queries,
+      List<VectorEntry> bases,
+      float[] centroids,
+      int dim,
+      int nprobe,
+      int cap,
+      Mask mask,
+      KnnOptions knn,
+      int kHard,
       int kBeyond) {
-    return LocalSearch.lists(queries, bases, new IvfAssigner(centroids, dim, nprobe), cap, mask,
-        knn, kHard, kBeyond, SearchReport.lists("ivf"));
+    return LocalSearch.lists(
+        queries,
+        bases,
+        new IvfAssigner(centroids, dim, nprobe),
+        cap,
+        mask,
+        knn,
+        kHard,
+        kBeyond,
+        SearchReport.lists("ivf"));
   }
 
   /** The whole IVF placement in one JVM: the lists are trained on the base vectors. */
-  public static LocalSearch runner(int nlist, int nprobe, int cap, int kmeansSample,
-      int iterations, KnnOptions knn) {
+  public static LocalSearch runner(
+      int nlist, int nprobe, int cap, int kmeansSample, int iterations, KnnOptions knn) {
     return (queries, bases, mask, kHard, kBeyond, seed, round) -> {
-      Trained t = train(ListSearch.table(bases), nlist, nprobe, kmeansSample, iterations, seed, round);
+      Trained t =
+          train(ListSearch.table(bases), nlist, nprobe, kmeansSample, iterations, seed, round);
       SearchReport head = SearchReport.ivf(t.lists(), Math.min(nprobe, t.lists()), t.sample());
-      return LocalSearch.lists(queries, bases, new IvfAssigner(t.centroids(), t.dim(), nprobe),
-          cap, mask, knn, kHard, kBeyond, head);
+      return LocalSearch.lists(
+          queries,
+          bases,
+          new IvfAssigner(t.centroids(), t.dim(), nprobe),
+          cap,
+          mask,
+          knn,
+          kHard,
+          kBeyond,
+          head);
     };
   }
 

@@ -11,12 +11,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Spherical k-means (Dhillon and Modha 2001): centroids are unit vectors and points are assigned
- * to the centroid of highest cosine similarity; each centroid is the normalised sum of its
- * points. Initial centroids by k-means++ (Arthur and Vassilvitskii 2007: each next seed drawn
- * with probability proportional to its squared distance to the nearest seed so far), every draw
- * from {@code hash(seed, i)}; an emptied cluster is re-seeded with the point least similar to
- * its own centroid.
+ * Spherical k-means (Dhillon and Modha 2001): centroids are unit vectors and points are assigned to
+ * the centroid of highest cosine similarity; each centroid is the normalised sum of its points.
+ * Initial centroids by k-means++ (Arthur and Vassilvitskii 2007: each next seed drawn with
+ * probability proportional to its squared distance to the nearest seed so far), every draw from
+ * {@code hash(seed, i)}; an emptied cluster is re-seeded with the point least similar to its own
+ * centroid.
  */
 public final class SphericalKMeans {
   private static final int BLOCK = 4096;
@@ -30,8 +30,8 @@ public final class SphericalKMeans {
    */
   public static float[] fit(float[] x, int n, int dim, int k, int iterations, long seed) {
     if (k < 1 || k > n) {
-      throw new IllegalArgumentException("k-means needs 1 <= k <= points, got k=" + k
-          + " for " + n + " points");
+      throw new IllegalArgumentException(
+          "k-means needs 1 <= k <= points, got k=" + k + " for " + n + " points");
     }
     float[] c = kMeansPlusPlus(x, n, dim, k, seed);
     int[] assign = new int[n];
@@ -71,8 +71,8 @@ public final class SphericalKMeans {
   }
 
   /** For each row, the index of the most similar centroid (ties: lower index). */
-  public static void assignNearest(float[] x, int n, int dim, float[] c, int k, int[] assign,
-      float[] bestScore) {
+  public static void assignNearest(
+      float[] x, int n, int dim, float[] c, int k, int[] assign, float[] bestScore) {
     int[][] top = nearest(x, n, dim, c, k, 1, bestScore);
     for (int i = 0; i < n; i++) {
       assign[i] = top[i][0];
@@ -80,11 +80,11 @@ public final class SphericalKMeans {
   }
 
   /**
-   * For each row the {@code probes} most similar centroids, most similar first (ties: lower
-   * index); {@code bestScore}, if not null, receives each row's highest similarity.
+   * For each row the {@code probes} most similar centroids, most similar first (ties: lower index);
+   * {@code bestScore}, if not null, receives each row's highest similarity.
    */
-  public static int[][] nearest(float[] x, int n, int dim, float[] c, int k, int probes,
-      float[] bestScore) {
+  public static int[][] nearest(
+      float[] x, int n, int dim, float[] c, int k, int probes, float[] bestScore) {
     int p = Math.min(probes, k);
     int[][] out = new int[n][];
     INDArray ct = Nd4j.create(c, new long[] {k, dim}, 'c');
@@ -94,10 +94,9 @@ public final class SphericalKMeans {
     for (int r0 = 0; r0 < n; r0 += BLOCK) {
       int r1 = Math.min(n, r0 + BLOCK);
       int rows = r1 - r0;
-      INDArray q = Nd4j.create(Arrays.copyOfRange(x, r0 * dim, r1 * dim),
-          new long[] {rows, dim}, 'c');
-      INDArray scores = buffers.computeIfAbsent(rows,
-          r -> Nd4j.create(DataType.FLOAT, r, k));
+      INDArray q =
+          Nd4j.create(Arrays.copyOfRange(x, r0 * dim, r1 * dim), new long[] {rows, dim}, 'c');
+      INDArray scores = buffers.computeIfAbsent(rows, r -> Nd4j.create(DataType.FLOAT, r, k));
       Nd4j.gemm(q, ct, scores, false, true, 1.0, 0.0);
       FloatBuffer s = scores.data().asNioFloat();
       for (int i = 0; i < rows; i++) {

@@ -3,20 +3,20 @@ package io.hardneg.core.knn;
 import java.util.Arrays;
 
 /**
- * The k nearest of one query under one bound, kept on the GEMM's rounded squared distances so
- * that a candidate costs no exact distance when it enters (the exact double-precision distance
- * of a random base row was 40 % of the kernel's Java time: about k·ln(n/k) pairs enter a
- * streaming top-k per query). Rounding may reorder pairs whose rounded values lie within the
- * tolerance of each other, so every pair within {@code slack} (twice the tolerance) of the
- * worst kept value is kept aside too; {@link #candidates} returns the heap and that side list,
- * which provably contains the exact k nearest: each of those has a rounded value at most the
- * final worst + slack, and the worst only falls. The caller ranks the candidates by exact
- * distance and keeps k, so the result does not depend on the tiling.
+ * The k nearest of one query under one bound, kept on the GEMM's rounded squared distances so that
+ * a candidate costs no exact distance when it enters (the exact double-precision distance of a
+ * random base row was 40 % of the kernel's Java time: about k·ln(n/k) pairs enter a streaming top-k
+ * per query). Rounding may reorder pairs whose rounded values lie within the tolerance of each
+ * other, so every pair within {@code slack} (twice the tolerance) of the worst kept value is kept
+ * aside too; {@link #candidates} returns the heap and that side list, which provably contains the
+ * exact k nearest: each of those has a rounded value at most the final worst + slack, and the worst
+ * only falls. The caller ranks the candidates by exact distance and keeps k, so the result does not
+ * depend on the tiling.
  *
  * <p>Near-ties in bulk (a collapsed embedding: every distance equal) would grow the side list
- * without bound; past {@link #SIDE_CAP} live pairs the keeper switches to exact values for good:
- * it ranks what it holds by exact distance and asks for the exact distance of every later
- * candidate ({@link #exact()} tells the caller).
+ * without bound; past {@link #SIDE_CAP} live pairs the keeper switches to exact values for good: it
+ * ranks what it holds by exact distance and asks for the exact distance of every later candidate
+ * ({@link #exact()} tells the caller).
  */
 final class ApproxTopK {
   static final int SIDE_CAP = 4096;
@@ -47,8 +47,8 @@ final class ApproxTopK {
   }
 
   /**
-   * The largest value a new candidate may have and still matter: the worst kept value, plus
-   * the slack while values are rounded; +inf while fewer than k are kept.
+   * The largest value a new candidate may have and still matter: the worst kept value, plus the
+   * slack while values are rounded; +inf while fewer than k are kept.
    */
   double threshold() {
     double t = heap.threshold();

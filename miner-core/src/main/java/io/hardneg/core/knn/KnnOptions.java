@@ -8,8 +8,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param k neighbours kept per query and per bound
  * @param queryBlock queries per GEMM tile
  * @param baseBlock base rows per GEMM tile
- * @param precision GEMM precision: FLOAT for mining, DOUBLE for evaluation (in float a
- *     collapsed embedding's neighbours tie and metrics read low, docs/concepts.md)
+ * @param precision GEMM precision: FLOAT for mining, DOUBLE for evaluation (in float a collapsed
+ *     embedding's neighbours tie and metrics read low, docs/concepts.md)
  */
 public record KnnOptions(int k, int queryBlock, int baseBlock, DataType precision)
     implements java.io.Serializable {

@@ -1,9 +1,9 @@
 package io.hardneg.core.knn;
 
 /**
- * Which base items a query may return, decided inside the search kernel (never as a filter
- * applied to an unmasked top-k: with tight classes a plain top-k of 64 misses the nearest
- * negative for about a third of anchors).
+ * Which base items a query may return, decided inside the search kernel (never as a filter applied
+ * to an unmasked top-k: with tight classes a plain top-k of 64 misses the nearest negative for
+ * about a third of anchors).
  */
 public enum Mask {
   /** Every item except the query itself (same id): retrieval evaluation. */
@@ -14,9 +14,9 @@ public enum Mask {
     }
   },
   /**
-   * Only other items of the same label: with negated queries, the nearest such item to
-   * {@code −a} is the farthest positive of {@code a} (for unit vectors
-   * {@code |−a − b|² = 4 − |a − b|²}), which is how the {@code hardest} positive is searched.
+   * Only other items of the same label: with negated queries, the nearest such item to {@code −a}
+   * is the farthest positive of {@code a} (for unit vectors {@code |−a − b|² = 4 − |a − b|²}),
+   * which is how the {@code hardest} positive is searched.
    */
   SAME_LABEL {
     @Override

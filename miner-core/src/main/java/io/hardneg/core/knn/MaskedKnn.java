@@ -6,10 +6,10 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Comparator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,15 +17,15 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Exact k-nearest-neighbour search with the label mask inside the kernel: query and base are cut
  * into tiles, each tile pair is one GEMM {@code Q·Bᵀ}, and every score is checked against the
- * {@link Mask} before it may enter a bounded heap. Distances come from
- * {@code |q|² + |b|² − 2 q·b}; the kept neighbours' distances are then recomputed in double
- * precision from the vectors, and re-ranked, so reported distances do not depend on tiling.
+ * {@link Mask} before it may enter a bounded heap. Distances come from {@code |q|² + |b|² − 2 q·b};
+ * the kept neighbours' distances are then recomputed in double precision from the vectors, and
+ * re-ranked, so reported distances do not depend on tiling.
  *
- * <p>Each call may carry several <em>lower bounds</em> per query; for each one the kernel keeps
- * its own heap of the k nearest admissible items with distance strictly greater than the bound
- * (a {@code null} bound means none). One GEMM pass serves them all: mining asks for the hardest
- * negatives (no bound) and the nearest negatives beyond {@code d(a,p)} (bound {@code d(a,p)})
- * at once.
+ * <p>Each call may carry several <em>lower bounds</em> per query; for each one the kernel keeps its
+ * own heap of the k nearest admissible items with distance strictly greater than the bound (a
+ * {@code null} bound means none). One GEMM pass serves them all: mining asks for the hardest
+ * negatives (no bound) and the nearest negatives beyond {@code d(a,p)} (bound {@code d(a,p)}) at
+ * once.
  */
 public final class MaskedKnn {
   private MaskedKnn() {}
@@ -36,8 +36,12 @@ public final class MaskedKnn {
    * @param lowerBounds one array per heap, each of length {@code queries.size()}, or null
    * @return {@code result[h][q]}: neighbours of query q under bound h
    */
-  public static Neighbors[][] search(LabeledVectors queries, LabeledVectors base, Mask mask,
-      KnnOptions opt, double[]... lowerBounds) {
+  public static Neighbors[][] search(
+      LabeledVectors queries,
+      LabeledVectors base,
+      Mask mask,
+      KnnOptions opt,
+      double[]... lowerBounds) {
     return search(queries, base, mask, null, opt, lowerBounds);
   }
 
@@ -46,8 +50,13 @@ public final class MaskedKnn {
    * per-query exclusions also applied inside the kernel: {@code excluded[q]} is a sorted array of
    * base ids query q may not return (pair mode: the anchor's known positives), or null.
    */
-  public static Neighbors[][] search(LabeledVectors queries, LabeledVectors base, Mask mask,
-      long[][] excluded, KnnOptions opt, double[]... lowerBounds) {
+  public static Neighbors[][] search(
+      LabeledVectors queries,
+      LabeledVectors base,
+      Mask mask,
+      long[][] excluded,
+      KnnOptions opt,
+      double[]... lowerBounds) {
     if (queries.dim() != base.dim()) {
       throw new IllegalArgumentException(
           "query and base dimensions differ: " + queries.dim() + " != " + base.dim());
@@ -80,8 +89,9 @@ public final class MaskedKnn {
     }
     // rounding of |q|²+|b|²−2q·b relative to the norms: float GEMM ~1e-7 per term, summed over dim
     double relTol = (opt.precision() == DataType.FLOAT ? 1e-6 : 1e-14) * Math.max(8, dim);
-    QueryBlockScan.KnnInputs in = new QueryBlockScan.KnnInputs(queries, base, mask, excluded,
-        queryNorm, baseNorm, minBaseNorm, maxBaseNorm, relTol);
+    QueryBlockScan.KnnInputs in =
+        new QueryBlockScan.KnnInputs(
+            queries, base, mask, excluded, queryNorm, baseNorm, minBaseNorm, maxBaseNorm, relTol);
     // base tiles are built once per call and every score tile is written into a reused buffer:
     // allocating fresh off-heap arrays per tile makes ND4J/JavaCPP trigger garbage collections
     // and ran the GEMM ~10x below its rate
@@ -100,8 +110,9 @@ public final class MaskedKnn {
         INDArray bt = baseTiles.get(b0 / opt.baseBlock());
         long rows = bq;
         long cols = b1 - b0;
-        INDArray scores = scoreBuffers.computeIfAbsent((rows << 32) | cols,
-            x -> Nd4j.create(opt.precision(), rows, cols));
+        INDArray scores =
+            scoreBuffers.computeIfAbsent(
+                (rows << 32) | cols, x -> Nd4j.create(opt.precision(), rows, cols));
         Nd4j.gemm(qt, bt, scores, false, true, 1.0, 0.0);
         // read through a NIO view of the off-heap tile, one row copied at a time
         FloatBuffer sf = opt.precision() == DataType.FLOAT ? scores.data().asNioFloat() : null;
@@ -167,16 +178,16 @@ public final class MaskedKnn {
    * drops any that the exact distance puts at or below the bound (counting them as within) and
    * keeps k.
    */
-  private static Neighbors exactRerank(int[] candidates, int[] rowsOf, double[] dist, int k,
-      double bound, long within) {
+  private static Neighbors exactRerank(
+      int[] candidates, int[] rowsOf, double[] dist, int k, double bound, long within) {
     Integer[] order = new Integer[candidates.length];
     double[] d = new double[candidates.length];
     for (int i = 0; i < candidates.length; i++) {
       order[i] = i;
       d[i] = dist[Arrays.binarySearch(rowsOf, candidates[i])];
     }
-    Arrays.sort(order,
-        Comparator.<Integer>comparingDouble(i -> d[i]).thenComparingInt(i -> candidates[i]));
+    Arrays.sort(
+        order, Comparator.<Integer>comparingDouble(i -> d[i]).thenComparingInt(i -> candidates[i]));
     int[] idx = new int[Math.min(k, candidates.length)];
     double[] out = new double[idx.length];
     int n = 0;

@@ -7,10 +7,10 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * The part of {@link MaskedKnn} after each GEMM: for one block of queries, reads every score
- * row of a tile, pre-filters it against the worst distance any heap still wants, applies the
- * mask to the survivors and offers them to the bounded keepers ({@link ApproxTopK}). Kept apart from the tiling loop
- * so the JIT compiles this hot path as small methods of its own.
+ * The part of {@link MaskedKnn} after each GEMM: for one block of queries, reads every score row of
+ * a tile, pre-filters it against the worst distance any heap still wants, applies the mask to the
+ * survivors and offers them to the bounded keepers ({@link ApproxTopK}). Kept apart from the tiling
+ * loop so the JIT compiles this hot path as small methods of its own.
  */
 final class QueryBlockScan {
   private final LabeledVectors queries;
@@ -67,8 +67,8 @@ final class QueryBlockScan {
   }
 
   /**
-   * Base indices that may be among heap h's k nearest for block query q (more than k where
-   * rounded distances nearly tie): the caller ranks them by exact distance.
+   * Base indices that may be among heap h's k nearest for block query q (more than k where rounded
+   * distances nearly tie): the caller ranks them by exact distance.
    */
   int[] kept(int h, int q) {
     return top[h][q].candidates();
@@ -114,8 +114,8 @@ final class QueryBlockScan {
       int nc;
       if (sf != null) {
         // rounded down so that no score at or above the double cut is lost
-        float cut = Math.nextDown(
-            (float) Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, sCut)));
+        float cut =
+            Math.nextDown((float) Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, sCut)));
         nc = ScoreScan.atOrAbove(rowF, s0, s1, cut, cand);
       } else {
         nc = ScoreScan.atOrAbove(rowD, s0, s1, sCut, cand);
@@ -141,11 +141,11 @@ final class QueryBlockScan {
   }
 
   /**
-   * Offers an admitted pair with GEMM squared distance {@code d2} (rounding tolerance
-   * {@code tol}) to every keeper of block query q, counting it as within a bound where it is;
-   * returns whether any keeper's threshold may have changed. The exact double-precision
-   * distance is computed only where a decision needs it: a pair too close to a bound to call,
-   * or a keeper that holds exact values.
+   * Offers an admitted pair with GEMM squared distance {@code d2} (rounding tolerance {@code tol})
+   * to every keeper of block query q, counting it as within a bound where it is; returns whether
+   * any keeper's threshold may have changed. The exact double-precision distance is computed only
+   * where a decision needs it: a pair too close to a bound to call, or a keeper that holds exact
+   * values.
    */
   private boolean offer(int q, int bi, double d2, double tol, ApproxTopK.ExactDistance exactOf) {
     d2 = Math.max(0.0, d2);
@@ -176,8 +176,8 @@ final class QueryBlockScan {
   }
 
   /**
-   * The squared distance above which no heap of block query q wants a pair and no bound counts
-   * it: the largest over heaps of max(bound², heap's worst kept value).
+   * The squared distance above which no heap of block query q wants a pair and no bound counts it:
+   * the largest over heaps of max(bound², heap's worst kept value).
    */
   private double skipAbove(int q) {
     double skip = Double.NEGATIVE_INFINITY;
@@ -191,7 +191,14 @@ final class QueryBlockScan {
   }
 
   /** What every query block of one search shares. */
-  record KnnInputs(LabeledVectors queries, LabeledVectors base, Mask mask, long[][] excluded,
-      double[] queryNorm, double[] baseNorm, double minBaseNorm, double maxBaseNorm,
+  record KnnInputs(
+      LabeledVectors queries,
+      LabeledVectors base,
+      Mask mask,
+      long[][] excluded,
+      double[] queryNorm,
+      double[] baseNorm,
+      double minBaseNorm,
+      double maxBaseNorm,
       double relTol) {}
 }

@@ -1,17 +1,18 @@
 package io.hardneg.core.knn;
 
 /**
- * The pre-filter of the masked kernel: which scores of a GEMM row reach the cut. Every score of
- * an all-pairs search passes through here, so it runs on the JDK's vector API (AVX-512 / AVX2
- * compares of 16 / 8 scores at once, about 3x the scalar loop) when the JVM was started with
- * {@code --add-modules=jdk.incubator.vector} ({@code deploy/bin/jvm-flags} does), and on the
- * scalar loop otherwise. Both return the same positions in the same order: an IEEE {@code >=}
- * per score, so the choice never changes a result.
+ * The pre-filter of the masked kernel: which scores of a GEMM row reach the cut. Every score of an
+ * all-pairs search passes through here, so it runs on the JDK's vector API (AVX-512 / AVX2 compares
+ * of 16 / 8 scores at once, about 3x the scalar loop) when the JVM was started with {@code
+ * --add-modules=jdk.incubator.vector} ({@code deploy/bin/jvm-flags} does), and on the scalar loop
+ * otherwise. Both return the same positions in the same order: an IEEE {@code >=} per score, so the
+ * choice never changes a result.
  */
 final class ScoreScan {
   /** True when the vector API module is in the boot layer and not switched off. */
-  static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-      && !Boolean.getBoolean("hardneg.knn.scalarScan");
+  static final boolean VECTOR =
+      ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+          && !Boolean.getBoolean("hardneg.knn.scalarScan");
 
   private ScoreScan() {}
 
@@ -22,7 +23,8 @@ final class ScoreScan {
   static int atOrAbove(float[] row, int from, int to, float cut, int[] cand) {
     // VectorScoreScan is loaded only when this branch runs, so a JVM without the module never
     // resolves it
-    return VECTOR ? VectorScoreScan.atOrAbove(row, from, to, cut, cand)
+    return VECTOR
+        ? VectorScoreScan.atOrAbove(row, from, to, cut, cand)
         : scalar(row, from, to, cut, cand);
   }
 

@@ -3,9 +3,9 @@ package io.hardneg.core.knn;
 import java.util.Arrays;
 
 /**
- * Bounded max-heap keeping the {@code k} smallest (distance, index) pairs seen. Ties on
- * distance are broken by the smaller index, so the result does not depend on the order in
- * which candidates arrive (block sizes, partitioning).
+ * Bounded max-heap keeping the {@code k} smallest (distance, index) pairs seen. Ties on distance
+ * are broken by the smaller index, so the result does not depend on the order in which candidates
+ * arrive (block sizes, partitioning).
  */
 final class TopKHeap {
   private final int k;

@@ -5,9 +5,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link ScoreScan} on the JDK 17 vector API. Only {@code anyTrue()} of a whole-vector compare
- * is used to skip lanes: {@code VectorMask.toLong()} is not intrinsified on JDK 17 and ran
- * slower than the scalar loop. Loaded only when the module is present.
+ * {@link ScoreScan} on the JDK 17 vector API. Only {@code anyTrue()} of a whole-vector compare is
+ * used to skip lanes: {@code VectorMask.toLong()} is not intrinsified on JDK 17 and ran slower than
+ * the scalar loop. Loaded only when the module is present.
  */
 final class VectorScoreScan {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;

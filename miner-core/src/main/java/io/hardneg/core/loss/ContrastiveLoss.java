@@ -8,8 +8,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 /**
  * Contrastive loss (Hadsell, Chopra, LeCun 2006, with a positive margin as in
  * pytorch-metric-learning): one term per positive pair, {@code max(0, D(a,p) − M+)}, and one per
- * negative pair, {@code max(0, M− − D(a,n))}, where {@code M± = D(m±)} are the margins given in
- * the metric's own units converted to dissimilarities (for a distance {@code M = m}; for cosine
+ * negative pair, {@code max(0, M− − D(a,n))}, where {@code M± = D(m±)} are the margins given in the
+ * metric's own units converted to dissimilarities (for a distance {@code M = m}; for cosine
  * similarity {@code M = −m}, so the terms read {@code max(0, m+ − s)} and {@code max(0, s − m−)}).
  * Both kinds of terms are reduced together; each is attributed to its anchor row. In the fixed
  * layout a triplet gives its pairs {@code (a,p)} and {@code (a,n)}.
@@ -19,20 +19,32 @@ public class ContrastiveLoss extends MetricLoss {
 
   @JsonProperty("posMargin")
   private double posMargin = 0;
+
   @JsonProperty("negMargin")
   private double negMargin = 1;
 
   /** For JSON. */
   public ContrastiveLoss() {}
 
-  public ContrastiveLoss(Layout layout, Distance distance, ReducerKind reducer, MinerSpec miner,
-      double posMargin, double negMargin) {
+  public ContrastiveLoss(
+      Layout layout,
+      Distance distance,
+      ReducerKind reducer,
+      MinerSpec miner,
+      double posMargin,
+      double negMargin) {
     super(layout, distance, reducer, miner);
-    if (!Double.isFinite(posMargin) || !Double.isFinite(negMargin)
+    if (!Double.isFinite(posMargin)
+        || !Double.isFinite(negMargin)
         || !(distance.toDissimilarity(posMargin) < distance.toDissimilarity(negMargin))) {
-      throw new IllegalArgumentException("contrastive margins must be finite with the positive "
-          + "margin closer than the negative one (as dissimilarities), got posMargin="
-          + posMargin + " negMargin=" + negMargin + " for " + distance);
+      throw new IllegalArgumentException(
+          "contrastive margins must be finite with the positive "
+              + "margin closer than the negative one (as dissimilarities), got posMargin="
+              + posMargin
+              + " negMargin="
+              + negMargin
+              + " for "
+              + distance);
     }
     this.posMargin = posMargin;
     this.negMargin = negMargin;

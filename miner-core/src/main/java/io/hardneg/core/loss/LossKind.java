@@ -32,7 +32,10 @@ public enum LossKind {
         return l;
       }
     }
-    throw new IllegalArgumentException("unknown loss '" + s + "' (expected triplet | contrastive"
-        + " | multi-similarity | n-pair | triplet-center)");
+    throw new IllegalArgumentException(
+        "unknown loss '"
+            + s
+            + "' (expected triplet | contrastive"
+            + " | multi-similarity | n-pair | triplet-center)");
   }
 }

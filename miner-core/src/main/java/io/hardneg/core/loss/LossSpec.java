@@ -12,9 +12,10 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * A validated choice of loss × miner × reducer × distance with every parameter, for
- * {@link LossFactory#create}. Parameters the chosen loss or miner does not use are ignored.
- * Keys of {@link #fromMap} (camelCase, like {@code conf/hardneg.conf}), with defaults:
+ * A validated choice of loss × miner × reducer × distance with every parameter, for {@link
+ * LossFactory#create}. Parameters the chosen loss or miner does not use are ignored. Keys of {@link
+ * #fromMap} (camelCase, like {@code conf/hardneg.conf}), with defaults:
+ *
  * <pre>
  * loss           triplet | contrastive | multi-similarity | n-pair | triplet-center  (triplet)
  * miner          all | batch-hard | semi-hard | batch-all | distance-weighted
@@ -38,19 +39,54 @@ import java.util.function.Function;
  * centerMomentum triplet-center running-mean momentum γ in [0, 1]  (0.1)
  * </pre>
  */
-public record LossSpec(LossKind loss, MinerKind miner, ReducerKind reducer, Distance distance,
-    double margin, boolean softplus, boolean swap, double posMargin, double negMargin,
-    double alpha, double beta, double base, double epsilon, SemiHardFallback fallback,
-    double minerMargin, double cutoff, double nonzeroCutoff, double fraction, long seed,
+public record LossSpec(
+    LossKind loss,
+    MinerKind miner,
+    ReducerKind reducer,
+    Distance distance,
+    double margin,
+    boolean softplus,
+    boolean swap,
+    double posMargin,
+    double negMargin,
+    double alpha,
+    double beta,
+    double base,
+    double epsilon,
+    SemiHardFallback fallback,
+    double minerMargin,
+    double cutoff,
+    double nonzeroCutoff,
+    double fraction,
+    long seed,
     double centerMomentum) {
 
   /** The margin when none is given. */
   public static final double DEFAULT_MARGIN = 0.2;
 
   /** Every key {@link #fromMap} accepts. */
-  public static final List<String> KEYS = List.of("loss", "miner", "reducer", "distance",
-      "margin", "softplus", "swap", "posMargin", "negMargin", "alpha", "beta", "base", "epsilon",
-      "fallback", "minerMargin", "cutoff", "nonzeroCutoff", "fraction", "seed", "centerMomentum");
+  public static final List<String> KEYS =
+      List.of(
+          "loss",
+          "miner",
+          "reducer",
+          "distance",
+          "margin",
+          "softplus",
+          "swap",
+          "posMargin",
+          "negMargin",
+          "alpha",
+          "beta",
+          "base",
+          "epsilon",
+          "fallback",
+          "minerMargin",
+          "cutoff",
+          "nonzeroCutoff",
+          "fraction",
+          "seed",
+          "centerMomentum");
 
   /**
    * Validates every parameter the chosen loss and miner use, by building them once (the range
@@ -63,16 +99,29 @@ public record LossSpec(LossKind loss, MinerKind miner, ReducerKind reducer, Dist
     Objects.requireNonNull(distance, "distance");
     Objects.requireNonNull(fallback, "fallback");
     if (miner == MinerKind.DISTANCE_WEIGHTED && distance != Distance.EUCLIDEAN) {
-      throw new IllegalArgumentException("miner distance-weighted needs distance euclidean, got "
-          + distance.name().toLowerCase(Locale.ROOT));
+      throw new IllegalArgumentException(
+          "miner distance-weighted needs distance euclidean, got "
+              + distance.name().toLowerCase(Locale.ROOT));
     }
     if (loss == LossKind.TRIPLET_CENTER && miner != MinerKind.ALL) {
-      throw new IllegalArgumentException("loss triplet-center runs no miner: leave miner unset "
-          + "(all), got " + miner.label());
+      throw new IllegalArgumentException(
+          "loss triplet-center runs no miner: leave miner unset " + "(all), got " + miner.label());
     }
-    LossFactory.build(loss, Layout.LABELS, distance, reducer, new MinerSpec(miner, minerMargin,
-        fallback, epsilon, cutoff, nonzeroCutoff, fraction, seed), margin, softplus, swap,
-        posMargin, negMargin, alpha, beta, base, centerMomentum);
+    LossFactory.build(
+        loss,
+        Layout.LABELS,
+        distance,
+        reducer,
+        new MinerSpec(miner, minerMargin, fallback, epsilon, cutoff, nonzeroCutoff, fraction, seed),
+        margin,
+        softplus,
+        swap,
+        posMargin,
+        negMargin,
+        alpha,
+        beta,
+        base,
+        centerMomentum);
   }
 
   /** The defaults listed above. */
@@ -82,27 +131,27 @@ public record LossSpec(LossKind loss, MinerKind miner, ReducerKind reducer, Dist
 
   /** The miner part, as stored in the loss. */
   public MinerSpec minerSpec() {
-    return new MinerSpec(miner, minerMargin, fallback, epsilon, cutoff, nonzeroCutoff, fraction,
-        seed);
+    return new MinerSpec(
+        miner, minerMargin, fallback, epsilon, cutoff, nonzeroCutoff, fraction, seed);
   }
 
   /**
-   * Parses the keys listed in the class comment; unknown keys and bad values are errors naming
-   * the key, the value and what was expected.
+   * Parses the keys listed in the class comment; unknown keys and bad values are errors naming the
+   * key, the value and what was expected.
    */
   public static LossSpec fromMap(Map<String, String> m) {
     return fromMap(m, DEFAULT_MARGIN);
   }
 
   /**
-   * {@link #fromMap(Map)} with {@code defaultMargin} as the margin when the keys do not give one
-   * (a job's mining margin): the margin travels as a number, never through its text.
+   * {@link #fromMap(Map)} with {@code defaultMargin} as the margin when the keys do not give one (a
+   * job's mining margin): the margin travels as a number, never through its text.
    */
   public static LossSpec fromMap(Map<String, String> m, double defaultMargin) {
     for (String k : m.keySet()) {
       if (!KEYS.contains(k)) {
-        throw new IllegalArgumentException("unknown loss key '" + k + "' (expected one of "
-            + String.join(", ", KEYS) + ")");
+        throw new IllegalArgumentException(
+            "unknown loss key '" + k + "' (expected one of " + String.join(", ", KEYS) + ")");
       }
     }
     Map<String, String> v = new LinkedHashMap<>(m);
@@ -134,14 +183,20 @@ public record LossSpec(LossKind loss, MinerKind miner, ReducerKind reducer, Dist
     }
   }
 
-  private static <T> T parse(Map<String, String> v, String key, String dflt,
-      Function<String, T> f) {
+  private static <T> T parse(
+      Map<String, String> v, String key, String dflt, Function<String, T> f) {
     String s = v.getOrDefault(key, dflt);
     try {
       return f.apply(s.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("key " + key + ": " + e.getMessage()
-          + (e instanceof NumberFormatException ? " (expected an integer, got '" + s + "')" : ""));
+      throw new IllegalArgumentException(
+          "key "
+              + key
+              + ": "
+              + e.getMessage()
+              + (e instanceof NumberFormatException
+                  ? " (expected an integer, got '" + s + "')"
+                  : ""));
     }
   }
 
@@ -157,8 +212,8 @@ public record LossSpec(LossKind loss, MinerKind miner, ReducerKind reducer, Dist
       }
       return d;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("key " + key + ": expected a finite number, got '" + s
-          + "'");
+      throw new IllegalArgumentException(
+          "key " + key + ": expected a finite number, got '" + s + "'");
     }
   }
 
@@ -167,8 +222,9 @@ public record LossSpec(LossKind loss, MinerKind miner, ReducerKind reducer, Dist
     return switch (s) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw new IllegalArgumentException("key " + key + ": expected true | false, got '"
-          + v.get(key) + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "key " + key + ": expected true | false, got '" + v.get(key) + "'");
     };
   }
 }

@@ -19,19 +19,19 @@ import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
- * Base of the metric losses as DL4J {@link ILossFunction}s (docs/concepts.md "Loss": Distance → Miner →
- * Loss → Reducer). It reads the activated outputs (the embeddings) in double, gets tuples from
- * the {@link Layout} — the fixed triplet rows, or the configured in-batch miner over the labels —
- * lets the subclass add one loss term per tuple/anchor/row together with that term's gradient,
- * and reduces with the {@link ReducerKind}.
+ * Base of the metric losses as DL4J {@link ILossFunction}s (docs/concepts.md "Loss": Distance →
+ * Miner → Loss → Reducer). It reads the activated outputs (the embeddings) in double, gets tuples
+ * from the {@link Layout} — the fixed triplet rows, or the configured in-batch miner over the
+ * labels — lets the subclass add one loss term per tuple/anchor/row together with that term's
+ * gradient, and reduces with the {@link ReducerKind}.
  *
- * <p>Long on purpose: the whole DL4J {@link ILossFunction} contract (score, score array,
- * gradient, mask, scale) and its derivations stay in one class, so every subclass's term and
- * gradient are read against one definition of them.
+ * <p>Long on purpose: the whole DL4J {@link ILossFunction} contract (score, score array, gradient,
+ * mask, scale) and its derivations stay in one class, so every subclass's term and gradient are
+ * read against one definition of them.
  *
- * <p><b>Gradient.</b> The mined indices are constants (as in pytorch-metric-learning): the
- * gradient is that of the loss for the chosen tuples; at a hinge's kink or a mining boundary the
- * loss is not differentiable and the one-sided choice made here ({@code > 0} is active) is used.
+ * <p><b>Gradient.</b> The mined indices are constants (as in pytorch-metric-learning): the gradient
+ * is that of the loss for the chosen tuples; at a hinge's kink or a mining boundary the loss is not
+ * differentiable and the one-sided choice made here ({@code > 0} is active) is used.
  *
  * <p><b>DL4J scale.</b> With reduced loss {@code R} over a minibatch of {@code n} rows, the loss
  * reports {@code computeScore(average=false) = n·R} (so DL4J's per-example score is {@code R}),
@@ -51,15 +51,17 @@ public abstract class MetricLoss implements ILossFunction {
 
   @JsonProperty("layout")
   protected Layout layout = Layout.LABELS;
+
   @JsonProperty("distance")
   protected Distance distance = Distance.EUCLIDEAN;
+
   @JsonProperty("reducer")
   protected ReducerKind reducer = ReducerKind.MEAN;
+
   @JsonProperty("miner")
   protected MinerSpec miner = new MinerSpec();
 
-  @JsonIgnore
-  private transient InBatchStats lastStats;
+  @JsonIgnore private transient InBatchStats lastStats;
 
   protected MetricLoss() {}
 
@@ -68,10 +70,11 @@ public abstract class MetricLoss implements ILossFunction {
     this.distance = Objects.requireNonNull(distance, "distance");
     this.reducer = Objects.requireNonNull(reducer, "reducer");
     this.miner = Objects.requireNonNull(miner, "miner");
-    if (layout == Layout.LABELS && miner.kind() == io.hardneg.core.inbatch.MinerKind
-        .DISTANCE_WEIGHTED && distance != Distance.EUCLIDEAN) {
-      throw new IllegalArgumentException("miner distance-weighted needs distance euclidean, got "
-          + distance);
+    if (layout == Layout.LABELS
+        && miner.kind() == io.hardneg.core.inbatch.MinerKind.DISTANCE_WEIGHTED
+        && distance != Distance.EUCLIDEAN) {
+      throw new IllegalArgumentException(
+          "miner distance-weighted needs distance euclidean, got " + distance);
     }
   }
 
@@ -115,9 +118,9 @@ public abstract class MetricLoss implements ILossFunction {
   }
 
   /**
-   * One batch's working state: embeddings, labels (when known), the tuples, and the sinks for
-   * terms and gradients. Subclasses call {@link #d(int, int)} for {@code D} between rows,
-   * {@link #addGradient} for {@code c·∂D(x_i,x_j)} and {@link #addTerm} for each term.
+   * One batch's working state: embeddings, labels (when known), the tuples, and the sinks for terms
+   * and gradients. Subclasses call {@link #d(int, int)} for {@code D} between rows, {@link
+   * #addGradient} for {@code c·∂D(x_i,x_j)} and {@link #addTerm} for each term.
    */
   protected final class Terms {
     final double[][] x;
@@ -133,7 +136,13 @@ public abstract class MetricLoss implements ILossFunction {
     int[] rows = new int[64];
     int count;
 
-    Terms(double[][] x, long[] labels, boolean[] keep, Tuples tuples, double[][] matrix, int[] pos,
+    Terms(
+        double[][] x,
+        long[] labels,
+        boolean[] keep,
+        Tuples tuples,
+        double[][] matrix,
+        int[] pos,
         boolean withGrad) {
       this.x = x;
       this.labels = labels;
@@ -177,8 +186,8 @@ public abstract class MetricLoss implements ILossFunction {
 
     /**
      * Adds {@code c·∂D/∂x_i} and {@code c·∂D/∂x_j} to the gradient (no-op without one). With the
-     * batch's matrix at hand (labels layout) only the coefficient is recorded; the gradient of
-     * all pairs is then formed by one BLAS product ({@link Distance#addGradientFromWeights}).
+     * batch's matrix at hand (labels layout) only the coefficient is recorded; the gradient of all
+     * pairs is then formed by one BLAS product ({@link Distance#addGradientFromWeights}).
      */
     public void addGradient(int i, int j, double dij, double c) {
       if (g == null) {
@@ -251,16 +260,16 @@ public abstract class MetricLoss implements ILossFunction {
   private Eval evaluate(INDArray labelsArr, INDArray out, INDArray mask, boolean withGrad) {
     int n = (int) out.size(0);
     if (labelsArr != null && labelsArr.size(0) != n) {
-      throw new IllegalArgumentException("labels rows " + labelsArr.size(0) + " != output rows "
-          + n);
+      throw new IllegalArgumentException(
+          "labels rows " + labelsArr.size(0) + " != output rows " + n);
     }
     double[][] x = rows(out);
     boolean[] keep = null;
     if (mask != null) {
       double[] m = mask.reshape(mask.length()).toDoubleVector();
       if (m.length != n) {
-        throw new IllegalArgumentException("mask must have one value per row (" + n + "), got "
-            + Arrays.toString(mask.shape()));
+        throw new IllegalArgumentException(
+            "mask must have one value per row (" + n + "), got " + Arrays.toString(mask.shape()));
       }
       keep = new boolean[n];
       for (int i = 0; i < n; i++) {
@@ -268,8 +277,8 @@ public abstract class MetricLoss implements ILossFunction {
       }
     }
     InBatchStats stats = new InBatchStats(distance.unitLo(), distance.unitHi());
-    long[] labels = layout == Layout.LABELS || form() == Form.ROWS
-        ? readLabels(labelsArr, n) : null;
+    long[] labels =
+        layout == Layout.LABELS || form() == Form.ROWS ? readLabels(labelsArr, n) : null;
     Terms t;
     int[] rowsKept = null;
     if (form() == Form.ROWS) {
@@ -285,7 +294,8 @@ public abstract class MetricLoss implements ILossFunction {
       for (int i = 0; i < fixed.size(); i++) {
         stats.addAnchor();
         stats.addTuple(MinedKind.GIVEN);
-        stats.addTriplet(distance.dissimilarity(x[fixed.anchor()[i]], x[fixed.positive()[i]]),
+        stats.addTriplet(
+            distance.dissimilarity(x[fixed.anchor()[i]], x[fixed.positive()[i]]),
             distance.dissimilarity(x[fixed.anchor()[i]], x[fixed.negative()[i]]));
       }
       t = new Terms(x, null, keep, Tuples.of(fixed, n), null, null, withGrad);
@@ -335,8 +345,10 @@ public abstract class MetricLoss implements ILossFunction {
   /** The rows of a 2-d array in double, by one bulk copy (toDoubleMatrix goes element-wise). */
   static double[][] rows(INDArray a) {
     if (a.rank() != 2) {
-      throw new IllegalArgumentException("metric losses need [minibatch, embedding] outputs, got "
-          + "shape " + Arrays.toString(a.shape()));
+      throw new IllegalArgumentException(
+          "metric losses need [minibatch, embedding] outputs, got "
+              + "shape "
+              + Arrays.toString(a.shape()));
     }
     int n = (int) a.size(0);
     int d = (int) a.size(1);
@@ -383,12 +395,17 @@ public abstract class MetricLoss implements ILossFunction {
     }
     if (t.triplets() != null) {
       Triplets s = t.triplets();
-      return Tuples.of(new Triplets(map(s.anchor(), rows), map(s.positive(), rows),
-          map(s.negative(), rows)), n);
+      return Tuples.of(
+          new Triplets(map(s.anchor(), rows), map(s.positive(), rows), map(s.negative(), rows)), n);
     }
     Pairs p = t.pairs();
-    return Tuples.of(new Pairs(map(p.posAnchor(), rows), map(p.positive(), rows),
-        map(p.negAnchor(), rows), map(p.negative(), rows)), n);
+    return Tuples.of(
+        new Pairs(
+            map(p.posAnchor(), rows),
+            map(p.positive(), rows),
+            map(p.negAnchor(), rows),
+            map(p.negative(), rows)),
+        n);
   }
 
   private static int[] map(int[] idx, int[] rows) {
@@ -400,21 +417,27 @@ public abstract class MetricLoss implements ILossFunction {
   }
 
   /**
-   * Class labels from the labels array: an {@code [n,1]} column of integral ids, or the argmax
-   * of each row of an {@code [n,C]} matrix (one-hot).
+   * Class labels from the labels array: an {@code [n,1]} column of integral ids, or the argmax of
+   * each row of an {@code [n,C]} matrix (one-hot).
    */
   static long[] readLabels(INDArray labels, int n) {
     if (labels == null) {
-      throw new IllegalArgumentException("the labels-in-batch layout (and the triplet-center "
-          + "loss) needs class labels: an [n,1] column of class ids or an [n,C] one-hot matrix");
+      throw new IllegalArgumentException(
+          "the labels-in-batch layout (and the triplet-center "
+              + "loss) needs class labels: an [n,1] column of class ids or an [n,C] one-hot matrix");
     }
     long[] out = new long[n];
     if (labels.rank() == 1 || labels.size(1) == 1) {
       double[] v = labels.reshape(labels.length()).toDoubleVector();
       for (int i = 0; i < n; i++) {
         if (v[i] != Math.rint(v[i]) || Double.isInfinite(v[i])) {
-          throw new IllegalArgumentException("class label of row " + i + " must be an integer, "
-              + "got " + v[i] + " (labels layout: an [n,1] column of class ids)");
+          throw new IllegalArgumentException(
+              "class label of row "
+                  + i
+                  + " must be an integer, "
+                  + "got "
+                  + v[i]
+                  + " (labels layout: an [n,1] column of class ids)");
         }
         out[i] = (long) v[i];
       }
@@ -434,29 +457,33 @@ public abstract class MetricLoss implements ILossFunction {
   }
 
   @Override
-  public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn,
-      INDArray mask) {
+  public INDArray computeScoreArray(
+      INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
     INDArray out = activationFn.getActivation(preOutput.dup(), true);
     double[] s = evaluate(labels, out, mask, false).perRow();
     return Nd4j.create(s, new long[] {s.length, 1}, 'c').castTo(preOutput.dataType());
   }
 
   @Override
-  public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-      INDArray mask, boolean average) {
+  public double computeScore(
+      INDArray labels,
+      INDArray preOutput,
+      IActivation activationFn,
+      INDArray mask,
+      boolean average) {
     INDArray out = activationFn.getActivation(preOutput.dup(), true);
     double total = evaluate(labels, out, mask, false).total();
     return average ? total / preOutput.size(0) : total;
   }
 
   @Override
-  public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn,
-      INDArray mask) {
+  public INDArray computeGradient(
+      INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
     return gradientAndScore(labels, preOutput, activationFn, mask).getSecond();
   }
 
-  private Pair<Double, INDArray> gradientAndScore(INDArray labels, INDArray preOutput,
-      IActivation activationFn, INDArray mask) {
+  private Pair<Double, INDArray> gradientAndScore(
+      INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
     INDArray out = activationFn.getActivation(preOutput.dup(), true);
     Eval e = evaluate(labels, out, mask, true);
     double[][] g = e.grad();
@@ -465,14 +492,18 @@ public abstract class MetricLoss implements ILossFunction {
     for (int i = 0; i < g.length; i++) {
       System.arraycopy(g[i], 0, flat, i * cols, cols);
     }
-    INDArray dLdOut = Nd4j.create(flat, new long[] {g.length, cols}, 'c')
-        .castTo(preOutput.dataType());
+    INDArray dLdOut =
+        Nd4j.create(flat, new long[] {g.length, cols}, 'c').castTo(preOutput.dataType());
     return new Pair<>(e.total(), activationFn.backprop(preOutput.dup(), dLdOut).getFirst());
   }
 
   @Override
-  public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
-      IActivation activationFn, INDArray mask, boolean average) {
+  public Pair<Double, INDArray> computeGradientAndScore(
+      INDArray labels,
+      INDArray preOutput,
+      IActivation activationFn,
+      INDArray mask,
+      boolean average) {
     Pair<Double, INDArray> p = gradientAndScore(labels, preOutput, activationFn, mask);
     double s = average ? p.getFirst() / preOutput.size(0) : p.getFirst();
     return new Pair<>(s, p.getSecond());
@@ -481,17 +512,25 @@ public abstract class MetricLoss implements ILossFunction {
   @Override
   public String name() {
     StringBuilder b = new StringBuilder(getClass().getSimpleName()).append('(');
-    b.append("layout=").append(layout.label()).append(", distance=").append(distance)
-        .append(", reducer=").append(reducer.label());
+    b.append("layout=")
+        .append(layout.label())
+        .append(", distance=")
+        .append(distance)
+        .append(", reducer=")
+        .append(reducer.label());
     if (layout == Layout.LABELS && form() != Form.ROWS) {
       b.append(", miner=").append(miner);
     }
     Object[] p = params();
     for (int i = 0; i + 1 < p.length; i += 2) {
       Object v = p[i + 1];
-      b.append(", ").append(p[i]).append('=')
-          .append(v instanceof double[][] m ? m.length + " centres" : v instanceof long[] l
-              ? Arrays.toString(l) : String.valueOf(v));
+      b.append(", ")
+          .append(p[i])
+          .append('=')
+          .append(
+              v instanceof double[][] m
+                  ? m.length + " centres"
+                  : v instanceof long[] l ? Arrays.toString(l) : String.valueOf(v));
     }
     return b.append(')').toString();
   }
@@ -503,8 +542,11 @@ public abstract class MetricLoss implements ILossFunction {
 
   @Override
   public boolean equals(Object o) {
-    return o != null && o.getClass() == getClass() && ((MetricLoss) o).layout == layout
-        && ((MetricLoss) o).distance == distance && ((MetricLoss) o).reducer == reducer
+    return o != null
+        && o.getClass() == getClass()
+        && ((MetricLoss) o).layout == layout
+        && ((MetricLoss) o).distance == distance
+        && ((MetricLoss) o).reducer == reducer
         && ((MetricLoss) o).miner.equals(miner)
         && Arrays.deepEquals(((MetricLoss) o).params(), params());
   }

@@ -7,13 +7,12 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * Multi-similarity loss (Wang, Han, Huang, Dong, Scott 2019), one term per anchor that has mined
- * pairs. Written for a similarity {@code s} with base λ:
- * {@code L_a = (1/α) log(1 + Σ_p e^(−α(s_ap − λ))) + (1/β) log(1 + Σ_n e^(β(s_an − λ)))}. On
- * the dissimilarity {@code D} with {@code Λ = D(λ)} (λ in the metric's own units), which is the
- * same formula for cosine and holds for any metric:
- * {@code (1/α) log(1 + Σ_p e^(α(D_ap − Λ))) + (1/β) log(1 + Σ_n e^(β(Λ − D_an)))}
- * (pytorch-metric-learning's {@code distance.margin}). Log-sum-exp is computed stably. Use with
- * the multi-similarity miner for the paper's method; in the fixed layout each anchor has its one
+ * pairs. Written for a similarity {@code s} with base λ: {@code L_a = (1/α) log(1 + Σ_p e^(−α(s_ap
+ * − λ))) + (1/β) log(1 + Σ_n e^(β(s_an − λ)))}. On the dissimilarity {@code D} with {@code Λ =
+ * D(λ)} (λ in the metric's own units), which is the same formula for cosine and holds for any
+ * metric: {@code (1/α) log(1 + Σ_p e^(α(D_ap − Λ))) + (1/β) log(1 + Σ_n e^(β(Λ − D_an)))}
+ * (pytorch-metric-learning's {@code distance.margin}). Log-sum-exp is computed stably. Use with the
+ * multi-similarity miner for the paper's method; in the fixed layout each anchor has its one
  * positive and one negative.
  */
 public class MultiSimilarityLoss extends MetricLoss {
@@ -21,21 +20,38 @@ public class MultiSimilarityLoss extends MetricLoss {
 
   @JsonProperty("alpha")
   private double alpha = 2;
+
   @JsonProperty("beta")
   private double beta = 50;
+
   @JsonProperty("base")
   private double base = 0.5;
 
   /** For JSON. */
   public MultiSimilarityLoss() {}
 
-  public MultiSimilarityLoss(Layout layout, Distance distance, ReducerKind reducer,
-      MinerSpec miner, double alpha, double beta, double base) {
+  public MultiSimilarityLoss(
+      Layout layout,
+      Distance distance,
+      ReducerKind reducer,
+      MinerSpec miner,
+      double alpha,
+      double beta,
+      double base) {
     super(layout, distance, reducer, miner);
-    if (!(alpha > 0) || !(beta > 0) || Double.isInfinite(alpha) || Double.isInfinite(beta)
+    if (!(alpha > 0)
+        || !(beta > 0)
+        || Double.isInfinite(alpha)
+        || Double.isInfinite(beta)
         || !Double.isFinite(base)) {
-      throw new IllegalArgumentException("multi-similarity needs finite alpha > 0, beta > 0 and "
-          + "a finite base, got alpha=" + alpha + " beta=" + beta + " base=" + base);
+      throw new IllegalArgumentException(
+          "multi-similarity needs finite alpha > 0, beta > 0 and "
+              + "a finite base, got alpha="
+              + alpha
+              + " beta="
+              + beta
+              + " base="
+              + base);
     }
     this.alpha = alpha;
     this.beta = beta;

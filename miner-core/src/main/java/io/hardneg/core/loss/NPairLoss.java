@@ -10,11 +10,11 @@ import io.hardneg.core.inbatch.Triplets;
  * Objective"), with similarity {@code S = −D} (the inner product of the paper when the metric is
  * cosine on unit vectors). With labels in the batch: each anchor that has a mined positive pair
  * takes its first one, {@code p_a}; the negatives of anchor {@code a} are the chosen positives
- * {@code p_b} of the other anchors with another label (the paper's N pairs from N classes,
- * without assuming one anchor per class). One term per such anchor:
- * {@code log(1 + Σ_b e^(S(a,p_b) − S(a,p_a)))}; anchors left without a negative give no term.
- * In the fixed layout each triplet is an (N+1)-tuplet with one negative:
- * {@code log(1 + e^(D(a,p) − D(a,n)))}. No embedding-norm regulariser (outputs are unit length).
+ * {@code p_b} of the other anchors with another label (the paper's N pairs from N classes, without
+ * assuming one anchor per class). One term per such anchor: {@code log(1 + Σ_b e^(S(a,p_b) −
+ * S(a,p_a)))}; anchors left without a negative give no term. In the fixed layout each triplet is an
+ * (N+1)-tuplet with one negative: {@code log(1 + e^(D(a,p) − D(a,n)))}. No embedding-norm
+ * regulariser (outputs are unit length).
  */
 public class NPairLoss extends MetricLoss {
   private static final long serialVersionUID = 1L;

@@ -3,10 +3,10 @@ package io.hardneg.core.loss;
 import java.util.Locale;
 
 /**
- * How a loss's terms (one per triplet, pair, anchor or row, as the loss states) become one
- * number. With {@code T} terms of which {@code T+} are non-zero: {@link #MEAN} divides the sum by
- * {@code T}, {@link #MEAN_NONZERO} by {@code T+} (pytorch-metric-learning's
- * {@code AvgNonZeroReducer}); no terms, or no non-zero terms, give 0 (never NaN).
+ * How a loss's terms (one per triplet, pair, anchor or row, as the loss states) become one number.
+ * With {@code T} terms of which {@code T+} are non-zero: {@link #MEAN} divides the sum by {@code
+ * T}, {@link #MEAN_NONZERO} by {@code T+} (pytorch-metric-learning's {@code AvgNonZeroReducer}); no
+ * terms, or no non-zero terms, give 0 (never NaN).
  */
 public enum ReducerKind {
   MEAN("mean"),
@@ -31,8 +31,9 @@ public enum ReducerKind {
     return switch (s.trim().toLowerCase(Locale.ROOT).replace('_', '-')) {
       case "mean" -> MEAN;
       case "mean-nonzero", "nonzero" -> MEAN_NONZERO;
-      default -> throw new IllegalArgumentException(
-          "unknown reducer '" + s + "' (expected mean | mean-nonzero)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown reducer '" + s + "' (expected mean | mean-nonzero)");
     };
   }
 }

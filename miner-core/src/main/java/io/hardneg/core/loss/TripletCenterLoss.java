@@ -8,44 +8,46 @@ import java.util.TreeMap;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
- * Triplet-center loss (He, Zhou, Zhou, Bai, Bai 2018, "Triplet-Center Loss for Multi-View 3D
- * Object Retrieval"), one term per row {@code i} of class {@code y}:
- * {@code max(0, D(f_i, c_y) + margin − min_{j≠y} D(f_i, c_j))}, over the class centres known so
- * far (rows with no other centre give no term; ties: lowest label).
+ * Triplet-center loss (He, Zhou, Zhou, Bai, Bai 2018, "Triplet-Center Loss for Multi-View 3D Object
+ * Retrieval"), one term per row {@code i} of class {@code y}: {@code max(0, D(f_i, c_y) + margin −
+ * min_{j≠y} D(f_i, c_j))}, over the class centres known so far (rows with no other centre give no
+ * term; ties: lowest label).
  *
- * <p><b>Centres are running means kept in the loss</b>, not network parameters learned by
- * gradient descent (that would need a custom DL4J layer): a class first seen gets the mean of its
- * rows in that batch; after each gradient evaluation (the training path) every class present
- * moves {@code c ← (1 − γ)·c + γ·mean_batch} with {@code γ = centerMomentum}; score-only calls
- * never move them; {@code γ = 0} freezes them after initialisation. The gradient treats centres as
- * constants. They are serialised with the model (fields {@code centerLabels}, {@code centers}),
- * so a saved model resumes with its centres; with Spark parameter averaging each worker moves its
- * own copy and the copies are not averaged. This loss reads class labels in both layouts (in the
- * fixed layout every row, anchor, positive or negative, is a sample of its class); it runs no
- * miner.
+ * <p><b>Centres are running means kept in the loss</b>, not network parameters learned by gradient
+ * descent (that would need a custom DL4J layer): a class first seen gets the mean of its rows in
+ * that batch; after each gradient evaluation (the training path) every class present moves {@code c
+ * ← (1 − γ)·c + γ·mean_batch} with {@code γ = centerMomentum}; score-only calls never move them;
+ * {@code γ = 0} freezes them after initialisation. The gradient treats centres as constants. They
+ * are serialised with the model (fields {@code centerLabels}, {@code centers}), so a saved model
+ * resumes with its centres; with Spark parameter averaging each worker moves its own copy and the
+ * copies are not averaged. This loss reads class labels in both layouts (in the fixed layout every
+ * row, anchor, positive or negative, is a sample of its class); it runs no miner.
  */
 public class TripletCenterLoss extends MetricLoss {
   private static final long serialVersionUID = 1L;
 
   @JsonProperty("margin")
   private double margin = 0.2;
+
   @JsonProperty("centerMomentum")
   private double centerMomentum = 0.1;
+
   @JsonProperty("centerLabels")
   private long[] centerLabels = new long[0];
+
   @JsonProperty("centers")
   private double[][] centers = new double[0][];
 
   /** For JSON. */
   public TripletCenterLoss() {}
 
-  public TripletCenterLoss(Layout layout, Distance distance, ReducerKind reducer,
-      double margin, double centerMomentum) {
+  public TripletCenterLoss(
+      Layout layout, Distance distance, ReducerKind reducer, double margin, double centerMomentum) {
     super(layout, distance, reducer, new MinerSpec());
     this.margin = finiteAtLeast("triplet-center margin", margin, 0);
     if (!(centerMomentum >= 0 && centerMomentum <= 1)) {
-      throw new IllegalArgumentException("centre momentum must be in [0, 1], got "
-          + centerMomentum);
+      throw new IllegalArgumentException(
+          "centre momentum must be in [0, 1], got " + centerMomentum);
     }
     this.centerMomentum = centerMomentum;
   }
@@ -100,8 +102,11 @@ public class TripletCenterLoss extends MetricLoss {
 
   private void initialiseMissing(Map<Long, double[]> means, int dim) {
     if (centers.length > 0 && centers[0].length != dim) {
-      throw new IllegalArgumentException("triplet-center loss holds centres of dimension "
-          + centers[0].length + " but the embeddings have dimension " + dim);
+      throw new IllegalArgumentException(
+          "triplet-center loss holds centres of dimension "
+              + centers[0].length
+              + " but the embeddings have dimension "
+              + dim);
     }
     Map<Long, double[]> all = new TreeMap<>();
     for (int k = 0; k < centerLabels.length; k++) {
@@ -171,7 +176,15 @@ public class TripletCenterLoss extends MetricLoss {
 
   @Override
   protected Object[] params() {
-    return new Object[] {"margin", margin, "centerMomentum", centerMomentum, "centerLabels",
-        centerLabels, "centers", centers};
+    return new Object[] {
+      "margin",
+      margin,
+      "centerMomentum",
+      centerMomentum,
+      "centerLabels",
+      centerLabels,
+      "centers",
+      centers
+    };
   }
 }

@@ -6,29 +6,37 @@ import io.hardneg.core.inbatch.Triplets;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
- * Triplet margin loss, one term per triplet {@code (a,p,n)}:
- * {@code v = D(a,p) − D(a,n) + margin}; hinge {@code max(0, v)} (Schroff et al. 2015) or
- * soft-plus {@code log(1 + e^v)} (Hermans et al. 2017's soft margin, used with any margin).
- * With {@code swap} (Balntas et al. 2016, "distance swap"), {@code D(a,n)} is replaced by
- * {@code min(D(a,n), D(p,n))}. Terms are attributed to the anchor row. In the fixed layout with
- * the hinge, the Euclidean distance and the {@code mean} reducer this is {@link TripletMarginLoss}
- * times 3 (that class divides by rows, this one by triplets).
+ * Triplet margin loss, one term per triplet {@code (a,p,n)}: {@code v = D(a,p) − D(a,n) + margin};
+ * hinge {@code max(0, v)} (Schroff et al. 2015) or soft-plus {@code log(1 + e^v)} (Hermans et al.
+ * 2017's soft margin, used with any margin). With {@code swap} (Balntas et al. 2016, "distance
+ * swap"), {@code D(a,n)} is replaced by {@code min(D(a,n), D(p,n))}. Terms are attributed to the
+ * anchor row. In the fixed layout with the hinge, the Euclidean distance and the {@code mean}
+ * reducer this is {@link TripletMarginLoss} times 3 (that class divides by rows, this one by
+ * triplets).
  */
 public class TripletLoss extends MetricLoss {
   private static final long serialVersionUID = 1L;
 
   @JsonProperty("margin")
   private double margin = 0.2;
+
   @JsonProperty("softplus")
   private boolean softplus;
+
   @JsonProperty("swap")
   private boolean swap;
 
   /** For JSON. */
   public TripletLoss() {}
 
-  public TripletLoss(Layout layout, Distance distance, ReducerKind reducer, MinerSpec miner,
-      double margin, boolean softplus, boolean swap) {
+  public TripletLoss(
+      Layout layout,
+      Distance distance,
+      ReducerKind reducer,
+      MinerSpec miner,
+      double margin,
+      boolean softplus,
+      boolean swap) {
     super(layout, distance, reducer, miner);
     this.margin = finiteAtLeast("triplet margin", margin, 0);
     this.softplus = softplus;

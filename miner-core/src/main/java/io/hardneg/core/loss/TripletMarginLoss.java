@@ -10,15 +10,15 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 /**
  * Triplet margin loss (hinge) in the <em>fixed triplet layout</em>: minibatch rows come in groups
  * of three, {@code (anchor, positive, negative)} = rows {@code 3i, 3i+1, 3i+2}, as mined offline.
- * For each triplet, with Euclidean distances on the activated outputs,
- * {@code L = max(0, d(a,p) − d(a,n) + margin)}.
+ * For each triplet, with Euclidean distances on the activated outputs, {@code L = max(0, d(a,p) −
+ * d(a,n) + margin)}.
  *
  * <p>DL4J conventions: {@link #computeScoreArray} gives one value per row (the triplet's loss on
- * its anchor row, 0 on the positive and negative rows), so the score averaged over the minibatch
- * is the mean triplet loss divided by 3; gradients are returned un-averaged (DL4J's updater
- * divides by the minibatch size). The labels array is not read beyond its row count: the layout
- * carries the structure. A mask, when given, switches whole triplets off through the anchor row.
- * At {@code d = 0} the distance has no gradient and contributes none.
+ * its anchor row, 0 on the positive and negative rows), so the score averaged over the minibatch is
+ * the mean triplet loss divided by 3; gradients are returned un-averaged (DL4J's updater divides by
+ * the minibatch size). The labels array is not read beyond its row count: the layout carries the
+ * structure. A mask, when given, switches whole triplets off through the anchor row. At {@code d =
+ * 0} the distance has no gradient and contributes none.
  */
 public class TripletMarginLoss implements ILossFunction {
   private static final long serialVersionUID = 1L;
@@ -48,8 +48,10 @@ public class TripletMarginLoss implements ILossFunction {
   private Eval evaluate(INDArray labels, INDArray out, INDArray mask, boolean withGrad) {
     long rows = out.size(0);
     if (rows % 3 != 0) {
-      throw new IllegalArgumentException("fixed triplet layout needs a multiple of 3 rows "
-          + "(anchor, positive, negative), got " + rows);
+      throw new IllegalArgumentException(
+          "fixed triplet layout needs a multiple of 3 rows "
+              + "(anchor, positive, negative), got "
+              + rows);
     }
     if (labels != null && labels.size(0) != rows) {
       throw new IllegalArgumentException(
@@ -99,16 +101,20 @@ public class TripletMarginLoss implements ILossFunction {
   }
 
   @Override
-  public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn,
-      INDArray mask) {
+  public INDArray computeScoreArray(
+      INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
     INDArray out = activationFn.getActivation(preOutput.dup(), true);
     double[] loss = evaluate(labels, out, mask, false).loss();
     return Nd4j.create(loss, new long[] {loss.length, 1}, 'c').castTo(preOutput.dataType());
   }
 
   @Override
-  public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn,
-      INDArray mask, boolean average) {
+  public double computeScore(
+      INDArray labels,
+      INDArray preOutput,
+      IActivation activationFn,
+      INDArray mask,
+      boolean average) {
     INDArray out = activationFn.getActivation(preOutput.dup(), true);
     double[] loss = evaluate(labels, out, mask, false).loss();
     double sum = 0;
@@ -119,8 +125,8 @@ public class TripletMarginLoss implements ILossFunction {
   }
 
   @Override
-  public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn,
-      INDArray mask) {
+  public INDArray computeGradient(
+      INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
     INDArray out = activationFn.getActivation(preOutput.dup(), true);
     double[][] g = evaluate(labels, out, mask, true).grad();
     INDArray dLdOut = Nd4j.create(g).castTo(preOutput.dataType());
@@ -128,9 +134,14 @@ public class TripletMarginLoss implements ILossFunction {
   }
 
   @Override
-  public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
-      IActivation activationFn, INDArray mask, boolean average) {
-    return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
+  public Pair<Double, INDArray> computeGradientAndScore(
+      INDArray labels,
+      INDArray preOutput,
+      IActivation activationFn,
+      INDArray mask,
+      boolean average) {
+    return new Pair<>(
+        computeScore(labels, preOutput, activationFn, mask, average),
         computeGradient(labels, preOutput, activationFn, mask));
   }
 

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Normalized mutual information between the class labels and a k-means clustering of the
- * embeddings, as pytorch-metric-learning's AccuracyCalculator reports it: k = number of
- * classes, NMI with the arithmetic-mean normaliser {@code MI / ((H(labels) + H(clusters)) / 2)}
+ * embeddings, as pytorch-metric-learning's AccuracyCalculator reports it: k = number of classes,
+ * NMI with the arithmetic-mean normaliser {@code MI / ((H(labels) + H(clusters)) / 2)}
  * (scikit-learn's default), natural logarithms. The clustering is {@link SphericalKMeans} with
  * k-means++ seeding: on unit vectors (every hardneg embedding) cosine and Euclidean assignment
  * agree.
@@ -20,13 +20,13 @@ public final class Nmi {
   private Nmi() {}
 
   /**
-   * NMI of two labelings of the same items; 1 when both are constant (identical partitions), 0
-   * when only one is.
+   * NMI of two labelings of the same items; 1 when both are constant (identical partitions), 0 when
+   * only one is.
    */
   public static double of(long[] a, long[] b) {
     if (a.length != b.length) {
-      throw new IllegalArgumentException("labelings differ in length: " + a.length + " vs "
-          + b.length);
+      throw new IllegalArgumentException(
+          "labelings differ in length: " + a.length + " vs " + b.length);
     }
     int n = a.length;
     if (n == 0) {

@@ -18,20 +18,22 @@ import org.nd4j.linalg.api.buffer.DataType;
  * Retrieval metrics with query set = reference set, self excluded, as pytorch-metric-learning's
  * AccuracyCalculator defines them. For a query, R is the number of <em>other</em> items of its
  * class; queries with R = 0 are skipped (and counted).
+ *
  * <ul>
- *   <li>Recall@K: share of queries with at least one same-class item among the K nearest
- *       (Recall@1 = Precision@1);
+ *   <li>Recall@K: share of queries with at least one same-class item among the K nearest (Recall@1
+ *       = Precision@1);
  *   <li>R-Precision: mean over queries of (same-class items among the R nearest) / R;
- *   <li>MAP@R: mean over queries of {@code (1/R) Σ_{i≤R} P(i)·rel(i)}, P(i) the precision of
- *       the first i neighbours;
- *   <li>Precision@1: share of queries whose nearest other item has its class (equal to
- *       Recall@1 under these definitions, reported under both names as the calculator does);
+ *   <li>MAP@R: mean over queries of {@code (1/R) Σ_{i≤R} P(i)·rel(i)}, P(i) the precision of the
+ *       first i neighbours;
+ *   <li>Precision@1: share of queries whose nearest other item has its class (equal to Recall@1
+ *       under these definitions, reported under both names as the calculator does);
  *   <li>per class: the same means over the queries of each class.
  * </ul>
+ *
  * Pair mode ({@link #evaluate(LabeledVectors, long[], long[])}) uses the same definitions with
- * "same class" replaced by "a known positive": R is the query's number of known positives among
- * the items. Both modes share one scan, so class-mode values are those of the label-only code.
- * The neighbours come from the exact kernel with double-precision GEMM: in float a collapsed
+ * "same class" replaced by "a known positive": R is the query's number of known positives among the
+ * items. Both modes share one scan, so class-mode values are those of the label-only code. The
+ * neighbours come from the exact kernel with double-precision GEMM: in float a collapsed
  * embedding's neighbours tie and the metrics read low.
  */
 public final class RetrievalMetrics {
@@ -41,8 +43,13 @@ public final class RetrievalMetrics {
   private RetrievalMetrics() {}
 
   /** Metric values of one evaluation. */
-  public record Result(Map<Integer, Double> recallAtK, double rPrecision, double mapAtR,
-      long queries, long skippedQueries, Map<Long, ClassResult> perClass) {
+  public record Result(
+      Map<Integer, Double> recallAtK,
+      double rPrecision,
+      double mapAtR,
+      long queries,
+      long skippedQueries,
+      Map<Long, ClassResult> perClass) {
     public double recallAt1() {
       return recallAtK.get(1);
     }
@@ -53,11 +60,11 @@ public final class RetrievalMetrics {
   }
 
   /**
-   * The metrics over the queries of one class ({@code queries} = 0 when the class is a
-   * singleton; the means are then NaN).
+   * The metrics over the queries of one class ({@code queries} = 0 when the class is a singleton;
+   * the means are then NaN).
    */
-  public record ClassResult(long items, long queries, double precisionAt1, double rPrecision,
-      double mapAtR) {}
+  public record ClassResult(
+      long items, long queries, double precisionAt1, double rPrecision, double mapAtR) {}
 
   /**
    * Class mode: evaluates {@code items} against themselves, relevant = same label; per-class
@@ -75,41 +82,53 @@ public final class RetrievalMetrics {
     long[] labels = items.labels();
     // per class: {queries, hits@1, rPrecision sum, MAP@R sum, items}
     Map<Long, double[]> byClass = new TreeMap<>();
-    Totals t = scan(items, maxR, new Relevance() {
-      @Override
-      public int count(int q) {
-        return classSize.get(labels[q]) - 1;
-      }
+    Totals t =
+        scan(
+            items,
+            maxR,
+            new Relevance() {
+              @Override
+              public int count(int q) {
+                return classSize.get(labels[q]) - 1;
+              }
 
-      @Override
-      public boolean relevant(int q, int row) {
-        return labels[row] == labels[q];
-      }
-    }, (o, q) -> {
-      double[] c = byClass.computeIfAbsent(labels[q], x -> new double[5]);
-      c[4]++;
-      if (o.r() == 0) {
-        return;
-      }
-      c[0]++;
-      c[1] += o.firstHit() == 0 ? 1 : 0;
-      c[2] += o.rPrecision();
-      c[3] += o.averagePrecision();
-    });
+              @Override
+              public boolean relevant(int q, int row) {
+                return labels[row] == labels[q];
+              }
+            },
+            (o, q) -> {
+              double[] c = byClass.computeIfAbsent(labels[q], x -> new double[5]);
+              c[4]++;
+              if (o.r() == 0) {
+                return;
+              }
+              c[0]++;
+              c[1] += o.firstHit() == 0 ? 1 : 0;
+              c[2] += o.rPrecision();
+              c[3] += o.averagePrecision();
+            });
     Map<Long, ClassResult> perClass = new LinkedHashMap<>();
-    byClass.forEach((label, c) -> perClass.put(label, new ClassResult((long) c[4], (long) c[0],
-        c[0] == 0 ? Double.NaN : c[1] / c[0], c[0] == 0 ? Double.NaN : c[2] / c[0],
-        c[0] == 0 ? Double.NaN : c[3] / c[0])));
+    byClass.forEach(
+        (label, c) ->
+            perClass.put(
+                label,
+                new ClassResult(
+                    (long) c[4],
+                    (long) c[0],
+                    c[0] == 0 ? Double.NaN : c[1] / c[0],
+                    c[0] == 0 ? Double.NaN : c[2] / c[0],
+                    c[0] == 0 ? Double.NaN : c[3] / c[0])));
     return t.result(perClass);
   }
 
   /**
    * Pair mode: evaluates {@code items} against themselves, relevant = a known positive. The pairs
    * {@code (pairAnchors[i], pairPositives[i])} count in both directions (as in mining, where an
-   * anchor's known positives in either direction are masked out of its negatives); pairs naming
-   * an id that is not in {@code items}, and self pairs, are ignored. For a query, R is the number
-   * of its distinct known positives among the items; queries with R = 0 are skipped (and
-   * counted). The per-class breakdown is empty: pair mode has no classes.
+   * anchor's known positives in either direction are masked out of its negatives); pairs naming an
+   * id that is not in {@code items}, and self pairs, are ignored. For a query, R is the number of
+   * its distinct known positives among the items; queries with R = 0 are skipped (and counted). The
+   * per-class breakdown is empty: pair mode has no classes.
    */
   public static Result evaluate(LabeledVectors items, long[] pairAnchors, long[] pairPositives) {
     long[][] positives = positiveRows(items, pairAnchors, pairPositives);
@@ -118,28 +137,37 @@ public final class RetrievalMetrics {
       maxR = Math.max(maxR, p.length);
     }
     long[] ids = items.ids();
-    Totals t = scan(items, maxR, new Relevance() {
-      @Override
-      public int count(int q) {
-        return positives[q].length;
-      }
+    Totals t =
+        scan(
+            items,
+            maxR,
+            new Relevance() {
+              @Override
+              public int count(int q) {
+                return positives[q].length;
+              }
 
-      @Override
-      public boolean relevant(int q, int row) {
-        return Arrays.binarySearch(positives[q], ids[row]) >= 0;
-      }
-    }, (o, q) -> { });
+              @Override
+              public boolean relevant(int q, int row) {
+                return Arrays.binarySearch(positives[q], ids[row]) >= 0;
+              }
+            },
+            (o, q) -> {});
     return t.result(new LinkedHashMap<>());
   }
 
   /**
-   * For every row of {@code items}: the sorted, distinct ids of its known positives among the
-   * items (both directions of every pair, self excluded).
+   * For every row of {@code items}: the sorted, distinct ids of its known positives among the items
+   * (both directions of every pair, self excluded).
    */
   static long[][] positiveRows(LabeledVectors items, long[] pairAnchors, long[] pairPositives) {
     if (pairAnchors.length != pairPositives.length) {
-      throw new IllegalArgumentException("pair columns differ in length: " + pairAnchors.length
-          + " anchors != " + pairPositives.length + " positives");
+      throw new IllegalArgumentException(
+          "pair columns differ in length: "
+              + pairAnchors.length
+              + " anchors != "
+              + pairPositives.length
+              + " positives");
     }
     Map<Long, Integer> row = new HashMap<>();
     for (int i = 0; i < items.size(); i++) {
@@ -180,28 +208,35 @@ public final class RetrievalMetrics {
   private record Outcome(int r, int firstHit, double rPrecision, double averagePrecision) {}
 
   /** Sums over the queries of one scan. */
-  private record Totals(long[] hits, double rPrecSum, double mapSum, long queries,
-      long skipped) {
+  private record Totals(long[] hits, double rPrecSum, double mapSum, long queries, long skipped) {
     Result result(Map<Long, ClassResult> perClass) {
       Map<Integer, Double> recall = new LinkedHashMap<>();
       for (int j = 0; j < RECALL_KS.length; j++) {
         recall.put(RECALL_KS[j], queries == 0 ? Double.NaN : (double) hits[j] / queries);
       }
-      return new Result(recall, queries == 0 ? Double.NaN : rPrecSum / queries,
-          queries == 0 ? Double.NaN : mapSum / queries, queries, skipped, perClass);
+      return new Result(
+          recall,
+          queries == 0 ? Double.NaN : rPrecSum / queries,
+          queries == 0 ? Double.NaN : mapSum / queries,
+          queries,
+          skipped,
+          perClass);
     }
   }
 
   /**
-   * The exact self-excluded kNN of every item (k = max(max K, max R)) scored under
-   * {@code relevance}; {@code each} sees every query's outcome, skipped ones included.
+   * The exact self-excluded kNN of every item (k = max(max K, max R)) scored under {@code
+   * relevance}; {@code each} sees every query's outcome, skipped ones included.
    */
-  private static Totals scan(LabeledVectors items, int maxR, Relevance relevance,
+  private static Totals scan(
+      LabeledVectors items,
+      int maxR,
+      Relevance relevance,
       java.util.function.ObjIntConsumer<Outcome> each) {
     int maxK = RECALL_KS[RECALL_KS.length - 1];
     int k = Math.max(1, Math.max(maxK, maxR));
-    Neighbors[] nn = MaskedKnn.search(items, items, Mask.SELF,
-        new KnnOptions(k, 512, 4096, DataType.DOUBLE))[0];
+    Neighbors[] nn =
+        MaskedKnn.search(items, items, Mask.SELF, new KnnOptions(k, 512, 4096, DataType.DOUBLE))[0];
     long[] hits = new long[RECALL_KS.length];
     double rPrecSum = 0;
     double mapSum = 0;

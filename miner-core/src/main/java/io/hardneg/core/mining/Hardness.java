@@ -1,11 +1,11 @@
 package io.hardneg.core.mining;
 
 /**
- * Where a triplet stands against the margin, by its distances {@code d(a,p)} and {@code d(a,n)}
- * (a dissimilarity: larger = farther). The one definition of semi-hard (Schroff et al. 2015,
- * FaceNet; pytorch-metric-learning's {@code TripletMarginMiner}, type {@code semihard}):
- * {@code d(a,p) < d(a,n) <= d(a,p) + margin}. Hard is {@code d(a,n) <= d(a,p)}, easy is
- * {@code d(a,n) > d(a,p) + margin}, so each triplet is exactly one of the three.
+ * Where a triplet stands against the margin, by its distances {@code d(a,p)} and {@code d(a,n)} (a
+ * dissimilarity: larger = farther). The one definition of semi-hard (Schroff et al. 2015, FaceNet;
+ * pytorch-metric-learning's {@code TripletMarginMiner}, type {@code semihard}): {@code d(a,p) <
+ * d(a,n) <= d(a,p) + margin}. Hard is {@code d(a,n) <= d(a,p)}, easy is {@code d(a,n) > d(a,p) +
+ * margin}, so each triplet is exactly one of the three.
  */
 public enum Hardness {
   /** {@code d(a,n) <= d(a,p)}: the negative is no farther than the positive. */

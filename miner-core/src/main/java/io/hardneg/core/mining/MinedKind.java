@@ -6,9 +6,9 @@ import java.util.Set;
 
 /**
  * How a tuple was chosen, by the global {@link NegativeSelector} or by an in-batch miner: one
- * vocabulary for the triplet table's {@code kind} column, the mining statistics and the report.
- * The {@link #label()}s are a data contract (stored in triplet tables, keys of
- * {@code mining.json} and {@code metrics.json}): never rename one.
+ * vocabulary for the triplet table's {@code kind} column, the mining statistics and the report. The
+ * {@link #label()}s are a data contract (stored in triplet tables, keys of {@code mining.json} and
+ * {@code metrics.json}): never rename one.
  */
 public enum MinedKind {
   /** The nearest valid negative(s): {@code d(a,n)} minimal over the anchor's negatives. */
@@ -40,6 +40,7 @@ public enum MinedKind {
   /** The kinds the global selector produces, in the order its statistics list them. */
   public static final Set<MinedKind> GLOBAL =
       Collections.unmodifiableSet(EnumSet.of(HARD, SEMIHARD, BAND, BEYOND));
+
   /** The kinds in-batch miners produce, in the order their statistics list them. */
   public static final Set<MinedKind> IN_BATCH =
       Collections.unmodifiableSet(EnumSet.complementOf(EnumSet.of(BAND)));

@@ -1,8 +1,8 @@
 package io.hardneg.core.mining;
 
 /**
- * One mined triplet, by item id: what a triplet row of the Spark job holds, apart from the
- * round and the model.
+ * One mined triplet, by item id: what a triplet row of the Spark job holds, apart from the round
+ * and the model.
  *
  * @param anchor id of the anchor
  * @param positive id of the positive
@@ -14,5 +14,13 @@ package io.hardneg.core.mining;
  * @param negRank rank of the negative among all the anchor's negatives, 0 = nearest
  * @param kind the rule that chose the negative
  */
-public record MinedTriplet(long anchor, long positive, long negative, long anchorLabel,
-    long negativeLabel, double dAp, double dAn, long negRank, MinedKind kind) {}
+public record MinedTriplet(
+    long anchor,
+    long positive,
+    long negative,
+    long anchorLabel,
+    long negativeLabel,
+    double dAp,
+    double dAn,
+    long negRank,
+    MinedKind kind) {}

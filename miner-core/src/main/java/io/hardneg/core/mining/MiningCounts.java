@@ -94,7 +94,17 @@ public abstract class MiningCounts implements Serializable {
 
   /** The shared counters as the subclasses' {@code toString} starts, tuples called {@code noun}. */
   protected String countsString(String noun) {
-    return "anchors=" + anchors + " " + noun + "=" + tuples() + " " + byKind() + " noPositive="
-        + noPositive + " noNegative=" + noNegative;
+    return "anchors="
+        + anchors
+        + " "
+        + noun
+        + "="
+        + tuples()
+        + " "
+        + byKind()
+        + " noPositive="
+        + noPositive
+        + " noNegative="
+        + noNegative;
   }
 }

@@ -3,10 +3,9 @@ package io.hardneg.core.mining;
 import java.util.Set;
 
 /**
- * Counters of one global mining pass ({@link NegativeSelector}): the shared
- * {@link MiningCounts} plus semi-hard misses and the guards' rejections. Mergeable, so
- * per-partition counts add up on the driver. Anchors without a positive or without any negative
- * are counted here, never fatal.
+ * Counters of one global mining pass ({@link NegativeSelector}): the shared {@link MiningCounts}
+ * plus semi-hard misses and the guards' rejections. Mergeable, so per-partition counts add up on
+ * the driver. Anchors without a positive or without any negative are counted here, never fatal.
  */
 public final class MiningStats extends MiningCounts {
   private static final long serialVersionUID = 2L;
@@ -79,8 +78,15 @@ public final class MiningStats extends MiningCounts {
 
   @Override
   public String toString() {
-    return countsString("triplets") + " noSemiHard=" + noSemiHard + " rejected(falseNegative="
-        + falseNegativeRejected + " nearDuplicate=" + nearDuplicateRejected + " quota="
-        + quotaRejected + ")";
+    return countsString("triplets")
+        + " noSemiHard="
+        + noSemiHard
+        + " rejected(falseNegative="
+        + falseNegativeRejected
+        + " nearDuplicate="
+        + nearDuplicateRejected
+        + " quota="
+        + quotaRejected
+        + ")";
   }
 }

@@ -8,35 +8,38 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The mining rules of docs/concepts.md applied to one anchor's search results, independent of where the
- * search ran (one JVM, a broadcast table, or lists merged across Spark tasks).
+ * The mining rules of docs/concepts.md applied to one anchor's search results, independent of where
+ * the search ran (one JVM, a broadcast table, or lists merged across Spark tasks).
  *
- * <p>Input: the anchor's nearest negatives ({@code hard}, nearest first; position = rank among
- * all the anchor's negatives) and its nearest negatives with {@code d(a,n) > d(a,p)}
- * ({@code beyond}, nearest first, with the number of negatives at or below {@code d(a,p)}).
- * A candidate is <em>valid</em> unless a guard rejects it:
+ * <p>Input: the anchor's nearest negatives ({@code hard}, nearest first; position = rank among all
+ * the anchor's negatives) and its nearest negatives with {@code d(a,n) > d(a,p)} ({@code beyond},
+ * nearest first, with the number of negatives at or below {@code d(a,p)}). A candidate is
+ * <em>valid</em> unless a guard rejects it:
+ *
  * <ul>
- *   <li>false-negative guard, relative: {@code s(a,n) > s(a,p) − |s(a,p)|·ratio}, with
- *       {@code s = 1 − d²/2} (sign-safe: |s(a,p)| keeps the threshold below s(a,p) when the
- *       positive similarity is negative);
+ *   <li>false-negative guard, relative: {@code s(a,n) > s(a,p) − |s(a,p)|·ratio}, with {@code s = 1
+ *       − d²/2} (sign-safe: |s(a,p)| keeps the threshold below s(a,p) when the positive similarity
+ *       is negative);
  *   <li>false-negative guard, absolute: {@code s(a,n) > s(a,p) − margin};
  *   <li>near-duplicate guard: {@code d(a,n) < minDistance};
  *   <li>quota: the anchor already has {@code perLabelQuota} negatives of that label.
  * </ul>
+ *
  * Picks, in this order, each skipping invalid and already-taken candidates:
+ *
  * <ol>
  *   <li><b>hard</b>: the first {@code hardPerAnchor} valid candidates of {@code hard};
- *   <li><b>band</b>: up to {@code bandPerAnchor} valid candidates of {@code hard} whose rank is
- *       in {@code [bandMin, bandMax)}, nearest first;
- *   <li><b>semi-hard</b>: up to {@code semiHardPerAnchor} valid candidates of {@code beyond}
- *       that are semi-hard by {@link Hardness#isSemiHard} ({@code beyond} holds only
- *       {@code d(a,n) > d(a,p)}, so the bound that matters is
- *       {@code d(a,n) <= d(a,p) + margin}); when none qualifies the fallback applies:
- *       {@code skip}, {@code hard} (valid nearest negatives, kind hard) or
- *       {@code nearest-beyond} (valid nearest of {@code beyond}, kind beyond).
+ *   <li><b>band</b>: up to {@code bandPerAnchor} valid candidates of {@code hard} whose rank is in
+ *       {@code [bandMin, bandMax)}, nearest first;
+ *   <li><b>semi-hard</b>: up to {@code semiHardPerAnchor} valid candidates of {@code beyond} that
+ *       are semi-hard by {@link Hardness#isSemiHard} ({@code beyond} holds only {@code d(a,n) >
+ *       d(a,p)}, so the bound that matters is {@code d(a,n) <= d(a,p) + margin}); when none
+ *       qualifies the fallback applies: {@code skip}, {@code hard} (valid nearest negatives, kind
+ *       hard) or {@code nearest-beyond} (valid nearest of {@code beyond}, kind beyond).
  * </ol>
- * Ranks are the candidates' ranks before any guard. Rejections are counted per anchor and
- * candidate in {@link MiningStats}.
+ *
+ * Ranks are the candidates' ranks before any guard. Rejections are counted per anchor and candidate
+ * in {@link MiningStats}.
  */
 public final class NegativeSelector {
   private NegativeSelector() {}
@@ -54,20 +57,21 @@ public final class NegativeSelector {
    * @param fromBeyond true when it is an element of the {@code beyond} list, else of {@code hard}
    * @param position its index in that list
    */
-  public record Pick(boolean fromBeyond, int position, long key, double dAn, long rank,
-      MinedKind kind) {}
+  public record Pick(
+      boolean fromBeyond, int position, long key, double dAn, long rank, MinedKind kind) {}
 
   /** Applies the rules; counts semi-hard misses and rejections into {@code stats}. */
-  public static List<Pick> select(MiningConfig c, double dAp, Candidates hard,
-      Candidates beyond, MiningStats stats) {
+  public static List<Pick> select(
+      MiningConfig c, double dAp, Candidates hard, Candidates beyond, MiningStats stats) {
     Picker p = new Picker(c, dAp, stats);
     int got = 0;
     for (int j = 0; j < hard.size() && got < c.hardPerAnchor(); j++) {
       got += p.tryAdd(hard, false, j, j, MinedKind.HARD) ? 1 : 0;
     }
     got = 0;
-    for (int j = c.bandMin(); j < Math.min(c.bandMax(), hard.size())
-        && got < c.bandPerAnchor(); j++) {
+    for (int j = c.bandMin();
+        j < Math.min(c.bandMax(), hard.size()) && got < c.bandPerAnchor();
+        j++) {
       got += p.tryAdd(hard, false, j, j, MinedKind.BAND) ? 1 : 0;
     }
     if (c.semiHardPerAnchor() == 0) {
@@ -86,7 +90,7 @@ public final class NegativeSelector {
     }
     stats.addNoSemiHard();
     switch (c.fallback()) {
-      case SKIP -> { }
+      case SKIP -> {}
       case HARD -> {
         for (int j = 0; j < hard.size() && got < want; j++) {
           got += p.tryAdd(hard, false, j, j, MinedKind.HARD) ? 1 : 0;
@@ -94,8 +98,7 @@ public final class NegativeSelector {
       }
       case NEAREST_BEYOND -> {
         for (int j = 0; j < beyond.size() && got < want; j++) {
-          got += p.tryAdd(beyond, true, j, beyond.atOrBelowBound() + j, MinedKind.BEYOND)
-              ? 1 : 0;
+          got += p.tryAdd(beyond, true, j, beyond.atOrBelowBound() + j, MinedKind.BEYOND) ? 1 : 0;
         }
       }
       default -> throw new IllegalStateException("unhandled fallback " + c.fallback());
@@ -127,7 +130,7 @@ public final class NegativeSelector {
       double d = list.distance()[j];
       double sAn = 1 - d * d / 2;
       if ((!Double.isNaN(c.falseNegativeRatio())
-          && sAn > sAp - Math.abs(sAp) * c.falseNegativeRatio())
+              && sAn > sAp - Math.abs(sAp) * c.falseNegativeRatio())
           || (!Double.isNaN(c.falseNegativeMargin()) && sAn > sAp - c.falseNegativeMargin())) {
         rejected.add(key);
         stats.addFalseNegativeRejected();

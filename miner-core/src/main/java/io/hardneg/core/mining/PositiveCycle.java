@@ -1,17 +1,18 @@
 package io.hardneg.core.mining;
 
 /**
- * {@link PositiveRule}'s class-mode cycle computed piecewise, for a placement that must not hold
- * a class in one place. The items, sorted by (label, {@link PositiveRule#orderKey}, id), are cut
- * into contiguous <em>segments</em> anywhere (a range partitioning: a class may span many
- * segments, a segment may hold many classes, a segment may be empty). Three steps:
+ * {@link PositiveRule}'s class-mode cycle computed piecewise, for a placement that must not hold a
+ * class in one place. The items, sorted by (label, {@link PositiveRule#orderKey}, id), are cut into
+ * contiguous <em>segments</em> anywhere (a range partitioning: a class may span many segments, a
+ * segment may hold many classes, a segment may be empty). Three steps:
+ *
  * <ol>
- *   <li>each segment streams its rows once through an {@link EdgeBuilder} and reports its
- *       {@link EdgeBuilder#edge() edge}: its row count, first and last rows, and where the run of
- *       its last label starts in it;
+ *   <li>each segment streams its rows once through an {@link EdgeBuilder} and reports its {@link
+ *       EdgeBuilder#edge() edge}: its row count, first and last rows, and where the run of its last
+ *       label starts in it;
  *   <li>{@link #stitch} joins all edges, in segment order, into what each segment needs from the
- *       others: whether its first class began in an earlier segment (and that class's first
- *       item), and the successor of its last row;
+ *       others: whether its first class began in an earlier segment (and that class's first item),
+ *       and the successor of its last row;
  *   <li>each segment streams its rows again through a {@link Walker}, which gives every row its
  *       successor one row later.
  * </ol>
@@ -19,15 +20,16 @@ package io.hardneg.core.mining;
  * <p>The result is {@link PositiveRule#successors} exactly, wherever the cuts fall. Why: in the
  * sorted order a class is one contiguous run, and a row's positive is the next row of the order
  * when that row has the same label, else the first row of its own run (the cycle wraps). Inside a
- * segment the next row is the segment's next row; for a segment's last row it is the first row
- * of the next non-empty segment. A run's first row lies in the segment where the run starts: the
- * same segment, or, when the run is already under way at the segment's first row, the previous
- * non-empty segment's last run's first row, found by induction over the segments in order. Each
- * edge is six numbers, so the stitching is O(segments), whatever the class sizes.
+ * segment the next row is the segment's next row; for a segment's last row it is the first row of
+ * the next non-empty segment. A run's first row lies in the segment where the run starts: the same
+ * segment, or, when the run is already under way at the segment's first row, the previous non-empty
+ * segment's last run's first row, found by induction over the segments in order. Each edge is six
+ * numbers, so the stitching is O(segments), whatever the class sizes.
  */
 public final class PositiveCycle {
   /** Positions in an {@link EdgeBuilder#edge() edge}. */
   static final int ROWS = 0;
+
   static final int FIRST_LABEL = 1;
   static final int FIRST_ID = 2;
   static final int LAST_LABEL = 3;
@@ -60,8 +62,8 @@ public final class PositiveCycle {
     }
 
     /**
-     * {@code {rows, first label, first id, last label, last id, first id of the last label's run
-     * in this segment}}; a segment without rows has {@code rows = 0} and nothing else of meaning.
+     * {@code {rows, first label, first id, last label, last id, first id of the last label's run in
+     * this segment}}; a segment without rows has {@code rows = 0} and nothing else of meaning.
      */
     public long[] edge() {
       return new long[] {rows, firstLabel, firstId, lastLabel, lastId, lastRunHead};
@@ -69,10 +71,9 @@ public final class PositiveCycle {
   }
 
   /**
-   * What each segment needs from the others, from every segment's edge in segment order:
-   * {@code stitched[s] = {1 if segment s's first class began in an earlier segment else 0, that
-   * class's first id (when 1), the successor of segment s's last row}}; all zero for an empty
-   * segment.
+   * What each segment needs from the others, from every segment's edge in segment order: {@code
+   * stitched[s] = {1 if segment s's first class began in an earlier segment else 0, that class's
+   * first id (when 1), the successor of segment s's last row}}; all zero for an empty segment.
    */
   public static long[][] stitch(long[][] edges) {
     int n = edges.length;
@@ -96,18 +97,20 @@ public final class PositiveCycle {
       if (edges[s][ROWS] == 0) {
         continue;
       }
-      out[s][2] = next >= 0 && edges[next][FIRST_LABEL] == edges[s][LAST_LABEL]
-          ? edges[next][FIRST_ID] : headOfLast[s];
+      out[s][2] =
+          next >= 0 && edges[next][FIRST_LABEL] == edges[s][LAST_LABEL]
+              ? edges[next][FIRST_ID]
+              : headOfLast[s];
       next = s;
     }
     return out;
   }
 
   /**
-   * Gives the rows of one segment, fed in sorted order, their successors: {@link #enter} each
-   * row; before entering the next one, {@link #successor} of the current row given the next; after
-   * the last, {@link #lastSuccessor}. A successor equal to the row's own id means its class has
-   * one item (no positive).
+   * Gives the rows of one segment, fed in sorted order, their successors: {@link #enter} each row;
+   * before entering the next one, {@link #successor} of the current row given the next; after the
+   * last, {@link #lastSuccessor}. A successor equal to the row's own id means its class has one
+   * item (no positive).
    */
   public static final class Walker {
     private final boolean continues;

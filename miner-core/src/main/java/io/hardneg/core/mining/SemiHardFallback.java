@@ -15,8 +15,9 @@ public enum SemiHardFallback {
       case "skip" -> SKIP;
       case "hard" -> HARD;
       case "nearest-beyond" -> NEAREST_BEYOND;
-      default -> throw new IllegalArgumentException(
-          "unknown semi-hard fallback '" + s + "' (expected skip | hard | nearest-beyond)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown semi-hard fallback '" + s + "' (expected skip | hard | nearest-beyond)");
     };
   }
 }

@@ -16,11 +16,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Global triplet mining in one JVM, the single-machine runner of what the Spark MINE stage
- * places: positives ({@link PositiveRule}, or the hardest positive found by the same search) →
- * the negative search ({@link LocalSearch}: exact, tiled or IVF) → the rules
- * ({@link #select}, i.e. {@link NegativeSelector}) per anchor. It is the oracle of the Spark
- * placements: on the same items, seed and round they give the same triplets.
+ * Global triplet mining in one JVM, the single-machine runner of what the Spark MINE stage places:
+ * positives ({@link PositiveRule}, or the hardest positive found by the same search) → the negative
+ * search ({@link LocalSearch}: exact, tiled or IVF) → the rules ({@link #select}, i.e. {@link
+ * NegativeSelector}) per anchor. It is the oracle of the Spark placements: on the same items, seed
+ * and round they give the same triplets.
  *
  * <p>Anchors without a positive or without any negative are counted in {@link MiningStats} and
  * produce no triplet. Triplets come out by anchor id, each anchor's in the rules' order.
@@ -45,11 +45,10 @@ public final class TripletMiner {
   /**
    * Class mode: every item is an anchor; negatives have another label.
    *
-   * @param hardestPositive positive policy {@code hardest} (the farthest same-label item the
-   *     search visits) instead of {@code random}
+   * @param hardestPositive positive policy {@code hardest} (the farthest same-label item the search
+   *     visits) instead of {@code random}
    */
-  public Result mine(LabeledVectors items, boolean hardestPositive, LocalSearch search,
-      int round) {
+  public Result mine(LabeledVectors items, boolean hardestPositive, LocalSearch search, int round) {
     long[] positive = new long[items.size()];
     boolean[] has = new boolean[items.size()];
     if (hardestPositive) {
@@ -62,8 +61,10 @@ public final class TripletMiner {
         }
         negated.add(VectorEntry.anchor(items.ids()[i], items.labels()[i], neg, -1, -1.0, null));
       }
-      List<AnchorCandidates> far = search.run(negated, entries(items), Mask.SAME_LABEL, 1, 0,
-          config.seed(), round).candidates();
+      List<AnchorCandidates> far =
+          search
+              .run(negated, entries(items), Mask.SAME_LABEL, 1, 0, config.seed(), round)
+              .candidates();
       Map<Long, Integer> row = rowsById(items);
       for (AnchorCandidates c : far) {
         int i = row.get(c.anchor());
@@ -102,8 +103,9 @@ public final class TripletMiner {
       TreeSet<Long> o = options.get(id);
       if (o != null) {
         has[i] = true;
-        positive[i] = PositiveRule.pick(o.stream().mapToLong(Long::longValue).toArray(),
-            config.seed(), round, id);
+        positive[i] =
+            PositiveRule.pick(
+                o.stream().mapToLong(Long::longValue).toArray(), config.seed(), round, id);
       }
       TreeSet<Long> k = known.get(id);
       excluded[i] = k == null ? null : k.stream().mapToLong(Long::longValue).toArray();
@@ -111,8 +113,14 @@ public final class TripletMiner {
     return mine(items, positive, has, excluded, Mask.SELF, search, round);
   }
 
-  private Result mine(LabeledVectors items, long[] positive, boolean[] has, long[][] excluded,
-      Mask mask, LocalSearch search, int round) {
+  private Result mine(
+      LabeledVectors items,
+      long[] positive,
+      boolean[] has,
+      long[][] excluded,
+      Mask mask,
+      LocalSearch search,
+      int round) {
     Map<Long, Integer> row = rowsById(items);
     List<VectorEntry> anchors = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
@@ -121,12 +129,25 @@ public final class TripletMiner {
         anchors.add(VectorEntry.item(items.ids()[i], items.labels()[i], items.row(i)));
       } else {
         double dap = VectorMath.distance(items.values(), i, items.values(), p, items.dim());
-        anchors.add(VectorEntry.anchor(items.ids()[i], items.labels()[i], items.row(i),
-            positive[i], dap, excluded == null ? null : excluded[i]));
+        anchors.add(
+            VectorEntry.anchor(
+                items.ids()[i],
+                items.labels()[i],
+                items.row(i),
+                positive[i],
+                dap,
+                excluded == null ? null : excluded[i]));
       }
     }
-    LocalSearch.Result found = search.run(anchors, anchors, mask, config.nearestNeeded(),
-        config.beyondNeeded(), config.seed(), round);
+    LocalSearch.Result found =
+        search.run(
+            anchors,
+            anchors,
+            mask,
+            config.nearestNeeded(),
+            config.beyondNeeded(),
+            config.seed(),
+            round);
     MiningStats stats = new MiningStats();
     List<MinedTriplet> out = new ArrayList<>();
     for (AnchorCandidates c : found.candidates()) {
@@ -136,11 +157,11 @@ public final class TripletMiner {
   }
 
   /**
-   * The rules applied to one anchor's merged candidates (what every placement calls): counts
-   * the anchor and its outcome into {@code stats}, returns its triplets.
+   * The rules applied to one anchor's merged candidates (what every placement calls): counts the
+   * anchor and its outcome into {@code stats}, returns its triplets.
    */
-  public static List<MinedTriplet> select(AnchorCandidates c, MiningConfig mining,
-      MiningStats stats) {
+  public static List<MinedTriplet> select(
+      AnchorCandidates c, MiningConfig mining, MiningStats stats) {
     stats.addAnchor();
     if (Double.isNaN(c.dAp())) {
       stats.addNoPositive();
@@ -150,17 +171,26 @@ public final class TripletMiner {
       stats.addNoNegative();
       return List.of();
     }
-    NegativeSelector.Candidates hard = new NegativeSelector.Candidates(c.hardIds(),
-        c.hardLabels(), c.hardDist(), 0);
-    NegativeSelector.Candidates beyond = new NegativeSelector.Candidates(c.beyondIds(),
-        c.beyondLabels(), c.beyondDist(), c.beyondWithin());
+    NegativeSelector.Candidates hard =
+        new NegativeSelector.Candidates(c.hardIds(), c.hardLabels(), c.hardDist(), 0);
+    NegativeSelector.Candidates beyond =
+        new NegativeSelector.Candidates(
+            c.beyondIds(), c.beyondLabels(), c.beyondDist(), c.beyondWithin());
     List<MinedTriplet> out = new ArrayList<>();
-    for (NegativeSelector.Pick p : NegativeSelector.select(mining, c.dAp(), hard, beyond,
-        stats)) {
-      long negLabel = p.fromBeyond() ? c.beyondLabels()[p.position()]
-          : c.hardLabels()[p.position()];
-      out.add(new MinedTriplet(c.anchor(), c.positive(), p.key(), c.label(), negLabel, c.dAp(),
-          p.dAn(), p.rank(), p.kind()));
+    for (NegativeSelector.Pick p : NegativeSelector.select(mining, c.dAp(), hard, beyond, stats)) {
+      long negLabel =
+          p.fromBeyond() ? c.beyondLabels()[p.position()] : c.hardLabels()[p.position()];
+      out.add(
+          new MinedTriplet(
+              c.anchor(),
+              c.positive(),
+              p.key(),
+              c.label(),
+              negLabel,
+              c.dAp(),
+              p.dAn(),
+              p.rank(),
+              p.kind()));
       stats.addTriplet(p.kind());
     }
     return out;

@@ -8,11 +8,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * Output activation that scales each row to unit Euclidean length, {@code y = x / |x|}, so the
  * network's output is the embedding itself (docs/concepts.md: embeddings are unit vectors). Its
- * backward pass is the Jacobian of that map: {@code dL/dx = (g − y (y·g)) / |x|}.
- * Rows shorter than {@value #MIN_NORM} are divided by that floor instead of their norm.
+ * backward pass is the Jacobian of that map: {@code dL/dx = (g − y (y·g)) / |x|}. Rows shorter than
+ * {@value #MIN_NORM} are divided by that floor instead of their norm.
  */
 public class ActivationL2Normalize extends BaseActivationFunction {
   private static final long serialVersionUID = 1L;
+
   /** Floor on the norm, so a zero row neither divides by zero nor yields NaN. */
   public static final double MIN_NORM = 1e-12;
 

@@ -12,8 +12,9 @@ public enum Architecture {
     return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
       case "mlp" -> MLP;
       case "cnn" -> CNN;
-      default -> throw new IllegalArgumentException(
-          "unknown model architecture '" + s + "' (expected mlp | cnn)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown model architecture '" + s + "' (expected mlp | cnn)");
     };
   }
 }

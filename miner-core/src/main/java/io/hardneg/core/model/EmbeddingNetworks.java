@@ -17,10 +17,10 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
- * Builds embedding networks: the last layer outputs {@code embeddingDim} values normalised to
- * unit length by {@link ActivationL2Normalize}, trained with {@link TripletMarginLoss} in the
- * fixed triplet layout by default, or with any given loss (see {@code io.hardneg.core.loss}).
- * Inputs are flat feature vectors (the CNN reshapes them to square images).
+ * Builds embedding networks: the last layer outputs {@code embeddingDim} values normalised to unit
+ * length by {@link ActivationL2Normalize}, trained with {@link TripletMarginLoss} in the fixed
+ * triplet layout by default, or with any given loss (see {@code io.hardneg.core.loss}). Inputs are
+ * flat feature vectors (the CNN reshapes them to square images).
  */
 public final class EmbeddingNetworks {
   static {
@@ -36,47 +36,67 @@ public final class EmbeddingNetworks {
   }
 
   /**
-   * A configuration in the given precision (DOUBLE for gradient checks), trained with
-   * {@link TripletMarginLoss} at the default margin ({@link LossSpec#DEFAULT_MARGIN}).
+   * A configuration in the given precision (DOUBLE for gradient checks), trained with {@link
+   * TripletMarginLoss} at the default margin ({@link LossSpec#DEFAULT_MARGIN}).
    */
   public static MultiLayerConfiguration configuration(ModelSpec spec, DataType dataType) {
     return configuration(spec, dataType, new TripletMarginLoss(LossSpec.DEFAULT_MARGIN));
   }
 
   /**
-   * A configuration whose output layer trains with {@code loss} instead of the default
-   * {@link TripletMarginLoss} (e.g. {@code LossFactory.create(lossSpec, layout)}).
+   * A configuration whose output layer trains with {@code loss} instead of the default {@link
+   * TripletMarginLoss} (e.g. {@code LossFactory.create(lossSpec, layout)}).
    */
-  public static MultiLayerConfiguration configuration(ModelSpec spec, DataType dataType,
-      ILossFunction loss) {
-    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-        .seed(spec.seed())
-        .dataType(dataType)
-        .updater(new Adam(spec.learningRate()))
-        .weightInit(WeightInit.RELU)
-        .list();
+  public static MultiLayerConfiguration configuration(
+      ModelSpec spec, DataType dataType, ILossFunction loss) {
+    NeuralNetConfiguration.ListBuilder list =
+        new NeuralNetConfiguration.Builder()
+            .seed(spec.seed())
+            .dataType(dataType)
+            .updater(new Adam(spec.learningRate()))
+            .weightInit(WeightInit.RELU)
+            .list();
     int layer = 0;
     int nIn;
     if (spec.architecture() == Architecture.CNN) {
       int side = (int) Math.round(Math.sqrt(spec.inputDim()));
-      list.layer(layer++, new ConvolutionLayer.Builder(5, 5).nOut(32).stride(1, 1)
-          .activation(Activation.RELU).build());
-      list.layer(layer++, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-          .kernelSize(2, 2).stride(2, 2).build());
-      list.layer(layer++, new ConvolutionLayer.Builder(5, 5).nOut(64).stride(1, 1)
-          .activation(Activation.RELU).build());
-      list.layer(layer++, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-          .kernelSize(2, 2).stride(2, 2).build());
-      list.layer(layer++, new DenseLayer.Builder().nOut(spec.hidden()[0])
-          .activation(Activation.RELU).build());
+      list.layer(
+          layer++,
+          new ConvolutionLayer.Builder(5, 5)
+              .nOut(32)
+              .stride(1, 1)
+              .activation(Activation.RELU)
+              .build());
+      list.layer(
+          layer++,
+          new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+              .kernelSize(2, 2)
+              .stride(2, 2)
+              .build());
+      list.layer(
+          layer++,
+          new ConvolutionLayer.Builder(5, 5)
+              .nOut(64)
+              .stride(1, 1)
+              .activation(Activation.RELU)
+              .build());
+      list.layer(
+          layer++,
+          new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+              .kernelSize(2, 2)
+              .stride(2, 2)
+              .build());
+      list.layer(
+          layer++,
+          new DenseLayer.Builder().nOut(spec.hidden()[0]).activation(Activation.RELU).build());
       list.layer(layer, embeddingLayer(spec, spec.hidden()[0], loss));
       list.setInputType(InputType.convolutionalFlat(side, side, 1));
       return list.build();
     }
     nIn = spec.inputDim();
     for (int h : spec.hidden()) {
-      list.layer(layer++, new DenseLayer.Builder().nIn(nIn).nOut(h)
-          .activation(Activation.RELU).build());
+      list.layer(
+          layer++, new DenseLayer.Builder().nIn(nIn).nOut(h).activation(Activation.RELU).build());
       nIn = h;
     }
     list.layer(layer, embeddingLayer(spec, nIn, loss));
@@ -85,7 +105,8 @@ public final class EmbeddingNetworks {
 
   private static OutputLayer embeddingLayer(ModelSpec spec, int nIn, ILossFunction loss) {
     return new OutputLayer.Builder(loss)
-        .nIn(nIn).nOut(spec.embeddingDim())
+        .nIn(nIn)
+        .nOut(spec.embeddingDim())
         .weightInit(WeightInit.XAVIER)
         .activation(new ActivationL2Normalize())
         .build();

@@ -7,11 +7,11 @@ import java.util.HexFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * The one id of a model, used wherever a model is named: the triplets' {@code model} column,
- * {@code mining.json}, {@code metrics.json}, {@code best.json}, {@code evaluation.json} and
- * promotion. It is the first 16 hex digits of SHA-256 over the network's configuration JSON and
- * its parameter values, so a network and the same network saved and restored from a zip get the
- * same id (a hash of the zip would not: its entries carry timestamps).
+ * The one id of a model, used wherever a model is named: the triplets' {@code model} column, {@code
+ * mining.json}, {@code metrics.json}, {@code best.json}, {@code evaluation.json} and promotion. It
+ * is the first 16 hex digits of SHA-256 over the network's configuration JSON and its parameter
+ * values, so a network and the same network saved and restored from a zip get the same id (a hash
+ * of the zip would not: its entries carry timestamps).
  */
 public final class ModelId {
   /** The id of "no model": mining or evaluating on the normalised input features. */

@@ -13,22 +13,22 @@ import java.util.TreeSet;
 
 /**
  * Which classes meet in each PK batch of one epoch (Hermans et al. 2017: P classes × K items),
- * composed from the round's mined neighbourhoods: classes that are each other's hard negatives
- * land in the same batch.
+ * composed from the round's mined neighbourhoods: classes that are each other's hard negatives land
+ * in the same batch.
  *
  * <p>Batch {@code b} is seeded by one class, taken in a seeded rotation so every class seeds
- * equally often; its other {@code P − 1} classes are drawn without replacement with weight
- * {@code 1 + c(x, y) + c(y, x)}, where {@code c(x, y)} counts the round's mined triplets with an
- * anchor of class x and a negative of class y (Efraimidis–Spirakis keys {@code u^(1/w)}, seeded by
- * (seed, batch)). The add-one keeps never-confused classes possible. There are
- * {@code ceil(N / (P·K))} batches, so an epoch shows about N rows.
+ * equally often; its other {@code P − 1} classes are drawn without replacement with weight {@code 1
+ * + c(x, y) + c(y, x)}, where {@code c(x, y)} counts the round's mined triplets with an anchor of
+ * class x and a negative of class y (Efraimidis–Spirakis keys {@code u^(1/w)}, seeded by (seed,
+ * batch)). The add-one keeps never-confused classes possible. There are {@code ceil(N / (P·K))}
+ * batches, so an epoch shows about N rows.
  *
  * <p>Items fill the slots afterwards ({@link #slotsOfItem}): class c has {@code K · batches(c)}
  * slots; its items, in a seeded order, take slots round-robin, so a class with fewer items than
- * slots repeats items (every item once before any twice) and a class with more leaves some out
- * this epoch (others next epoch). Classes with one item have no positive and are left out; fewer
- * than P eligible classes shrink P to their number. The plan is pure: the Spark stage and
- * {@link #assemble} place items with the same {@link #slotsOfItem}.
+ * slots repeats items (every item once before any twice) and a class with more leaves some out this
+ * epoch (others next epoch). Classes with one item have no positive and are left out; fewer than P
+ * eligible classes shrink P to their number. The plan is pure: the Spark stage and {@link
+ * #assemble} place items with the same {@link #slotsOfItem}.
  */
 public final class PkPlan implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -39,13 +39,20 @@ public final class PkPlan implements Serializable {
   private final int p;
   private final int k;
   private final int batches;
+
   /** Per class: the batches holding it, ascending, and the class's position in each. */
   private final Map<Long, int[]> batchesOf;
+
   private final Map<Long, int[]> positionIn;
   private final Map<Long, Long> sizes;
 
-  private PkPlan(int p, int k, int batches, Map<Long, int[]> batchesOf,
-      Map<Long, int[]> positionIn, Map<Long, Long> sizes) {
+  private PkPlan(
+      int p,
+      int k,
+      int batches,
+      Map<Long, int[]> batchesOf,
+      Map<Long, int[]> positionIn,
+      Map<Long, Long> sizes) {
     this.p = p;
     this.k = k;
     this.batches = batches;
@@ -61,17 +68,23 @@ public final class PkPlan implements Serializable {
    * @param k items per class and batch
    * @param seed seed of this (round, epoch)
    */
-  public static PkPlan build(Map<Long, Long> sizes, Map<Long, Map<Long, Long>> confusion, int p,
-      int k, long seed) {
+  public static PkPlan build(
+      Map<Long, Long> sizes, Map<Long, Map<Long, Long>> confusion, int p, int k, long seed) {
     if (p < 1 || k < 1) {
-      throw new IllegalArgumentException("PK batches need P >= 1 and K >= 1, got P=" + p
-          + " K=" + k);
+      throw new IllegalArgumentException(
+          "PK batches need P >= 1 and K >= 1, got P=" + p + " K=" + k);
     }
-    long[] classes = sizes.entrySet().stream().filter(e -> e.getValue() >= 2)
-        .mapToLong(Map.Entry::getKey).sorted().toArray();
+    long[] classes =
+        sizes.entrySet().stream()
+            .filter(e -> e.getValue() >= 2)
+            .mapToLong(Map.Entry::getKey)
+            .sorted()
+            .toArray();
     if (classes.length < 2) {
-      throw new IllegalArgumentException("pk training needs at least 2 classes with 2 or more "
-          + "items, found " + classes.length);
+      throw new IllegalArgumentException(
+          "pk training needs at least 2 classes with 2 or more "
+              + "items, found "
+              + classes.length);
     }
     int pp = Math.min(p, classes.length);
     long n = Arrays.stream(classes).map(sizes::get).sum();
@@ -94,8 +107,7 @@ public final class PkPlan implements Serializable {
       }
       Arrays.sort(order, (u, v) -> Double.compare(keys[v], keys[u]));
       for (int pos = 0; pos < pp; pos++) {
-        slots.computeIfAbsent(classes[order[pos]], c -> new ArrayList<>())
-            .add(new int[] {b, pos});
+        slots.computeIfAbsent(classes[order[pos]], c -> new ArrayList<>()).add(new int[] {b, pos});
       }
     }
     Map<Long, int[]> batchesOf = new HashMap<>();
@@ -151,9 +163,9 @@ public final class PkPlan implements Serializable {
   }
 
   /**
-   * The slots of the item at {@code rank} (0-based) in its class's seeded order: slots
-   * {@code rank, rank + n, rank + 2n, ...} below the class's slot count, n being the class size,
-   * so the items take the slots round-robin. Empty for a class that takes no part.
+   * The slots of the item at {@code rank} (0-based) in its class's seeded order: slots {@code rank,
+   * rank + n, rank + 2n, ...} below the class's slot count, n being the class size, so the items
+   * take the slots round-robin. Empty for a class that takes no part.
    */
   public List<Slot> slotsOfItem(long label, long rank) {
     long slots = slots(label);
@@ -180,8 +192,13 @@ public final class PkPlan implements Serializable {
     for (Map.Entry<Long, long[]> e : orderedItems.entrySet()) {
       long[] items = e.getValue();
       if (items.length != sizes.getOrDefault(e.getKey(), 0L)) {
-        throw new IllegalArgumentException("class " + e.getKey() + " has " + items.length
-            + " items, the plan was built for " + sizes.get(e.getKey()));
+        throw new IllegalArgumentException(
+            "class "
+                + e.getKey()
+                + " has "
+                + items.length
+                + " items, the plan was built for "
+                + sizes.get(e.getKey()));
       }
       for (int r = 0; r < items.length; r++) {
         for (Slot s : slotsOfItem(e.getKey(), r)) {

@@ -5,11 +5,11 @@ import io.hardneg.core.knn.Neighbors;
 import java.io.Serializable;
 
 /**
- * One anchor's search results as they travel between tasks: the anchor's label, positive
- * and {@code d(a,p)}, its nearest negatives ({@code hard}) and its nearest negatives beyond
- * {@code d(a,p)} ({@code beyond}, with the count of negatives at or below {@code d(a,p)} seen
- * by the tasks that searched it), each sorted by (distance, id). Partial results from different
- * lists or tiles {@link #merge} into the anchor's final candidates.
+ * One anchor's search results as they travel between tasks: the anchor's label, positive and {@code
+ * d(a,p)}, its nearest negatives ({@code hard}) and its nearest negatives beyond {@code d(a,p)}
+ * ({@code beyond}, with the count of negatives at or below {@code d(a,p)} seen by the tasks that
+ * searched it), each sorted by (distance, id). Partial results from different lists or tiles {@link
+ * #merge} into the anchor's final candidates.
  */
 public final class AnchorCandidates implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -40,11 +40,19 @@ public final class AnchorCandidates implements Serializable {
   }
 
   /**
-   * Results of one kernel call for query {@code q}, base rows mapped to ids through
-   * {@code base}, each list cut to its k (the kernel keeps max(kHard, kBeyond) for both).
+   * Results of one kernel call for query {@code q}, base rows mapped to ids through {@code base},
+   * each list cut to its k (the kernel keeps max(kHard, kBeyond) for both).
    */
-  public static AnchorCandidates of(LabeledVectors queries, int q, long positive, double dAp,
-      LabeledVectors base, Neighbors hard, Neighbors beyond, int kHard, int kBeyond) {
+  public static AnchorCandidates of(
+      LabeledVectors queries,
+      int q,
+      long positive,
+      double dAp,
+      LabeledVectors base,
+      Neighbors hard,
+      Neighbors beyond,
+      int kHard,
+      int kBeyond) {
     AnchorCandidates c = empty(queries.ids()[q], queries.labels()[q], positive, dAp);
     c.setHard(Sorted.of(hard, base, kHard));
     c.setBeyond(Sorted.of(beyond, base, kBeyond));
@@ -53,8 +61,8 @@ public final class AnchorCandidates implements Serializable {
   }
 
   /** The k nearest of both, per list, by (distance, id); within-counts add up. */
-  public static AnchorCandidates merge(AnchorCandidates a, AnchorCandidates b, int kHard,
-      int kBeyond) {
+  public static AnchorCandidates merge(
+      AnchorCandidates a, AnchorCandidates b, int kHard, int kBeyond) {
     AnchorCandidates c = empty(a.anchor, a.label, a.positive, a.dAp);
     c.setHard(Sorted.merge(a.hard(), b.hard(), kHard));
     c.setBeyond(Sorted.merge(a.beyond(), b.beyond(), kBeyond));
@@ -103,8 +111,10 @@ public final class AnchorCandidates implements Serializable {
       int i = 0;
       int j = 0;
       for (int t = 0; t < n; t++) {
-        boolean takeA = j >= b.ids.length || (i < a.ids.length
-            && (a.dist[i] < b.dist[j] || (a.dist[i] == b.dist[j] && a.ids[i] < b.ids[j])));
+        boolean takeA =
+            j >= b.ids.length
+                || (i < a.ids.length
+                    && (a.dist[i] < b.dist[j] || (a.dist[i] == b.dist[j] && a.ids[i] < b.ids[j])));
         Sorted from = takeA ? a : b;
         int at = takeA ? i++ : j++;
         ids[t] = from.ids[at];

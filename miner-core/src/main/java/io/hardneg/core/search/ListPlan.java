@@ -7,13 +7,13 @@ import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * How the lists of a list search are cut into tasks so that no task holds more than
- * {@code cap} base vectors or {@code cap} queries, whatever the skew. A list above the cap is
- * split: its members are hashed into {@link #FINE} fine buckets per needed sub-list, the buckets
- * are counted exactly and packed, heaviest first, into sub-lists of at most {@code cap} (a
- * bucket, expected cap/FINE, never exceeds the cap in practice). Queries are chunked the same
- * way; each base vector is copied to every query chunk of its list, each query to every sub-list
- * of each list it probes. A task is one group key (list, sub-list, query chunk).
+ * How the lists of a list search are cut into tasks so that no task holds more than {@code cap}
+ * base vectors or {@code cap} queries, whatever the skew. A list above the cap is split: its
+ * members are hashed into {@link #FINE} fine buckets per needed sub-list, the buckets are counted
+ * exactly and packed, heaviest first, into sub-lists of at most {@code cap} (a bucket, expected
+ * cap/FINE, never exceeds the cap in practice). Queries are chunked the same way; each base vector
+ * is copied to every query chunk of its list, each query to every sub-list of each list it probes.
+ * A task is one group key (list, sub-list, query chunk).
  *
  * <p>Planning takes two counts: exact list sizes and visits give the {@link Fine} buckets; the
  * exact bucket loads then give the plan ({@link Fine#pack}). Both counts are plain sums, so the
@@ -36,8 +36,7 @@ public record ListPlan(int[][] baseBins, int[][] queryBins) implements Serializa
    */
   public record Fine(int[] base, int[] query) implements Serializable {
     /** From the exact list sizes (base vectors per home list) and visits (queries per list). */
-    public static Fine of(Map<Integer, Long> sizes, Map<Integer, Long> visits, int lists,
-        int cap) {
+    public static Fine of(Map<Integer, Long> sizes, Map<Integer, Long> visits, int lists, int cap) {
       return new Fine(fineBuckets(sizes, lists, cap), fineBuckets(visits, lists, cap));
     }
 
@@ -52,14 +51,16 @@ public record ListPlan(int[][] baseBins, int[][] queryBins) implements Serializa
       if (!e.hasPositive()) {
         return new long[0];
       }
-      return Arrays.stream(e.probes).filter(l -> query[l] > 1)
-          .mapToLong(l -> bucketKey(l, queryBucket(e.id, query[l]))).toArray();
+      return Arrays.stream(e.probes)
+          .filter(l -> query[l] > 1)
+          .mapToLong(l -> bucketKey(l, queryBucket(e.id, query[l])))
+          .toArray();
     }
 
     /** The plan from the exact loads of the fine buckets. */
     public ListPlan pack(Map<Long, Long> baseLoads, Map<Long, Long> queryLoads, int cap) {
-      return new ListPlan(ListPlan.pack(base, baseLoads, cap),
-          ListPlan.pack(query, queryLoads, cap));
+      return new ListPlan(
+          ListPlan.pack(base, baseLoads, cap), ListPlan.pack(query, queryLoads, cap));
     }
   }
 
@@ -138,11 +139,13 @@ public record ListPlan(int[][] baseBins, int[][] queryBins) implements Serializa
         load[b] = loads.getOrDefault(bucketKey(l, b), 0L);
       }
       // heaviest first, ties by bucket: the packing is a pure function of the loads
-      Arrays.sort(order, (x, y) -> load[x] != load[y] ? Long.compare(load[y], load[x])
-          : Integer.compare(x, y));
+      Arrays.sort(
+          order,
+          (x, y) -> load[x] != load[y] ? Long.compare(load[y], load[x]) : Integer.compare(x, y));
       // a heap keeps this O(buckets log sub-lists) for lists of millions
-      PriorityQueue<long[]> open = new PriorityQueue<>((x, y) ->
-          x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+      PriorityQueue<long[]> open =
+          new PriorityQueue<>(
+              (x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
       int bins = 0;
       for (int b : order) {
         long[] least = open.peek();

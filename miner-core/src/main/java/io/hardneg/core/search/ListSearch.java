@@ -11,16 +11,21 @@ import java.util.Map;
 
 /**
  * One task of the negative search: the exact masked kernel ({@link MaskedKnn}) for a block of
- * queries against a block of base vectors, giving each query its nearest negatives and its
- * nearest negatives beyond {@code d(a,p)} in one pass. Every placement, local or distributed,
- * runs its tasks through here and {@link AnchorCandidates#merge merges} their results.
+ * queries against a block of base vectors, giving each query its nearest negatives and its nearest
+ * negatives beyond {@code d(a,p)} in one pass. Every placement, local or distributed, runs its
+ * tasks through here and {@link AnchorCandidates#merge merges} their results.
  */
 public final class ListSearch {
   private ListSearch() {}
 
   /** Searches the entries that have a positive against {@code base}; all entries come out. */
-  public static List<AnchorCandidates> searchQueries(List<VectorEntry> entries,
-      LabeledVectors base, Mask mask, KnnOptions knn, int kHard, int kBeyond) {
+  public static List<AnchorCandidates> searchQueries(
+      List<VectorEntry> entries,
+      LabeledVectors base,
+      Mask mask,
+      KnnOptions knn,
+      int kHard,
+      int kBeyond) {
     List<VectorEntry> withPos = new ArrayList<>();
     List<AnchorCandidates> out = new ArrayList<>(entries.size());
     for (VectorEntry e : entries) {
@@ -43,11 +48,27 @@ public final class ListSearch {
       anyExcluded |= excluded[i] != null;
     }
     int k = Math.max(1, Math.max(kHard, kBeyond));
-    Neighbors[][] found = MaskedKnn.search(q, base, mask, anyExcluded ? excluded : null,
-        new KnnOptions(k, knn.queryBlock(), knn.baseBlock(), knn.precision()), null, dap);
+    Neighbors[][] found =
+        MaskedKnn.search(
+            q,
+            base,
+            mask,
+            anyExcluded ? excluded : null,
+            new KnnOptions(k, knn.queryBlock(), knn.baseBlock(), knn.precision()),
+            null,
+            dap);
     for (int i = 0; i < dap.length; i++) {
-      out.add(AnchorCandidates.of(q, i, withPos.get(i).positive, dap[i], base, found[0][i],
-          found[1][i], kHard, kBeyond));
+      out.add(
+          AnchorCandidates.of(
+              q,
+              i,
+              withPos.get(i).positive,
+              dap[i],
+              base,
+              found[0][i],
+              found[1][i],
+              kHard,
+              kBeyond));
     }
     return out;
   }
@@ -56,8 +77,8 @@ public final class ListSearch {
    * One list task: the group's queries against the group's base vectors (nothing when either is
    * empty); only searched queries come out.
    */
-  public static List<AnchorCandidates> searchGroup(Iterable<VectorEntry> group, Mask mask,
-      KnnOptions knn, int kHard, int kBeyond) {
+  public static List<AnchorCandidates> searchGroup(
+      Iterable<VectorEntry> group, Mask mask, KnnOptions knn, int kHard, int kBeyond) {
     List<VectorEntry> bases = new ArrayList<>();
     List<VectorEntry> queries = new ArrayList<>();
     for (VectorEntry e : group) {
@@ -78,8 +99,13 @@ public final class ListSearch {
     for (int i = 0; i < entries.size(); i++) {
       VectorEntry e = entries.get(i);
       if (e.emb.length != dim) {
-        throw new IllegalArgumentException("item id " + e.id + " has an embedding of "
-            + e.emb.length + " values, expected " + dim);
+        throw new IllegalArgumentException(
+            "item id "
+                + e.id
+                + " has an embedding of "
+                + e.emb.length
+                + " values, expected "
+                + dim);
       }
       ids[i] = e.id;
       labels[i] = e.label;
@@ -90,21 +116,35 @@ public final class ListSearch {
 
   /**
    * {@code head} with what a list placement reports about its lists: sizes, the distance
-   * computations (sum over lists of queries visiting it times bases living in it), the cap and
-   * the split.
+   * computations (sum over lists of queries visiting it times bases living in it), the cap and the
+   * split.
    */
-  public static SearchReport describe(SearchReport head, Map<Integer, Long> sizes,
-      Map<Integer, Long> visits, int cap, ListPlan plan, Map<Long, Long> baseLoads,
+  public static SearchReport describe(
+      SearchReport head,
+      Map<Integer, Long> sizes,
+      Map<Integer, Long> visits,
+      int cap,
+      ListPlan plan,
+      Map<Long, Long> baseLoads,
       Map<Long, Long> queryLoads) {
     long max = sizes.values().stream().mapToLong(Long::longValue).max().orElse(0);
-    double mean = sizes.isEmpty() ? 0 : (double) sizes.values().stream()
-        .mapToLong(Long::longValue).sum() / sizes.size();
+    double mean =
+        sizes.isEmpty()
+            ? 0
+            : (double) sizes.values().stream().mapToLong(Long::longValue).sum() / sizes.size();
     long work = 0;
     for (Map.Entry<Integer, Long> v : visits.entrySet()) {
       work += v.getValue() * sizes.getOrDefault(v.getKey(), 0L);
     }
-    return head.withLists(sizes.size(), max, mean, cap, work, plan.listsSplit(),
-        plan.listsQuerySplit(), ListPlan.largestTask(plan.baseBins(), baseLoads, sizes),
+    return head.withLists(
+        sizes.size(),
+        max,
+        mean,
+        cap,
+        work,
+        plan.listsSplit(),
+        plan.listsQuerySplit(),
+        ListPlan.largestTask(plan.baseBins(), baseLoads, sizes),
         ListPlan.largestTask(plan.queryBins(), queryLoads, visits));
   }
 }

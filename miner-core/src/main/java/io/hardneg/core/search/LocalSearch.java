@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The negative search in one JVM, placement by placement: the oracle of the Spark placements,
- * which run the same pieces ({@link Assigner}, {@link ListPlan}, {@link ListSearch},
- * {@link AnchorCandidates#merge}) spread over tasks. Every query comes out exactly once, sorted
- * by anchor id, with empty lists when nothing was found.
+ * The negative search in one JVM, placement by placement: the oracle of the Spark placements, which
+ * run the same pieces ({@link Assigner}, {@link ListPlan}, {@link ListSearch}, {@link
+ * AnchorCandidates#merge}) spread over tasks. Every query comes out exactly once, sorted by anchor
+ * id, with empty lists when nothing was found.
  */
 @FunctionalInterface
 public interface LocalSearch {
@@ -25,8 +25,14 @@ public interface LocalSearch {
    * Searches {@code queries} (those with a positive) against {@code bases}; pass the same list
    * twice to search a table against itself.
    */
-  Result run(List<VectorEntry> queries, List<VectorEntry> bases, Mask mask, int kHard,
-      int kBeyond, long seed, int round);
+  Result run(
+      List<VectorEntry> queries,
+      List<VectorEntry> bases,
+      Mask mask,
+      int kHard,
+      int kBeyond,
+      long seed,
+      int round);
 
   /** Exact, every query against the whole base table sorted by id (the broadcast placement). */
   static LocalSearch exact(KnnOptions knn) {
@@ -48,18 +54,34 @@ public interface LocalSearch {
 
   /** Exact, items hashed into {@code tiles} base tiles, every query visiting every tile. */
   static LocalSearch tiled(int tiles, int cap, KnnOptions knn) {
-    return (queries, bases, mask, kHard, kBeyond, seed, round) -> lists(queries, bases,
-        new TileAssigner(tiles, seed), cap, mask, knn, kHard, kBeyond,
-        SearchReport.lists("tiled"));
+    return (queries, bases, mask, kHard, kBeyond, seed, round) ->
+        lists(
+            queries,
+            bases,
+            new TileAssigner(tiles, seed),
+            cap,
+            mask,
+            knn,
+            kHard,
+            kBeyond,
+            SearchReport.lists("tiled"));
   }
 
   /**
-   * A list search: {@code assigner} gives every item its home list and probes, the
-   * {@link ListPlan} cuts lists to the cap, each group key is one kernel call, partial results
-   * merge per anchor. The report is {@code head} with the list keys.
+   * A list search: {@code assigner} gives every item its home list and probes, the {@link ListPlan}
+   * cuts lists to the cap, each group key is one kernel call, partial results merge per anchor. The
+   * report is {@code head} with the list keys.
    */
-  static Result lists(List<VectorEntry> queries, List<VectorEntry> bases, Assigner assigner,
-      int cap, Mask mask, KnnOptions knn, int kHard, int kBeyond, SearchReport head) {
+  static Result lists(
+      List<VectorEntry> queries,
+      List<VectorEntry> bases,
+      Assigner assigner,
+      int cap,
+      Mask mask,
+      KnnOptions knn,
+      int kHard,
+      int kBeyond,
+      SearchReport head) {
     assigner.assignAll(queries);
     if (bases != queries) {
       assigner.assignAll(bases);
@@ -67,17 +89,18 @@ public interface LocalSearch {
     Map<Integer, Long> sizes = new HashMap<>();
     bases.forEach(e -> sizes.merge(e.home, 1L, Long::sum));
     Map<Integer, Long> visits = new HashMap<>();
-    queries.stream().filter(VectorEntry::hasPositive)
-        .forEach(e -> java.util.Arrays.stream(e.probes).forEach(l -> visits.merge(l, 1L,
-            Long::sum)));
+    queries.stream()
+        .filter(VectorEntry::hasPositive)
+        .forEach(
+            e -> java.util.Arrays.stream(e.probes).forEach(l -> visits.merge(l, 1L, Long::sum)));
     ListPlan.Fine fine = ListPlan.Fine.of(sizes, visits, assigner.lists(), cap);
     Map<Long, Long> baseLoads = new HashMap<>();
     bases.forEach(e -> count(baseLoads, fine.baseLoadKeys(e)));
     Map<Long, Long> queryLoads = new HashMap<>();
     queries.forEach(e -> count(queryLoads, fine.queryLoadKeys(e)));
     ListPlan plan = fine.pack(baseLoads, queryLoads, cap);
-    SearchReport report = ListSearch.describe(head, sizes, visits, cap, plan, baseLoads,
-        queryLoads);
+    SearchReport report =
+        ListSearch.describe(head, sizes, visits, cap, plan, baseLoads, queryLoads);
     Map<Long, List<VectorEntry>> groups = new TreeMap<>();
     for (VectorEntry e : bases) {
       for (long key : plan.baseKeys(e)) {
@@ -90,8 +113,8 @@ public interface LocalSearch {
       }
     }
     Map<Long, AnchorCandidates> merged = new TreeMap<>();
-    queries.forEach(e -> merged.put(e.id, AnchorCandidates.empty(e.id, e.label, e.positive,
-        e.dAp)));
+    queries.forEach(
+        e -> merged.put(e.id, AnchorCandidates.empty(e.id, e.label, e.positive, e.dAp)));
     for (List<VectorEntry> group : groups.values()) {
       for (AnchorCandidates c : ListSearch.searchGroup(group, mask, knn, kHard, kBeyond)) {
         merged.merge(c.anchor(), c, (a, b) -> AnchorCandidates.merge(a, b, kHard, kBeyond));

@@ -3,9 +3,10 @@ package io.hardneg.core.search;
 import io.hardneg.core.util.JsonShape.OmitNull;
 
 /**
- * What a negative-search placement reports about itself: the {@code search} block of
- * {@code mining.json}. The components are the block's keys in order; each placement fills its
- * own and the others are left out:
+ * What a negative-search placement reports about itself: the {@code search} block of {@code
+ * mining.json}. The components are the block's keys in order; each placement fills its own and the
+ * others are left out:
+ *
  * <ul>
  *   <li>{@code broadcast}: placement, base_vectors, distance_computations;
  *   <li>{@code tiled}: placement, then the list keys ({@link #withLists});
@@ -29,17 +30,25 @@ import io.hardneg.core.util.JsonShape.OmitNull;
  * @param largestTaskQueries queries in the largest task
  * @param nearestNegativeRecall the measured recall of the nearest negative (ivf)
  */
-public record SearchReport(String placement, @OmitNull Integer baseVectors,
-    @OmitNull Integer nlist, @OmitNull Integer nprobe, @OmitNull Integer kmeansSample,
-    @OmitNull Integer listsNonempty, @OmitNull Long largestList, @OmitNull Double meanList,
-    @OmitNull Integer listCap, @OmitNull Long distanceComputations,
-    @OmitNull Integer listsSplit, @OmitNull Integer listsQuerySplit,
-    @OmitNull Long largestTaskBases, @OmitNull Long largestTaskQueries,
+public record SearchReport(
+    String placement,
+    @OmitNull Integer baseVectors,
+    @OmitNull Integer nlist,
+    @OmitNull Integer nprobe,
+    @OmitNull Integer kmeansSample,
+    @OmitNull Integer listsNonempty,
+    @OmitNull Long largestList,
+    @OmitNull Double meanList,
+    @OmitNull Integer listCap,
+    @OmitNull Long distanceComputations,
+    @OmitNull Integer listsSplit,
+    @OmitNull Integer listsQuerySplit,
+    @OmitNull Long largestTaskBases,
+    @OmitNull Long largestTaskQueries,
     @OmitNull NearestNegativeRecall nearestNegativeRecall) {
 
   /**
-   * Share of a seeded sample of anchors whose nearest negative from the search is the exact
-   * one.
+   * Share of a seeded sample of anchors whose nearest negative from the search is the exact one.
    *
    * @param sample anchors sampled
    * @param recall the share found (absent when nothing was sampled)
@@ -48,35 +57,97 @@ public record SearchReport(String placement, @OmitNull Integer baseVectors,
 
   /** The broadcast placement: the whole base table against every query. */
   public static SearchReport broadcast(int baseVectors, long distanceComputations) {
-    return new SearchReport("broadcast", baseVectors, null, null, null, null, null, null, null,
-        distanceComputations, null, null, null, null, null);
+    return new SearchReport(
+        "broadcast",
+        baseVectors,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        distanceComputations,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** A list placement before its lists are described: only the placement's name. */
   public static SearchReport lists(String placement) {
-    return new SearchReport(placement, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null);
+    return new SearchReport(
+        placement, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 
   /** The IVF placement's trained lists, before they are described. */
   public static SearchReport ivf(int nlist, int nprobe, int kmeansSample) {
-    return new SearchReport("ivf", null, nlist, nprobe, kmeansSample, null, null, null, null,
-        null, null, null, null, null, null);
+    return new SearchReport(
+        "ivf",
+        null,
+        nlist,
+        nprobe,
+        kmeansSample,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** This report with the list keys of a list placement ({@link ListSearch#describe}). */
-  public SearchReport withLists(int listsNonempty, long largestList, double meanList,
-      int listCap, long distanceComputations, int listsSplit, int listsQuerySplit,
-      long largestTaskBases, long largestTaskQueries) {
-    return new SearchReport(placement, baseVectors, nlist, nprobe, kmeansSample, listsNonempty,
-        largestList, meanList, listCap, distanceComputations, listsSplit, listsQuerySplit,
-        largestTaskBases, largestTaskQueries, nearestNegativeRecall);
+  public SearchReport withLists(
+      int listsNonempty,
+      long largestList,
+      double meanList,
+      int listCap,
+      long distanceComputations,
+      int listsSplit,
+      int listsQuerySplit,
+      long largestTaskBases,
+      long largestTaskQueries) {
+    return new SearchReport(
+        placement,
+        baseVectors,
+        nlist,
+        nprobe,
+        kmeansSample,
+        listsNonempty,
+        largestList,
+        meanList,
+        listCap,
+        distanceComputations,
+        listsSplit,
+        listsQuerySplit,
+        largestTaskBases,
+        largestTaskQueries,
+        nearestNegativeRecall);
   }
 
   /** This report with the measured nearest-negative recall. */
   public SearchReport withRecall(NearestNegativeRecall recall) {
-    return new SearchReport(placement, baseVectors, nlist, nprobe, kmeansSample, listsNonempty,
-        largestList, meanList, listCap, distanceComputations, listsSplit, listsQuerySplit,
-        largestTaskBases, largestTaskQueries, recall);
+    return new SearchReport(
+        placement,
+        baseVectors,
+        nlist,
+        nprobe,
+        kmeansSample,
+        listsNonempty,
+        largestList,
+        meanList,
+        listCap,
+        distanceComputations,
+        listsSplit,
+        listsQuerySplit,
+        largestTaskBases,
+        largestTaskQueries,
+        recall);
   }
 }

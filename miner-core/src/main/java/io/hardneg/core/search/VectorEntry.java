@@ -3,9 +3,9 @@ package io.hardneg.core.search;
 import java.io.Serializable;
 
 /**
- * An item on its way through a list search: as a base vector of its home list, or as a query
- * of one of the lists it probes (queries carry the anchor's positive and d(a,p)). Serializable
- * (and registered with Kryo by the Spark job) because the list placements shuffle it.
+ * An item on its way through a list search: as a base vector of its home list, or as a query of one
+ * of the lists it probes (queries carry the anchor's positive and d(a,p)). Serializable (and
+ * registered with Kryo by the Spark job) because the list placements shuffle it.
  */
 public final class VectorEntry implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -16,8 +16,10 @@ public final class VectorEntry implements Serializable {
   boolean query;
   long positive;
   double dAp = Double.NaN;
+
   /** Sorted ids this anchor may not take as negatives (pair mode), or null. */
   long[] excluded;
+
   int home;
   int[] probes;
 
@@ -34,11 +36,11 @@ public final class VectorEntry implements Serializable {
   }
 
   /**
-   * An anchor that is searched: its positive, {@code d(a,p)} (the bound of the beyond list) and
-   * the sorted ids it may not take as negatives (null = none).
+   * An anchor that is searched: its positive, {@code d(a,p)} (the bound of the beyond list) and the
+   * sorted ids it may not take as negatives (null = none).
    */
-  public static VectorEntry anchor(long id, long label, float[] emb, long positive, double dAp,
-      long[] excluded) {
+  public static VectorEntry anchor(
+      long id, long label, float[] emb, long positive, double dAp, long[] excluded) {
     VectorEntry e = item(id, label, emb);
     e.positive = positive;
     e.dAp = dAp;
@@ -47,8 +49,8 @@ public final class VectorEntry implements Serializable {
   }
 
   /**
-   * This entry as a base vector or as a query (queries keep their excluded ids; the list
-   * assignment stays behind: the copies are what a shuffle carries).
+   * This entry as a base vector or as a query (queries keep their excluded ids; the list assignment
+   * stays behind: the copies are what a shuffle carries).
    */
   public VectorEntry copyAs(boolean asQuery) {
     VectorEntry e = new VectorEntry();

@@ -14,8 +14,13 @@ public final class Flat {
 
   /** The elements of {@code a} in row-major ('c') order, as doubles. */
   public static double[] doubles(INDArray a) {
-    INDArray c = a.dataType() == DataType.DOUBLE && a.ordering() == 'c' && !a.isView()
-        && a.length() == a.data().length() ? a : a.castTo(DataType.DOUBLE).dup('c');
+    INDArray c =
+        a.dataType() == DataType.DOUBLE
+                && a.ordering() == 'c'
+                && !a.isView()
+                && a.length() == a.data().length()
+            ? a
+            : a.castTo(DataType.DOUBLE).dup('c');
     double[] out = new double[(int) c.length()];
     if (out.length == 0) {
       return out;

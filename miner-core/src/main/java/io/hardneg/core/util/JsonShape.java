@@ -6,9 +6,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * How a result record is laid out as JSON beyond "components in declaration order, in snake
- * case". The writer (spark-job's {@code io.hardneg.spark.run.Json}) reads these by reflection,
- * so records of both modules can use them while miner-core stays free of any JSON library.
+ * How a result record is laid out as JSON beyond "components in declaration order, in snake case".
+ * The writer (spark-job's {@code io.hardneg.spark.run.Json}) reads these by reflection, so records
+ * of both modules can use them while miner-core stays free of any JSON library.
  */
 public final class JsonShape {
   private JsonShape() {}

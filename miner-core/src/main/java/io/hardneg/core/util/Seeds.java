@@ -1,8 +1,8 @@
 package io.hardneg.core.util;
 
 /**
- * Derives random seeds from stable keys, so a choice made for an item never depends on how the
- * data are partitioned or which task attempt makes it (docs/concepts.md: {@code hash(seed, round, id)}).
+ * Derives random seeds from stable keys, so a choice made for an item never depends on how the data
+ * are partitioned or which task attempt makes it (docs/concepts.md: {@code hash(seed, round, id)}).
  */
 public final class Seeds {
   private Seeds() {}

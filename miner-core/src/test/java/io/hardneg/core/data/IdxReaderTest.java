@@ -47,8 +47,8 @@ class IdxReaderTest {
   @Test
   void plainAndGzipReadTheSame() throws IOException {
     byte[] plain;
-    try (InputStream in = new GZIPInputStream(
-        Files.newInputStream(DATA.resolve("t10k-labels-idx1-ubyte.gz")))) {
+    try (InputStream in =
+        new GZIPInputStream(Files.newInputStream(DATA.resolve("t10k-labels-idx1-ubyte.gz")))) {
       plain = in.readAllBytes();
     }
     IdxReader.IdxTensor a = IdxReader.read(new ByteArrayInputStream(plain), "plain");
@@ -63,14 +63,18 @@ class IdxReaderTest {
   @Test
   void truncatedAndForeignFilesAreClearErrors() {
     byte[] header = {0, 0, 8, 1, 0, 0, 0, 10, 1, 2, 3};
-    IOException e = assertThrows(IOException.class,
-        () -> IdxReader.read(new ByteArrayInputStream(header), "short.idx"));
-    assertTrue(e.getMessage().contains("short.idx") && e.getMessage().contains("truncated"),
+    IOException e =
+        assertThrows(
+            IOException.class, () -> IdxReader.read(new ByteArrayInputStream(header), "short.idx"));
+    assertTrue(
+        e.getMessage().contains("short.idx") && e.getMessage().contains("truncated"),
         e.getMessage());
-    IOException f = assertThrows(IOException.class,
-        () -> IdxReader.read(new ByteArrayInputStream("hello world".getBytes()), "x.txt"));
-    assertTrue(f.getMessage().contains("x.txt") && f.getMessage().contains("not an IDX"),
-        f.getMessage());
+    IOException f =
+        assertThrows(
+            IOException.class,
+            () -> IdxReader.read(new ByteArrayInputStream("hello world".getBytes()), "x.txt"));
+    assertTrue(
+        f.getMessage().contains("x.txt") && f.getMessage().contains("not an IDX"), f.getMessage());
   }
 
   @Test
@@ -83,18 +87,22 @@ class IdxReaderTest {
     byte[] ok = gz.toByteArray();
     // the payload inflates completely without its 8-byte trailer (CRC-32, length)
     byte[] noTrailer = Arrays.copyOf(ok, ok.length - 8);
-    IOException t = assertThrows(IOException.class,
-        () -> IdxReader.read(new ByteArrayInputStream(noTrailer), "cut.gz"));
-    assertTrue(t.getMessage().contains("cut.gz") && t.getMessage().contains("truncated"),
-        t.getMessage());
+    IOException t =
+        assertThrows(
+            IOException.class, () -> IdxReader.read(new ByteArrayInputStream(noTrailer), "cut.gz"));
+    assertTrue(
+        t.getMessage().contains("cut.gz") && t.getMessage().contains("truncated"), t.getMessage());
     byte[] badCrc = ok.clone();
     badCrc[ok.length - 8] ^= 1;
-    assertThrows(IOException.class,
-        () -> IdxReader.read(new ByteArrayInputStream(badCrc), "crc.gz"));
+    assertThrows(
+        IOException.class, () -> IdxReader.read(new ByteArrayInputStream(badCrc), "crc.gz"));
     byte[] longer = Arrays.copyOf(plain, plain.length + 1);
-    IOException l = assertThrows(IOException.class,
-        () -> IdxReader.read(new ByteArrayInputStream(longer), "long.idx"));
-    assertTrue(l.getMessage().contains("long.idx") && l.getMessage().contains("longer than its "
-        + "declared size"), l.getMessage());
+    IOException l =
+        assertThrows(
+            IOException.class, () -> IdxReader.read(new ByteArrayInputStream(longer), "long.idx"));
+    assertTrue(
+        l.getMessage().contains("long.idx")
+            && l.getMessage().contains("longer than its " + "declared size"),
+        l.getMessage());
   }
 }

@@ -23,8 +23,8 @@ class DistanceTest {
     assertTrue(Distance.COSINE.inverted());
     assertFalse(Distance.EUCLIDEAN.inverted());
     // docs/concepts.md: on unit vectors: s = 1 − d²/2
-    assertEquals(1 - Distance.SQUARED_EUCLIDEAN.value(U, V) / 2, Distance.COSINE.value(U, V),
-        1e-15);
+    assertEquals(
+        1 - Distance.SQUARED_EUCLIDEAN.value(U, V) / 2, Distance.COSINE.value(U, V), 1e-15);
     assertEquals(0.0, Distance.COSINE.value(new double[3], V), "zero vector: 0, not NaN");
   }
 
@@ -67,14 +67,20 @@ class DistanceTest {
         double[] um = u.clone();
         up[j] += h;
         um[j] -= h;
-        assertEquals(2 * (d.dissimilarity(up, v) - d.dissimilarity(um, v)) / (2 * h), gu[j],
-            1e-7, d + " du" + j);
+        assertEquals(
+            2 * (d.dissimilarity(up, v) - d.dissimilarity(um, v)) / (2 * h),
+            gu[j],
+            1e-7,
+            d + " du" + j);
         double[] vp = v.clone();
         double[] vm = v.clone();
         vp[j] += h;
         vm[j] -= h;
-        assertEquals(2 * (d.dissimilarity(u, vp) - d.dissimilarity(u, vm)) / (2 * h), gv[j],
-            1e-7, d + " dv" + j);
+        assertEquals(
+            2 * (d.dissimilarity(u, vp) - d.dissimilarity(u, vm)) / (2 * h),
+            gv[j],
+            1e-7,
+            d + " dv" + j);
       }
     }
     double[] gu = new double[3];
@@ -114,8 +120,8 @@ class DistanceTest {
   void parsesNamesAndRejectsOthers() {
     assertEquals(Distance.SQUARED_EUCLIDEAN, Distance.parse("squared-euclidean"));
     assertEquals(Distance.COSINE, Distance.parse(" Cosine "));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Distance.parse("manhattan"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Distance.parse("manhattan"));
     assertTrue(e.getMessage().contains("manhattan") && e.getMessage().contains("cosine"));
   }
 }

@@ -53,10 +53,22 @@ class InBatchStatsTest {
 
   @Test
   void byKindListsTheInBatchKindsInTheirStoredOrder() {
-    assertEquals(java.util.List.of("hard", "semihard", "beyond", "violating", "weighted",
-        "top-fraction", "given", "all", "positive-pair", "negative-pair"),
+    assertEquals(
+        java.util.List.of(
+            "hard",
+            "semihard",
+            "beyond",
+            "violating",
+            "weighted",
+            "top-fraction",
+            "given",
+            "all",
+            "positive-pair",
+            "negative-pair"),
         java.util.List.copyOf(new InBatchStats(0, 2).byKind().keySet()));
-    assertThrows(IllegalArgumentException.class,
-        () -> new InBatchStats(0, 2).addTuple(MinedKind.BAND), "band is global mining's");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new InBatchStats(0, 2).addTuple(MinedKind.BAND),
+        "band is global mining's");
   }
 }

@@ -17,9 +17,9 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every miner against a naive oracle written straight from its rule (on {@code dist(i,j)}
- * computed per pair, not the miner's matrix), on seeded random batches and on edge cases: one
- * class, singleton classes, identical embeddings, ties.
+ * Every miner against a naive oracle written straight from its rule (on {@code dist(i,j)} computed
+ * per pair, not the miner's matrix), on seeded random batches and on edge cases: one class,
+ * singleton classes, identical embeddings, ties.
  */
 class MinerOracleTest {
 
@@ -60,22 +60,28 @@ class MinerOracleTest {
     }
     Random r = new Random(7);
     out.add(new Case("one class", unitRows(r, 8, 4), new long[8], Distance.EUCLIDEAN));
-    out.add(new Case("singletons", unitRows(r, 8, 4), new long[] {0, 1, 2, 3, 4, 5, 6, 7},
-        Distance.EUCLIDEAN));
+    out.add(
+        new Case(
+            "singletons",
+            unitRows(r, 8, 4),
+            new long[] {0, 1, 2, 3, 4, 5, 6, 7},
+            Distance.EUCLIDEAN));
     double[][] same = new double[9][];
     double[] v = unitRows(r, 1, 4)[0];
     for (int i = 0; i < same.length; i++) {
       same[i] = v.clone();
     }
-    out.add(new Case("identical", same, new long[] {0, 1, 0, 2, 1, 0, 2, 2, 1},
-        Distance.EUCLIDEAN));
-    out.add(new Case("identical cosine", same, new long[] {0, 1, 0, 2, 1, 0, 2, 2, 1},
-        Distance.COSINE));
+    out.add(
+        new Case("identical", same, new long[] {0, 1, 0, 2, 1, 0, 2, 2, 1}, Distance.EUCLIDEAN));
+    out.add(
+        new Case(
+            "identical cosine", same, new long[] {0, 1, 0, 2, 1, 0, 2, 2, 1}, Distance.COSINE));
     // ties: points on the axes, so many pairwise distances are exactly equal
     double[][] axes = {{1, 0}, {0, 1}, {-1, 0}, {0, -1}, {1, 0}, {0, 1}, {-1, 0}, {0, -1}};
     out.add(new Case("ties", axes, new long[] {0, 0, 1, 1, 2, 0, 1, 2}, Distance.EUCLIDEAN));
-    out.add(new Case("ties squared", axes, new long[] {0, 1, 0, 1, 2, 2, 1, 0},
-        Distance.SQUARED_EUCLIDEAN));
+    out.add(
+        new Case(
+            "ties squared", axes, new long[] {0, 1, 0, 1, 2, 2, 1, 0}, Distance.SQUARED_EUCLIDEAN));
     return out;
   }
 
@@ -148,8 +154,12 @@ class MinerOracleTest {
       for (int a = 0; a < c.n(); a++) {
         int aa = a;
         if (usable(c, a)) {
-          expected.add(a + "," + argBest(c, a, where(c, j -> c.pos(aa, j)), true) + ","
-              + argBest(c, a, where(c, j -> c.neg(aa, j)), false));
+          expected.add(
+              a
+                  + ","
+                  + argBest(c, a, where(c, j -> c.pos(aa, j)), true)
+                  + ","
+                  + argBest(c, a, where(c, j -> c.neg(aa, j)), false));
         }
       }
       InBatchStats st = stats(c);
@@ -176,13 +186,20 @@ class MinerOracleTest {
           }
           for (int p : where(c, j -> c.pos(aa, j))) {
             double dap = c.d(a, p);
-            int semi = argBest(c, a, where(c, j -> c.neg(aa, j) && c.d(aa, j) > dap
-                && c.d(aa, j) <= dap + margin), false);
+            int semi =
+                argBest(
+                    c,
+                    a,
+                    where(c, j -> c.neg(aa, j) && c.d(aa, j) > dap && c.d(aa, j) <= dap + margin),
+                    false);
             int hard = argBest(c, a, where(c, j -> c.neg(aa, j)), false);
             int beyond = argBest(c, a, where(c, j -> c.neg(aa, j) && c.d(aa, j) > dap), false);
-            int pick = semi >= 0 ? semi
-                : fb == SemiHardFallback.HARD ? hard
-                : fb == SemiHardFallback.NEAREST_BEYOND ? beyond : -1;
+            int pick =
+                semi >= 0
+                    ? semi
+                    : fb == SemiHardFallback.HARD
+                        ? hard
+                        : fb == SemiHardFallback.NEAREST_BEYOND ? beyond : -1;
             if (semi < 0 && pick >= 0) {
               fallbacks++;
             }
@@ -224,8 +241,8 @@ class MinerOracleTest {
       }
       someButNotAll |= !expected.isEmpty() && expected.size() < all;
       InBatchStats st = stats(c);
-      assertEquals(expected, asList(new BatchAllMiner(margin).mine(c.batch(), st).asTriplets()),
-          c.name());
+      assertEquals(
+          expected, asList(new BatchAllMiner(margin).mine(c.batch(), st).asTriplets()), c.name());
       assertSkipCounts(c, st);
     }
     assertTrue(someButNotAll, "the cases must exercise the margin rule");
@@ -275,8 +292,8 @@ class MinerOracleTest {
         double minPos = Double.POSITIVE_INFINITY;
         double maxNeg = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < c.n(); j++) {
-          double s = dist.inverted() ? dist.value(c.x()[a], c.x()[j])
-              : -dist.value(c.x()[a], c.x()[j]);
+          double s =
+              dist.inverted() ? dist.value(c.x()[a], c.x()[j]) : -dist.value(c.x()[a], c.x()[j]);
           if (c.pos(a, j)) {
             minPos = Math.min(minPos, s);
           } else if (c.neg(a, j)) {
@@ -284,8 +301,8 @@ class MinerOracleTest {
           }
         }
         for (int j = 0; j < c.n(); j++) {
-          double s = dist.inverted() ? dist.value(c.x()[a], c.x()[j])
-              : -dist.value(c.x()[a], c.x()[j]);
+          double s =
+              dist.inverted() ? dist.value(c.x()[a], c.x()[j]) : -dist.value(c.x()[a], c.x()[j]);
           if (c.pos(a, j) && s - eps < maxNeg) {
             pos.add("+" + a + "," + j);
           } else if (c.neg(a, j) && s + eps > minPos) {
@@ -295,8 +312,8 @@ class MinerOracleTest {
       }
       pos.addAll(neg);
       InBatchStats st = stats(c);
-      assertEquals(pos, asList(new MultiSimilarityMiner(eps).mine(c.batch(), st).asPairs()),
-          c.name());
+      assertEquals(
+          pos, asList(new MultiSimilarityMiner(eps).mine(c.batch(), st).asPairs()), c.name());
       assertSkipCounts(c, st);
     }
   }
@@ -334,8 +351,10 @@ class MinerOracleTest {
           expected.add(cand.get(i));
         }
         InBatchStats st = stats(c);
-        assertEquals(expected, asList(new HardestFractionMiner(q, margin).mine(c.batch(), st)
-            .asTriplets()), c.name() + " q=" + q);
+        assertEquals(
+            expected,
+            asList(new HardestFractionMiner(q, margin).mine(c.batch(), st).asTriplets()),
+            c.name() + " q=" + q);
         assertSkipCounts(c, st);
       }
     }
@@ -364,7 +383,8 @@ class MinerOracleTest {
     int checked = 0;
     for (Case c : cases()) {
       if (c.distance() != Distance.EUCLIDEAN) {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+            IllegalArgumentException.class,
             () -> new DistanceWeightedMiner(cutoff, nz, seed).mine(c.batch(), stats(c)));
         continue;
       }
@@ -408,8 +428,10 @@ class MinerOracleTest {
         }
       }
       InBatchStats st = stats(c);
-      assertEquals(expected, asList(new DistanceWeightedMiner(cutoff, nz, seed).mine(c.batch(),
-          st).asTriplets()), c.name());
+      assertEquals(
+          expected,
+          asList(new DistanceWeightedMiner(cutoff, nz, seed).mine(c.batch(), st).asTriplets()),
+          c.name());
       assertEquals(none, st.noCandidate(), c.name());
       assertSkipCounts(c, st);
     }
@@ -419,9 +441,13 @@ class MinerOracleTest {
   @Test
   void distanceWeightedFrequenciesFollowTheWeights() {
     // one anchor, one positive, 3 negatives at known distances; many seeds
-    double[][] x = {{1, 0, 0, 0}, {1, 0, 0, 0},
-        {Math.cos(0.6), Math.sin(0.6), 0, 0}, {Math.cos(0.9), 0, Math.sin(0.9), 0},
-        {Math.cos(1.2), 0, 0, Math.sin(1.2)}};
+    double[][] x = {
+      {1, 0, 0, 0},
+      {1, 0, 0, 0},
+      {Math.cos(0.6), Math.sin(0.6), 0, 0},
+      {Math.cos(0.9), 0, Math.sin(0.9), 0},
+      {Math.cos(1.2), 0, 0, Math.sin(1.2)}
+    };
     long[] labels = {0, 0, 1, 2, 3};
     Batch b = Batch.of(Distance.EUCLIDEAN, x, labels);
     double[] w = new double[5];
@@ -434,8 +460,8 @@ class MinerOracleTest {
     int[] hits = new int[5];
     int draws = 4000;
     for (int s = 0; s < draws; s++) {
-      Triplets t = new DistanceWeightedMiner(0.5, 1.4, s).mine(b, new InBatchStats(0, 2))
-          .asTriplets();
+      Triplets t =
+          new DistanceWeightedMiner(0.5, 1.4, s).mine(b, new InBatchStats(0, 2)).asTriplets();
       hits[t.negative()[0]]++; // anchor 0's triplet comes first
     }
     for (int g = 2; g < 5; g++) {

@@ -21,8 +21,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 class IvfSearchTest {
 
   /** n unit vectors around `clusters` random centres, labels independent of the clusters. */
-  static LabeledVectors clustered(int n, int dim, int clusters, int labels, double noise,
-      long seed) {
+  static LabeledVectors clustered(
+      int n, int dim, int clusters, int labels, double noise, long seed) {
     Random r = new Random(seed);
     float[][] centre = new float[clusters][dim];
     for (float[] c : centre) {
@@ -66,8 +66,8 @@ class IvfSearchTest {
     List<VectorEntry> entries = anchors(t, bound);
     // unsplit lists, and lists cut to 40 bases / queries per task: both exact
     for (int cap : new int[] {Integer.MAX_VALUE, 40}) {
-      LocalSearch.Result r = IvfSearch.search(entries, entries, c, 12, 9, cap, Mask.OTHER_LABEL,
-          opt, 6, 6);
+      LocalSearch.Result r =
+          IvfSearch.search(entries, entries, c, 12, 9, cap, Mask.OTHER_LABEL, opt, 6, 6);
       List<AnchorCandidates> ivf = r.candidates();
       assertEquals(t.size(), ivf.size());
       for (int q = 0; q < t.size(); q++) {
@@ -98,8 +98,9 @@ class IvfSearchTest {
     KnnOptions opt = new KnnOptions(1, 512, 1024, DataType.FLOAT);
     Neighbors[] exact = MaskedKnn.search(t, t, Mask.OTHER_LABEL, opt)[0];
     List<VectorEntry> entries = anchors(t, new double[t.size()]);
-    List<AnchorCandidates> ivf = IvfSearch.search(entries, entries, c, 16, 8, Integer.MAX_VALUE,
-        Mask.OTHER_LABEL, opt, 1, 0).candidates();
+    List<AnchorCandidates> ivf =
+        IvfSearch.search(entries, entries, c, 16, 8, Integer.MAX_VALUE, Mask.OTHER_LABEL, opt, 1, 0)
+            .candidates();
     int hit = 0;
     for (int q = 0; q < t.size(); q++) {
       AnchorCandidates got = ivf.get(q);
@@ -116,18 +117,24 @@ class IvfSearchTest {
   void theKMeansSampleIsTheLowestHashesWhateverTheRowOrder() {
     LabeledVectors t = clustered(300, 4, 3, 2, 0.3, 5);
     LabeledVectors s = IvfSearch.sample(t, 50, 9, 2);
-    int[] reversed = java.util.stream.IntStream.range(0, t.size()).map(i -> t.size() - 1 - i)
-        .toArray();
+    int[] reversed =
+        java.util.stream.IntStream.range(0, t.size()).map(i -> t.size() - 1 - i).toArray();
     LabeledVectors fromReversed = IvfSearch.sample(IvfSearch.rows(t, reversed), 50, 9, 2);
     assertArrayEquals(s.ids(), fromReversed.ids());
     assertArrayEquals(s.values(), fromReversed.values());
     // oracle: the 50 ids with the smallest keys, by a plain sort
-    long[] want = java.util.Arrays.stream(t.ids()).boxed()
-        .sorted(java.util.Comparator.<Long>comparingLong(id -> IvfSearch.sampleKey(9, 2, id))
-            .thenComparingLong(id -> id))
-        .limit(50).mapToLong(Long::longValue).toArray();
+    long[] want =
+        java.util.Arrays.stream(t.ids())
+            .boxed()
+            .sorted(
+                java.util.Comparator.<Long>comparingLong(id -> IvfSearch.sampleKey(9, 2, id))
+                    .thenComparingLong(id -> id))
+            .limit(50)
+            .mapToLong(Long::longValue)
+            .toArray();
     assertArrayEquals(want, s.ids());
-    assertArrayEquals(IvfSearch.train(t, 4, 2, 50, 5, 9, 2).centroids(),
+    assertArrayEquals(
+        IvfSearch.train(t, 4, 2, 50, 5, 9, 2).centroids(),
         IvfSearch.train(IvfSearch.rows(t, reversed), 4, 2, 50, 5, 9, 2).centroids());
   }
 

@@ -38,7 +38,9 @@ class ApproxTopKTest {
       }
       int[] want = exactTopK(exact, k);
       int[] got = rankExactly(keep.candidates(), exact, k);
-      assertEquals(Arrays.toString(want), Arrays.toString(got),
+      assertEquals(
+          Arrays.toString(want),
+          Arrays.toString(got),
           "trial " + trial + " n=" + n + " k=" + k + " cap=" + cap);
     }
   }
@@ -82,9 +84,12 @@ class ApproxTopKTest {
   }
 
   private static int[] exactTopK(double[] exact, int k) {
-    return IntStream.range(0, exact.length).boxed()
+    return IntStream.range(0, exact.length)
+        .boxed()
         .sorted(Comparator.<Integer>comparingDouble(i -> exact[i]).thenComparingInt(i -> i))
-        .limit(k).mapToInt(Integer::intValue).toArray();
+        .limit(k)
+        .mapToInt(Integer::intValue)
+        .toArray();
   }
 
   private static int[] rankExactly(int[] candidates, double[] exact, int k) {
@@ -92,8 +97,11 @@ class ApproxTopKTest {
     for (int c : candidates) {
       assertTrue(seen.add(c), "candidate " + c + " returned twice");
     }
-    return Arrays.stream(candidates).boxed()
+    return Arrays.stream(candidates)
+        .boxed()
         .sorted(Comparator.<Integer>comparingDouble(i -> exact[i]).thenComparingInt(i -> i))
-        .limit(k).mapToInt(Integer::intValue).toArray();
+        .limit(k)
+        .mapToInt(Integer::intValue)
+        .toArray();
   }
 }

@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 class MaskedKnnTest {
 
   /** Brute force: every admissible base row beyond the bound, sorted by (distance, row). */
-  static int[] bruteForce(LabeledVectors q, int qi, LabeledVectors b, Mask mask, int k,
-      double bound) {
+  static int[] bruteForce(
+      LabeledVectors q, int qi, LabeledVectors b, Mask mask, int k, double bound) {
     List<double[]> all = new ArrayList<>();
     for (int j = 0; j < b.size(); j++) {
       if (!mask.admits(q.ids()[qi], q.labels()[qi], b.ids()[j], b.labels()[j])) {
@@ -41,7 +41,9 @@ class MaskedKnnTest {
       KnnOptions opt = new KnnOptions(7, 16, 37, p);
       Neighbors[] got = MaskedKnn.search(queries, base, Mask.OTHER_LABEL, opt)[0];
       for (int q = 0; q < queries.size(); q++) {
-        assertArrayEquals(bruteForce(queries, q, base, Mask.OTHER_LABEL, 7, -1), got[q].index(),
+        assertArrayEquals(
+            bruteForce(queries, q, base, Mask.OTHER_LABEL, 7, -1),
+            got[q].index(),
             "query " + q + " precision " + p);
         for (int i = 0; i < got[q].size(); i++) {
           assertTrue(queries.labels()[q] != base.labels()[got[q].index()[i]], "mask broken");
@@ -60,8 +62,8 @@ class MaskedKnnTest {
       excluded[q] = new long[] {t.ids()[near[0]], t.ids()[near[1]], t.ids()[near[2]], 99_999};
       java.util.Arrays.sort(excluded[q]);
     }
-    Neighbors[] got = MaskedKnn.search(t, t, Mask.SELF, excluded,
-        new KnnOptions(4, 32, 40, DataType.FLOAT))[0];
+    Neighbors[] got =
+        MaskedKnn.search(t, t, Mask.SELF, excluded, new KnnOptions(4, 32, 40, DataType.FLOAT))[0];
     for (int q = 0; q < t.size(); q++) {
       int[] all = bruteForce(t, q, t, Mask.SELF, 7, -1);
       assertArrayEquals(java.util.Arrays.copyOfRange(all, 3, 7), got[q].index(), "query " + q);
@@ -71,7 +73,8 @@ class MaskedKnnTest {
   @Test
   void selfMaskExcludesOnlyTheQueryItself() {
     LabeledVectors t = TestData.randomUnit(120, 8, 3, 3);
-    Neighbors[] got = MaskedKnn.search(t, t, Mask.SELF, new KnnOptions(5, 32, 50, DataType.DOUBLE))[0];
+    Neighbors[] got =
+        MaskedKnn.search(t, t, Mask.SELF, new KnnOptions(5, 32, 50, DataType.DOUBLE))[0];
     for (int q = 0; q < t.size(); q++) {
       assertArrayEquals(bruteForce(t, q, t, Mask.SELF, 5, -1), got[q].index());
     }
@@ -85,16 +88,18 @@ class MaskedKnnTest {
     for (int q = 0; q < bound.length; q++) {
       bound[q] = 0.8 + 0.02 * q;
     }
-    Neighbors[][] got = MaskedKnn.search(queries, base, Mask.OTHER_LABEL,
-        new KnnOptions(4, 7, 50, DataType.FLOAT), null, bound);
+    Neighbors[][] got =
+        MaskedKnn.search(
+            queries, base, Mask.OTHER_LABEL, new KnnOptions(4, 7, 50, DataType.FLOAT), null, bound);
     for (int q = 0; q < queries.size(); q++) {
       assertArrayEquals(bruteForce(queries, q, base, Mask.OTHER_LABEL, 4, -1), got[0][q].index());
-      assertArrayEquals(bruteForce(queries, q, base, Mask.OTHER_LABEL, 4, bound[q]),
-          got[1][q].index());
+      assertArrayEquals(
+          bruteForce(queries, q, base, Mask.OTHER_LABEL, 4, bound[q]), got[1][q].index());
       long below = 0;
       for (int j = 0; j < base.size(); j++) {
-        if (Mask.OTHER_LABEL.admits(queries.ids()[q], queries.labels()[q], base.ids()[j],
-            base.labels()[j]) && VectorMath.distance(queries.values(), q, base.values(), j, 8) <= bound[q]) {
+        if (Mask.OTHER_LABEL.admits(
+                queries.ids()[q], queries.labels()[q], base.ids()[j], base.labels()[j])
+            && VectorMath.distance(queries.values(), q, base.values(), j, 8) <= bound[q]) {
           below++;
         }
       }
@@ -119,8 +124,9 @@ class MaskedKnnTest {
     LabeledVectors t = TestData.of(labels, rows);
     LabeledVectors q = new LabeledVectors(new long[] {99}, new long[] {0}, new float[] {1, 0}, 2);
     for (int block = 1; block <= 7; block++) {
-      Neighbors n = MaskedKnn.search(q, t, Mask.OTHER_LABEL,
-          new KnnOptions(3, 1, block, DataType.FLOAT))[0][0];
+      Neighbors n =
+          MaskedKnn.search(q, t, Mask.OTHER_LABEL, new KnnOptions(3, 1, block, DataType.FLOAT))[0][
+              0];
       assertArrayEquals(new int[] {2, 3, 4}, n.index(), "base block " + block);
       assertEquals(Math.sqrt(2), n.distance()[0], 1e-12);
     }
@@ -150,8 +156,10 @@ class MaskedKnnTest {
   void dimensionMismatchIsAClearError() {
     LabeledVectors a = TestData.randomUnit(3, 4, 2, 1);
     LabeledVectors b = TestData.randomUnit(3, 5, 2, 1);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MaskedKnn.search(a, b, Mask.SELF, KnnOptions.of(1)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> MaskedKnn.search(a, b, Mask.SELF, KnnOptions.of(1)));
     assertTrue(e.getMessage().contains("4 != 5"), e.getMessage());
   }
 
@@ -169,14 +177,22 @@ class MaskedKnnTest {
     }
     int[][] tilings = {{1, 7}, {4, 64}, {12, 400}, {5, 133}};
     for (int[] t : tilings) {
-      Neighbors[][] got = MaskedKnn.search(queries, base, Mask.OTHER_LABEL,
-          new KnnOptions(6, t[0], t[1], DataType.FLOAT), null, bound);
+      Neighbors[][] got =
+          MaskedKnn.search(
+              queries,
+              base,
+              Mask.OTHER_LABEL,
+              new KnnOptions(6, t[0], t[1], DataType.FLOAT),
+              null,
+              bound);
       for (int q = 0; q < queries.size(); q++) {
         String where = "query " + q + " tiles " + t[0] + "x" + t[1];
-        assertArrayEquals(bruteForce(queries, q, base, Mask.OTHER_LABEL, 6, -1),
-            got[0][q].index(), where);
-        assertArrayEquals(bruteForce(queries, q, base, Mask.OTHER_LABEL, 6, bound[q]),
-            got[1][q].index(), where + " (bounded)");
+        assertArrayEquals(
+            bruteForce(queries, q, base, Mask.OTHER_LABEL, 6, -1), got[0][q].index(), where);
+        assertArrayEquals(
+            bruteForce(queries, q, base, Mask.OTHER_LABEL, 6, bound[q]),
+            got[1][q].index(),
+            where + " (bounded)");
       }
     }
   }
@@ -196,18 +212,23 @@ class MaskedKnnTest {
       v[i * 4 + 1] = 0.8f;
     }
     LabeledVectors base = new LabeledVectors(ids, labels, v, 4);
-    LabeledVectors q = new LabeledVectors(new long[] {-1, -2}, new long[] {0, 1},
-        new float[] {0.6f, 0.8f, 0, 0, 0.6f, 0.8f, 0, 0}, 4);
+    LabeledVectors q =
+        new LabeledVectors(
+            new long[] {-1, -2},
+            new long[] {0, 1},
+            new float[] {0.6f, 0.8f, 0, 0, 0.6f, 0.8f, 0, 0},
+            4);
     for (int[] t : new int[][] {{2, 1024}, {1, 333}}) {
-      Neighbors[] got = MaskedKnn.search(q, base, Mask.OTHER_LABEL,
-          new KnnOptions(4, t[0], t[1], DataType.FLOAT))[0];
+      Neighbors[] got =
+          MaskedKnn.search(
+              q, base, Mask.OTHER_LABEL, new KnnOptions(4, t[0], t[1], DataType.FLOAT))[0];
       assertArrayEquals(new int[] {1, 3, 5, 7}, got[0].index(), "tiles " + t[0] + "x" + t[1]);
       assertArrayEquals(new int[] {0, 2, 4, 6}, got[1].index(), "tiles " + t[0] + "x" + t[1]);
     }
   }
 
-  private static LabeledVectors nearlyOneDirection(int n, int dim, int classes,
-      java.util.Random r) {
+  private static LabeledVectors nearlyOneDirection(
+      int n, int dim, int classes, java.util.Random r) {
     long[] ids = new long[n];
     long[] labels = new long[n];
     float[] v = new float[n * dim];

@@ -32,8 +32,15 @@ class ScoreScanTest {
       }
       int from = r.nextInt(n);
       int to = from + r.nextInt(n - from + 1);
-      float[] cuts = {row[r.nextInt(n)], r.nextFloat() * 2 - 1, Float.NEGATIVE_INFINITY,
-          -Float.MAX_VALUE, Float.POSITIVE_INFINITY, 0f, -0f};
+      float[] cuts = {
+        row[r.nextInt(n)],
+        r.nextFloat() * 2 - 1,
+        Float.NEGATIVE_INFINITY,
+        -Float.MAX_VALUE,
+        Float.POSITIVE_INFINITY,
+        0f,
+        -0f
+      };
       for (float cut : cuts) {
         int[] a = new int[n];
         int[] b = new int[n];

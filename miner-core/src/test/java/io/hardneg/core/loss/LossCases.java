@@ -22,27 +22,73 @@ final class LossCases {
   /** Every loss kind with a representative miner, in the given layout. */
   static List<MetricLoss> everyLoss(Layout layout) {
     List<MetricLoss> l = new ArrayList<>();
-    l.add(new TripletLoss(layout, Distance.EUCLIDEAN, ReducerKind.MEAN,
-        miner(MinerKind.BATCH_HARD), 0.3, false, false));
-    l.add(new TripletLoss(layout, Distance.COSINE, ReducerKind.MEAN_NONZERO,
-        miner(MinerKind.SEMI_HARD), 0.2, false, true));
-    l.add(new TripletLoss(layout, Distance.SQUARED_EUCLIDEAN, ReducerKind.MEAN,
-        miner(MinerKind.BATCH_ALL), 0.2, true, false));
-    l.add(new TripletLoss(layout, Distance.EUCLIDEAN, ReducerKind.MEAN_NONZERO,
-        miner(MinerKind.DISTANCE_WEIGHTED), 0.2, false, false));
-    l.add(new TripletLoss(layout, Distance.EUCLIDEAN, ReducerKind.MEAN,
-        miner(MinerKind.HARDEST_FRACTION), 0.2, true, true));
-    l.add(new ContrastiveLoss(layout, Distance.EUCLIDEAN, ReducerKind.MEAN_NONZERO,
-        miner(MinerKind.ALL), 0.1, 1.2));
-    l.add(new ContrastiveLoss(layout, Distance.COSINE, ReducerKind.MEAN,
-        miner(MinerKind.BATCH_HARD), 0.9, 0.1));
-    l.add(new MultiSimilarityLoss(layout, Distance.COSINE, ReducerKind.MEAN,
-        miner(MinerKind.MULTI_SIMILARITY), 2, 10, 0.5));
-    l.add(new MultiSimilarityLoss(layout, Distance.EUCLIDEAN, ReducerKind.MEAN,
-        miner(MinerKind.ALL), 2, 10, 0.8));
+    l.add(
+        new TripletLoss(
+            layout,
+            Distance.EUCLIDEAN,
+            ReducerKind.MEAN,
+            miner(MinerKind.BATCH_HARD),
+            0.3,
+            false,
+            false));
+    l.add(
+        new TripletLoss(
+            layout,
+            Distance.COSINE,
+            ReducerKind.MEAN_NONZERO,
+            miner(MinerKind.SEMI_HARD),
+            0.2,
+            false,
+            true));
+    l.add(
+        new TripletLoss(
+            layout,
+            Distance.SQUARED_EUCLIDEAN,
+            ReducerKind.MEAN,
+            miner(MinerKind.BATCH_ALL),
+            0.2,
+            true,
+            false));
+    l.add(
+        new TripletLoss(
+            layout,
+            Distance.EUCLIDEAN,
+            ReducerKind.MEAN_NONZERO,
+            miner(MinerKind.DISTANCE_WEIGHTED),
+            0.2,
+            false,
+            false));
+    l.add(
+        new TripletLoss(
+            layout,
+            Distance.EUCLIDEAN,
+            ReducerKind.MEAN,
+            miner(MinerKind.HARDEST_FRACTION),
+            0.2,
+            true,
+            true));
+    l.add(
+        new ContrastiveLoss(
+            layout, Distance.EUCLIDEAN, ReducerKind.MEAN_NONZERO, miner(MinerKind.ALL), 0.1, 1.2));
+    l.add(
+        new ContrastiveLoss(
+            layout, Distance.COSINE, ReducerKind.MEAN, miner(MinerKind.BATCH_HARD), 0.9, 0.1));
+    l.add(
+        new MultiSimilarityLoss(
+            layout,
+            Distance.COSINE,
+            ReducerKind.MEAN,
+            miner(MinerKind.MULTI_SIMILARITY),
+            2,
+            10,
+            0.5));
+    l.add(
+        new MultiSimilarityLoss(
+            layout, Distance.EUCLIDEAN, ReducerKind.MEAN, miner(MinerKind.ALL), 2, 10, 0.8));
     l.add(new NPairLoss(layout, Distance.COSINE, ReducerKind.MEAN, miner(MinerKind.ALL)));
-    l.add(new NPairLoss(layout, Distance.EUCLIDEAN, ReducerKind.MEAN,
-        miner(MinerKind.MULTI_SIMILARITY)));
+    l.add(
+        new NPairLoss(
+            layout, Distance.EUCLIDEAN, ReducerKind.MEAN, miner(MinerKind.MULTI_SIMILARITY)));
     l.add(new TripletCenterLoss(layout, Distance.EUCLIDEAN, ReducerKind.MEAN, 0.5, 0));
     return l;
   }

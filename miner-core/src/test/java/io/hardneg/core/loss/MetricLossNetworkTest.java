@@ -32,21 +32,28 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * Every loss inside a DL4J network: DL4J's own finite-difference gradient check in double
  * precision, in both layouts, and a save → load round trip of a model carrying the loss.
  *
- * <p>The miners' choices are constants of the gradient. The check is valid where mining is
- * locally stable: inputs are seeded random doubles, so the mined set and the active hinge terms
- * do not change under the ±1e-6 parameter perturbations (a change would show as a failed check).
+ * <p>The miners' choices are constants of the gradient. The check is valid where mining is locally
+ * stable: inputs are seeded random doubles, so the mined set and the active hinge terms do not
+ * change under the ±1e-6 parameter perturbations (a change would show as a failed check).
  */
 class MetricLossNetworkTest {
 
   static MultiLayerNetwork net(ILossFunction loss, DataType type, long seed) {
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(seed).dataType(type).updater(type == DataType.DOUBLE ? new NoOp() : new Adam(1e-2))
-        .weightInit(WeightInit.XAVIER)
-        .list()
-        .layer(new DenseLayer.Builder().nIn(7).nOut(9).activation(Activation.TANH).build())
-        .layer(new OutputLayer.Builder(loss).nIn(9).nOut(4)
-            .activation(new ActivationL2Normalize()).build())
-        .build();
+    MultiLayerConfiguration conf =
+        new NeuralNetConfiguration.Builder()
+            .seed(seed)
+            .dataType(type)
+            .updater(type == DataType.DOUBLE ? new NoOp() : new Adam(1e-2))
+            .weightInit(WeightInit.XAVIER)
+            .list()
+            .layer(new DenseLayer.Builder().nIn(7).nOut(9).activation(Activation.TANH).build())
+            .layer(
+                new OutputLayer.Builder(loss)
+                    .nIn(9)
+                    .nOut(4)
+                    .activation(new ActivationL2Normalize())
+                    .build())
+            .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     return net;
@@ -68,9 +75,15 @@ class MetricLossNetworkTest {
           net.setLabels(labels);
           net.computeGradientAndScore();
           assertTrue(net.score() > 0, "the check needs a non-zero loss: " + loss.name());
-          boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig()
-              .net(net).input(input).labels(labels)
-              .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
+          boolean ok =
+              GradientCheckUtil.checkGradients(
+                  new GradientCheckUtil.MLNConfig()
+                      .net(net)
+                      .input(input)
+                      .labels(labels)
+                      .epsilon(1e-6)
+                      .maxRelError(1e-5)
+                      .minAbsoluteError(1e-9));
           assertTrue(ok, "DL4J gradient check failed: " + loss.name());
         }
       }
@@ -98,15 +111,19 @@ class MetricLossNetworkTest {
         net.fit(new DataSet(input, labels)); // one step: moves weights (and centres)
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ModelSerializer.writeModel(net, bytes, true);
-        MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(
-            new ByteArrayInputStream(bytes.toByteArray()), true);
+        MultiLayerNetwork back =
+            ModelSerializer.restoreMultiLayerNetwork(
+                new ByteArrayInputStream(bytes.toByteArray()), true);
         String json = net.getLayerWiseConfigurations().toJson();
         assertEquals(json, back.getLayerWiseConfigurations().toJson(), loss.name());
         assertTrue(json.contains(loss.getClass().getSimpleName()), json);
         assertEquals(lossOf(net), lossOf(back), loss.name());
         assertEquals(net.output(input), back.output(input), loss.name());
-        assertEquals(net.score(new DataSet(input, labels)),
-            back.score(new DataSet(input, labels)), 1e-6, loss.name());
+        assertEquals(
+            net.score(new DataSet(input, labels)),
+            back.score(new DataSet(input, labels)),
+            1e-6,
+            loss.name());
         if (loss instanceof TripletCenterLoss) {
           TripletCenterLoss a = (TripletCenterLoss) lossOf(net);
           TripletCenterLoss b = (TripletCenterLoss) lossOf(back);
@@ -122,8 +139,10 @@ class MetricLossNetworkTest {
 
   @Test
   void aFewStepsOfBatchHardTrainingLowerTheLoss() {
-    MetricLoss loss = LossFactory.create(LossSpec.fromMap(java.util.Map.of("miner",
-        "batch-hard", "margin", "0.3")), Layout.LABELS);
+    MetricLoss loss =
+        LossFactory.create(
+            LossSpec.fromMap(java.util.Map.of("miner", "batch-hard", "margin", "0.3")),
+            Layout.LABELS);
     MultiLayerNetwork net = net(loss, DataType.FLOAT, 5);
     INDArray labels = LossCases.classColumn(4, 6, 3).castTo(DataType.FLOAT);
     // inputs: a class-dependent mean plus noise, so the classes can be separated
@@ -142,12 +161,17 @@ class MetricLossNetworkTest {
 
   @Test
   void embeddingNetworksTakeAConfiguredLoss() {
-    MetricLoss loss = LossFactory.create(LossSpec.fromMap(java.util.Map.of(
-        "loss", "multi-similarity", "miner", "multi-similarity", "distance", "cosine")),
-        Layout.LABELS);
-    MultiLayerNetwork net = io.hardneg.core.model.EmbeddingNetworks.build(
-        new io.hardneg.core.model.ModelSpec(io.hardneg.core.model.Architecture.MLP, 7,
-            new int[] {8}, 4, 1e-3, 1), loss);
+    MetricLoss loss =
+        LossFactory.create(
+            LossSpec.fromMap(
+                java.util.Map.of(
+                    "loss", "multi-similarity", "miner", "multi-similarity", "distance", "cosine")),
+            Layout.LABELS);
+    MultiLayerNetwork net =
+        io.hardneg.core.model.EmbeddingNetworks.build(
+            new io.hardneg.core.model.ModelSpec(
+                io.hardneg.core.model.Architecture.MLP, 7, new int[] {8}, 4, 1e-3, 1),
+            loss);
     assertEquals(loss, lossOf(net));
   }
 }

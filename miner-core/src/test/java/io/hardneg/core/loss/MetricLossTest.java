@@ -27,8 +27,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Every loss against a naive loop over its tuples (the tuples themselves are checked against
- * oracles in MinerOracleTest), its gradient against central finite differences of its own score
- * on the pre-output, in both layouts; plus the DL4J scale conventions and edge cases.
+ * oracles in MinerOracleTest), its gradient against central finite differences of its own score on
+ * the pre-output, in both layouts; plus the DL4J scale conventions and edge cases.
  */
 class MetricLossTest {
   private static final IActivation L2 = new ActivationL2Normalize();
@@ -38,8 +38,7 @@ class MetricLossTest {
     if (loss.layout() == Layout.TRIPLETS) {
       return Tuples.of(Triplets.fixedLayout(y.length), y.length);
     }
-    return loss.miner().create().mine(Batch.of(loss.distance(), y, labels),
-        new InBatchStats(0, 1));
+    return loss.miner().create().mine(Batch.of(loss.distance(), y, labels), new InBatchStats(0, 1));
   }
 
   static double reduce(ReducerKind r, List<Double> terms) {
@@ -67,11 +66,12 @@ class MetricLossTest {
         }
         counts.merge(labels[i], 1, Integer::sum);
       }
-      centres.forEach((l, c) -> {
-        for (int j = 0; j < c.length; j++) {
-          c[j] /= counts.get(l);
-        }
-      });
+      centres.forEach(
+          (l, c) -> {
+            for (int j = 0; j < c.length; j++) {
+              c[j] /= counts.get(l);
+            }
+          });
       for (int i = 0; i < y.length; i++) {
         double own = dist.dissimilarity(y[i], centres.get(labels[i]));
         double other = Double.POSITIVE_INFINITY;
@@ -147,8 +147,10 @@ class MetricLossTest {
           for (Map.Entry<Integer, Integer> b : first.entrySet()) {
             if (labels[b.getKey()] != labels[a.getKey()]) {
               any = true;
-              sum += Math.exp(sim(dist, y[a.getKey()], y[b.getValue()])
-                  - sim(dist, y[a.getKey()], y[a.getValue()]));
+              sum +=
+                  Math.exp(
+                      sim(dist, y[a.getKey()], y[b.getValue()])
+                          - sim(dist, y[a.getKey()], y[a.getValue()]));
             }
           }
           if (any) {
@@ -191,8 +193,7 @@ class MetricLossTest {
         double got = loss.computeScore(labels, pre, L2, null, true);
         assertEquals(expected, got, 1e-10 * Math.max(1, Math.abs(expected)), loss.name());
         assertTrue(expected > 0, "fixture must give a non-zero loss: " + loss.name());
-        assertEquals(18 * got, loss.computeScore(labels, pre, L2, null, false), 1e-9,
-            loss.name());
+        assertEquals(18 * got, loss.computeScore(labels, pre, L2, null, false), 1e-9, loss.name());
         INDArray perRow = loss.computeScoreArray(labels, pre, L2, null);
         assertEquals(18 * got, perRow.sumNumber().doubleValue(), 1e-9, loss.name());
         assertNotNull(loss.lastStats());
@@ -221,9 +222,12 @@ class MetricLossTest {
             plus.putScalar(i, j, pre.getDouble(i, j) + h);
             INDArray minus = pre.dup();
             minus.putScalar(i, j, pre.getDouble(i, j) - h);
-            double fd = (loss.computeScore(labels, plus, L2, null, false)
-                - loss.computeScore(labels, minus, L2, null, false)) / (2 * h);
-            assertEquals(statsAt.replaceAll("active=.*", ""),
+            double fd =
+                (loss.computeScore(labels, plus, L2, null, false)
+                        - loss.computeScore(labels, minus, L2, null, false))
+                    / (2 * h);
+            assertEquals(
+                statsAt.replaceAll("active=.*", ""),
                 loss.lastStats().toString().replaceAll("active=.*", ""),
                 "mined set changed under perturbation: " + loss.name());
             double an = grad.getDouble(i, j);
@@ -245,8 +249,15 @@ class MetricLossTest {
     INDArray pre = LossCases.gaussian(96, 4, 17);
     INDArray labels = LossCases.classColumn(24, 4, 17);
     for (Distance d : Distance.values()) {
-      TripletLoss loss = new TripletLoss(Layout.LABELS, d, ReducerKind.MEAN,
-          LossCases.miner(MinerKind.BATCH_HARD), 0.3, true, false);
+      TripletLoss loss =
+          new TripletLoss(
+              Layout.LABELS,
+              d,
+              ReducerKind.MEAN,
+              LossCases.miner(MinerKind.BATCH_HARD),
+              0.3,
+              true,
+              false);
       INDArray grad = loss.computeGradient(labels, pre, L2, null);
       double h = 1e-6;
       for (int i = 0; i < 96; i += 5) {
@@ -255,10 +266,11 @@ class MetricLossTest {
           plus.putScalar(i, j, pre.getDouble(i, j) + h);
           INDArray minus = pre.dup();
           minus.putScalar(i, j, pre.getDouble(i, j) - h);
-          double fd = (loss.computeScore(labels, plus, L2, null, false)
-              - loss.computeScore(labels, minus, L2, null, false)) / (2 * h);
-          assertEquals(fd, grad.getDouble(i, j), 1e-5 * Math.max(1, Math.abs(fd)),
-              d + " row " + i);
+          double fd =
+              (loss.computeScore(labels, plus, L2, null, false)
+                      - loss.computeScore(labels, minus, L2, null, false))
+                  / (2 * h);
+          assertEquals(fd, grad.getDouble(i, j), 1e-5 * Math.max(1, Math.abs(fd)), d + " row " + i);
         }
       }
     }
@@ -267,13 +279,25 @@ class MetricLossTest {
   @Test
   void fixedLayoutHingeTripletIsThreeTimesTheLegacyLoss() {
     INDArray pre = LossCases.gaussian(30, 6, 5);
-    TripletLoss now = new TripletLoss(Layout.TRIPLETS, Distance.EUCLIDEAN, ReducerKind.MEAN,
-        LossCases.miner(MinerKind.ALL), 0.5, false, false);
+    TripletLoss now =
+        new TripletLoss(
+            Layout.TRIPLETS,
+            Distance.EUCLIDEAN,
+            ReducerKind.MEAN,
+            LossCases.miner(MinerKind.ALL),
+            0.5,
+            false,
+            false);
     TripletMarginLoss legacy = new TripletMarginLoss(0.5);
-    assertEquals(3 * legacy.computeScore(null, pre, L2, null, true),
-        now.computeScore(null, pre, L2, null, true), 1e-12);
-    assertTrue(legacy.computeGradient(null, pre, L2, null).mul(3)
-        .equalsWithEps(now.computeGradient(null, pre, L2, null), 1e-10));
+    assertEquals(
+        3 * legacy.computeScore(null, pre, L2, null, true),
+        now.computeScore(null, pre, L2, null, true),
+        1e-12);
+    assertTrue(
+        legacy
+            .computeGradient(null, pre, L2, null)
+            .mul(3)
+            .equalsWithEps(now.computeGradient(null, pre, L2, null), 1e-10));
   }
 
   @Test
@@ -314,15 +338,18 @@ class MetricLossTest {
       oneHot.putScalar(i, (int) ids.getDouble(i, 0), 1.0);
     }
     MetricLoss loss = LossCases.everyLoss(Layout.LABELS).get(0);
-    assertEquals(loss.computeScore(ids, pre, L2, null, true),
-        loss.computeScore(oneHot, pre, L2, null, true), 0.0);
+    assertEquals(
+        loss.computeScore(ids, pre, L2, null, true),
+        loss.computeScore(oneHot, pre, L2, null, true),
+        0.0);
     INDArray frac = ids.dup();
     frac.putScalar(4, 0, 1.5);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> loss.computeScore(frac, pre, L2, null, true));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> loss.computeScore(frac, pre, L2, null, true));
     assertTrue(e.getMessage().contains("row 4"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> loss.computeScore(null, pre, L2, null, true));
+    assertThrows(
+        IllegalArgumentException.class, () -> loss.computeScore(null, pre, L2, null, true));
   }
 
   @Test
@@ -336,18 +363,28 @@ class MetricLossTest {
     INDArray mask = Nd4j.create(m, new long[] {12, 1}, 'c');
     MetricLoss loss = LossCases.everyLoss(Layout.LABELS).get(0); // batch-hard triplet
     double masked = loss.computeScore(labels, pre, L2, mask, false);
-    INDArray keptPre = Nd4j.vstack(pre.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2),
-        org.nd4j.linalg.indexing.NDArrayIndex.all()),
-        pre.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(3, 7),
-            org.nd4j.linalg.indexing.NDArrayIndex.all()),
-        pre.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(8, 12),
-            org.nd4j.linalg.indexing.NDArrayIndex.all()));
-    INDArray keptLabels = Nd4j.vstack(labels.get(org.nd4j.linalg.indexing.NDArrayIndex
-        .interval(0, 2), org.nd4j.linalg.indexing.NDArrayIndex.all()),
-        labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(3, 7),
-            org.nd4j.linalg.indexing.NDArrayIndex.all()),
-        labels.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(8, 12),
-            org.nd4j.linalg.indexing.NDArrayIndex.all()));
+    INDArray keptPre =
+        Nd4j.vstack(
+            pre.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()),
+            pre.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(3, 7),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()),
+            pre.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(8, 12),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()));
+    INDArray keptLabels =
+        Nd4j.vstack(
+            labels.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()),
+            labels.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(3, 7),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()),
+            labels.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(8, 12),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()));
     // same mean over the kept rows' terms, scaled by all 12 rows vs the 10 kept
     assertEquals(loss.computeScore(keptLabels, keptPre, L2, null, true) * 12, masked, 1e-10);
     INDArray g = loss.computeGradient(labels, pre, L2, mask);

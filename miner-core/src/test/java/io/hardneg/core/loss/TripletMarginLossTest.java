@@ -52,7 +52,8 @@ class TripletMarginLossTest {
 
   @Test
   void scoreMatchesANaiveLoopForBothActivations() {
-    for (IActivation act : new IActivation[] {new ActivationIdentity(), new ActivationL2Normalize()}) {
+    for (IActivation act :
+        new IActivation[] {new ActivationIdentity(), new ActivationL2Normalize()}) {
       INDArray pre = randomRows(3 * 40, 6, 1);
       TripletMarginLoss loss = new TripletMarginLoss(0.5);
       double[][] y = act.getActivation(pre.dup(), false).toDoubleMatrix();
@@ -87,8 +88,10 @@ class TripletMarginLossTest {
         plus.putScalar(i, j, pre.getDouble(i, j) + h);
         INDArray minus = pre.dup();
         minus.putScalar(i, j, pre.getDouble(i, j) - h);
-        double fd = (loss.computeScore(null, plus, act, null, false)
-            - loss.computeScore(null, minus, act, null, false)) / (2 * h);
+        double fd =
+            (loss.computeScore(null, plus, act, null, false)
+                    - loss.computeScore(null, minus, act, null, false))
+                / (2 * h);
         double an = grad.getDouble(i, j);
         double denom = Math.max(Math.abs(fd) + Math.abs(an), 1e-8);
         maxRel = Math.max(maxRel, Math.abs(fd - an) / denom);
@@ -111,9 +114,12 @@ class TripletMarginLossTest {
 
   @Test
   void rejectsRowsThatAreNotTriplets() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new TripletMarginLoss(0.2).computeScore(null, randomRows(4, 2, 1),
-            new ActivationIdentity(), null, true));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new TripletMarginLoss(0.2)
+                    .computeScore(null, randomRows(4, 2, 1), new ActivationIdentity(), null, true));
     assertTrue(e.getMessage().contains("multiple of 3"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new TripletMarginLoss(-1));
   }
@@ -123,25 +129,46 @@ class TripletMarginLossTest {
     DataType before = Nd4j.dataType();
     Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
     try {
-      MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-          .seed(12345).dataType(DataType.DOUBLE).updater(new NoOp())
-          .weightInit(WeightInit.XAVIER)
-          .list()
-          .layer(new DenseLayer.Builder().nIn(7).nOut(9).activation(Activation.TANH).build())
-          .layer(new OutputLayer.Builder(new TripletMarginLoss(0.5)).nIn(9).nOut(4)
-              .activation(new ActivationL2Normalize()).build())
-          .build();
+      MultiLayerConfiguration conf =
+          new NeuralNetConfiguration.Builder()
+              .seed(12345)
+              .dataType(DataType.DOUBLE)
+              .updater(new NoOp())
+              .weightInit(WeightInit.XAVIER)
+              .list()
+              .layer(new DenseLayer.Builder().nIn(7).nOut(9).activation(Activation.TANH).build())
+              .layer(
+                  new OutputLayer.Builder(new TripletMarginLoss(0.5))
+                      .nIn(9)
+                      .nOut(4)
+                      .activation(new ActivationL2Normalize())
+                      .build())
+              .build();
       MultiLayerNetwork net = new MultiLayerNetwork(conf);
       net.init();
       INDArray input = randomRows(3 * 8, 7, 4);
       INDArray labels = Nd4j.zeros(DataType.DOUBLE, 3 * 8, 1);
-      double score = new TripletMarginLoss(0.5).computeScore(labels,
-          net.feedForward(input, false).get(1).mmul(net.getLayer(1).getParam("W"))
-              .addRowVector(net.getLayer(1).getParam("b")), new ActivationL2Normalize(), null, false);
+      double score =
+          new TripletMarginLoss(0.5)
+              .computeScore(
+                  labels,
+                  net.feedForward(input, false)
+                      .get(1)
+                      .mmul(net.getLayer(1).getParam("W"))
+                      .addRowVector(net.getLayer(1).getParam("b")),
+                  new ActivationL2Normalize(),
+                  null,
+                  false);
       assertTrue(score > 0, "some triplets must be active for the check to mean anything");
-      boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig()
-          .net(net).input(input).labels(labels)
-          .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
+      boolean ok =
+          GradientCheckUtil.checkGradients(
+              new GradientCheckUtil.MLNConfig()
+                  .net(net)
+                  .input(input)
+                  .labels(labels)
+                  .epsilon(1e-6)
+                  .maxRelError(1e-5)
+                  .minAbsoluteError(1e-9));
       assertTrue(ok, "DL4J gradient check failed");
     } finally {
       Nd4j.setDefaultDataTypes(before, before);
@@ -154,9 +181,11 @@ class TripletMarginLossTest {
     MultiLayerNetwork net = EmbeddingNetworks.build(spec, new TripletMarginLoss(0.3));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ModelSerializer.writeModel(net, bytes, true);
-    MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(
-        new ByteArrayInputStream(bytes.toByteArray()), true);
-    assertEquals(net.getLayerWiseConfigurations().toJson(), back.getLayerWiseConfigurations().toJson());
+    MultiLayerNetwork back =
+        ModelSerializer.restoreMultiLayerNetwork(
+            new ByteArrayInputStream(bytes.toByteArray()), true);
+    assertEquals(
+        net.getLayerWiseConfigurations().toJson(), back.getLayerWiseConfigurations().toJson());
     assertTrue(back.getLayerWiseConfigurations().toJson().contains("TripletMarginLoss"));
     INDArray x = randomRows(5, 10, 9).castTo(DataType.FLOAT);
     INDArray a = net.output(x);

@@ -17,12 +17,12 @@ class NmiTest {
     // a = {000111}, b = {001122}: joint cells 2,1,1,2 of 6; MI = 2/3·ln 2 (the two middle
     // cells contribute ln 1), H(a) = ln 2, H(b) = ln 3; NMI = MI / ((ln 2 + ln 3) / 2)
     double expected = (2.0 / 3 * Math.log(2)) / ((Math.log(2) + Math.log(3)) / 2);
-    assertEquals(expected, Nmi.of(new long[] {0, 0, 0, 1, 1, 1},
-        new long[] {0, 0, 1, 1, 2, 2}), 1e-12);
+    assertEquals(
+        expected, Nmi.of(new long[] {0, 0, 0, 1, 1, 1}, new long[] {0, 0, 1, 1, 2, 2}), 1e-12);
     assertEquals(0.5158037429793888, expected, 1e-12); // scikit-learn 1.2 gives the same
     // symmetric
-    assertEquals(expected, Nmi.of(new long[] {0, 0, 1, 1, 2, 2},
-        new long[] {0, 0, 0, 1, 1, 1}), 1e-12);
+    assertEquals(
+        expected, Nmi.of(new long[] {0, 0, 1, 1, 2, 2}, new long[] {0, 0, 0, 1, 1, 1}), 1e-12);
     assertEquals(1.0, Nmi.of(new long[] {4, 4}, new long[] {1, 1}), 1e-12);
     assertEquals(0.0, Nmi.of(new long[] {4, 4, 5}, new long[] {1, 1, 1}), 1e-12);
   }

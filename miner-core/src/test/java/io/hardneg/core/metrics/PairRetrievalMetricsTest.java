@@ -24,8 +24,9 @@ class PairRetrievalMetricsTest {
   @Test
   void handComputedValuesOnALine() {
     // ids = rows: 0@0, 1@1, 2@1.6, 3@3, 4@10, 5@20 (labels play no part)
-    LabeledVectors t = TestData.of(new long[] {7, 7, 7, 7, 7, 7},
-        new float[][] {{0f}, {1f}, {1.6f}, {3f}, {10f}, {20f}});
+    LabeledVectors t =
+        TestData.of(
+            new long[] {7, 7, 7, 7, 7, 7}, new float[][] {{0f}, {1f}, {1.6f}, {3f}, {10f}, {20f}});
     // (4,4) is a self pair and (0,99) names no item: both ignored; (3,2) repeats (2,3)
     long[] a = {0, 1, 2, 3, 4, 0};
     long[] p = {2, 3, 3, 2, 4, 99};
@@ -88,11 +89,12 @@ class PairRetrievalMetricsTest {
       }
       queries++;
       final int qq = q;
-      Integer[] order = IntStream.range(0, n).filter(i -> i != qq).boxed()
-          .toArray(Integer[]::new);
-      Arrays.sort(order, Comparator.comparingDouble(
-          (Integer i) -> VectorMath.distance(t.values(), qq, t.values(), i, t.dim()))
-          .thenComparingInt(i -> i));
+      Integer[] order = IntStream.range(0, n).filter(i -> i != qq).boxed().toArray(Integer[]::new);
+      Arrays.sort(
+          order,
+          Comparator.comparingDouble(
+                  (Integer i) -> VectorMath.distance(t.values(), qq, t.values(), i, t.dim()))
+              .thenComparingInt(i -> i));
       for (int j = 0; j < ks.length; j++) {
         boolean hit = false;
         for (int i = 0; i < ks[j]; i++) {
@@ -134,9 +136,11 @@ class PairRetrievalMetricsTest {
       }
     }
     RetrievalMetrics.Result byClass = RetrievalMetrics.evaluate(t);
-    RetrievalMetrics.Result byPairs = RetrievalMetrics.evaluate(t,
-        pairs.stream().mapToLong(x -> x[0]).toArray(),
-        pairs.stream().mapToLong(x -> x[1]).toArray());
+    RetrievalMetrics.Result byPairs =
+        RetrievalMetrics.evaluate(
+            t,
+            pairs.stream().mapToLong(x -> x[0]).toArray(),
+            pairs.stream().mapToLong(x -> x[1]).toArray());
     assertEquals(byClass.recallAtK(), byPairs.recallAtK());
     assertEquals(byClass.rPrecision(), byPairs.rPrecision(), 0.0);
     assertEquals(byClass.mapAtR(), byPairs.mapAtR(), 0.0);

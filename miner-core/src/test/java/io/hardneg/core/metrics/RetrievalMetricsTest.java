@@ -11,8 +11,8 @@ class RetrievalMetricsTest {
   @Test
   void handComputedValuesOnALine() {
     // points on a line: 0:a@0, 1:a@1, 2:b@1.6, 3:b@3, 4:c@10 (singleton, skipped)
-    LabeledVectors t = TestData.of(new long[] {0, 0, 1, 1, 2},
-        new float[][] {{0f}, {1f}, {1.6f}, {3f}, {10f}});
+    LabeledVectors t =
+        TestData.of(new long[] {0, 0, 1, 1, 2}, new float[][] {{0f}, {1f}, {1.6f}, {3f}, {10f}});
     RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t);
     assertEquals(4, r.queries());
     assertEquals(1, r.skippedQueries());
@@ -28,8 +28,9 @@ class RetrievalMetricsTest {
   @Test
   void mapAtRWithLargerClasses() {
     // class a: 0@0, 1@1, 2@5; class b: 3@2, 4@6, 5@7
-    LabeledVectors t = TestData.of(new long[] {0, 0, 0, 1, 1, 1},
-        new float[][] {{0f}, {1f}, {5f}, {2f}, {6f}, {7f}});
+    LabeledVectors t =
+        TestData.of(
+            new long[] {0, 0, 0, 1, 1, 1}, new float[][] {{0f}, {1f}, {5f}, {2f}, {6f}, {7f}});
     RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t);
     // query 0 (R=2): order 1(a) 3(b) -> AP = (1/1)/2 = 0.5; rprec 0.5
     // query 1: order 0(a)@1, 3(b)@1 tie -> row 0 first: AP 0.5; rprec 0.5
@@ -52,11 +53,18 @@ class RetrievalMetricsTest {
     java.util.Map<Long, double[]> cls = new java.util.TreeMap<>();
     for (int q = 0; q < n; q++) {
       final int qq = q;
-      Integer[] order = java.util.stream.IntStream.range(0, n).filter(i -> i != qq).boxed()
-          .toArray(Integer[]::new);
-      java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(
-          (Integer i) -> io.hardneg.core.data.VectorMath.distance(t.values(), qq, t.values(), i,
-              t.dim())).thenComparingInt(i -> i));
+      Integer[] order =
+          java.util.stream.IntStream.range(0, n)
+              .filter(i -> i != qq)
+              .boxed()
+              .toArray(Integer[]::new);
+      java.util.Arrays.sort(
+          order,
+          java.util.Comparator.comparingDouble(
+                  (Integer i) ->
+                      io.hardneg.core.data.VectorMath.distance(
+                          t.values(), qq, t.values(), i, t.dim()))
+              .thenComparingInt(i -> i));
       long label = t.labels()[q];
       int big = 0;
       for (long l : t.labels()) {
@@ -85,13 +93,14 @@ class RetrievalMetricsTest {
     assertEquals((double) hits16[0] / n, r.recallAtK().get(16), 1e-12);
     assertEquals(r.recallAt1(), r.precisionAt1(), 0.0);
     assertEquals(cls.keySet(), r.perClass().keySet());
-    cls.forEach((label, c) -> {
-      RetrievalMetrics.ClassResult got = r.perClass().get(label);
-      assertEquals((long) c[0], got.queries());
-      assertEquals((long) c[0], got.items());
-      assertEquals(c[1] / c[0], got.precisionAt1(), 1e-12, "P@1 of class " + label);
-      assertEquals(c[2] / c[0], got.rPrecision(), 1e-12, "R-precision of class " + label);
-      assertEquals(c[3] / c[0], got.mapAtR(), 1e-12, "MAP@R of class " + label);
-    });
+    cls.forEach(
+        (label, c) -> {
+          RetrievalMetrics.ClassResult got = r.perClass().get(label);
+          assertEquals((long) c[0], got.queries());
+          assertEquals((long) c[0], got.items());
+          assertEquals(c[1] / c[0], got.precisionAt1(), 1e-12, "P@1 of class " + label);
+          assertEquals(c[2] / c[0], got.rPrecision(), 1e-12, "R-precision of class " + label);
+          assertEquals(c[3] / c[0], got.mapAtR(), 1e-12, "MAP@R of class " + label);
+        });
   }
 }

@@ -11,9 +11,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The piecewise cycle equals {@link PositiveRule#successors} (the oracle) wherever the sorted
- * order is cut: every way of cutting small inputs, random cuts of larger ones with one class
- * holding most items, and empty segments anywhere.
+ * The piecewise cycle equals {@link PositiveRule#successors} (the oracle) wherever the sorted order
+ * is cut: every way of cutting small inputs, random cuts of larger ones with one class holding most
+ * items, and empty segments anywhere.
  */
 class PositiveCycleTest {
   static final long SEED = 42;
@@ -21,10 +21,14 @@ class PositiveCycleTest {
 
   /** Positive ids by the piecewise computation, cut before each row marked in {@code cut}. */
   static long[] piecewise(long[] ids, long[] labels, boolean[] cut, boolean[] emptyAfter) {
-    Integer[] order = IntStream.range(0, ids.length).boxed().sorted(
-        Comparator.<Integer>comparingLong(i -> labels[i])
-            .thenComparingLong(i -> PositiveRule.orderKey(SEED, ROUND, ids[i]))
-            .thenComparingLong(i -> ids[i])).toArray(Integer[]::new);
+    Integer[] order =
+        IntStream.range(0, ids.length)
+            .boxed()
+            .sorted(
+                Comparator.<Integer>comparingLong(i -> labels[i])
+                    .thenComparingLong(i -> PositiveRule.orderKey(SEED, ROUND, ids[i]))
+                    .thenComparingLong(i -> ids[i]))
+            .toArray(Integer[]::new);
     // segments: lists of rows in sorted order, possibly empty
     List<List<Integer>> segments = new ArrayList<>();
     segments.add(new ArrayList<>());
@@ -52,8 +56,10 @@ class PositiveCycleTest {
       for (int j = 0; j < rows.size(); j++) {
         int i = rows.get(j);
         w.enter(labels[i], ids[i]);
-        positive[i] = j + 1 < rows.size()
-            ? w.successor(labels[rows.get(j + 1)], ids[rows.get(j + 1)]) : w.lastSuccessor();
+        positive[i] =
+            j + 1 < rows.size()
+                ? w.successor(labels[rows.get(j + 1)], ids[rows.get(j + 1)])
+                : w.lastSuccessor();
       }
     }
     return positive;
@@ -102,8 +108,7 @@ class PositiveCycleTest {
         cut[j] = r.nextDouble() < 0.2;
         empty[j] = r.nextDouble() < 0.05;
       }
-      assertArrayEquals(oracle(ids, labels), piecewise(ids, labels, cut, empty),
-          "trial " + trial);
+      assertArrayEquals(oracle(ids, labels), piecewise(ids, labels, cut, empty), "trial " + trial);
     }
   }
 }

@@ -23,7 +23,8 @@ class TripletMinerTest {
   }
 
   private static MinedTriplet only(List<MinedTriplet> ts, long anchor, MinedKind kind) {
-    List<MinedTriplet> m = ts.stream().filter(t -> t.anchor() == anchor && t.kind() == kind).toList();
+    List<MinedTriplet> m =
+        ts.stream().filter(t -> t.anchor() == anchor && t.kind() == kind).toList();
     assertEquals(1, m.size(), "triplets of anchor " + anchor + " kind " + kind + ": " + ts);
     return m.get(0);
   }
@@ -31,8 +32,8 @@ class TripletMinerTest {
   @Test
   void hardAndSemiHardOnAHandMadeLine() {
     LabeledVectors t = line();
-    TripletMiner miner = new TripletMiner(
-        new MiningConfig(0.2, 1, 1, SemiHardFallback.SKIP, 7), KnnOptions.of(4));
+    TripletMiner miner =
+        new TripletMiner(new MiningConfig(0.2, 1, 1, SemiHardFallback.SKIP, 7), KnnOptions.of(4));
     TripletMiner.Result r = miner.mine(t, 0);
     MinedTriplet hard = only(r.triplets(), 0, MinedKind.HARD);
     assertEquals(1, hard.positive());
@@ -49,10 +50,10 @@ class TripletMinerTest {
   @Test
   void semiHardTakesSeveralNearestFirstWithinTheMargin() {
     LabeledVectors t = line();
-    TripletMiner miner = new TripletMiner(
-        new MiningConfig(0.2, 0, 3, SemiHardFallback.SKIP, 7), KnnOptions.of(4));
-    List<MinedTriplet> ts = miner.mine(t, 0).triplets().stream()
-        .filter(x -> x.anchor() == 0).toList();
+    TripletMiner miner =
+        new TripletMiner(new MiningConfig(0.2, 0, 3, SemiHardFallback.SKIP, 7), KnnOptions.of(4));
+    List<MinedTriplet> ts =
+        miner.mine(t, 0).triplets().stream().filter(x -> x.anchor() == 0).toList();
     assertEquals(2, ts.size(), "1.1 and 1.15 qualify, 1.5 is past the margin: " + ts);
     assertEquals(3, ts.get(0).negative());
     assertEquals(4, ts.get(1).negative());
@@ -89,8 +90,8 @@ class TripletMinerTest {
   void anchorsWithoutPositiveOrNegativeAreCountedNotFatal() {
     // label 5 is a singleton: no positive; a one-class table has no negatives
     LabeledVectors t = TestData.of(new long[] {0, 0, 5}, new float[][] {{0f}, {1f}, {2f}});
-    TripletMiner miner = new TripletMiner(
-        new MiningConfig(0.2, 1, 1, SemiHardFallback.HARD, 1), KnnOptions.of(2));
+    TripletMiner miner =
+        new TripletMiner(new MiningConfig(0.2, 1, 1, SemiHardFallback.HARD, 1), KnnOptions.of(2));
     TripletMiner.Result r = miner.mine(t, 0);
     assertEquals(1, r.stats().noPositive());
     // anchors 0 and 1: one hard triplet each; the hard fallback repeats it and is deduplicated
@@ -108,9 +109,10 @@ class TripletMinerTest {
   void randomBatchesObeyTheRulesAgainstBruteForceDistances() {
     LabeledVectors t = TestData.randomUnit(400, 8, 6, 11);
     double margin = 0.3;
-    TripletMiner miner = new TripletMiner(
-        new MiningConfig(margin, 1, 2, SemiHardFallback.SKIP, 5), new KnnOptions(3, 50, 64,
-            org.nd4j.linalg.api.buffer.DataType.FLOAT));
+    TripletMiner miner =
+        new TripletMiner(
+            new MiningConfig(margin, 1, 2, SemiHardFallback.SKIP, 5),
+            new KnnOptions(3, 50, 64, org.nd4j.linalg.api.buffer.DataType.FLOAT));
     TripletMiner.Result r = miner.mine(t, 2);
     assertTrue(r.triplets().size() > 400);
     for (MinedTriplet x : r.triplets()) {
@@ -153,10 +155,16 @@ class TripletMinerTest {
     // oracle: per class, sort the items by (hash(seed, round, id), id) and take the next one
     for (long label = 0; label < 3; label++) {
       final long l = label;
-      List<Integer> cls = new java.util.ArrayList<>(java.util.stream.IntStream
-          .range(0, t.size()).filter(i -> t.labels()[i] == l).boxed().toList());
-      cls.sort(java.util.Comparator.<Integer>comparingLong(
-          i -> io.hardneg.core.util.Seeds.of(42, 1, t.ids()[i])).thenComparingLong(i -> t.ids()[i]));
+      List<Integer> cls =
+          new java.util.ArrayList<>(
+              java.util.stream.IntStream.range(0, t.size())
+                  .filter(i -> t.labels()[i] == l)
+                  .boxed()
+                  .toList());
+      cls.sort(
+          java.util.Comparator.<Integer>comparingLong(
+                  i -> io.hardneg.core.util.Seeds.of(42, 1, t.ids()[i]))
+              .thenComparingLong(i -> t.ids()[i]));
       for (int j = 0; j < cls.size(); j++) {
         assertEquals(cls.get((j + 1) % cls.size()), got[cls.get(j)], "successor of row " + j);
       }
@@ -175,8 +183,9 @@ class TripletMinerTest {
       assertTrue(got[i] != i && t.labels()[got[i]] == t.labels()[i]);
     }
     // the miner takes exactly these positives
-    TripletMiner.Result r = new TripletMiner(new MiningConfig(0.2, 1, 0, SemiHardFallback.SKIP,
-        42), KnnOptions.of(2)).mine(t, 1);
+    TripletMiner.Result r =
+        new TripletMiner(new MiningConfig(0.2, 1, 0, SemiHardFallback.SKIP, 42), KnnOptions.of(2))
+            .mine(t, 1);
     for (MinedTriplet x : r.triplets()) {
       assertEquals(t.ids()[got[row(t, x.anchor())]], x.positive());
     }

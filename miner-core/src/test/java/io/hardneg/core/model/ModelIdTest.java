@@ -29,11 +29,13 @@ class ModelIdTest {
     byte[] first = zip(net);
     Thread.sleep(1100); // zip entries carry timestamps of second (DOS: 2 s) resolution
     byte[] second = zip(net);
-    MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(
-        new ByteArrayInputStream(second), false);
+    MultiLayerNetwork restored =
+        ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(second), false);
     assertEquals(id, ModelId.of(restored), "restored from a later zip of the same network");
-    assertEquals(id, ModelId.of(ModelSerializer.restoreMultiLayerNetwork(
-        new ByteArrayInputStream(first), true)));
+    assertEquals(
+        id,
+        ModelId.of(
+            ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(first), true)));
     restored.params().putScalar(0, restored.params().getDouble(0) + 1e-3);
     assertNotEquals(id, ModelId.of(restored));
     assertEquals(id, ModelId.of(EmbeddingNetworks.build(SPEC)), "same seed, same network");

@@ -16,8 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The CNN's convolution and pooling layers run on libnd4j's oneDNN kernels (via DL4J's helpers,
- * {@link NativeHelpers} and the {@code org.nd4j.nativeblas.Nd4jCpu} bridge), and those kernels
- * give the same outputs and gradients as DL4J's built-in im2col path, the oracle.
+ * {@link NativeHelpers} and the {@code org.nd4j.nativeblas.Nd4jCpu} bridge), and those kernels give
+ * the same outputs and gradients as DL4J's built-in im2col path, the oracle.
  */
 class OneDnnHelpersTest {
   private static final ModelSpec CNN =
@@ -25,12 +25,15 @@ class OneDnnHelpersTest {
 
   @Test
   void convolutionAndPoolingLayersGetOneDnnHelpers() {
-    assertTrue(org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN(),
+    assertTrue(
+        org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN(),
         "libnd4j on the classpath was built without oneDNN");
     Layer[] layers = EmbeddingNetworks.build(CNN).getLayers();
-    assertTrue(layers[0].getHelper() instanceof MKLDNNConvHelper,
+    assertTrue(
+        layers[0].getHelper() instanceof MKLDNNConvHelper,
         "conv layer helper: " + layers[0].getHelper());
-    assertTrue(layers[1].getHelper() instanceof MKLDNNSubsamplingHelper,
+    assertTrue(
+        layers[1].getHelper() instanceof MKLDNNSubsamplingHelper,
         "pooling layer helper: " + layers[1].getHelper());
     assertTrue(layers[2].getHelper() instanceof MKLDNNConvHelper);
   }
@@ -50,8 +53,8 @@ class OneDnnHelpersTest {
     assertNotNull(fast.getLayers()[0].getHelper());
     plain.setParams(fast.params().dup());
 
-    INDArray x = Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(11), 24, 784)
-        .castTo(DataType.FLOAT);
+    INDArray x =
+        Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(11), 24, 784).castTo(DataType.FLOAT);
     INDArray y = Nd4j.zeros(DataType.FLOAT, 24, 1);
     assertClose(plain.output(x), fast.output(x), 1e-4, "embeddings");
 

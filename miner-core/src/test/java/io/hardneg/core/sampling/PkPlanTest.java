@@ -107,10 +107,10 @@ class PkPlanTest {
     PkPlan plan = PkPlan.build(sizes(1, 50, 50), Map.of(), 8, 4, 1);
     assertEquals(2, plan.p(), "P shrinks to the classes with 2+ items");
     assertEquals(0, plan.slots(0));
-    assertThrows(IllegalArgumentException.class,
-        () -> PkPlan.build(sizes(1, 50), Map.of(), 8, 4, 1));
-    assertThrows(IllegalArgumentException.class,
-        () -> PkPlan.build(sizes(50, 50), Map.of(), 0, 4, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> PkPlan.build(sizes(1, 50), Map.of(), 8, 4, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> PkPlan.build(sizes(50, 50), Map.of(), 0, 4, 1));
   }
 
   @Test
@@ -131,8 +131,9 @@ class PkPlanTest {
     }
     assertArrayEquals(epoch, PkPlan.build(sizesOf(l), Map.of(), 4, 3, 7).assemble(ordered(l, 7)));
     assertFalse(Arrays.equals(epoch[0], epoch[1]));
-    assertFalse(Arrays.deepEquals(epoch, PkPlan.build(sizesOf(l), Map.of(), 4, 3, 8)
-        .assemble(ordered(l, 7))));
+    assertFalse(
+        Arrays.deepEquals(
+            epoch, PkPlan.build(sizesOf(l), Map.of(), 4, 3, 8).assemble(ordered(l, 7))));
   }
 
   @Test

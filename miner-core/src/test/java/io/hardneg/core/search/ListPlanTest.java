@@ -13,8 +13,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The list planner: packing invariants checked by naive sums, determinism under any order of
- * the inputs, and every (query, base) pair of a list meeting in exactly one task.
+ * The list planner: packing invariants checked by naive sums, determinism under any order of the
+ * inputs, and every (query, base) pair of a list meeting in exactly one task.
  */
 class ListPlanTest {
 
@@ -61,12 +61,12 @@ class ListPlanTest {
         // worst fit never opens a sub-list while two open ones could have been one
         for (int a = 0; a < n; a++) {
           for (int b = a + 1; b < n; b++) {
-            assertTrue(sum[a] + sum[b] > cap || sum[a] == 0 || sum[b] == 0,
+            assertTrue(
+                sum[a] + sum[b] > cap || sum[a] == 0 || sum[b] == 0,
                 "sub-lists " + a + " and " + b + " would fit in one: " + sum[a] + "+" + sum[b]);
           }
         }
-        assertTrue(n <= Math.max(1, 2 * ((total + cap - 1) / cap)), n + " sub-lists for "
-            + total);
+        assertTrue(n <= Math.max(1, 2 * ((total + cap - 1) / cap)), n + " sub-lists for " + total);
       }
       // a pure function of the loads, whatever order the map iterates in
       Map<Long, Long> shuffled = new java.util.LinkedHashMap<>();
@@ -86,8 +86,10 @@ class ListPlanTest {
     Random r = new Random(3);
     List<VectorEntry> items = new ArrayList<>();
     for (long id = 0; id < 120; id++) {
-      VectorEntry e = id % 4 == 0 ? VectorEntry.item(id, 0, new float[] {1})
-          : VectorEntry.anchor(id, 0, new float[] {1}, id + 1, 0.5, null);
+      VectorEntry e =
+          id % 4 == 0
+              ? VectorEntry.item(id, 0, new float[] {1})
+              : VectorEntry.anchor(id, 0, new float[] {1}, id + 1, 0.5, null);
       e.home = id < 90 ? 0 : 1 + r.nextInt(2); // list 0 holds 90 items: split
       e.probes = id % 3 == 0 ? new int[] {0, 1} : new int[] {0, 2};
       items.add(e);
@@ -136,13 +138,16 @@ class ListPlanTest {
     baseIn.values().forEach(v -> assertTrue(v.size() <= cap, "bases in a task: " + v.size()));
     for (VectorEntry q : items) {
       for (VectorEntry b : items) {
-        boolean probes = q.hasPositive() && java.util.Arrays.stream(q.probes)
-            .anyMatch(l -> l == b.home);
-        assertEquals(probes ? 1 : 0, met.getOrDefault(q.id + "/" + b.id, 0),
+        boolean probes =
+            q.hasPositive() && java.util.Arrays.stream(q.probes).anyMatch(l -> l == b.home);
+        assertEquals(
+            probes ? 1 : 0,
+            met.getOrDefault(q.id + "/" + b.id, 0),
             "query " + q.id + " base " + b.id);
       }
     }
-    assertEquals(ListPlan.largestTask(plan.baseBins(), baseLoads, sizes),
+    assertEquals(
+        ListPlan.largestTask(plan.baseBins(), baseLoads, sizes),
         baseIn.values().stream().mapToLong(List::size).max().orElse(0));
   }
 }

@@ -21,12 +21,12 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * Training throughput of the job's TRAIN stage itself: {@link TrainStage} (features joined to
- * the triplets, seeded shuffle, DataSets of 128 triplets, DL4J parameter averaging with
- * {@code OrderedAveragingMaster}) on Spark, on random 784-feature items and random triplets —
- * what {@link TrainStepBench}'s one-JVM step becomes inside the job. Prints one TSV row per
- * architecture: {@code arch, rows per second, triplets per second, seconds, triplets, epochs}
- * for the timed epochs (the first, warm-up epoch is not counted).
+ * Training throughput of the job's TRAIN stage itself: {@link TrainStage} (features joined to the
+ * triplets, seeded shuffle, DataSets of 128 triplets, DL4J parameter averaging with {@code
+ * OrderedAveragingMaster}) on Spark, on random 784-feature items and random triplets — what {@link
+ * TrainStepBench}'s one-JVM step becomes inside the job. Prints one TSV row per architecture:
+ * {@code arch, rows per second, triplets per second, seconds, triplets, epochs} for the timed
+ * epochs (the first, warm-up epoch is not counted).
  *
  * <pre>AveragingBench [MASTER=local[2]] [TRIPLETS=7680] [EPOCHS=2] [mlp,cnn]</pre>
  */
@@ -41,16 +41,18 @@ public final class AveragingBench {
     SparkSession spark = SparkSessions.create(master, 4);
     int items = Math.max(3, triplets);
     Dataset<Row> itemTable = items(spark, items, 784).persist(StorageLevel.MEMORY_ONLY());
-    Dataset<Row> tripletTable = triplets(spark, triplets, items).persist(StorageLevel.MEMORY_ONLY());
+    Dataset<Row> tripletTable =
+        triplets(spark, triplets, items).persist(StorageLevel.MEMORY_ONLY());
     itemTable.count();
     tripletTable.count();
     for (String a : archs) {
       Architecture arch = Architecture.parse(a);
-      Settings s = new Settings()
-          .set("model.architecture", arch.name().toLowerCase(Locale.ROOT), "bench")
-          .set("model.hidden", arch == Architecture.CNN ? "128" : "256,128", "bench")
-          .set("train.batchTriplets", "128", "bench")
-          .set("train.epochsPerRound", "1", "bench");
+      Settings s =
+          new Settings()
+              .set("model.architecture", arch.name().toLowerCase(Locale.ROOT), "bench")
+              .set("model.hidden", arch == Architecture.CNN ? "128" : "256,128", "bench")
+              .set("train.batchTriplets", "128", "bench")
+              .set("train.epochsPerRound", "1", "bench");
       JobConfig cfg = JobConfig.from(s);
       MultiLayerNetwork net = EmbeddingNetworks.build(cfg.modelSpec(784));
       TrainStage stage = new TrainStage(spark, net, cfg);
@@ -61,8 +63,15 @@ public final class AveragingBench {
       }
       double secs = (System.nanoTime() - t0) / 1e9;
       long done = (long) triplets * epochs;
-      System.out.printf(Locale.ROOT, "%s\t%.1f\t%.1f\t%.2f\t%d\t%d%n", a, 3.0 * done / secs,
-          done / secs, secs, triplets, epochs);
+      System.out.printf(
+          Locale.ROOT,
+          "%s\t%.1f\t%.1f\t%.2f\t%d\t%d%n",
+          a,
+          3.0 * done / secs,
+          done / secs,
+          secs,
+          triplets,
+          epochs);
     }
     spark.stop();
   }
@@ -86,13 +95,15 @@ public final class AveragingBench {
     Random r = new Random(43);
     List<Row> rows = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      rows.add(RowFactory.create((long) r.nextInt(items), (long) r.nextInt(items),
-          (long) r.nextInt(items)));
+      rows.add(
+          RowFactory.create(
+              (long) r.nextInt(items), (long) r.nextInt(items), (long) r.nextInt(items)));
     }
-    StructType schema = new StructType()
-        .add("anchor", DataTypes.LongType, false)
-        .add("positive", DataTypes.LongType, false)
-        .add("negative", DataTypes.LongType, false);
+    StructType schema =
+        new StructType()
+            .add("anchor", DataTypes.LongType, false)
+            .add("positive", DataTypes.LongType, false)
+            .add("negative", DataTypes.LongType, false);
     return spark.createDataFrame(rows, schema).repartition(4);
   }
 }

@@ -19,11 +19,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Throughput of the three compute stages on whichever ND4J backend is on the classpath (CPU
- * nd4j-native or CUDA nd4j-cuda-11.6), without Spark: EMBED (the demo's MLP 784-256-128-64
- * forward pass), exact masked SEARCH (all pairs of n unit vectors, dim 64, 10 labels, k = 5) and
- * TRAIN (triplet minibatches of the demo's size fitted one after another). Each stage runs once
- * to warm up and is then timed; prints {@code RESULT key=value} lines that bench/gpu-check.sh
- * compares across backends.   Arguments: [n=20000] [trainSteps=50]
+ * nd4j-native or CUDA nd4j-cuda-11.6), without Spark: EMBED (the demo's MLP 784-256-128-64 forward
+ * pass), exact masked SEARCH (all pairs of n unit vectors, dim 64, 10 labels, k = 5) and TRAIN
+ * (triplet minibatches of the demo's size fitted one after another). Each stage runs once to warm
+ * up and is then timed; prints {@code RESULT key=value} lines that bench/gpu-check.sh compares
+ * across backends. Arguments: [n=20000] [trainSteps=50]
  */
 public final class BackendBench {
   private BackendBench() {}
@@ -34,15 +34,21 @@ public final class BackendBench {
     String backend = Nd4j.getBackend().getClass().getSimpleName();
     System.out.println("RESULT backend=" + backend);
     Random r = new Random(7);
-    MultiLayerNetwork net = EmbeddingNetworks.build(new ModelSpec(Architecture.MLP, 784,
-        new int[] {256, 128}, 64, 1e-3, 42));
+    MultiLayerNetwork net =
+        EmbeddingNetworks.build(
+            new ModelSpec(Architecture.MLP, 784, new int[] {256, 128}, 64, 1e-3, 42));
 
     // EMBED: n items of 784 features in batches of 512 (embed.batchSize's default)
     INDArray items = Nd4j.rand(DataType.FLOAT, n, 784);
     INDArray[] batches = new INDArray[(n + 511) / 512];
     for (int b = 0; b < batches.length; b++) {
-      batches[b] = items.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(b * 512,
-          Math.min(n, (b + 1) * 512)), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+      batches[b] =
+          items
+              .get(
+                  org.nd4j.linalg.indexing.NDArrayIndex.interval(
+                      b * 512, Math.min(n, (b + 1) * 512)),
+                  org.nd4j.linalg.indexing.NDArrayIndex.all())
+              .dup();
     }
     double embedS = 0;
     for (int rep = 0; rep < 2; rep++) {
@@ -63,15 +69,15 @@ public final class BackendBench {
     double searchS = 0;
     for (int rep = 0; rep < 2; rep++) {
       long t0 = System.nanoTime();
-      MaskedKnn.search(t, t, Mask.OTHER_LABEL, new KnnOptions(5, 1024, 4096, DataType.FLOAT),
-          null, bound);
+      MaskedKnn.search(
+          t, t, Mask.OTHER_LABEL, new KnnOptions(5, 1024, 4096, DataType.FLOAT), null, bound);
       searchS = (System.nanoTime() - t0) / 1e9;
     }
     print("search_pairs_per_s", (double) n * n / searchS);
 
     // TRAIN: minibatches of 128 triplets (384 rows a,p,n,...), as train.batchTriplets
-    DataSet ds = new DataSet(Nd4j.rand(DataType.FLOAT, 384, 784),
-        Nd4j.zeros(DataType.FLOAT, 384, 1));
+    DataSet ds =
+        new DataSet(Nd4j.rand(DataType.FLOAT, 384, 784), Nd4j.zeros(DataType.FLOAT, 384, 1));
     for (int i = 0; i < 5; i++) {
       net.fit(ds);
     }

@@ -18,15 +18,15 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The masked search kernel against the GEMM it is built on, in one JVM and one run: n random
- * unit vectors (dim 64, 10 labels), all-pairs, two heaps per query (hardest negatives and nearest
+ * The masked search kernel against the GEMM it is built on, in one JVM and one run: n random unit
+ * vectors (dim 64, 10 labels), all-pairs, two heaps per query (hardest negatives and nearest
  * negatives beyond a bound of 1.0, k = 5). Baselines: the same 1024 x 4096 tiles multiplied by
- * {@code Nd4j.gemm} into reused buffers (the GEMM the kernel runs on), and a square 2048 x 2048
- * x 2048 {@code mmul} (the machine's GEMM rate when the output is not the bottleneck: with an
- * inner dimension of 64 the tiled GEMM writes one float per 128 flops). The kernel runs twice:
- * as one call, and as P concurrent calls on 1/P of the queries each, the way Spark's P task
- * slots run it (P = available processors). Prints one line per repetition; the first
- * repetitions include JIT warm-up. Run through {@code bench/kernel.sh}.
+ * {@code Nd4j.gemm} into reused buffers (the GEMM the kernel runs on), and a square 2048 x 2048 x
+ * 2048 {@code mmul} (the machine's GEMM rate when the output is not the bottleneck: with an inner
+ * dimension of 64 the tiled GEMM writes one float per 128 flops). The kernel runs twice: as one
+ * call, and as P concurrent calls on 1/P of the queries each, the way Spark's P task slots run it
+ * (P = available processors). Prints one line per repetition; the first repetitions include JIT
+ * warm-up. Run through {@code bench/kernel.sh}.
  */
 public final class KernelBench {
   private KernelBench() {}
@@ -52,16 +52,19 @@ public final class KernelBench {
     KnnOptions opt = new KnnOptions(5, 1024, 4096, DataType.FLOAT);
     Map<Long, INDArray> outs = new HashMap<>();
     double flops = 2.0 * n * n * d;
-    System.out.println("| n | rep | tiled GEMM s | tiled GFLOP/s | square mmul GFLOP/s "
-        + "| kernel, 1 call s | ratio | kernel, " + tasks + " tasks s | ratio |");
+    System.out.println(
+        "| n | rep | tiled GEMM s | tiled GFLOP/s | square mmul GFLOP/s "
+            + "| kernel, 1 call s | ratio | kernel, "
+            + tasks
+            + " tasks s | ratio |");
     System.out.println("|---|---|---|---|---|---|---|---|---|");
     for (int rep = 0; rep < reps; rep++) {
       long t0 = System.nanoTime();
       for (INDArray qa : qs) {
         for (INDArray ba : bs) {
           long key = ((long) qa.rows() << 32) | ba.rows();
-          INDArray o = outs.computeIfAbsent(key,
-              k -> Nd4j.create(DataType.FLOAT, qa.rows(), ba.rows()));
+          INDArray o =
+              outs.computeIfAbsent(key, k -> Nd4j.create(DataType.FLOAT, qa.rows(), ba.rows()));
           Nd4j.gemm(qa, ba, o, false, true, 1.0, 0.0);
         }
       }
@@ -73,9 +76,18 @@ public final class KernelBench {
       concurrent(t, bound, opt, tasks);
       long t4 = System.nanoTime();
       double gemm = (t1 - t0) / 1e9;
-      System.out.printf(Locale.ROOT, "| %d | %d | %.2f | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f |%n",
-          n, rep, gemm, flops / (t1 - t0), square, (t3 - t2) / 1e9, (t3 - t2) / 1e9 / gemm,
-          (t4 - t3) / 1e9, (t4 - t3) / 1e9 / gemm);
+      System.out.printf(
+          Locale.ROOT,
+          "| %d | %d | %.2f | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f |%n",
+          n,
+          rep,
+          gemm,
+          flops / (t1 - t0),
+          square,
+          (t3 - t2) / 1e9,
+          (t3 - t2) / 1e9 / gemm,
+          (t4 - t3) / 1e9,
+          (t4 - t3) / 1e9 / gemm);
     }
   }
 
@@ -88,9 +100,12 @@ public final class KernelBench {
     for (int p = 0; p < tasks; p++) {
       int lo = (int) ((long) n * p / tasks);
       int hi = (int) ((long) n * (p + 1) / tasks);
-      LabeledVectors part = new LabeledVectors(Arrays.copyOfRange(t.ids(), lo, hi),
-          Arrays.copyOfRange(t.labels(), lo, hi), Arrays.copyOfRange(t.values(), lo * d, hi * d),
-          d);
+      LabeledVectors part =
+          new LabeledVectors(
+              Arrays.copyOfRange(t.ids(), lo, hi),
+              Arrays.copyOfRange(t.labels(), lo, hi),
+              Arrays.copyOfRange(t.values(), lo * d, hi * d),
+              d);
       double[] b = Arrays.copyOfRange(bound, lo, hi);
       threads[p] = new Thread(() -> MaskedKnn.search(part, t, Mask.OTHER_LABEL, opt, null, b));
       threads[p].start();

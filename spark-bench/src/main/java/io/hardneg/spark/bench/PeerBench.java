@@ -7,11 +7,11 @@ import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.core.search.SearchReport;
 import io.hardneg.spark.SparkSessions;
+import io.hardneg.spark.config.IvfSearchSettings;
+import io.hardneg.spark.config.SearchSettings;
 import io.hardneg.spark.io.IdxSource;
 import io.hardneg.spark.io.Schemas;
 import io.hardneg.spark.stage.MineStage;
-import io.hardneg.spark.config.IvfSearchSettings;
-import io.hardneg.spark.config.SearchSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -37,16 +37,16 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The Java side of {@code bench/run.sh} (docs/benchmarks.md): builds one embedding set (Fashion-MNIST PCA or
- * synthetic clustered), exports it for the Python peers (faiss, hnswlib) as {@code .npy} files
- * together with a seeded sample of anchors, then times hardneg's MINE stage in the given search
- * placements and Spark MLlib's {@link BucketedRandomProjectionLSH} on the same vectors. Nothing
- * here scores a method: each one's nearest negative per anchor goes to a {@code found-*.npy} file
- * and {@code bench/peers.py} scores every method, the peers included, against one exact truth it
- * computes itself (numpy brute force). Rows go to {@code OUT/java.tsv} (method, settings,
- * seconds, an empty recall cell, note, found file; {@code bench/run.sh} turns them into Markdown); a
- * synthetic set's hardneg rows also go to {@code OUT/scaling-rows.md} in {@link SearchBench}'s
- * format. {@code --lsh-queries 0} skips the LSH k-NN queries (a full scan each).
+ * The Java side of {@code bench/run.sh} (docs/benchmarks.md): builds one embedding set
+ * (Fashion-MNIST PCA or synthetic clustered), exports it for the Python peers (faiss, hnswlib) as
+ * {@code .npy} files together with a seeded sample of anchors, then times hardneg's MINE stage in
+ * the given search placements and Spark MLlib's {@link BucketedRandomProjectionLSH} on the same
+ * vectors. Nothing here scores a method: each one's nearest negative per anchor goes to a {@code
+ * found-*.npy} file and {@code bench/peers.py} scores every method, the peers included, against one
+ * exact truth it computes itself (numpy brute force). Rows go to {@code OUT/java.tsv} (method,
+ * settings, seconds, an empty recall cell, note, found file; {@code bench/run.sh} turns them into
+ * Markdown); a synthetic set's hardneg rows also go to {@code OUT/scaling-rows.md} in {@link
+ * SearchBench}'s format. {@code --lsh-queries 0} skips the LSH k-NN queries (a full scan each).
  *
  * <pre>
  * PeerBench --master local[2] --out DIR (--fmnist IMAGES LABELS --pca 64 | --synthetic N)
@@ -56,8 +56,8 @@ import org.apache.spark.storage.StorageLevel;
 public final class PeerBench {
   /**
    * LSH bucket width. Projections of unit 64-d vectors on a random unit direction have a standard
-   * deviation of 1/8; a width of 1 puts nearly every item in two buckets (an all-pairs join),
-   * 0.1 gives ~10 buckets per table, where a pair at distance 0.5 still collides ~40% of the time.
+   * deviation of 1/8; a width of 1 puts nearly every item in two buckets (an all-pairs join), 0.1
+   * gives ~10 buckets per table, where a pair at distance 0.5 still collides ~40% of the time.
    */
   static final double BUCKET = 0.1;
 
@@ -92,8 +92,8 @@ public final class PeerBench {
       }
     }
     if (out == null || (images == null) == (synthetic <= 0)) {
-      throw new IllegalArgumentException("need --out DIR and exactly one of --fmnist IMAGES LABELS "
-          + "or --synthetic N");
+      throw new IllegalArgumentException(
+          "need --out DIR and exactly one of --fmnist IMAGES LABELS " + "or --synthetic N");
     }
     Files.createDirectories(out);
     if (images != null && pca > 0) {
@@ -114,13 +114,16 @@ public final class PeerBench {
     int[] sample = anchorSample(x, anchors, 42);
     x.write(out);
     Npy.writeInts(out.resolve("anchors.npy"), sample);
-    try (PrintWriter tsv = new PrintWriter(Files.newBufferedWriter(out.resolve("java.tsv"),
-        StandardCharsets.UTF_8))) {
+    try (PrintWriter tsv =
+        new PrintWriter(Files.newBufferedWriter(out.resolve("java.tsv"), StandardCharsets.UTF_8))) {
       tsv.printf(Locale.ROOT, "#data\t%s\t%d\t%d%n", name, x.n, x.d);
       tsv.flush();
       // a synthetic set's hardneg rows also join the scaling series (bench/report.py)
-      try (PrintWriter scaling = synthetic > 0 ? new PrintWriter(Files.newBufferedWriter(
-          out.resolve("scaling-rows.md"), StandardCharsets.UTF_8)) : null) {
+      try (PrintWriter scaling =
+          synthetic > 0
+              ? new PrintWriter(
+                  Files.newBufferedWriter(out.resolve("scaling-rows.md"), StandardCharsets.UTF_8))
+              : null) {
         hardneg(spark, e, x, sample, out, settings, tsv, scaling, "synthetic clustered");
       }
       lshJoin(spark, x, lshSample, out, tsv);
@@ -133,14 +136,22 @@ public final class PeerBench {
   }
 
   /**
-   * hardneg's MINE stage (positives + search + rules + count), as SearchBench times it. The
-   * nearest negative it found for each shared anchor (the closest negative among the anchor's
-   * triplets: the hard rule takes the nearest negative the search returned) goes to
-   * {@code OUT/found-hardneg-I.npy}; {@code bench/peers.py} scores it against the same truth as
-   * the peers, so the row's recall cell is left empty here.
+   * hardneg's MINE stage (positives + search + rules + count), as SearchBench times it. The nearest
+   * negative it found for each shared anchor (the closest negative among the anchor's triplets: the
+   * hard rule takes the nearest negative the search returned) goes to {@code
+   * OUT/found-hardneg-I.npy}; {@code bench/peers.py} scores it against the same truth as the peers,
+   * so the row's recall cell is left empty here.
    */
-  static void hardneg(SparkSession spark, Dataset<Row> e, Embeddings x, int[] anchors, Path out,
-      List<String> settings, PrintWriter tsv, PrintWriter scaling, String scalingName)
+  static void hardneg(
+      SparkSession spark,
+      Dataset<Row> e,
+      Embeddings x,
+      int[] anchors,
+      Path out,
+      List<String> settings,
+      PrintWriter tsv,
+      PrintWriter scaling,
+      String scalingName)
       throws IOException {
     MiningConfig mining = new MiningConfig(0.2, 1, 1, SemiHardFallback.NEAREST_BEYOND, 42);
     int n = x.n;
@@ -157,13 +168,26 @@ public final class PeerBench {
       String own = "";
       SearchReport.NearestNegativeRecall nr = r.nearestNegativeRecall();
       if (ivf && nr != null && nr.recall() != null) {
-        own = String.format(Locale.ROOT, "; the stage's own recall estimate %.4f on %s anchors",
-            nr.recall(), nr.sample());
+        own =
+            String.format(
+                Locale.ROOT,
+                "; the stage's own recall estimate %.4f on %s anchors",
+                nr.recall(),
+                nr.sample());
       }
       String label = ivf ? "nlist=" + r.nlist() + " nprobe=" + r.nprobe() : "exact";
       double share = r.distanceComputations() / ((double) n * n);
-      tsv.printf(Locale.ROOT, "hardneg %s\t%s\t%.2f\t\tmine stage, all %d anchors; %.4f of "
-          + "exact's distance computations%s\t%s%n", ss.label(), label, secs, n, share, own, file);
+      tsv.printf(
+          Locale.ROOT,
+          "hardneg %s\t%s\t%.2f\t\tmine stage, all %d anchors; %.4f of "
+              + "exact's distance computations%s\t%s%n",
+          ss.label(),
+          label,
+          secs,
+          n,
+          share,
+          own,
+          file);
       tsv.flush();
       if (scaling != null) {
         scaling.println(SearchBench.row(scalingName, n, x.d, ss, secs, r));
@@ -188,8 +212,11 @@ public final class PeerBench {
     java.util.Arrays.fill(found, -1);
     double[] best = new double[anchors.length];
     java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
-    for (Row t : triplets.filter(col("anchor").isin(ids)).select("anchor", "negative", "d_an")
-        .collectAsList()) {
+    for (Row t :
+        triplets
+            .filter(col("anchor").isin(ids))
+            .select("anchor", "negative", "d_an")
+            .collectAsList()) {
       int i = pos.get(t.getLong(0));
       int row = java.util.Arrays.binarySearch(x.ids, t.getLong(1));
       if (row >= 0 && t.getFloat(2) < best[i]) {
@@ -203,13 +230,13 @@ public final class PeerBench {
   /**
    * MLlib LSH self-join on a seeded subsample, then the label filter and the nearest joined
    * negative per anchor. The threshold is the 95th percentile of the true nearest-negative
-   * distances within the subsample (a user would have to guess it; this is the favourable
-   * choice). The negatives found go to {@code OUT/found-lsh-join.npy}, with the anchors and the
-   * subsample beside it; {@code bench/peers.py} scores them against the exact nearest negative
-   * within the subsample.
+   * distances within the subsample (a user would have to guess it; this is the favourable choice).
+   * The negatives found go to {@code OUT/found-lsh-join.npy}, with the anchors and the subsample
+   * beside it; {@code bench/peers.py} scores them against the exact nearest negative within the
+   * subsample.
    */
-  static void lshJoin(SparkSession spark, Embeddings x, int sampleSize, Path out,
-      PrintWriter tsv) throws IOException {
+  static void lshJoin(SparkSession spark, Embeddings x, int sampleSize, Path out, PrintWriter tsv)
+      throws IOException {
     int s = Math.min(sampleSize, x.n);
     int[] sub = sample(x.n, s, 7);
     int[] local = java.util.Arrays.copyOf(sub, Math.min(2000, s));
@@ -222,18 +249,32 @@ public final class PeerBench {
     java.util.Arrays.sort(sorted);
     double threshold = sorted[(int) Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))];
     Dataset<Row> df = vectors(spark, x, sub);
-    BucketedRandomProjectionLSH lsh = new BucketedRandomProjectionLSH().setBucketLength(BUCKET)
-        .setNumHashTables(3).setSeed(42).setInputCol("vec").setOutputCol("hashes");
+    BucketedRandomProjectionLSH lsh =
+        new BucketedRandomProjectionLSH()
+            .setBucketLength(BUCKET)
+            .setNumHashTables(3)
+            .setSeed(42)
+            .setInputCol("vec")
+            .setOutputCol("hashes");
     long t0 = System.nanoTime();
     BucketedRandomProjectionLSHModel model = lsh.fit(df);
     Dataset<Row> hashed = model.transform(df).persist(StorageLevel.MEMORY_AND_DISK());
     // min of (dist, row): the nearest joined negative and which item it is
-    List<Row> nearest = model.approxSimilarityJoin(hashed, hashed, threshold, "dist")
-        .filter(col("datasetA.label").notEqual(col("datasetB.label")))
-        .groupBy(col("datasetA.row").as("row"))
-        .agg(org.apache.spark.sql.functions.min(org.apache.spark.sql.functions.struct(
-            col("dist"), col("datasetB.row").as("other"))).as("d"))
-        .collectAsList();
+    List<Row> nearest =
+        model
+            .approxSimilarityJoin(hashed, hashed, threshold, "dist")
+            .filter(col("datasetA.label").notEqual(col("datasetB.label")))
+            .groupBy(col("datasetA.row").as("row"))
+            .agg(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .min(
+                        org.apache.spark.sql.functions.struct(
+                            col("dist"), col("datasetB.row").as("other")))
+                    .as("d"))
+            .collectAsList();
     double secs = (System.nanoTime() - t0) / 1e9;
     hashed.unpersist();
     Map<Integer, Integer> nearestRow = new java.util.HashMap<>();
@@ -247,10 +288,16 @@ public final class PeerBench {
     Npy.writeInts(out.resolve("found-lsh-join.npy"), found);
     Npy.writeInts(out.resolve("anchors-lsh-join.npy"), local);
     Npy.writeInts(out.resolve("candidates-lsh-join.npy"), sub);
-    tsv.printf(Locale.ROOT, "Spark MLlib BRP-LSH approxSimilarityJoin\tbucketLength=" + BUCKET
-        + " tables=3 threshold=%.3f (p95 of true)\t%.2f\t\t"
-        + "self-join of a %d-row subsample; "
-        + "truth within the subsample; %d anchors\tfound-lsh-join.npy%n", threshold, secs, s,
+    tsv.printf(
+        Locale.ROOT,
+        "Spark MLlib BRP-LSH approxSimilarityJoin\tbucketLength="
+            + BUCKET
+            + " tables=3 threshold=%.3f (p95 of true)\t%.2f\t\t"
+            + "self-join of a %d-row subsample; "
+            + "truth within the subsample; %d anchors\tfound-lsh-join.npy%n",
+        threshold,
+        secs,
+        s,
         local.length);
     tsv.flush();
   }
@@ -258,18 +305,24 @@ public final class PeerBench {
   /**
    * MLlib LSH k-NN ({@code approxNearestNeighbors}, k = 64, then the label filter), one query per
    * call as the API takes, for the first {@code queries} anchors on the full set; the time is
-   * extrapolated to all N queries. The negatives found go to {@code OUT/found-lsh-knn.npy}
-   * (scored by {@code bench/peers.py} on those first anchors).
+   * extrapolated to all N queries. The negatives found go to {@code OUT/found-lsh-knn.npy} (scored
+   * by {@code bench/peers.py} on those first anchors).
    */
-  static void lshKnn(SparkSession spark, Embeddings x, int[] anchors, int queries, Path out,
-      PrintWriter tsv) throws IOException {
+  static void lshKnn(
+      SparkSession spark, Embeddings x, int[] anchors, int queries, Path out, PrintWriter tsv)
+      throws IOException {
     int[] all = new int[x.n];
     for (int i = 0; i < x.n; i++) {
       all[i] = i;
     }
     Dataset<Row> df = vectors(spark, x, all);
-    BucketedRandomProjectionLSH lsh = new BucketedRandomProjectionLSH().setBucketLength(BUCKET)
-        .setNumHashTables(3).setSeed(42).setInputCol("vec").setOutputCol("hashes");
+    BucketedRandomProjectionLSH lsh =
+        new BucketedRandomProjectionLSH()
+            .setBucketLength(BUCKET)
+            .setNumHashTables(3)
+            .setSeed(42)
+            .setInputCol("vec")
+            .setOutputCol("hashes");
     long t0 = System.nanoTime();
     BucketedRandomProjectionLSHModel model = lsh.fit(df);
     Dataset<Row> hashed = model.transform(df).persist(StorageLevel.MEMORY_AND_DISK());
@@ -280,8 +333,11 @@ public final class PeerBench {
     long t1 = System.nanoTime();
     for (int i = 0; i < q; i++) {
       int a = anchors[i];
-      List<Row> nn = model.approxNearestNeighbors(hashed, Vectors.dense(x.row(a)), 64, "dist")
-          .select("row", "label", "dist").collectAsList();
+      List<Row> nn =
+          model
+              .approxNearestNeighbors(hashed, Vectors.dense(x.row(a)), 64, "dist")
+              .select("row", "label", "dist")
+              .collectAsList();
       double best = Double.POSITIVE_INFINITY;
       found[i] = -1;
       for (Row r : nn) {
@@ -294,11 +350,19 @@ public final class PeerBench {
     double perQuery = (System.nanoTime() - t1) / 1e9 / Math.max(1, q);
     hashed.unpersist();
     Npy.writeInts(out.resolve("found-lsh-knn.npy"), found);
-    tsv.printf(Locale.ROOT, "Spark MLlib BRP-LSH approxNearestNeighbors\tk=64 bucketLength="
-        + BUCKET + " tables=3\t%.2f\t\t"
-        + "extrapolated: build %.1f s + %d queries x %.3f s "
-        + "measured on %d queries (recall on those %d)\tfound-lsh-knn.npy%n", build + perQuery * x.n,
-        build, x.n, perQuery, q, q);
+    tsv.printf(
+        Locale.ROOT,
+        "Spark MLlib BRP-LSH approxNearestNeighbors\tk=64 bucketLength="
+            + BUCKET
+            + " tables=3\t%.2f\t\t"
+            + "extrapolated: build %.1f s + %d queries x %.3f s "
+            + "measured on %d queries (recall on those %d)\tfound-lsh-knn.npy%n",
+        build + perQuery * x.n,
+        build,
+        x.n,
+        perQuery,
+        q,
+        q);
     tsv.flush();
   }
 
@@ -307,23 +371,28 @@ public final class PeerBench {
     for (int r : rows) {
       list.add(RowFactory.create(r, x.labels[r], Vectors.dense(x.row(r))));
     }
-    StructType schema = new StructType().add("row", DataTypes.IntegerType)
-        .add("label", DataTypes.LongType).add("vec", new VectorUDT());
+    StructType schema =
+        new StructType()
+            .add("row", DataTypes.IntegerType)
+            .add("label", DataTypes.LongType)
+            .add("vec", new VectorUDT());
     return spark.createDataFrame(list, schema).repartition(8);
   }
 
   /**
-   * The shared anchors every method is scored on: {@code k} seeded rows among the items that
-   * have a positive (another item of their label), since the MINE stage mines no other anchor.
-   * On a set where every label has two items or more this is {@code sample(n, k, seed)}.
+   * The shared anchors every method is scored on: {@code k} seeded rows among the items that have a
+   * positive (another item of their label), since the MINE stage mines no other anchor. On a set
+   * where every label has two items or more this is {@code sample(n, k, seed)}.
    */
   static int[] anchorSample(Embeddings x, int k, long seed) {
     Map<Long, Integer> perLabel = new java.util.HashMap<>();
     for (long l : x.labels) {
       perLabel.merge(l, 1, Integer::sum);
     }
-    int[] eligible = java.util.stream.IntStream.range(0, x.n)
-        .filter(i -> perLabel.get(x.labels[i]) > 1).toArray();
+    int[] eligible =
+        java.util.stream.IntStream.range(0, x.n)
+            .filter(i -> perLabel.get(x.labels[i]) > 1)
+            .toArray();
     int[] pick = sample(eligible.length, k, seed);
     for (int i = 0; i < pick.length; i++) {
       pick[i] = eligible[pick[i]];
@@ -388,27 +457,30 @@ public final class PeerBench {
     static Truth exact(Embeddings x, int[] anchors, int[] candidates) {
       int[] ids = new int[anchors.length];
       float[] sims = new float[anchors.length];
-      java.util.stream.IntStream.range(0, anchors.length).parallel().forEach(i -> {
-        int a = anchors[i];
-        int best = -1;
-        float bestSim = Float.NEGATIVE_INFINITY;
-        int d = x.d;
-        for (int c : candidates) {
-          if (x.labels[c] == x.labels[a]) {
-            continue;
-          }
-          float s = 0;
-          for (int j = 0; j < d; j++) {
-            s += x.v[a * d + j] * x.v[c * d + j];
-          }
-          if (s > bestSim) {
-            bestSim = s;
-            best = c;
-          }
-        }
-        ids[i] = best;
-        sims[i] = bestSim;
-      });
+      java.util.stream.IntStream.range(0, anchors.length)
+          .parallel()
+          .forEach(
+              i -> {
+                int a = anchors[i];
+                int best = -1;
+                float bestSim = Float.NEGATIVE_INFINITY;
+                int d = x.d;
+                for (int c : candidates) {
+                  if (x.labels[c] == x.labels[a]) {
+                    continue;
+                  }
+                  float s = 0;
+                  for (int j = 0; j < d; j++) {
+                    s += x.v[a * d + j] * x.v[c * d + j];
+                  }
+                  if (s > bestSim) {
+                    bestSim = s;
+                    best = c;
+                  }
+                }
+                ids[i] = best;
+                sims[i] = bestSim;
+              });
       return new Truth(ids, sims);
     }
   }
@@ -437,8 +509,8 @@ public final class PeerBench {
 
     /** A buffer holding the header, positioned at the start of the data. */
     private static ByteBuffer allocate(String dtype, long[] shape, long bytes) {
-      StringBuilder s = new StringBuilder("{'descr': '" + dtype + "', 'fortran_order': False, "
-          + "'shape': (");
+      StringBuilder s =
+          new StringBuilder("{'descr': '" + dtype + "', 'fortran_order': False, " + "'shape': (");
       for (long dim : shape) {
         s.append(dim).append(", ");
       }
@@ -447,10 +519,15 @@ public final class PeerBench {
       int pad = (64 - (10 + s.length() + 1) % 64) % 64;
       s.append(" ".repeat(pad)).append('\n');
       byte[] dict = s.toString().getBytes(StandardCharsets.US_ASCII);
-      ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(10 + dict.length + bytes))
-          .order(ByteOrder.LITTLE_ENDIAN);
-      b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1)
-          .put((byte) 0).putShort((short) dict.length).put(dict);
+      ByteBuffer b =
+          ByteBuffer.allocate(Math.toIntExact(10 + dict.length + bytes))
+              .order(ByteOrder.LITTLE_ENDIAN);
+      b.put((byte) 0x93)
+          .put("NUMPY".getBytes(StandardCharsets.US_ASCII))
+          .put((byte) 1)
+          .put((byte) 0)
+          .putShort((short) dict.length)
+          .put(dict);
       return b;
     }
   }

@@ -10,12 +10,12 @@ import io.hardneg.core.search.SearchReport;
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.ModelFiles;
 import io.hardneg.spark.SparkSessions;
+import io.hardneg.spark.config.IvfSearchSettings;
+import io.hardneg.spark.config.SearchSettings;
 import io.hardneg.spark.io.IdxSource;
 import io.hardneg.spark.io.Schemas;
 import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.MineStage;
-import io.hardneg.spark.config.IvfSearchSettings;
-import io.hardneg.spark.config.SearchSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +31,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Benchmark of the MINE stage (positives + search + rules) in each search placement, on the same
  * embeddings in one run: wall time, distance computations against exact all-pairs, and the
- * nearest-negative recall of IVF against an exact search on a seeded sample of 2000 anchors.
- * Prints a Markdown table. Not a test: run it through {@code bench/mining.sh}.
+ * nearest-negative recall of IVF against an exact search on a seeded sample of 2000 anchors. Prints
+ * a Markdown table. Not a test: run it through {@code bench/mining.sh}.
  *
  * <pre>
  * SearchBench --master local[2] --settings broadcast,ivf:0:8,ivf:0:16
@@ -71,14 +71,18 @@ public final class SearchBench {
       allowUnregisteredClassesForPca();
     }
     SparkSession spark = SparkSessions.create(master, 8);
-    System.out.println("| data | N | dim | search | mine stage s | distance computations "
-        + "| share of exact | nearest-negative recall | largest task bases / queries |");
+    System.out.println(
+        "| data | N | dim | search | mine stage s | distance computations "
+            + "| share of exact | nearest-negative recall | largest task bases / queries |");
     System.out.println("|---|---|---|---|---|---|---|---|---|");
     if (images != null) {
       Dataset<Row> items = IdxSource.load(spark, images, labels, 8);
       if (model != null) {
-        run(spark, "Fashion-MNIST, trained model", EmbedStage.embed(spark, items,
-            ModelFiles.read(spark, model), 512), settings);
+        run(
+            spark,
+            "Fashion-MNIST, trained model",
+            EmbedStage.embed(spark, items, ModelFiles.read(spark, model), 512),
+            settings);
       }
       if (pca > 0) {
         run(spark, "Fashion-MNIST, PCA-" + pca, pca(spark, items, pca), settings);
@@ -86,8 +90,8 @@ public final class SearchBench {
     }
     List<Point> points = new ArrayList<>();
     for (long n : synthetic) {
-      points.addAll(run(spark, "synthetic clustered", synthetic(spark, n, 64, 1000, 4000, 8),
-          settings));
+      points.addAll(
+          run(spark, "synthetic clustered", synthetic(spark, n, 64, 1000, 4000, 8), settings));
     }
     printScaling(points);
     spark.stop();
@@ -115,21 +119,28 @@ public final class SearchBench {
       }
       if (!header) {
         System.out.println();
-        System.out.println("| search | sizes | time exponent (fit) | time exponent (two largest) "
-            + "| computations exponent (fit) |");
+        System.out.println(
+            "| search | sizes | time exponent (fit) | time exponent (two largest) "
+                + "| computations exponent (fit) |");
         System.out.println("|---|---|---|---|---|");
         header = true;
       }
       double[] x = ps.stream().mapToDouble(p -> Math.log(p.n())).toArray();
       double[] t = ps.stream().mapToDouble(p -> Math.log(p.seconds())).toArray();
-      double[] c = ps.stream().mapToDouble(p -> Math.log(Math.max(1, p.computations())))
-          .toArray();
+      double[] c = ps.stream().mapToDouble(p -> Math.log(Math.max(1, p.computations()))).toArray();
       Point a = ps.get(ps.size() - 2);
       Point b = ps.get(ps.size() - 1);
       double pair = Math.log(b.seconds() / a.seconds()) / Math.log((double) b.n() / a.n());
-      System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f |%n", e.getKey(),
-          ps.stream().map(p -> String.valueOf(p.n())).collect(
-              java.util.stream.Collectors.joining(", ")), slope(x, t), pair, slope(x, c));
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %s | %.2f | %.2f | %.2f |%n",
+          e.getKey(),
+          ps.stream()
+              .map(p -> String.valueOf(p.n()))
+              .collect(java.util.stream.Collectors.joining(", ")),
+          slope(x, t),
+          pair,
+          slope(x, c));
     }
   }
 
@@ -146,8 +157,7 @@ public final class SearchBench {
     return sxy / sxx;
   }
 
-  static List<Point> run(SparkSession spark, String name, Dataset<Row> emb,
-      List<String> settings) {
+  static List<Point> run(SparkSession spark, String name, Dataset<Row> emb, List<String> settings) {
     List<Point> points = new ArrayList<>();
     Dataset<Row> e = emb.persist(StorageLevel.MEMORY_AND_DISK());
     long n = e.count();
@@ -156,8 +166,14 @@ public final class SearchBench {
     for (String s : settings) {
       SearchSettings ss = parse(s);
       if (!(ss instanceof IvfSearchSettings) && n > EXACT_LIMIT) {
-        System.out.printf(Locale.ROOT, "| %s | %d | %d | %s | skipped: exact over %.2g pairs "
-            + "| | | | |%n", name, n, dim, ss.label(), (double) n * n);
+        System.out.printf(
+            Locale.ROOT,
+            "| %s | %d | %d | %s | skipped: exact over %.2g pairs " + "| | | | |%n",
+            name,
+            n,
+            dim,
+            ss.label(),
+            (double) n * n);
         continue;
       }
       long t0 = System.nanoTime();
@@ -176,20 +192,28 @@ public final class SearchBench {
   }
 
   /**
-   * One Markdown row of this bench's table from a MINE stage's {@code search} report (also
-   * written by {@link PeerBench} for its synthetic set, so that {@code bench/report.py} can put
-   * that run into the scaling series).
+   * One Markdown row of this bench's table from a MINE stage's {@code search} report (also written
+   * by {@link PeerBench} for its synthetic set, so that {@code bench/report.py} can put that run
+   * into the scaling series).
    */
-  static String row(String name, long n, int dim, SearchSettings ss, double secs,
-      SearchReport r) {
+  static String row(String name, long n, int dim, SearchSettings ss, double secs, SearchReport r) {
     long comps = r.distanceComputations();
     boolean ivf = ss instanceof IvfSearchSettings;
     Object recall = ivf ? r.nearestNegativeRecall().recall() : "1 (exact)";
     String label = ivf ? "ivf nlist=" + r.nlist() + " nprobe=" + r.nprobe() : ss.label();
     Object tasks = ivf ? r.largestTaskBases() + " / " + r.largestTaskQueries() : "";
-    return String.format(Locale.ROOT, "| %s | %d | %d | %s | %.1f | %.3g | %.4f | %s | %s |",
-        name, n, dim, label, secs, (double) comps, comps / ((double) n * n),
-        recall instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : recall, tasks);
+    return String.format(
+        Locale.ROOT,
+        "| %s | %d | %d | %s | %.1f | %.3g | %.4f | %s | %s |",
+        name,
+        n,
+        dim,
+        label,
+        secs,
+        (double) comps,
+        comps / ((double) n * n),
+        recall instanceof Double d ? String.format(Locale.ROOT, "%.4f", d) : recall,
+        tasks);
   }
 
   static SearchSettings parse(String s) {
@@ -201,10 +225,10 @@ public final class SearchBench {
 
   /**
    * Spark ML's PCA ships its own objects between tasks (SummarizerBuffer, its metric singletons,
-   * breeze vectors) that the job never uses and so does not register; the job's default
-   * {@code spark.kryo.registrationRequired=true} would reject them. The benchmarks that compute
-   * PCA embeddings turn the requirement off for their own session (a system property, which
-   * {@code SparkSessions}' {@code setIfMissing} respects).
+   * breeze vectors) that the job never uses and so does not register; the job's default {@code
+   * spark.kryo.registrationRequired=true} would reject them. The benchmarks that compute PCA
+   * embeddings turn the requirement off for their own session (a system property, which {@code
+   * SparkSessions}' {@code setIfMissing} respects).
    */
   static void allowUnregisteredClassesForPca() {
     System.setProperty("spark.kryo.registrationRequired", "false");
@@ -212,21 +236,31 @@ public final class SearchBench {
 
   /** Normalised PCA projection of the raw pixels (Spark ML PCA). */
   static Dataset<Row> pca(SparkSession spark, Dataset<Row> items, int k) {
-    Dataset<Row> v = items.withColumn("vec",
-        org.apache.spark.ml.functions.array_to_vector(col("features")));
+    Dataset<Row> v =
+        items.withColumn("vec", org.apache.spark.ml.functions.array_to_vector(col("features")));
     PCAModel model = new PCA().setInputCol("vec").setOutputCol("pc").setK(k).fit(v);
-    Dataset<Row> projected = model.transform(v).select(col("id"), col("label"),
-        org.apache.spark.ml.functions.vector_to_array(col("pc"), "float32").as("emb"));
-    return spark.createDataFrame(projected.javaRDD().map(r -> {
-      float[] x = new float[k];
-      Schemas.copyFloats(r, 2, x, 0);
-      VectorMath.normalizeInPlace(x, 0, k);
-      Float[] boxed = new Float[k];
-      for (int j = 0; j < k; j++) {
-        boxed[j] = x[j];
-      }
-      return RowFactory.create(r.getLong(0), r.getLong(1), boxed);
-    }), Schemas.EMBEDDINGS);
+    Dataset<Row> projected =
+        model
+            .transform(v)
+            .select(
+                col("id"),
+                col("label"),
+                org.apache.spark.ml.functions.vector_to_array(col("pc"), "float32").as("emb"));
+    return spark.createDataFrame(
+        projected
+            .javaRDD()
+            .map(
+                r -> {
+                  float[] x = new float[k];
+                  Schemas.copyFloats(r, 2, x, 0);
+                  VectorMath.normalizeInPlace(x, 0, k);
+                  Float[] boxed = new Float[k];
+                  for (int j = 0; j < k; j++) {
+                    boxed[j] = x[j];
+                  }
+                  return RowFactory.create(r.getLong(0), r.getLong(1), boxed);
+                }),
+        Schemas.EMBEDDINGS);
   }
 
   /**
@@ -234,24 +268,32 @@ public final class SearchBench {
    * centre scaled by 1/sqrt(dim)), label = cluster mod {@code labels}: every label spans several
    * clusters, so nearest negatives sit in neighbouring clusters. Generated inside the partitions.
    */
-  static Dataset<Row> synthetic(SparkSession spark, long n, int dim, int labels, int clusters,
-      int partitions) {
-    return spark.createDataFrame(spark.range(0, n, 1, partitions).javaRDD().map(idObj -> {
-      long id = idObj;
-      int cluster = (int) Math.floorMod(Seeds.mix(id * 31 + 7), (long) clusters);
-      java.util.Random centre = new java.util.Random(Seeds.mix(cluster + 1_000_003L));
-      java.util.Random noise = new java.util.Random(Seeds.mix(id));
-      float[] x = new float[dim];
-      double scale = 1 / Math.sqrt(dim);
-      for (int j = 0; j < dim; j++) {
-        x[j] = (float) (centre.nextGaussian() * scale + 0.35 * scale * noise.nextGaussian());
-      }
-      VectorMath.normalizeInPlace(x, 0, dim);
-      Float[] boxed = new Float[dim];
-      for (int j = 0; j < dim; j++) {
-        boxed[j] = x[j];
-      }
-      return RowFactory.create(id, (long) (cluster % labels), boxed);
-    }), Schemas.EMBEDDINGS);
+  static Dataset<Row> synthetic(
+      SparkSession spark, long n, int dim, int labels, int clusters, int partitions) {
+    return spark.createDataFrame(
+        spark
+            .range(0, n, 1, partitions)
+            .javaRDD()
+            .map(
+                idObj -> {
+                  long id = idObj;
+                  int cluster = (int) Math.floorMod(Seeds.mix(id * 31 + 7), (long) clusters);
+                  java.util.Random centre = new java.util.Random(Seeds.mix(cluster + 1_000_003L));
+                  java.util.Random noise = new java.util.Random(Seeds.mix(id));
+                  float[] x = new float[dim];
+                  double scale = 1 / Math.sqrt(dim);
+                  for (int j = 0; j < dim; j++) {
+                    x[j] =
+                        (float)
+                            (centre.nextGaussian() * scale + 0.35 * scale * noise.nextGaussian());
+                  }
+                  VectorMath.normalizeInPlace(x, 0, dim);
+                  Float[] boxed = new Float[dim];
+                  for (int j = 0; j < dim; j++) {
+                    boxed[j] = x[j];
+                  }
+                  return RowFactory.create(id, (long) (cluster % labels), boxed);
+                }),
+        Schemas.EMBEDDINGS);
   }
 }

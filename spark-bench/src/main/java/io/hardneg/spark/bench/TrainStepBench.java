@@ -12,11 +12,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One hardneg training step ({@code MultiLayerNetwork.fit} of one minibatch: forward, triplet
- * margin loss in the fixed triplet layout, backward, Adam) of the networks
- * {@link EmbeddingNetworks} builds, on 128 triplets = 384 random rows of 784 features — the
- * same step {@code bench/peers_torch.py} times in PyTorch. Prints one TSV row per architecture:
- * {@code arch, rows per second, ms per step, steps}. Threads: ND4J's OpenMP pool
- * ({@code OMP_NUM_THREADS}, set by {@code bench/run.sh}).
+ * margin loss in the fixed triplet layout, backward, Adam) of the networks {@link
+ * EmbeddingNetworks} builds, on 128 triplets = 384 random rows of 784 features — the same step
+ * {@code bench/peers_torch.py} times in PyTorch. Prints one TSV row per architecture: {@code arch,
+ * rows per second, ms per step, steps}. Threads: ND4J's OpenMP pool ({@code OMP_NUM_THREADS}, set
+ * by {@code bench/run.sh}).
  *
  * <pre>TrainStepBench [STEPS=30] [WARMUP=5] [mlp,cnn]</pre>
  */
@@ -29,13 +29,15 @@ public final class TrainStepBench {
     String[] archs = (args.length > 2 ? args[2] : "mlp,cnn").split(",");
     int rows = 384;
     float[] v = RandomVectors.gaussianFloats(new Random(42), rows, 784);
-    DataSet batch = new DataSet(Nd4j.create(v, new long[] {rows, 784}, 'c'),
-        Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, 1));
+    DataSet batch =
+        new DataSet(
+            Nd4j.create(v, new long[] {rows, 784}, 'c'),
+            Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, 1));
     for (String a : archs) {
       Architecture arch = Architecture.parse(a);
       int[] hidden = arch == Architecture.CNN ? new int[] {128} : new int[] {256, 128};
-      MultiLayerNetwork net = EmbeddingNetworks.build(
-          new ModelSpec(arch, 784, hidden, 64, 1e-3, 42));
+      MultiLayerNetwork net =
+          EmbeddingNetworks.build(new ModelSpec(arch, 784, hidden, 64, 1e-3, 42));
       for (int i = 0; i < warmup; i++) {
         net.fit(batch);
       }
@@ -44,8 +46,8 @@ public final class TrainStepBench {
         net.fit(batch);
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(Locale.ROOT, "%s\t%.1f\t%.2f\t%d%n", a, rows * steps / secs,
-          1000 * secs / steps, steps);
+      System.out.printf(
+          Locale.ROOT, "%s\t%.1f\t%.2f\t%d%n", a, rows * steps / secs, 1000 * secs / steps, steps);
     }
   }
 }

@@ -11,15 +11,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs {@code bench/run.sh} with {@code BENCH_SMOKE=1} (synthetic 2,000 items, one training
- * step, a 1,000-item kernel) on this module's test classpath and checks the report it writes:
- * every table present; every mining recall a number in [0, 1] that the scorer
- * ({@code bench/peers.py}) computed; hardneg's exact search at recall 1 against the truth the
- * scorer computes by numpy brute force (hardneg's kernel and numpy agree on every anchor); one
- * row (hardneg IVF) and the scorer's truth recomputed here in plain Java from the exported
- * {@code .npy} files; and — when the Debian peers are installed, as {@code .ci/run} makes sure —
- * faiss's exact index at recall 1 against the same truth (k = 64), hnswlib and PyTorch rows
- * with numbers.
+ * Runs {@code bench/run.sh} with {@code BENCH_SMOKE=1} (synthetic 2,000 items, one training step, a
+ * 1,000-item kernel) on this module's test classpath and checks the report it writes: every table
+ * present; every mining recall a number in [0, 1] that the scorer ({@code bench/peers.py})
+ * computed; hardneg's exact search at recall 1 against the truth the scorer computes by numpy brute
+ * force (hardneg's kernel and numpy agree on every anchor); one row (hardneg IVF) and the scorer's
+ * truth recomputed here in plain Java from the exported {@code .npy} files; and — when the Debian
+ * peers are installed, as {@code .ci/run} makes sure — faiss's exact index at recall 1 against the
+ * same truth (k = 64), hnswlib and PyTorch rows with numbers.
  */
 class RunScriptSmokeTest {
   @Test
@@ -27,38 +26,62 @@ class RunScriptSmokeTest {
     Path root = Path.of("").toAbsolutePath().getParent();
     Path out = Path.of("target", "RESULTS-smoke.md").toAbsolutePath();
     Files.deleteIfExists(out);
-    String cp = System.getProperty("surefire.test.class.path",
-        System.getProperty("java.class.path"));
-    ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bench/run.sh").toString())
-        .directory(root.toFile()).redirectErrorStream(true)
-        .redirectOutput(Path.of("target", "run-smoke.log").toFile());
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", root.resolve("bench/run.sh").toString())
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(Path.of("target", "run-smoke.log").toFile());
     pb.environment().put("BENCH_SMOKE", "1");
     pb.environment().put("BENCH_CP", cp);
     pb.environment().put("BENCH_OUT", out.toString());
-    pb.environment().put("BENCH_WORK",
-        Path.of("target", "peers-smoke").toAbsolutePath().toString());
+    pb.environment()
+        .put("BENCH_WORK", Path.of("target", "peers-smoke").toAbsolutePath().toString());
     Process p = pb.start();
     // a hang guard, not a timing assertion: the run takes 1-9 minutes on a shared 2-core machine
     assertTrue(p.waitFor(20, TimeUnit.MINUTES), "bench/run.sh did not finish in 20 minutes");
-    assertEquals(0, p.exitValue(), "bench/run.sh failed: "
-        + Files.readString(Path.of("target", "run-smoke.log")));
+    assertEquals(
+        0,
+        p.exitValue(),
+        "bench/run.sh failed: " + Files.readString(Path.of("target", "run-smoke.log")));
     String md = Files.readString(out, StandardCharsets.UTF_8);
-    for (String s : List.of("**Machine**", "## 1. Mining", "## 2. Training throughput",
-        "## 3. Scaling", "## 4. Kernel", "| hardneg broadcast | exact |", "| hardneg ivf |",
-        "| Spark MLlib BRP-LSH approxSimilarityJoin |",
-        "| Spark MLlib BRP-LSH approxNearestNeighbors |", "| mlp |", "| cnn |", "| 1000 | 0 |",
-        "**Inside the job**", "| synthetic clustered | 1000 | 64 | ivf nlist=",
-        "| synthetic clustered | 3000 | 64 | ivf nlist=",
-        // the large-set mining comparison, and its hardneg run as the scaling series' last point
-        "### Mining at 4000 synthetic vectors", "| synthetic clustered | 4000 | 64 | ivf nlist=",
-        "| ivf nprobe=4 | 1000, 3000, 4000 |")) {
+    for (String s :
+        List.of(
+            "**Machine**",
+            "## 1. Mining",
+            "## 2. Training throughput",
+            "## 3. Scaling",
+            "## 4. Kernel",
+            "| hardneg broadcast | exact |",
+            "| hardneg ivf |",
+            "| Spark MLlib BRP-LSH approxSimilarityJoin |",
+            "| Spark MLlib BRP-LSH approxNearestNeighbors |",
+            "| mlp |",
+            "| cnn |",
+            "| 1000 | 0 |",
+            "**Inside the job**",
+            "| synthetic clustered | 1000 | 64 | ivf nlist=",
+            "| synthetic clustered | 3000 | 64 | ivf nlist=",
+            // the large-set mining comparison, and its hardneg run as the scaling series' last
+            // point
+            "### Mining at 4000 synthetic vectors",
+            "| synthetic clustered | 4000 | 64 | ivf nlist=",
+            "| ivf nprobe=4 | 1000, 3000, 4000 |")) {
       assertTrue(md.contains(s), "RESULTS-smoke.md lacks '" + s + "':\n" + md);
     }
     // every mining row (both tables) carries a scored recall in [0, 1]
     String mining = md.substring(md.indexOf("## 1. Mining"), md.indexOf("## 2. Training"));
-    List<String> scored = mining.lines().filter(l -> l.startsWith("| hardneg ")
-        || l.startsWith("| Spark MLlib ") || l.startsWith("| faiss Index")
-        || l.startsWith("| hnswlib |")).toList();
+    List<String> scored =
+        mining
+            .lines()
+            .filter(
+                l ->
+                    l.startsWith("| hardneg ")
+                        || l.startsWith("| Spark MLlib ")
+                        || l.startsWith("| faiss Index")
+                        || l.startsWith("| hnswlib |"))
+            .toList();
     assertTrue(scored.size() >= 5, mining);
     for (String l : scored) {
       double r = recall(l);
@@ -69,15 +92,28 @@ class RunScriptSmokeTest {
     Path work = Path.of("target", "peers-smoke");
     crossCheckIvfRecall(work, recall(row(md, "| hardneg ivf |")));
     // the in-job training bench fitted rows at a positive rate for both networks
-    assertTrue(md.lines().filter(l -> l.matches("\\| (mlp|cnn) \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ "
-        + "\\| 256 \\| 1 \\|.*")).count() == 2, md);
+    assertTrue(
+        md.lines()
+                .filter(
+                    l ->
+                        l.matches(
+                            "\\| (mlp|cnn) \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ "
+                                + "\\| 256 \\| 1 \\|.*"))
+                .count()
+            == 2,
+        md);
     String big = md.substring(md.indexOf("### Mining at 4000"), md.indexOf("## 2. Training"));
-    assertTrue(row(big, "| hardneg ivf | nlist=").matches("\\| hardneg ivf \\| nlist=[0-9]+ "
-        + "nprobe=4 \\| [0-9.]+ \\| 1.000 \\| [0-9.]+ \\|.*"), big);
+    assertTrue(
+        row(big, "| hardneg ivf | nlist=")
+            .matches(
+                "\\| hardneg ivf \\| nlist=[0-9]+ "
+                    + "nprobe=4 \\| [0-9.]+ \\| 1.000 \\| [0-9.]+ \\|.*"),
+        big);
     if (importable("faiss")) {
       // searched 1,000 of the 4,000 items and said so
       assertTrue(row(big, "| faiss IndexFlatIP | k=64 |").contains("(extrapolated)"), big);
-      assertTrue(row(md, "| faiss IndexFlatIP | k=64 |").contains("| 1.0000 |"),
+      assertTrue(
+          row(md, "| faiss IndexFlatIP | k=64 |").contains("| 1.0000 |"),
           "faiss's exact index must find every exact nearest negative at k=64:\n" + md);
       assertTrue(md.contains("| faiss IndexIVFFlat |") && md.contains("| faiss IndexHNSWFlat |"));
     } else {
@@ -87,8 +123,7 @@ class RunScriptSmokeTest {
       assertTrue(md.matches("(?s).*\\| hnswlib \\| M=16 [^|]*\\| [0-9.]+ \\|.*"), md);
     }
     if (importable("torch")) {
-      assertTrue(row(md, "| mlp |").matches("\\| mlp \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ .*"),
-          md);
+      assertTrue(row(md, "| mlp |").matches("\\| mlp \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ .*"), md);
     }
   }
 
@@ -97,8 +132,12 @@ class RunScriptSmokeTest {
    * (vectors, labels, anchors, the negatives it found) and checks the scorer's truth on the way.
    */
   private static void crossCheckIvfRecall(Path work, double printed) throws Exception {
-    String file = Files.readAllLines(work.resolve("java.tsv")).stream()
-        .filter(l -> l.startsWith("hardneg ivf\t")).findFirst().orElseThrow().split("\t")[5];
+    String file =
+        Files.readAllLines(work.resolve("java.tsv")).stream()
+            .filter(l -> l.startsWith("hardneg ivf\t"))
+            .findFirst()
+            .orElseThrow()
+            .split("\t")[5];
     Npy emb = Npy.read(work.resolve("emb.npy"));
     long[] labels = Npy.read(work.resolve("labels.npy")).longs();
     long[] anchors = Npy.read(work.resolve("anchors.npy")).longs();
@@ -122,7 +161,10 @@ class RunScriptSmokeTest {
       }
     }
     // one anchor of slack: a found negative tied with the truth to within float rounding
-    assertEquals(hits / (double) anchors.length, printed, 1.0 / anchors.length + 5e-5,
+    assertEquals(
+        hits / (double) anchors.length,
+        printed,
+        1.0 / anchors.length + 5e-5,
         "hardneg ivf recall recomputed from " + file);
   }
 
@@ -142,24 +184,25 @@ class RunScriptSmokeTest {
   /** A {@code .npy} file (format 1.0, little-endian {@code f4}, {@code i4} or {@code i8}). */
   private record Npy(double[] values) {
     static Npy read(Path p) throws Exception {
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(p))
-          .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      java.nio.ByteBuffer b =
+          java.nio.ByteBuffer.wrap(Files.readAllBytes(p)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
       int major = b.get(6);
       int headerLen = major == 1 ? Short.toUnsignedInt(b.getShort(8)) : b.getInt(8);
       int start = (major == 1 ? 10 : 12) + headerLen;
-      String header = new String(b.array(), major == 1 ? 10 : 12, headerLen,
-          StandardCharsets.US_ASCII);
+      String header =
+          new String(b.array(), major == 1 ? 10 : 12, headerLen, StandardCharsets.US_ASCII);
       String descr = header.replaceAll("(?s).*'descr': *'([^']*)'.*", "$1");
       int width = Integer.parseInt(descr.substring(2));
       double[] v = new double[(b.capacity() - start) / width];
       for (int i = 0; i < v.length; i++) {
         int at = start + i * width;
-        v[i] = switch (descr) {
-          case "<f4" -> b.getFloat(at);
-          case "<i4" -> b.getInt(at);
-          case "<i8" -> b.getLong(at);
-          default -> throw new IllegalArgumentException(p + ": dtype " + descr);
-        };
+        v[i] =
+            switch (descr) {
+              case "<f4" -> b.getFloat(at);
+              case "<i4" -> b.getInt(at);
+              case "<i8" -> b.getLong(at);
+              default -> throw new IllegalArgumentException(p + ": dtype " + descr);
+            };
       }
       return new Npy(v);
     }
@@ -178,13 +221,18 @@ class RunScriptSmokeTest {
   }
 
   private static String row(String md, String prefix) {
-    return md.lines().filter(l -> l.startsWith(prefix)).findFirst()
+    return md.lines()
+        .filter(l -> l.startsWith(prefix))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no row '" + prefix + "' in:\n" + md));
   }
 
   private static boolean importable(String module) throws Exception {
-    Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import " + module)
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder("/usr/bin/python3", "-c", "import " + module)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
   }
 }

@@ -3,25 +3,40 @@ package io.hardneg.spark.config;
 import io.hardneg.core.ivf.IvfSearch;
 
 /**
- * Approximate search: inverted lists from spherical k-means, every anchor visits its
- * {@code nprobe} nearest lists.
+ * Approximate search: inverted lists from spherical k-means, every anchor visits its {@code nprobe}
+ * nearest lists.
  *
  * @param nlist IVF lists; 0 = about 4·√N
  * @param nprobe lists each anchor visits
  * @param listCap most base vectors (and queries) one task holds: bigger lists are split
  * @param kmeansSample points the centroids are fitted on (a seeded sample)
  * @param kmeansIterations Lloyd iterations
- * @param recallSample anchors whose approximate nearest negative is checked against an exact
- *     search each round (0 = off)
+ * @param recallSample anchors whose approximate nearest negative is checked against an exact search
+ *     each round (0 = off)
  */
-public record IvfSearchSettings(int nlist, int nprobe, int listCap, int kmeansSample,
-    int kmeansIterations, int recallSample) implements SearchSettings {
+public record IvfSearchSettings(
+    int nlist, int nprobe, int listCap, int kmeansSample, int kmeansIterations, int recallSample)
+    implements SearchSettings {
   public IvfSearchSettings {
-    if (nlist < 0 || nprobe < 1 || listCap < 1 || kmeansSample < 1 || kmeansIterations < 0
+    if (nlist < 0
+        || nprobe < 1
+        || listCap < 1
+        || kmeansSample < 1
+        || kmeansIterations < 0
         || recallSample < 0) {
-      throw new IllegalArgumentException("search settings out of range: nlist=" + nlist
-          + " nprobe=" + nprobe + " listCap=" + listCap + " kmeansSample=" + kmeansSample
-          + " kmeansIterations=" + kmeansIterations + " recallSample=" + recallSample);
+      throw new IllegalArgumentException(
+          "search settings out of range: nlist="
+              + nlist
+              + " nprobe="
+              + nprobe
+              + " listCap="
+              + listCap
+              + " kmeansSample="
+              + kmeansSample
+              + " kmeansIterations="
+              + kmeansIterations
+              + " recallSample="
+              + recallSample);
     }
     if (nlist > 0 && nprobe > nlist) {
       throw new IllegalArgumentException("nprobe " + nprobe + " > nlist " + nlist);

@@ -14,8 +14,8 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * The whole job configuration, validated. Keys, defaults and meanings are listed in
- * {@code conf/hardneg.conf}; a test keeps that file and {@link #from} in step.
+ * The whole job configuration, validated. Keys, defaults and meanings are listed in {@code
+ * conf/hardneg.conf}; a test keeps that file and {@link #from} in step.
  *
  * @param input where the items come from
  * @param evalInput a separate evaluation set (all of {@code input} then trains); null = hold out
@@ -39,11 +39,25 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param embedBatch items per inference batch
  * @param given the values as given (for run.json)
  */
-public record JobConfig(InputSpec input, InputSpec evalInput, String output, long seed,
-    int rounds, double evalFraction, int partitions, ModelSettings model, MiningConfig mining,
-    SearchSettings search, String pairsPath, String pairsFormat, String evalPairsPath,
+public record JobConfig(
+    InputSpec input,
+    InputSpec evalInput,
+    String output,
+    long seed,
+    int rounds,
+    double evalFraction,
+    int partitions,
+    ModelSettings model,
+    MiningConfig mining,
+    SearchSettings search,
+    String pairsPath,
+    String pairsFormat,
+    String evalPairsPath,
     boolean hardestPositive,
-    KnnOptions knn, TrainSettings train, Map<String, String> loss, int embedBatch,
+    KnnOptions knn,
+    TrainSettings train,
+    Map<String, String> loss,
+    int embedBatch,
     Map<String, String> given) {
 
   /**
@@ -54,13 +68,21 @@ public record JobConfig(InputSpec input, InputSpec evalInput, String output, lon
    * @param embeddingDim output dimension
    * @param learningRate Adam's learning rate
    */
-  public record ModelSettings(Architecture architecture, int[] hidden, int embeddingDim,
-      double learningRate) {}
+  public record ModelSettings(
+      Architecture architecture, int[] hidden, int embeddingDim, double learningRate) {}
 
   /** The network for inputs of {@code inputDim} features. */
   public ModelSpec modelSpec(int inputDim) {
-    return build("model", () -> new ModelSpec(model.architecture(), inputDim, model.hidden(),
-        model.embeddingDim(), model.learningRate(), seed));
+    return build(
+        "model",
+        () ->
+            new ModelSpec(
+                model.architecture(),
+                inputDim,
+                model.hidden(),
+                model.embeddingDim(),
+                model.learningRate(),
+                seed));
   }
 
   /**
@@ -74,8 +96,14 @@ public record JobConfig(InputSpec input, InputSpec evalInput, String output, lon
    * @param pkClasses P: classes per PK batch (pk mode)
    * @param pkPerClass K: items per class in a PK batch (pk mode)
    */
-  public record TrainSettings(TrainMode mode, int epochsPerRound, int batchTriplets,
-      int averagingFrequency, int prefetch, int pkClasses, int pkPerClass) {}
+  public record TrainSettings(
+      TrainMode mode,
+      int epochsPerRound,
+      int batchTriplets,
+      int averagingFrequency,
+      int prefetch,
+      int pkClasses,
+      int pkPerClass) {}
 
   /** How mined results become minibatches. */
   public enum TrainMode {
@@ -103,9 +131,9 @@ public record JobConfig(InputSpec input, InputSpec evalInput, String output, lon
   }
 
   /**
-   * The loss, typed: the {@code loss.*} keys, with {@code mining.margin} as the margin when
-   * {@code loss.margin} is not given. The one carrier of the loss's margin; under
-   * {@link #builtInLoss} only the margin is used.
+   * The loss, typed: the {@code loss.*} keys, with {@code mining.margin} as the margin when {@code
+   * loss.margin} is not given. The one carrier of the loss's margin; under {@link #builtInLoss}
+   * only the margin is used.
    */
   public LossSpec lossSpec() {
     java.util.Map<String, String> m = new java.util.LinkedHashMap<>(loss);
@@ -119,54 +147,69 @@ public record JobConfig(InputSpec input, InputSpec evalInput, String output, lon
   /** The loss as a DL4J loss function in the layout the training mode feeds it. */
   public org.nd4j.linalg.lossfunctions.ILossFunction lossFunction() {
     LossSpec spec = lossSpec();
-    return builtInLoss() ? new TripletMarginLoss(spec.margin()) : LossFactory.create(spec,
-        train.mode() == TrainMode.PK ? Layout.LABELS : Layout.TRIPLETS);
+    return builtInLoss()
+        ? new TripletMarginLoss(spec.margin())
+        : LossFactory.create(spec, train.mode() == TrainMode.PK ? Layout.LABELS : Layout.TRIPLETS);
   }
 
   /** Reads and validates every key; unknown keys are errors. */
   public static JobConfig from(Settings s) {
     long seed = s.longValue("seed", 42);
-    ModelSettings model = new ModelSettings(
-        s.parsed("model.architecture", "mlp", Architecture::parse),
-        s.intList("model.hidden", new int[] {256, 128}),
-        s.intIn("model.embeddingDim", 64, 2, 4096),
-        s.doubleIn("model.learningRate", 1e-3, 1e-7, 10));
+    ModelSettings model =
+        new ModelSettings(
+            s.parsed("model.architecture", "mlp", Architecture::parse),
+            s.intList("model.hidden", new int[] {256, 128}),
+            s.intIn("model.embeddingDim", 64, 2, 4096),
+            s.doubleIn("model.learningRate", 1e-3, 1e-7, 10));
     double margin = s.doubleIn("mining.margin", 0.2, 0, 4);
-    MiningConfig mining = build("mining", () -> new MiningConfig(
-        margin,
-        s.intIn("mining.hardPerAnchor", 0, 0, 1000),
-        s.intIn("mining.semiHardPerAnchor", 4, 0, 1000),
-        s.parsed("mining.semiHardFallback", "nearest-beyond", SemiHardFallback::parse),
-        seed,
-        s.intIn("mining.band.min", 0, 0, 1_000_000),
-        s.intIn("mining.band.max", 0, 0, 1_000_000),
-        s.intIn("mining.band.perAnchor", 0, 0, 1000),
-        s.parsed("mining.guard.falseNegativeRatio", "off", JobConfig::offOrNonNegative),
-        s.parsed("mining.guard.falseNegativeMargin", "off", JobConfig::offOrNonNegative),
-        s.doubleIn("mining.guard.minDistance", 0, 0, 2),
-        s.intIn("mining.quota.perLabel", 0, 0, 1000),
-        s.intIn("mining.candidateSlack", 8, 0, 10_000)));
+    MiningConfig mining =
+        build(
+            "mining",
+            () ->
+                new MiningConfig(
+                    margin,
+                    s.intIn("mining.hardPerAnchor", 0, 0, 1000),
+                    s.intIn("mining.semiHardPerAnchor", 4, 0, 1000),
+                    s.parsed("mining.semiHardFallback", "nearest-beyond", SemiHardFallback::parse),
+                    seed,
+                    s.intIn("mining.band.min", 0, 0, 1_000_000),
+                    s.intIn("mining.band.max", 0, 0, 1_000_000),
+                    s.intIn("mining.band.perAnchor", 0, 0, 1000),
+                    s.parsed("mining.guard.falseNegativeRatio", "off", JobConfig::offOrNonNegative),
+                    s.parsed(
+                        "mining.guard.falseNegativeMargin", "off", JobConfig::offOrNonNegative),
+                    s.doubleIn("mining.guard.minDistance", 0, 0, 2),
+                    s.intIn("mining.quota.perLabel", 0, 0, 1000),
+                    s.intIn("mining.candidateSlack", 8, 0, 10_000)));
     // every search key is read whatever the mode, so each stays a known key
-    SearchSettings search = build("search", () -> SearchSettings.of(
-        s.parsed("mining.search", "broadcast", SearchSettings::mode),
-        s.intIn("mining.ivf.nlist", 0, 0, 1 << 24),
-        s.intIn("mining.ivf.nprobe", 8, 1, 1 << 24),
-        s.intIn("mining.listCap", 50_000, 1, 1 << 28),
-        s.intIn("mining.ivf.kmeansSample", 65_536, 1, 1 << 26),
-        s.intIn("mining.ivf.kmeansIterations", 10, 0, 1000),
-        s.intIn("mining.tiles", 4, 1, 1 << 16),
-        s.intIn("mining.recallSample", 1000, 0, 1 << 24)));
-    KnnOptions knn = new KnnOptions(1,
-        s.intIn("mining.queryBlock", 1024, 1, 1 << 16),
-        s.intIn("mining.baseBlock", 4096, 1, 1 << 20), DataType.FLOAT);
-    TrainSettings train = new TrainSettings(
-        s.parsed("train.mode", "triplets", TrainMode::parse),
-        s.intIn("train.epochsPerRound", 2, 1, 10_000),
-        s.intIn("train.batchTriplets", 128, 1, 1 << 16),
-        s.intIn("train.averagingFrequency", 20, 1, 10_000),
-        s.intIn("train.prefetch", 2, 0, 64),
-        s.intIn("train.pk.classes", 8, 2, 100_000),
-        s.intIn("train.pk.perClass", 16, 2, 100_000));
+    SearchSettings search =
+        build(
+            "search",
+            () ->
+                SearchSettings.of(
+                    s.parsed("mining.search", "broadcast", SearchSettings::mode),
+                    s.intIn("mining.ivf.nlist", 0, 0, 1 << 24),
+                    s.intIn("mining.ivf.nprobe", 8, 1, 1 << 24),
+                    s.intIn("mining.listCap", 50_000, 1, 1 << 28),
+                    s.intIn("mining.ivf.kmeansSample", 65_536, 1, 1 << 26),
+                    s.intIn("mining.ivf.kmeansIterations", 10, 0, 1000),
+                    s.intIn("mining.tiles", 4, 1, 1 << 16),
+                    s.intIn("mining.recallSample", 1000, 0, 1 << 24)));
+    KnnOptions knn =
+        new KnnOptions(
+            1,
+            s.intIn("mining.queryBlock", 1024, 1, 1 << 16),
+            s.intIn("mining.baseBlock", 4096, 1, 1 << 20),
+            DataType.FLOAT);
+    TrainSettings train =
+        new TrainSettings(
+            s.parsed("train.mode", "triplets", TrainMode::parse),
+            s.intIn("train.epochsPerRound", 2, 1, 10_000),
+            s.intIn("train.batchTriplets", 128, 1, 1 << 16),
+            s.intIn("train.averagingFrequency", 20, 1, 10_000),
+            s.intIn("train.prefetch", 2, 0, 64),
+            s.intIn("train.pk.classes", 8, 2, 100_000),
+            s.intIn("train.pk.perClass", 16, 2, 100_000));
     java.util.Map<String, String> loss = new java.util.LinkedHashMap<>();
     for (String k : LossSpec.KEYS) {
       String v = s.string("loss." + k, "");
@@ -178,57 +221,97 @@ public record JobConfig(InputSpec input, InputSpec evalInput, String output, lon
     String idColumn =
         s.string("input.idColumn", "id").equals("none") ? "" : s.string("input.idColumn", "id");
     String labelColumn = s.string("input.labelColumn", "label");
-    String featuresColumn = s.string("input.featuresColumn", "features").equals("all") ? ""
-        : s.string("input.featuresColumn", "features");
+    String featuresColumn =
+        s.string("input.featuresColumn", "features").equals("all")
+            ? ""
+            : s.string("input.featuresColumn", "features");
     InputSpec.ZeroVectors zeroVectors =
         s.parsed("input.zeroVectors", "reject", InputSpec.ZeroVectors::parse);
-    InputSpec input = build("input", () -> new InputSpec(format, s.string("input.path", ""),
-        s.string("input.images", "data/fashion-mnist/t10k-images-idx3-ubyte.gz"),
-        s.string("input.labels", "data/fashion-mnist/t10k-labels-idx1-ubyte.gz"),
-        idColumn, labelColumn, featuresColumn, zeroVectors));
+    InputSpec input =
+        build(
+            "input",
+            () ->
+                new InputSpec(
+                    format,
+                    s.string("input.path", ""),
+                    s.string("input.images", "data/fashion-mnist/t10k-images-idx3-ubyte.gz"),
+                    s.string("input.labels", "data/fashion-mnist/t10k-labels-idx1-ubyte.gz"),
+                    idColumn,
+                    labelColumn,
+                    featuresColumn,
+                    zeroVectors));
     // the evaluation set, when given, has the input's format and columns
     String evalPath = s.string("eval.input.path", "");
     String evalImages = s.string("eval.input.images", "");
     String evalLabels = s.string("eval.input.labels", "");
-    InputSpec evalInput = evalPath.isEmpty() && evalImages.isEmpty() ? null
-        : build("eval.input", () -> {
-          if (format == InputSpec.Format.IDX && (evalImages.isEmpty() || evalLabels.isEmpty())) {
-            throw new IllegalArgumentException(
-                "input.format is idx: set both eval.input.images and eval.input.labels");
-          }
-          return new InputSpec(format, evalPath, evalImages, evalLabels, idColumn, labelColumn,
-              featuresColumn, zeroVectors);
-        });
-    JobConfig c = new JobConfig(
-        input, evalInput,
-        s.string("output", "runs/demo"),
-        seed,
-        s.intIn("rounds", 3, 1, 100_000),
-        s.doubleIn("split.evalFraction", 0.2, 0.01, 0.99),
-        s.intIn("spark.partitions", 4, 1, 1 << 20),
-        model, mining, search,
-        s.string("mining.pairs.path", ""),
-        s.parsed("mining.pairs.format", "parquet", f -> {
-          if (!f.equals("parquet") && !f.equals("csv")) {
-            throw new IllegalArgumentException("expected parquet | csv");
-          }
-          return f;
-        }),
-        s.string("eval.pairs.path", ""),
-        s.parsed("mining.positive", "random", v -> switch (v) {
-          case "random" -> false;
-          case "hardest" -> true;
-          default -> throw new IllegalArgumentException("expected random | hardest");
-        }),
-        knn, train, loss,
-        s.intIn("embed.batchSize", 512, 1, 1 << 20),
-        s.given());
+    InputSpec evalInput =
+        evalPath.isEmpty() && evalImages.isEmpty()
+            ? null
+            : build(
+                "eval.input",
+                () -> {
+                  if (format == InputSpec.Format.IDX
+                      && (evalImages.isEmpty() || evalLabels.isEmpty())) {
+                    throw new IllegalArgumentException(
+                        "input.format is idx: set both eval.input.images and eval.input.labels");
+                  }
+                  return new InputSpec(
+                      format,
+                      evalPath,
+                      evalImages,
+                      evalLabels,
+                      idColumn,
+                      labelColumn,
+                      featuresColumn,
+                      zeroVectors);
+                });
+    JobConfig c =
+        new JobConfig(
+            input,
+            evalInput,
+            s.string("output", "runs/demo"),
+            seed,
+            s.intIn("rounds", 3, 1, 100_000),
+            s.doubleIn("split.evalFraction", 0.2, 0.01, 0.99),
+            s.intIn("spark.partitions", 4, 1, 1 << 20),
+            model,
+            mining,
+            search,
+            s.string("mining.pairs.path", ""),
+            s.parsed(
+                "mining.pairs.format",
+                "parquet",
+                f -> {
+                  if (!f.equals("parquet") && !f.equals("csv")) {
+                    throw new IllegalArgumentException("expected parquet | csv");
+                  }
+                  return f;
+                }),
+            s.string("eval.pairs.path", ""),
+            s.parsed(
+                "mining.positive",
+                "random",
+                v ->
+                    switch (v) {
+                      case "random" -> false;
+                      case "hardest" -> true;
+                      default -> throw new IllegalArgumentException("expected random | hardest");
+                    }),
+            knn,
+            train,
+            loss,
+            s.intIn("embed.batchSize", 512, 1, 1 << 20),
+            s.given());
     s.checkAllKnown();
     if (!c.evalPairsPath().isEmpty() && (c.pairsPath().isEmpty() || c.evalInput() == null)) {
-      throw new ConfigException("eval.pairs.path is set: it holds the pairs of a separate "
-          + "evaluation set in pair mode, so it needs both mining.pairs.path and eval.input.* "
-          + "(given: mining.pairs.path '" + c.pairsPath() + "', eval.input "
-          + (c.evalInput() == null ? "unset" : c.evalInput().describe()) + ")");
+      throw new ConfigException(
+          "eval.pairs.path is set: it holds the pairs of a separate "
+              + "evaluation set in pair mode, so it needs both mining.pairs.path and eval.input.* "
+              + "(given: mining.pairs.path '"
+              + c.pairsPath()
+              + "', eval.input "
+              + (c.evalInput() == null ? "unset" : c.evalInput().describe())
+              + ")");
     }
     c.lossSpec(); // validate now, before any Spark work
     return c;

@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.util.Locale;
 
 /**
- * Where and how the negative search runs ({@code mining.search}); each placement holds only its
- * own parameters.
+ * Where and how the negative search runs ({@code mining.search}); each placement holds only its own
+ * parameters.
  */
 public sealed interface SearchSettings extends Serializable
     permits BroadcastSearch, TiledSearch, IvfSearchSettings {
@@ -24,11 +24,18 @@ public sealed interface SearchSettings extends Serializable
   }
 
   /**
-   * The settings of {@code mode} from every {@code mining.*} search key (each placement keeps
-   * the ones it uses; see the records for their meaning).
+   * The settings of {@code mode} from every {@code mining.*} search key (each placement keeps the
+   * ones it uses; see the records for their meaning).
    */
-  static SearchSettings of(String mode, int nlist, int nprobe, int listCap, int kmeansSample,
-      int kmeansIterations, int tiles, int recallSample) {
+  static SearchSettings of(
+      String mode,
+      int nlist,
+      int nprobe,
+      int listCap,
+      int kmeansSample,
+      int kmeansIterations,
+      int tiles,
+      int recallSample) {
     // checked whatever the mode, as it always was: a later switch to ivf must not surprise
     if (nlist > 0 && nprobe > nlist) {
       throw new IllegalArgumentException("nprobe " + nprobe + " > nlist " + nlist);
@@ -36,8 +43,9 @@ public sealed interface SearchSettings extends Serializable
     return switch (mode(mode)) {
       case "broadcast" -> new BroadcastSearch();
       case "tiled" -> new TiledSearch(tiles, listCap);
-      default -> new IvfSearchSettings(nlist, nprobe, listCap, kmeansSample, kmeansIterations,
-          recallSample);
+      default ->
+          new IvfSearchSettings(
+              nlist, nprobe, listCap, kmeansSample, kmeansIterations, recallSample);
     };
   }
 }

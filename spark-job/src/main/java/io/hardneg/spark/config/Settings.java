@@ -30,7 +30,8 @@ public final class Settings {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+      throw new ConfigException(
+          "cannot read configuration file " + file + ": " + e.getMessage(), e);
     }
     String text = utf8(file, bytes);
     Properties p = new Properties();
@@ -38,9 +39,16 @@ public final class Settings {
       p.load(new java.io.StringReader(text));
     } catch (IOException | IllegalArgumentException e) {
       // Properties says "Malformed \\uxxxx encoding." without a line: find it ourselves
-      throw new ConfigException("configuration file " + file + ", line " + badEscapeLine(text)
-          + ": " + e.getMessage() + " (a \\u escape needs four hex digits; write \\\\ for a "
-          + "backslash)", e);
+      throw new ConfigException(
+          "configuration file "
+              + file
+              + ", line "
+              + badEscapeLine(text)
+              + ": "
+              + e.getMessage()
+              + " (a \\u escape needs four hex digits; write \\\\ for a "
+              + "backslash)",
+          e);
     }
     for (String k : new TreeSet<>(p.stringPropertyNames())) {
       put(k, p.getProperty(k), file.toString());
@@ -50,9 +58,11 @@ public final class Settings {
 
   /** Strict UTF-8 decoding; a bad byte sequence names its line. */
   private static String utf8(Path file, byte[] bytes) {
-    var decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    var decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
     java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
     try {
       return decoder.decode(in).toString();
@@ -63,9 +73,18 @@ public final class Settings {
       for (int i = 0; i < at && i < bytes.length; i++) {
         line += bytes[i] == '\n' ? 1 : 0;
       }
-      throw new ConfigException("configuration file " + file + ", line " + line + ": not UTF-8 "
-          + "(byte 0x" + String.format("%02x", bytes[Math.min(at, bytes.length - 1)] & 0xff)
-          + " at offset " + at + "); save the file as UTF-8", e);
+      throw new ConfigException(
+          "configuration file "
+              + file
+              + ", line "
+              + line
+              + ": not UTF-8 "
+              + "(byte 0x"
+              + String.format("%02x", bytes[Math.min(at, bytes.length - 1)] & 0xff)
+              + " at offset "
+              + at
+              + "); save the file as UTF-8",
+          e);
     }
   }
 
@@ -79,7 +98,8 @@ public final class Settings {
       }
       for (int i = 0; i < s.length(); i++) {
         if (s.charAt(i) == '\\') {
-          if (i + 1 < s.length() && s.charAt(i + 1) == 'u'
+          if (i + 1 < s.length()
+              && s.charAt(i + 1) == 'u'
               && !s.substring(i + 2).matches("(?s)[0-9a-fA-F]{4}.*")) {
             return l + 1;
           }
@@ -112,8 +132,15 @@ public final class Settings {
   }
 
   private ConfigException bad(String key, String value, String rule) {
-    return new ConfigException("configuration key '" + key + "' = '" + value + "' (from "
-        + origin.getOrDefault(key, "default") + "): " + rule);
+    return new ConfigException(
+        "configuration key '"
+            + key
+            + "' = '"
+            + value
+            + "' (from "
+            + origin.getOrDefault(key, "default")
+            + "): "
+            + rule);
   }
 
   public String string(String key, String def) {
@@ -211,8 +238,13 @@ public final class Settings {
   public void checkAllKnown() {
     for (String k : values.keySet()) {
       if (!read.contains(k)) {
-        throw new ConfigException("unknown configuration key '" + k + "' (from " + origin.get(k)
-            + "); known keys: " + String.join(", ", read));
+        throw new ConfigException(
+            "unknown configuration key '"
+                + k
+                + "' (from "
+                + origin.get(k)
+                + "); known keys: "
+                + String.join(", ", read));
       }
     }
   }

@@ -10,8 +10,8 @@ package io.hardneg.spark.config;
 public record TiledSearch(int tiles, int listCap) implements SearchSettings {
   public TiledSearch {
     if (tiles < 1 || listCap < 1) {
-      throw new IllegalArgumentException("search settings out of range: listCap=" + listCap
-          + " tiles=" + tiles);
+      throw new IllegalArgumentException(
+          "search settings out of range: listCap=" + listCap + " tiles=" + tiles);
     }
   }
 

@@ -5,9 +5,9 @@ import java.math.BigInteger;
 
 /**
  * Reads an id or a label cell as an exact 64-bit integer, whatever the column's type: integral
- * types as they are, decimals and strings through {@link BigDecimal}, doubles only where they
- * are integral and at most 2^53 in magnitude (beyond that a double no longer tells which integer
- * was meant). Never goes through floating point, so 2^53 + 1 stays 2^53 + 1.
+ * types as they are, decimals and strings through {@link BigDecimal}, doubles only where they are
+ * integral and at most 2^53 in magnitude (beyond that a double no longer tells which integer was
+ * meant). Never goes through floating point, so 2^53 + 1 stays 2^53 + 1.
  */
 public final class ExactLong {
   /** Why a cell is not an exact long. */
@@ -90,7 +90,8 @@ public final class ExactLong {
       return Problem.OUT_OF_RANGE; // more than 20 digits: far outside, no need to expand
     }
     BigInteger i = t.toBigIntegerExact();
-    return i.compareTo(MIN) < 0 || i.compareTo(MAX) > 0 ? Problem.OUT_OF_RANGE
+    return i.compareTo(MIN) < 0 || i.compareTo(MAX) > 0
+        ? Problem.OUT_OF_RANGE
         : (Object) i.longValueExact();
   }
 }

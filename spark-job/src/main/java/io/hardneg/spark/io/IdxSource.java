@@ -20,12 +20,12 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * Loads an IDX images/labels pair from any Hadoop FileSystem path into the items table
- * ({@code id} = position in the file, {@code label}, {@code features} scaled to [0, 1]).
+ * Loads an IDX images/labels pair from any Hadoop FileSystem path into the items table ({@code id}
+ * = position in the file, {@code label}, {@code features} scaled to [0, 1]).
  *
- * <p>IDX files are single unsplittable streams, so the driver reads them once to validate them
- * (a broken file fails before any expensive work), then each partition re-reads the files from
- * the FileSystem and keeps only its slice of rows: item data never travel from the driver.
+ * <p>IDX files are single unsplittable streams, so the driver reads them once to validate them (a
+ * broken file fails before any expensive work), then each partition re-reads the files from the
+ * FileSystem and keeps only its slice of rows: item data never travel from the driver.
  */
 public final class IdxSource {
   private IdxSource() {}
@@ -52,8 +52,16 @@ public final class IdxSource {
     } catch (IOException e) {
       // gzip errors (ZipException: bad header, CRC, invalid block) do not name the file
       String msg = String.valueOf(e.getMessage());
-      throw msg.startsWith(file) ? e : new IOException(file + ": corrupt gzip/IDX stream ("
-          + e.getClass().getSimpleName() + ": " + msg + ")", e);
+      throw msg.startsWith(file)
+          ? e
+          : new IOException(
+              file
+                  + ": corrupt gzip/IDX stream ("
+                  + e.getClass().getSimpleName()
+                  + ": "
+                  + msg
+                  + ")",
+              e);
     }
   }
 
@@ -65,14 +73,19 @@ public final class IdxSource {
         return;
       }
     }
-    throw new InputException(labels + ": all " + l.length + " items have label "
-        + (l.length > 0 ? l[0] : "-") + "; mining needs at least two classes (no negative "
-        + "exists)");
+    throw new InputException(
+        labels
+            + ": all "
+            + l.length
+            + " items have label "
+            + (l.length > 0 ? l[0] : "-")
+            + "; mining needs at least two classes (no negative "
+            + "exists)");
   }
 
   /** The items table, spread over {@code partitions} partitions; zero vectors rejected. */
-  public static Dataset<Row> load(SparkSession spark, String images, String labels,
-      int partitions) {
+  public static Dataset<Row> load(
+      SparkSession spark, String images, String labels, int partitions) {
     return load(spark, images, labels, partitions, InputSpec.ZeroVectors.REJECT);
   }
 
@@ -96,21 +109,38 @@ public final class IdxSource {
       }
     }
     if (count > 0 && zero == InputSpec.ZeroVectors.REJECT) {
-      throw new InputException(images + ": " + count + " items have a zero or near-zero feature "
-          + "vector (L2 norm < " + InputSpec.MIN_NORM + "; it has no direction to normalise; "
-          + "input.zeroVectors = drop leaves them out), first: id " + t.ids()[first] + " (item "
-          + (first + 1) + " of the file)");
+      throw new InputException(
+          images
+              + ": "
+              + count
+              + " items have a zero or near-zero feature "
+              + "vector (L2 norm < "
+              + InputSpec.MIN_NORM
+              + "; it has no direction to normalise; "
+              + "input.zeroVectors = drop leaves them out), first: id "
+              + t.ids()[first]
+              + " (item "
+              + (first + 1)
+              + " of the file)");
     }
     if (count > 0) {
-      org.slf4j.LoggerFactory.getLogger(IdxSource.class).info("{}: dropped {} of {} items with "
-          + "a zero or near-zero feature vector (input.zeroVectors = drop)", images, count,
-          t.size());
+      org.slf4j.LoggerFactory.getLogger(IdxSource.class)
+          .info(
+              "{}: dropped {} of {} items with "
+                  + "a zero or near-zero feature vector (input.zeroVectors = drop)",
+              images,
+              count,
+              t.size());
     }
   }
 
   /** The items table, spread over {@code partitions} partitions. */
-  public static Dataset<Row> load(SparkSession spark, String images, String labels,
-      int partitions, InputSpec.ZeroVectors zero) {
+  public static Dataset<Row> load(
+      SparkSession spark,
+      String images,
+      String labels,
+      int partitions,
+      InputSpec.ZeroVectors zero) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     LabeledVectors all = readAll(hadoop, images, labels);
     int n = all.size();
@@ -128,10 +158,13 @@ public final class IdxSource {
     for (int i = 0; i < parts; i++) {
       slices.add(new int[] {(int) ((long) n * i / parts), (int) ((long) n * (i + 1) / parts)});
     }
-    JavaRDD<Row> rows = jsc.parallelize(slices, parts).flatMap(slice -> {
-      LabeledVectors t = readAll(conf.value().value(), images, labels);
-      return new SliceIterator(t, slice[0], slice[1], drop);
-    });
+    JavaRDD<Row> rows =
+        jsc.parallelize(slices, parts)
+            .flatMap(
+                slice -> {
+                  LabeledVectors t = readAll(conf.value().value(), images, labels);
+                  return new SliceIterator(t, slice[0], slice[1], drop);
+                });
     return spark.createDataFrame(rows, Schemas.ITEMS);
   }
 

@@ -11,15 +11,19 @@ import org.apache.spark.sql.Row;
 public record KnownPairs(long[] anchors, long[] positives) {
   public KnownPairs {
     if (anchors.length != positives.length) {
-      throw new IllegalArgumentException("pair columns differ in length: " + anchors.length
-          + " anchors != " + positives.length + " positives");
+      throw new IllegalArgumentException(
+          "pair columns differ in length: "
+              + anchors.length
+              + " anchors != "
+              + positives.length
+              + " positives");
     }
   }
 
   /** Collects {@code anchor_id, positive_id} rows, sorted so the order never varies. */
   public static KnownPairs collect(Dataset<Row> pairs) {
-    List<Row> rows = pairs.select("anchor_id", "positive_id")
-        .sort("anchor_id", "positive_id").collectAsList();
+    List<Row> rows =
+        pairs.select("anchor_id", "positive_id").sort("anchor_id", "positive_id").collectAsList();
     long[] a = new long[rows.size()];
     long[] p = new long[rows.size()];
     for (int i = 0; i < a.length; i++) {

@@ -26,41 +26,63 @@ final class LibSvmSource {
   private LibSvmSource() {}
 
   /** One data line: exact label (or the problem), sparse features. */
-  record Line(long line, String file, long label, int[] idx, float[] val, String problem,
-      String value) implements Serializable {}
+  record Line(
+      long line, String file, long label, int[] idx, float[] val, String problem, String value)
+      implements Serializable {}
 
   static Dataset<Row> raw(SparkSession spark, String path, int partitions) {
     Dataset<Row> text;
     try {
       text = spark.read().text(path).select(col("value"), input_file_name());
     } catch (Exception e) {
-      throw new InputException(path + ": cannot read as libsvm: "
-          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+      throw new InputException(
+          path
+              + ": cannot read as libsvm: "
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
+          e);
     }
-    JavaRDD<Line> lines = text.javaRDD().zipWithIndex()
-        .map((Tuple2<Row, Long> t) -> parse(t._1().getString(0), t._1().getString(1),
-            t._2() + 1))
-        .filter(l -> l != null);
-    int dim = lines.map(l -> l.idx().length == 0 ? 0 : l.idx()[l.idx().length - 1] + 1)
-        .fold(0, Math::max);
+    JavaRDD<Line> lines =
+        text.javaRDD()
+            .zipWithIndex()
+            .map(
+                (Tuple2<Row, Long> t) ->
+                    parse(t._1().getString(0), t._1().getString(1), t._2() + 1))
+            .filter(l -> l != null);
+    int dim =
+        lines
+            .map(l -> l.idx().length == 0 ? 0 : l.idx()[l.idx().length - 1] + 1)
+            .fold(0, Math::max);
     if (dim > MAX_DIM) {
-      long at = lines.filter(l -> l.idx().length > 0 && l.idx()[l.idx().length - 1] + 1 > MAX_DIM)
-          .map(Line::line).fold(Long.MAX_VALUE, Math::min);
-      throw new InputException("libsvm:" + path + ": line " + at + " has a feature index above "
-          + MAX_DIM + " (the dimension is the largest index; dense features that wide are "
-          + "surely a broken index)");
+      long at =
+          lines
+              .filter(l -> l.idx().length > 0 && l.idx()[l.idx().length - 1] + 1 > MAX_DIM)
+              .map(Line::line)
+              .fold(Long.MAX_VALUE, Math::min);
+      throw new InputException(
+          "libsvm:"
+              + path
+              + ": line "
+              + at
+              + " has a feature index above "
+              + MAX_DIM
+              + " (the dimension is the largest index; dense features that wide are "
+              + "surely a broken index)");
     }
     int d = dim;
-    var rows = lines.zipWithIndex().map((Tuple2<Line, Long> t) -> {
-      Line l = t._1();
-      Float[] dense = new Float[d];
-      java.util.Arrays.fill(dense, 0f);
-      for (int i = 0; i < l.idx().length; i++) {
-        dense[l.idx()[i]] = l.val()[i];
-      }
-      return RowFactory.create(t._2(), l.label(), dense, l.line(), l.file(), l.problem(),
-          l.value());
-    });
+    var rows =
+        lines
+            .zipWithIndex()
+            .map(
+                (Tuple2<Line, Long> t) -> {
+                  Line l = t._1();
+                  Float[] dense = new Float[d];
+                  java.util.Arrays.fill(dense, 0f);
+                  for (int i = 0; i < l.idx().length; i++) {
+                    dense[l.idx()[i]] = l.val()[i];
+                  }
+                  return RowFactory.create(
+                      t._2(), l.label(), dense, l.line(), l.file(), l.problem(), l.value());
+                });
     return spark.createDataFrame(rows, InputValidator.RAW).repartition(partitions);
   }
 
@@ -73,8 +95,14 @@ final class LibSvmSource {
     String[] items = s.split("\\s+");
     Object label = ExactLong.ofString(items[0]);
     if (!(label instanceof Long)) {
-      return new Line(line, file, 0, new int[0], new float[0],
-          InputValidator.code("label", (ExactLong.Problem) label), TableSource.shown(items[0]));
+      return new Line(
+          line,
+          file,
+          0,
+          new int[0],
+          new float[0],
+          InputValidator.code("label", (ExactLong.Problem) label),
+          TableSource.shown(items[0]));
     }
     int[] idx = new int[items.length - 1];
     float[] val = new float[items.length - 1];
@@ -100,7 +128,13 @@ final class LibSvmSource {
         why = "expected an integer index and a number";
       }
       if (why != null) {
-        return new Line(line, file, 0, new int[0], new float[0], "token",
+        return new Line(
+            line,
+            file,
+            0,
+            new int[0],
+            new float[0],
+            "token",
             "token '" + TableSource.shown(item) + "' (" + why + ")");
       }
     }

@@ -4,10 +4,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns a failure that happened inside a Spark task back into the job's own bad-input error.
- * An {@link InputException} thrown in a task reaches the driver wrapped in a SparkException
- * (with the task's stack trace in the message); a CSV row beyond the parser's limits arrives as
- * univocity's TextParsingException inside Spark's "error while reading file" wrapper.
+ * Turns a failure that happened inside a Spark task back into the job's own bad-input error. An
+ * {@link InputException} thrown in a task reaches the driver wrapped in a SparkException (with the
+ * task's stack trace in the message); a CSV row beyond the parser's limits arrives as univocity's
+ * TextParsingException inside Spark's "error while reading file" wrapper.
  */
 public final class SparkFailures {
   private static final Pattern FILE = Pattern.compile("reading file (\\S+?)\\.?(\\s|$)");
@@ -35,9 +35,14 @@ public final class SparkFailures {
         String msg = String.valueOf(t.getMessage());
         Matcher state = STATE.matcher(msg);
         String file = file(e);
-        return new InputException((file == null ? where : file) + ": a row breaks the "
-            + "CSV parser's limits (" + msg.lines().findFirst().orElse("").trim()
-            + (state.find() ? " at " + state.group() + " of its split" : "") + ")", e);
+        return new InputException(
+            (file == null ? where : file)
+                + ": a row breaks the "
+                + "CSV parser's limits ("
+                + msg.lines().findFirst().orElse("").trim()
+                + (state.find() ? " at " + state.group() + " of its split" : "")
+                + ")",
+            e);
       }
     }
     return null;

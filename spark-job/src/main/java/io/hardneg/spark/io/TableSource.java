@@ -21,10 +21,10 @@ import org.apache.spark.sql.types.StructField;
 import scala.Tuple2;
 
 /**
- * Loads Parquet, CSV or LibSVM tables from any Hadoop FileSystem path into the items table
- * ({@code id: long, label: long, features: array<float>}), then checks it with
- * {@link InputValidator} before anything expensive runs. Ids and labels are read as exact
- * 64-bit integers ({@link ExactLong}), never through floating point.
+ * Loads Parquet, CSV or LibSVM tables from any Hadoop FileSystem path into the items table ({@code
+ * id: long, label: long, features: array<float>}), then checks it with {@link InputValidator}
+ * before anything expensive runs. Ids and labels are read as exact 64-bit integers ({@link
+ * ExactLong}), never through floating point.
  */
 public final class TableSource {
   /** Whether the items must carry class labels. */
@@ -33,8 +33,8 @@ public final class TableSource {
     REQUIRED,
     /**
      * Pair mode: relevance comes from the pairs table. A Parquet or CSV input without the label
-     * column is accepted (every item gets label 0), and one class is no error; a label column
-     * that is present must still hold integral numbers.
+     * column is accepted (every item gets label 0), and one class is no error; a label column that
+     * is present must still hold integral numbers.
      */
     OPTIONAL
   }
@@ -47,27 +47,37 @@ public final class TableSource {
   }
 
   /** The items table of {@code spec} (any format), validated. */
-  public static Dataset<Row> load(SparkSession spark, InputSpec spec, int partitions,
-      Labels labels) {
+  public static Dataset<Row> load(
+      SparkSession spark, InputSpec spec, int partitions, Labels labels) {
     if (spec.format() == InputSpec.Format.IDX) {
       return IdxSource.load(spark, spec.images(), spec.labels(), partitions, spec.zeroVectors());
     }
     String where = spec.describe();
     try {
-      Dataset<Row> raw = switch (spec.format()) {
-        case PARQUET -> {
-          Dataset<Row> df = read(spark, spec, "parquet");
-          yield fromFrame(spark, df, df, spec, partitions, labels);
-        }
-        case CSV -> {
-          Dataset<Row> typed = read(spark, spec, "csv");
-          yield fromFrame(spark, typed, CsvTables.strings(spark, spec.path(), typed.schema()),
-              spec, partitions, labels);
-        }
-        case LIBSVM -> LibSvmSource.raw(spark, spec.path(), partitions);
-        case IDX -> throw new IllegalStateException("unreachable");
-      };
-      return InputValidator.validate(raw, where, labels, spec.zeroVectors(),
+      Dataset<Row> raw =
+          switch (spec.format()) {
+            case PARQUET -> {
+              Dataset<Row> df = read(spark, spec, "parquet");
+              yield fromFrame(spark, df, df, spec, partitions, labels);
+            }
+            case CSV -> {
+              Dataset<Row> typed = read(spark, spec, "csv");
+              yield fromFrame(
+                  spark,
+                  typed,
+                  CsvTables.strings(spark, spec.path(), typed.schema()),
+                  spec,
+                  partitions,
+                  labels);
+            }
+            case LIBSVM -> LibSvmSource.raw(spark, spec.path(), partitions);
+            case IDX -> throw new IllegalStateException("unreachable");
+          };
+      return InputValidator.validate(
+          raw,
+          where,
+          labels,
+          spec.zeroVectors(),
           spec.format() == InputSpec.Format.LIBSVM ? "line" : "row");
     } catch (InputException e) {
       throw e;
@@ -88,33 +98,45 @@ public final class TableSource {
 
   private static Dataset<Row> read(SparkSession spark, InputSpec spec, String format) {
     try {
-      return format.equals("csv") ? CsvTables.inferred(spark, spec.path())
+      return format.equals("csv")
+          ? CsvTables.inferred(spark, spec.path())
           : spark.read().format(format).load(spec.path());
     } catch (Exception e) {
       InputException inner = SparkFailures.inputException(e, spec.describe());
       if (inner != null) {
         throw inner;
       }
-      throw new InputException(spec.path() + ": cannot read as " + format + ": "
-          + firstLine(e.getMessage()), e);
+      throw new InputException(
+          spec.path() + ": cannot read as " + format + ": " + firstLine(e.getMessage()), e);
     }
   }
 
   /**
    * The raw table ({@link InputValidator#RAW}) of a Parquet or CSV frame: the schema rules use
-   * {@code typed}'s column types, the values come from {@code values} (the same frame for
-   * Parquet; CSV's every-column-a-string reading, so ids and labels are parsed exactly).
+   * {@code typed}'s column types, the values come from {@code values} (the same frame for Parquet;
+   * CSV's every-column-a-string reading, so ids and labels are parsed exactly).
    */
-  static Dataset<Row> fromFrame(SparkSession spark, Dataset<Row> typed, Dataset<Row> values,
-      InputSpec spec, int partitions, Labels labels) {
+  static Dataset<Row> fromFrame(
+      SparkSession spark,
+      Dataset<Row> typed,
+      Dataset<Row> values,
+      InputSpec spec,
+      int partitions,
+      Labels labels) {
     String where = spec.describe();
-    boolean hasLabel = labels == Labels.REQUIRED
-        || java.util.Arrays.asList(typed.columns()).contains(spec.labelColumn());
+    boolean hasLabel =
+        labels == Labels.REQUIRED
+            || java.util.Arrays.asList(typed.columns()).contains(spec.labelColumn());
     if (hasLabel) {
       StructField label = field(typed, spec.labelColumn(), where, "label");
       if (!(label.dataType() instanceof NumericType)) {
-        throw new InputException(where + ": label column '" + spec.labelColumn() + "' has type "
-            + label.dataType().simpleString() + "; labels must be integral numbers");
+        throw new InputException(
+            where
+                + ": label column '"
+                + spec.labelColumn()
+                + "' has type "
+                + label.dataType().simpleString()
+                + "; labels must be integral numbers");
       }
     }
     Column features = featuresColumn(typed, spec, where);
@@ -122,21 +144,30 @@ public final class TableSource {
     if (hasId) {
       StructField id = field(typed, spec.idColumn(), where, "id");
       if (!(id.dataType() instanceof NumericType)) {
-        throw new InputException(where + ": id column '" + spec.idColumn() + "' has type "
-            + id.dataType().simpleString() + "; ids must be integral numbers");
+        throw new InputException(
+            where
+                + ": id column '"
+                + spec.idColumn()
+                + "' has type "
+                + id.dataType().simpleString()
+                + "; ids must be integral numbers");
       }
     }
     boolean csv = java.util.Arrays.asList(values.columns()).contains(CsvTables.CORRUPT);
     int header = typed.columns().length;
-    Dataset<Row> slim = values.select(
-        hasId ? col(spec.idColumn()).as("id") : lit(null).as("id"),
-        hasLabel ? col(spec.labelColumn()).as("label") : lit(0L).as("label"),
-        features.as("features"), input_file_name().as("file"),
-        csv ? col(CsvTables.CORRUPT) : lit(null).cast("string"),
-        csv ? CsvTables.allFields(values) : lit(null));
+    Dataset<Row> slim =
+        values.select(
+            hasId ? col(spec.idColumn()).as("id") : lit(null).as("id"),
+            hasLabel ? col(spec.labelColumn()).as("label") : lit(0L).as("label"),
+            features.as("features"),
+            input_file_name().as("file"),
+            csv ? col(CsvTables.CORRUPT) : lit(null).cast("string"),
+            csv ? CsvTables.allFields(values) : lit(null));
     // ids in read order when absent: zipWithIndex is stable for the same files and splits
-    var rows = slim.javaRDD().zipWithIndex().map((Tuple2<Row, Long> t) ->
-        rawRow(t._1(), t._2(), hasId, header));
+    var rows =
+        slim.javaRDD()
+            .zipWithIndex()
+            .map((Tuple2<Row, Long> t) -> rawRow(t._1(), t._2(), hasId, header));
     Dataset<Row> raw = spark.createDataFrame(rows, InputValidator.RAW);
     return raw.repartition(partitions);
   }
@@ -169,8 +200,14 @@ public final class TableSource {
         value = shown(r.get(1));
       }
     }
-    return RowFactory.create(id, label, r.isNullAt(2) ? null : r.get(2), index + 1,
-        r.isNullAt(3) ? null : r.getString(3), problem, value);
+    return RowFactory.create(
+        id,
+        label,
+        r.isNullAt(2) ? null : r.get(2),
+        index + 1,
+        r.isNullAt(3) ? null : r.getString(3),
+        problem,
+        value);
   }
 
   /** A cell as the user wrote it (decimals without exponent), at most 80 characters. */
@@ -188,8 +225,13 @@ public final class TableSource {
           continue;
         }
         if (!(f.dataType() instanceof NumericType)) {
-          throw new InputException(where + ": column '" + f.name() + "' has type "
-              + f.dataType().simpleString() + "; every feature column must be numeric");
+          throw new InputException(
+              where
+                  + ": column '"
+                  + f.name()
+                  + "' has type "
+                  + f.dataType().simpleString()
+                  + "; every feature column must be numeric");
         }
         cols.add(col(f.name()).cast("float"));
       }
@@ -206,8 +248,13 @@ public final class TableSource {
     if (t instanceof ArrayType a && a.elementType() instanceof NumericType) {
       return col(name).cast(DataTypes.createArrayType(DataTypes.FloatType));
     }
-    throw new InputException(where + ": features column '" + name + "' has type "
-        + t.simpleString() + "; expected array<float>, array<double> or a Spark ML vector");
+    throw new InputException(
+        where
+            + ": features column '"
+            + name
+            + "' has type "
+            + t.simpleString()
+            + "; expected array<float>, array<double> or a Spark ML vector");
   }
 
   private static StructField field(Dataset<Row> df, String name, String where, String role) {
@@ -216,8 +263,15 @@ public final class TableSource {
         return f;
       }
     }
-    throw new InputException(where + ": no " + role + " column '" + name + "' (columns: "
-        + String.join(", ", df.columns()) + ")");
+    throw new InputException(
+        where
+            + ": no "
+            + role
+            + " column '"
+            + name
+            + "' (columns: "
+            + String.join(", ", df.columns())
+            + ")");
   }
 
   /** The innermost cause's first line, which names the broken file for Parquet and CSV. */

@@ -32,8 +32,15 @@ public final class Tables {
         dim = len;
         values = new float[n * dim];
       } else if (len != dim) {
-        throw new InputException(what + ": item id " + r.getLong(0) + " has a vector of " + len
-            + " values, expected " + dim + " (dimension must not vary)");
+        throw new InputException(
+            what
+                + ": item id "
+                + r.getLong(0)
+                + " has a vector of "
+                + len
+                + " values, expected "
+                + dim
+                + " (dimension must not vary)");
       }
       ids[i] = r.getLong(0);
       labels[i] = r.getLong(1);

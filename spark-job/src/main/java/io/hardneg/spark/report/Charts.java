@@ -19,23 +19,38 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * XChart charts of the report, rendered headless to SVG for inlining. Every chart of one page
- * gets its own id prefix: VectorGraphics2D names clip paths {@code clip1, clip2, ...} in every
- * document, and inline SVGs share the page's id space.
+ * XChart charts of the report, rendered headless to SVG for inlining. Every chart of one page gets
+ * its own id prefix: VectorGraphics2D names clip paths {@code clip1, clip2, ...} in every document,
+ * and inline SVGs share the page's id space.
  */
 final class Charts {
   static final int WIDTH = 760;
   static final int HEIGHT = 360;
-  private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e),
-      new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b),
-      new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+  private static final Color[] PALETTE = {
+    new Color(0x1f77b4),
+    new Color(0xff7f0e),
+    new Color(0x2ca02c),
+    new Color(0xd62728),
+    new Color(0x9467bd),
+    new Color(0x8c564b),
+    new Color(0xe377c2),
+    new Color(0x7f7f7f),
+    new Color(0xbcbd22),
+    new Color(0x17becf)
+  };
 
   private Charts() {}
 
   /** An XY chart with the report's style. */
   static XYChart xy(String title, String xTitle, String yTitle) {
-    XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-        .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+    XYChart c =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(xTitle)
+            .yAxisTitle(yTitle)
+            .build();
     style(c.getStyler());
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     return c;
@@ -43,8 +58,14 @@ final class Charts {
 
   /** A category (bar) chart with the report's style. */
   static CategoryChart bars(String title, String xTitle, String yTitle, boolean stacked) {
-    CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-        .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+    CategoryChart c =
+        new CategoryChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(xTitle)
+            .yAxisTitle(yTitle)
+            .build();
     style(c.getStyler());
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     c.getStyler().setStacked(stacked);
@@ -85,8 +106,8 @@ final class Charts {
   static String svg(Chart<?, ?> chart, String prefix) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      VectorGraphicsEncoder.saveVectorGraphic(chart, out,
-          VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+      VectorGraphicsEncoder.saveVectorGraphic(
+          chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot render chart " + prefix, e);
     }
@@ -97,8 +118,10 @@ final class Charts {
     }
     s = s.substring(start);
     // make every id and reference unique on the page
-    s = s.replace("id=\"", "id=\"" + prefix + "-").replace("url(#", "url(#" + prefix + "-")
-        .replace("href=\"#", "href=\"#" + prefix + "-");
+    s =
+        s.replace("id=\"", "id=\"" + prefix + "-")
+            .replace("url(#", "url(#" + prefix + "-")
+            .replace("href=\"#", "href=\"#" + prefix + "-");
     return s.replaceFirst("<svg", "<svg class=\"chart-svg\" data-chart=\"" + prefix + "\"");
   }
 }

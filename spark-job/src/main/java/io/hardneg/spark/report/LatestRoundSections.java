@@ -19,8 +19,8 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 
 /**
- * The latest round's sections of the report: its evaluation embeddings projected on two axes,
- * its per-class metrics, and a grid of sample mined triplets (image inputs).
+ * The latest round's sections of the report: its evaluation embeddings projected on two axes, its
+ * per-class metrics, and a grid of sample mined triplets (image inputs).
  */
 final class LatestRoundSections {
   private final ReportPage page;
@@ -39,24 +39,30 @@ final class LatestRoundSections {
     if (run.projection() == null) {
       return;
     }
-    page.section("projection", "Evaluation embeddings, first two principal axes", "Latest "
-        + "round; at most " + RoundTables.MAX_POINTS + " items, coloured by class.");
+    page.section(
+        "projection",
+        "Evaluation embeddings, first two principal axes",
+        "Latest " + "round; at most " + RoundTables.MAX_POINTS + " items, coloured by class.");
     Map<String, List<double[]>> byLabel = new TreeMap<>();
     String[] lines = run.projection().split("\n");
     for (int i = 1; i < lines.length; i++) {
       String[] f = lines[i].split(",");
       if (f.length == 4) {
-        byLabel.computeIfAbsent(f[1], x -> new ArrayList<>()).add(
-            new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3])});
+        byLabel
+            .computeIfAbsent(f[1], x -> new ArrayList<>())
+            .add(new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3])});
       }
     }
     if (!byLabel.isEmpty()) {
       XYChart c = Charts.xy("PCA of the evaluation embeddings", "pc1", "pc2");
       c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
       c.getStyler().setMarkerSize(4);
-      byLabel.forEach((label, pts) -> c.addSeries("class " + label,
-          pts.stream().mapToDouble(p -> p[0]).toArray(),
-          pts.stream().mapToDouble(p -> p[1]).toArray()));
+      byLabel.forEach(
+          (label, pts) ->
+              c.addSeries(
+                  "class " + label,
+                  pts.stream().mapToDouble(p -> p[0]).toArray(),
+                  pts.stream().mapToDouble(p -> p[1]).toArray()));
       page.figure("projection", c);
     }
     page.end();
@@ -72,19 +78,29 @@ final class LatestRoundSections {
     List<String> cats = new ArrayList<>();
     List<Double> p1 = new ArrayList<>();
     List<Double> map = new ArrayList<>();
-    StringBuilder table = new StringBuilder("<table class=\"per-class\"><tr><th>class</th>"
-        + "<th>items</th><th>P@1</th><th>R-Prec</th><th>MAP@R</th></tr>");
-    pc.forEach((label, v) -> {
-      Map<?, ?> m = (Map<?, ?>) v;
-      cats.add(String.valueOf(label));
-      p1.add(num0(m.get("precision_at_1")));
-      map.add(num0(m.get("map_at_r")));
-      table.append("<tr><td>").append(esc(String.valueOf(label))).append("</td><td>")
-          .append(str(m.get("items"))).append("</td><td>").append(fmt(num(
-              m.get("precision_at_1")))).append("</td><td>").append(fmt(num(
-              m.get("r_precision")))).append("</td><td>").append(fmt(num(m.get("map_at_r"))))
-          .append("</td></tr>");
-    });
+    StringBuilder table =
+        new StringBuilder(
+            "<table class=\"per-class\"><tr><th>class</th>"
+                + "<th>items</th><th>P@1</th><th>R-Prec</th><th>MAP@R</th></tr>");
+    pc.forEach(
+        (label, v) -> {
+          Map<?, ?> m = (Map<?, ?>) v;
+          cats.add(String.valueOf(label));
+          p1.add(num0(m.get("precision_at_1")));
+          map.add(num0(m.get("map_at_r")));
+          table
+              .append("<tr><td>")
+              .append(esc(String.valueOf(label)))
+              .append("</td><td>")
+              .append(str(m.get("items")))
+              .append("</td><td>")
+              .append(fmt(num(m.get("precision_at_1"))))
+              .append("</td><td>")
+              .append(fmt(num(m.get("r_precision"))))
+              .append("</td><td>")
+              .append(fmt(num(m.get("map_at_r"))))
+              .append("</td></tr>");
+        });
     CategoryChart c = Charts.bars("Precision@1 and MAP@R per class", "class", "value", false);
     Map<String, List<Double>> s = new LinkedHashMap<>();
     s.put("Precision@1", p1);
@@ -103,12 +119,17 @@ final class LatestRoundSections {
     if (png == null) {
       return;
     }
-    page.section("triplets", "Sample mined triplets (latest round)", "Triplets of the round's "
-        + "seeded sample at evenly spaced ranks of d(a,n) − d(a,p), hardest first: anchor, "
-        + "positive, negative, with distances under the mining model.");
-    body.append("<figure class=\"grid\"><img id=\"triplet-grid\" alt=\"sample mined "
-        + "triplets\" src=\"data:image/png;base64,")
-        .append(Base64.getEncoder().encodeToString(png)).append("\"></figure>");
+    page.section(
+        "triplets",
+        "Sample mined triplets (latest round)",
+        "Triplets of the round's "
+            + "seeded sample at evenly spaced ranks of d(a,n) − d(a,p), hardest first: anchor, "
+            + "positive, negative, with distances under the mining model.");
+    body.append(
+            "<figure class=\"grid\"><img id=\"triplet-grid\" alt=\"sample mined "
+                + "triplets\" src=\"data:image/png;base64,")
+        .append(Base64.getEncoder().encodeToString(png))
+        .append("\"></figure>");
     page.end();
   }
 }

@@ -16,12 +16,13 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 
 /**
- * The mining sections of the report: hardness histograms of the latest rounds, the mix of
- * triplets by geometry and by mined kind, and the search's nearest-negative recall.
+ * The mining sections of the report: hardness histograms of the latest rounds, the mix of triplets
+ * by geometry and by mined kind, and the search's nearest-negative recall.
  */
 final class MiningSections {
   /** Histogram charts overlay at most this many of the latest rounds. */
   static final int HISTOGRAM_ROUNDS = 6;
+
   private final ReportPage page;
   private final RunFiles run;
   private final List<Round> rounds;
@@ -33,16 +34,20 @@ final class MiningSections {
   }
 
   void histograms() {
-    page.section("hardness", "Hardness of the mined triplets", "Share of each round's triplets "
-        + "per bin, distances under the model that mined the round (latest "
-        + HISTOGRAM_ROUNDS + " rounds).");
-    String[][] hs = {{"d_ap", "d(a,p)"}, {"d_an", "d(a,n)"},
-        {"d_an_minus_d_ap", "d(a,n) − d(a,p)"}};
+    page.section(
+        "hardness",
+        "Hardness of the mined triplets",
+        "Share of each round's triplets "
+            + "per bin, distances under the model that mined the round (latest "
+            + HISTOGRAM_ROUNDS
+            + " rounds).");
+    String[][] hs = {
+      {"d_ap", "d(a,p)"}, {"d_an", "d(a,n)"}, {"d_an_minus_d_ap", "d(a,n) − d(a,p)"}
+    };
     for (String[] h : hs) {
       XYChart c = Charts.xy(h[1], h[1], "share of triplets");
       boolean any = false;
-      for (Round r : rounds.subList(Math.max(0, rounds.size() - HISTOGRAM_ROUNDS),
-          rounds.size())) {
+      for (Round r : rounds.subList(Math.max(0, rounds.size() - HISTOGRAM_ROUNDS), rounds.size())) {
         if (!(r.mining().get("histograms") instanceof Map<?, ?> all)
             || !(all.get(h[0]) instanceof Map<?, ?> hist)) {
           continue;
@@ -74,13 +79,17 @@ final class MiningSections {
     if (rounds.isEmpty()) {
       return;
     }
-    page.section("mix", "Mix of triplets", "Left: geometry under the mining model (hard: "
-        + "d(a,n) ≤ d(a,p); semi-hard: d(a,p) &lt; d(a,n) ≤ d(a,p) + margin, the miner's rule; "
-        + "easy: the rest). Right: the rule that selected each negative.");
+    page.section(
+        "mix",
+        "Mix of triplets",
+        "Left: geometry under the mining model (hard: "
+            + "d(a,n) ≤ d(a,p); semi-hard: d(a,p) &lt; d(a,n) ≤ d(a,p) + margin, the miner's rule; "
+            + "easy: the rest). Right: the rule that selected each negative.");
     List<String> cats = run.roundNames();
     Map<String, List<Double>> geo = new LinkedHashMap<>();
     for (Hardness h : Hardness.values()) {
-      geo.put(h == Hardness.SEMIHARD ? "semi-hard" : h.label(),
+      geo.put(
+          h == Hardness.SEMIHARD ? "semi-hard" : h.label(),
           rounds.stream().map(r -> num0(r.hardness().get(h.label()))).toList());
     }
     CategoryChart g = Charts.bars("Hard / semi-hard / easy", "round", "triplets", true);
@@ -93,8 +102,14 @@ final class MiningSections {
       }
     }
     if (!kinds.isEmpty()) {
-      kinds.forEach((k, v) -> rounds.forEach(r -> v.add(
-          r.mining().get("by_kind") instanceof Map<?, ?> bk ? num0(bk.get(k)) : 0.0)));
+      kinds.forEach(
+          (k, v) ->
+              rounds.forEach(
+                  r ->
+                      v.add(
+                          r.mining().get("by_kind") instanceof Map<?, ?> bk
+                              ? num0(bk.get(k))
+                              : 0.0)));
       CategoryChart k = Charts.bars("Mined kinds", "round", "triplets", true);
       Charts.series(k, cats, kinds);
       page.figure("mined-kinds", k);
@@ -106,10 +121,13 @@ final class MiningSections {
     if (rounds.isEmpty()) {
       return;
     }
-    page.section("ann", "Nearest-negative recall of the search", "Share of sampled anchors whose "
-        + "hardest negative the round's search found, against an exact search (measured for "
-        + "the approximate <code>ivf</code> placement; exact placements find it by "
-        + "construction).");
+    page.section(
+        "ann",
+        "Nearest-negative recall of the search",
+        "Share of sampled anchors whose "
+            + "hardest negative the round's search found, against an exact search (measured for "
+            + "the approximate <code>ivf</code> placement; exact placements find it by "
+            + "construction).");
     List<Double> xm = new ArrayList<>();
     List<Double> ym = new ArrayList<>();
     List<Double> xe = new ArrayList<>();

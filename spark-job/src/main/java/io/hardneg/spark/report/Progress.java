@@ -6,16 +6,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver's progress: each stage of a round names its Spark jobs (job group
- * {@code round-NNN-stage} and a description, so the Spark UI reads as the pipeline does) and
- * logs one line when it ends, with its count, rate and the run's ETA. The ETA is the mean time
- * of the rounds finished in this process times the rounds still to run, less the time already
- * spent in the current round (nothing of the current round once its last stage,
- * {@value #LAST_STAGE}, is done); before the first round ends it is not known.
+ * The driver's progress: each stage of a round names its Spark jobs (job group {@code
+ * round-NNN-stage} and a description, so the Spark UI reads as the pipeline does) and logs one line
+ * when it ends, with its count, rate and the run's ETA. The ETA is the mean time of the rounds
+ * finished in this process times the rounds still to run, less the time already spent in the
+ * current round (nothing of the current round once its last stage, {@value #LAST_STAGE}, is done);
+ * before the first round ends it is not known.
  */
 public final class Progress {
   /** The stage that ends a round. */
   public static final String LAST_STAGE = "COMMIT";
+
   private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
 
   private final SparkContext sc;
@@ -44,10 +45,20 @@ public final class Progress {
     /** Logs {@code count} {@code unit} done, the rate and the ETA; clears the job group. */
     public String done(long count, String unit) {
       double s = (System.nanoTime() - start) / 1e9;
-      String line = String.format(Locale.ROOT,
-          "round %d (%d/%d) %-8s %,d %s in %.1f s (%s %s/s); %s", round, round + 1,
-          lastRound + 1, name, count, unit, s, s > 0 ? String.format(Locale.ROOT, "%,.0f",
-              count / s) : "-", unit, eta(round, name.equals(LAST_STAGE)));
+      String line =
+          String.format(
+              Locale.ROOT,
+              "round %d (%d/%d) %-8s %,d %s in %.1f s (%s %s/s); %s",
+              round,
+              round + 1,
+              lastRound + 1,
+              name,
+              count,
+              unit,
+              s,
+              s > 0 ? String.format(Locale.ROOT, "%,.0f", count / s) : "-",
+              unit,
+              eta(round, name.equals(LAST_STAGE)));
       LOG.info(line);
       sc.clearJobGroup();
       return line;
@@ -61,9 +72,10 @@ public final class Progress {
 
   /** Starts stage {@code name} of round {@code round}: its Spark jobs carry its name. */
   public Stage start(int round, String name, String description) {
-    sc.setJobGroup(String.format(Locale.ROOT, "round-%03d-%s", round,
-        name.toLowerCase(Locale.ROOT)), String.format(Locale.ROOT, "round %d %s: %s", round,
-        name, description), false);
+    sc.setJobGroup(
+        String.format(Locale.ROOT, "round-%03d-%s", round, name.toLowerCase(Locale.ROOT)),
+        String.format(Locale.ROOT, "round %d %s: %s", round, name, description),
+        false);
     return new Stage(round, name);
   }
 

@@ -1,10 +1,10 @@
 package io.hardneg.spark.report;
 
 /**
- * Principal-component projection of embeddings to two dimensions: the data is centred, the top
- * two eigenvectors of its covariance are found by power iteration with deflation (deterministic
- * start, 500 iterations at most) and each is signed so that its largest-magnitude component is
- * positive, which keeps the picture's orientation stable from round to round.
+ * Principal-component projection of embeddings to two dimensions: the data is centred, the top two
+ * eigenvectors of its covariance are found by power iteration with deflation (deterministic start,
+ * 500 iterations at most) and each is signed so that its largest-magnitude component is positive,
+ * which keeps the picture's orientation stable from round to round.
  */
 public final class Projection {
   private static final int MAX_ITERATIONS = 500;

@@ -9,18 +9,19 @@ import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
  * The page: the self-contained HTML document (inline style, charts as inline SVG) around its
- * sections, which {@link RetrievalSections}, {@link TrainingSections}, {@link MiningSections}
- * and {@link LatestRoundSections} append in the page's order.
+ * sections, which {@link RetrievalSections}, {@link TrainingSections}, {@link MiningSections} and
+ * {@link LatestRoundSections} append in the page's order.
  */
 final class ReportPage {
-  private static final String CSS = "body{font-family:sans-serif;margin:24px auto;"
-      + "max-width:1100px;color:#222}h1{margin-bottom:4px}h2{border-bottom:1px solid #ccc;"
-      + "padding-bottom:4px;margin-top:32px}.meta{color:#666;font-size:13px}"
-      + ".note{color:#666;font-style:italic}figure{margin:12px 0}"
-      + "figure.chart svg{max-width:100%;height:auto;display:block}"
-      + "table{border-collapse:collapse;font-size:13px;margin:8px 0}"
-      + "td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}"
-      + "td:first-child,th:first-child{text-align:left}tr.baseline{color:#777}";
+  private static final String CSS =
+      "body{font-family:sans-serif;margin:24px auto;"
+          + "max-width:1100px;color:#222}h1{margin-bottom:4px}h2{border-bottom:1px solid #ccc;"
+          + "padding-bottom:4px;margin-top:32px}.meta{color:#666;font-size:13px}"
+          + ".note{color:#666;font-style:italic}figure{margin:12px 0}"
+          + "figure.chart svg{max-width:100%;height:auto;display:block}"
+          + "table{border-collapse:collapse;font-size:13px;margin:8px 0}"
+          + "td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}"
+          + "td:first-child,th:first-child{text-align:left}tr.baseline{color:#777}";
 
   private final StringBuilder body = new StringBuilder();
   private int charts;
@@ -51,11 +52,21 @@ final class ReportPage {
   String html(RunFiles run) {
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<meta name=\"generator\" content=\"hardneg\"><title>hardneg run report: "
-        + esc(run.root()) + "</title><style>" + CSS + "</style></head><body>\n"
-        + "<h1>hardneg run report</h1>\n<p class=\"meta\">" + esc(run.root()) + "<br>"
-        + run.rounds().size() + " committed round(s); started "
-        + esc(str(run.run().get("started"))) + "; report built " + Instant.now() + "</p>\n"
-        + body + "</body></html>\n";
+        + esc(run.root())
+        + "</title><style>"
+        + CSS
+        + "</style></head><body>\n"
+        + "<h1>hardneg run report</h1>\n<p class=\"meta\">"
+        + esc(run.root())
+        + "<br>"
+        + run.rounds().size()
+        + " committed round(s); started "
+        + esc(str(run.run().get("started")))
+        + "; report built "
+        + Instant.now()
+        + "</p>\n"
+        + body
+        + "</body></html>\n";
   }
 
   /** Charts on the page. */
@@ -70,8 +81,7 @@ final class ReportPage {
 
   /** Opens a section; {@code intro} (HTML) is its first paragraph when not null. */
   void section(String id, String title, String intro) {
-    body.append("<section id=\"").append(id).append("\"><h2>").append(esc(title))
-        .append("</h2>");
+    body.append("<section id=\"").append(id).append("\"><h2>").append(esc(title)).append("</h2>");
     if (intro != null) {
       body.append("<p>").append(intro).append("</p>");
     }
@@ -85,8 +95,11 @@ final class ReportPage {
   /** Appends a chart as inline SVG. */
   void figure(String id, Chart<?, ?> chart) {
     charts++;
-    body.append("<figure class=\"chart\" id=\"chart-").append(id).append("\">")
-        .append(Charts.svg(chart, "c" + charts)).append("</figure>\n");
+    body.append("<figure class=\"chart\" id=\"chart-")
+        .append(id)
+        .append("\">")
+        .append(Charts.svg(chart, "c" + charts))
+        .append("</figure>\n");
   }
 
   /** Appends a note (HTML). */

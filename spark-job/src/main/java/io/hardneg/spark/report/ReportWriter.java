@@ -17,12 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds {@code report.html} from what a run directory holds (run.json, baselines.json and
- * every committed round's metrics.json, mining.json and {@link RoundTables}' tables) and writes
- * it atomically (a hidden temporary file, then a rename). The page is self-contained: charts
- * are XChart SVG inlined in the page, the triplet grid a base64 PNG, the style inline; nothing
- * is fetched ({@link ReportPage}). Rebuilt after every committed round, so it always shows
- * every round so far.
+ * Builds {@code report.html} from what a run directory holds (run.json, baselines.json and every
+ * committed round's metrics.json, mining.json and {@link RoundTables}' tables) and writes it
+ * atomically (a hidden temporary file, then a rename). The page is self-contained: charts are
+ * XChart SVG inlined in the page, the triplet grid a base64 PNG, the style inline; nothing is
+ * fetched ({@link ReportPage}). Rebuilt after every committed round, so it always shows every round
+ * so far.
  */
 public final class ReportWriter {
   public static final String FILE = "report.html";
@@ -45,27 +45,38 @@ public final class ReportWriter {
     Map<Integer, Path> dirs = new TreeMap<>();
     for (FileStatus s : dir.fs().listStatus(dir.root())) {
       Matcher m = ROUND.matcher(s.getPath().getName());
-      if (s.isDirectory() && m.matches()
+      if (s.isDirectory()
+          && m.matches()
           && dir.fs().exists(new Path(s.getPath(), RunDirectory.SUCCESS))) {
         dirs.put(Integer.parseInt(m.group(1)), s.getPath());
       }
     }
     for (Map.Entry<Integer, Path> e : dirs.entrySet()) {
-      rounds.add(new Round(e.getKey(), json(dir, new Path(e.getValue(), "metrics.json")),
-          json(dir, new Path(e.getValue(), "mining.json")),
-          json(dir, new Path(e.getValue(), "hardness.json"))));
+      rounds.add(
+          new Round(
+              e.getKey(),
+              json(dir, new Path(e.getValue(), "metrics.json")),
+              json(dir, new Path(e.getValue(), "mining.json")),
+              json(dir, new Path(e.getValue(), "hardness.json"))));
     }
     Path last = dirs.isEmpty() ? null : dirs.get(((TreeMap<Integer, Path>) dirs).lastKey());
-    RunFiles run = new RunFiles(dir.root().toString(),
-        json(dir, new Path(dir.root(), "run.json")),
-        json(dir, new Path(dir.root(), "baselines.json")), rounds,
-        last == null ? null : text(dir, new Path(last, "eval-embeddings-2d.csv")),
-        last == null ? null : text(dir, new Path(last, "triplet-images.csv")));
+    RunFiles run =
+        new RunFiles(
+            dir.root().toString(),
+            json(dir, new Path(dir.root(), "run.json")),
+            json(dir, new Path(dir.root(), "baselines.json")),
+            rounds,
+            last == null ? null : text(dir, new Path(last, "eval-embeddings-2d.csv")),
+            last == null ? null : text(dir, new Path(last, "triplet-images.csv")));
     ReportPage page = ReportPage.of(run);
     String html = page.html(run);
     dir.writeAtomically(FILE, html);
-    LOG.info("report: {} charts over {} rounds -> {} ({} s)", page.charts(), rounds.size(),
-        new Path(dir.root(), FILE), Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+    LOG.info(
+        "report: {} charts over {} rounds -> {} ({} s)",
+        page.charts(),
+        rounds.size(),
+        new Path(dir.root(), FILE),
+        Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
     return page.charts();
   }
 

@@ -27,16 +27,29 @@ final class RetrievalSections {
   }
 
   void summary() {
-    page.section("summary", "Summary", "Evaluation split: query = reference, self excluded "
-        + "(pytorch-metric-learning's definitions); " + (pairMode()
-            ? "pair mode: relevant = a known positive pair, R = the query's known positives "
-                + "among the evaluation items; no classes, so no NMI."
-            : "NMI of k-means with k = classes."));
-    String[] keys = {"recall_at_1", "recall_at_2", "recall_at_4", "recall_at_8",
-        "recall_at_16", "r_precision", "map_at_r", "nmi"};
-    body.append("<table class=\"summary\"><tr><th></th><th>R@1</th><th>R@2</th><th>R@4</th>"
-        + "<th>R@8</th><th>R@16</th><th>R-Prec</th><th>MAP@R</th><th>NMI</th>"
-        + "<th>triplets</th><th>loss</th><th>seconds</th></tr>");
+    page.section(
+        "summary",
+        "Summary",
+        "Evaluation split: query = reference, self excluded "
+            + "(pytorch-metric-learning's definitions); "
+            + (pairMode()
+                ? "pair mode: relevant = a known positive pair, R = the query's known positives "
+                    + "among the evaluation items; no classes, so no NMI."
+                : "NMI of k-means with k = classes."));
+    String[] keys = {
+      "recall_at_1",
+      "recall_at_2",
+      "recall_at_4",
+      "recall_at_8",
+      "recall_at_16",
+      "r_precision",
+      "map_at_r",
+      "nmi"
+    };
+    body.append(
+        "<table class=\"summary\"><tr><th></th><th>R@1</th><th>R@2</th><th>R@4</th>"
+            + "<th>R@8</th><th>R@16</th><th>R-Prec</th><th>MAP@R</th><th>NMI</th>"
+            + "<th>triplets</th><th>loss</th><th>seconds</th></tr>");
     for (String b : List.of("raw_pixels", "untrained")) {
       Object m = run.baselines().get(b);
       if (m instanceof Map<?, ?> bm) {
@@ -53,10 +66,13 @@ final class RetrievalSections {
         body.append("<td>").append(fmt(num(r.metrics().get(k)))).append("</td>");
       }
       Object t = r.metrics().get("timings");
-      body.append("<td>").append(str(r.metrics().get("triplets"))).append("</td><td>")
-          .append(fmt(num(r.metrics().get("train_loss")))).append("</td><td>")
-          .append(t instanceof Map<?, ?> tm ? fmt(num(tm.get("round_s"))) : "").append(
-              "</td></tr>");
+      body.append("<td>")
+          .append(str(r.metrics().get("triplets")))
+          .append("</td><td>")
+          .append(fmt(num(r.metrics().get("train_loss"))))
+          .append("</td><td>")
+          .append(t instanceof Map<?, ?> tm ? fmt(num(tm.get("round_s"))) : "")
+          .append("</td></tr>");
     }
     body.append("</table>");
     page.end();
@@ -92,8 +108,10 @@ final class RetrievalSections {
     if (run.baselines().get(which) instanceof Map<?, ?> b && Double.isFinite(num(b.get(key)))) {
       double v = num(b.get(key));
       double[] x = run.roundsX();
-      double[] xs = x.length == 1 ? new double[] {x[0] - 0.5, x[0] + 0.5}
-          : new double[] {x[0], x[x.length - 1]};
+      double[] xs =
+          x.length == 1
+              ? new double[] {x[0] - 0.5, x[0] + 0.5}
+              : new double[] {x[0], x[x.length - 1]};
       Charts.reference(c, name, xs, new double[] {v, v});
     }
   }

@@ -24,9 +24,12 @@ final class TrainingSections {
   }
 
   void loss() {
-    page.section("loss", "Training loss per averaging step", "The training loss "
-        + "(per triplet for the triplet losses, as reduced by the configured loss otherwise), "
-        + "averaged over the workers at every parameter averaging.");
+    page.section(
+        "loss",
+        "Training loss per averaging step",
+        "The training loss "
+            + "(per triplet for the triplet losses, as reduced by the configured loss otherwise), "
+            + "averaged over the workers at every parameter averaging.");
     XYChart c = Charts.xy("Training loss", "averaging step (whole run)", "loss");
     int step = 0;
     boolean any = false;
@@ -60,19 +63,27 @@ final class TrainingSections {
     List<String> cats = run.roundNames();
     Map<String, List<Double>> series = new LinkedHashMap<>();
     for (String s : STAGES) {
-      series.put(s.replace("_s", ""), rounds.stream().map(r -> r.metrics()
-          .get("timings") instanceof Map<?, ?> t ? num0(t.get(s)) : 0.0).toList());
+      series.put(
+          s.replace("_s", ""),
+          rounds.stream()
+              .map(r -> r.metrics().get("timings") instanceof Map<?, ?> t ? num0(t.get(s)) : 0.0)
+              .toList());
     }
-    series.put("other", rounds.stream().map(r -> {
-      if (!(r.metrics().get("timings") instanceof Map<?, ?> t)) {
-        return 0.0;
-      }
-      double rest = num0(t.get("round_s"));
-      for (String s : STAGES) {
-        rest -= num0(t.get(s));
-      }
-      return Math.max(0, rest);
-    }).toList());
+    series.put(
+        "other",
+        rounds.stream()
+            .map(
+                r -> {
+                  if (!(r.metrics().get("timings") instanceof Map<?, ?> t)) {
+                    return 0.0;
+                  }
+                  double rest = num0(t.get("round_s"));
+                  for (String s : STAGES) {
+                    rest -= num0(t.get(s));
+                  }
+                  return Math.max(0, rest);
+                })
+            .toList());
     CategoryChart c = Charts.bars("Seconds per stage", "round", "seconds", true);
     Charts.series(c, cats, series);
     page.figure("timings", c);

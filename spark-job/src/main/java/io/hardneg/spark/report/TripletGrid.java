@@ -13,10 +13,10 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * Draws sampled mined triplets of an image input as a PNG: per triplet the anchor, positive
- * and negative side by side (grey pixels scaled up, no smoothing), the labels, {@code d(a,p)},
- * {@code d(a,n)} and the triplet's kind underneath. Reads {@code triplet-images.csv}
- * ({@link RoundTables}).
+ * Draws sampled mined triplets of an image input as a PNG: per triplet the anchor, positive and
+ * negative side by side (grey pixels scaled up, no smoothing), the labels, {@code d(a,p)}, {@code
+ * d(a,n)} and the triplet's kind underneath. Reads {@code triplet-images.csv} ({@link
+ * RoundTables}).
  */
 final class TripletGrid {
   static final int SCALE = 3;
@@ -27,8 +27,16 @@ final class TripletGrid {
   private TripletGrid() {}
 
   /** One item of a triplet. */
-  record Item(int triplet, String role, long id, long label, double dAp, double dAn, String kind,
-      int side, int[] pixels) {}
+  record Item(
+      int triplet,
+      String role,
+      long id,
+      long label,
+      double dAp,
+      double dAn,
+      String kind,
+      int side,
+      int[] pixels) {}
 
   /** Parses {@code triplet-images.csv}. */
   static List<Item> parse(String csv) {
@@ -40,8 +48,8 @@ final class TripletGrid {
       }
       String[] f = lines[i].split(",", -1);
       if (f.length != 9) {
-        throw new IllegalArgumentException("triplet-images.csv line " + (i + 1) + ": expected 9 "
-            + "fields, got " + f.length);
+        throw new IllegalArgumentException(
+            "triplet-images.csv line " + (i + 1) + ": expected 9 " + "fields, got " + f.length);
       }
       String[] px = f[8].trim().split(" ");
       int[] p = new int[px.length];
@@ -50,12 +58,25 @@ final class TripletGrid {
       }
       int side = Integer.parseInt(f[7]);
       if (side * side != p.length) {
-        throw new IllegalArgumentException("triplet-images.csv line " + (i + 1) + ": " + p.length
-            + " pixels is not side² = " + side * side);
+        throw new IllegalArgumentException(
+            "triplet-images.csv line "
+                + (i + 1)
+                + ": "
+                + p.length
+                + " pixels is not side² = "
+                + side * side);
       }
-      items.add(new Item(Integer.parseInt(f[0]), f[1], Long.parseLong(f[2]),
-          Long.parseLong(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), f[6], side,
-          p));
+      items.add(
+          new Item(
+              Integer.parseInt(f[0]),
+              f[1],
+              Long.parseLong(f[2]),
+              Long.parseLong(f[3]),
+              Double.parseDouble(f[4]),
+              Double.parseDouble(f[5]),
+              f[6],
+              side,
+              p));
     }
     return items;
   }
@@ -77,18 +98,19 @@ final class TripletGrid {
     Graphics2D g = img.createGraphics();
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, w, h);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
-        RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     for (Item it : items) {
       int cell = it.triplet();
       int x0 = 3 * GAP + (cell % cols) * (cellW + 3 * GAP);
       int y0 = GAP + (cell / cols) * (cellH + GAP);
-      int slot = switch (it.role()) {
-        case "anchor" -> 0;
-        case "positive" -> 1;
-        default -> 2;
-      };
+      int slot =
+          switch (it.role()) {
+            case "anchor" -> 0;
+            case "positive" -> 1;
+            default -> 2;
+          };
       int x = x0 + slot * (side + GAP);
       int s = it.side();
       for (int r = 0; r < s; r++) {
@@ -99,20 +121,24 @@ final class TripletGrid {
           g.fillRect(x + c * SCALE, y0 + r * SCALE, SCALE, SCALE);
         }
       }
-      g.setColor(slot == 2 ? new Color(0xc0392b) : slot == 1 ? new Color(0x1e8449)
-          : Color.DARK_GRAY);
+      g.setColor(
+          slot == 2 ? new Color(0xc0392b) : slot == 1 ? new Color(0x1e8449) : Color.DARK_GRAY);
       g.drawRect(x - 1, y0 - 1, side + 1, side + 1);
       g.setColor(Color.BLACK);
-      String top = switch (slot) {
-        case 0 -> "anchor · " + it.label();
-        case 1 -> "pos · d " + String.format(Locale.ROOT, "%.3f", it.dAp());
-        default -> "neg " + it.label() + " · d " + String.format(Locale.ROOT, "%.3f", it.dAn());
-      };
+      String top =
+          switch (slot) {
+            case 0 -> "anchor · " + it.label();
+            case 1 -> "pos · d " + String.format(Locale.ROOT, "%.3f", it.dAp());
+            default -> "neg " + it.label() + " · d " + String.format(Locale.ROOT, "%.3f", it.dAn());
+          };
       g.drawString(top, x, y0 + side + 13);
       if (slot == 0) {
         g.setColor(Color.GRAY);
-        g.drawString(it.kind() + String.format(Locale.ROOT, ", d(a,n) − d(a,p) = %+.4f",
-            it.dAn() - it.dAp()), x, y0 + side + 27);
+        g.drawString(
+            it.kind()
+                + String.format(Locale.ROOT, ", d(a,n) − d(a,p) = %+.4f", it.dAn() - it.dAp()),
+            x,
+            y0 + side + 27);
       }
     }
     g.dispose();

@@ -10,5 +10,5 @@ import io.hardneg.core.util.JsonShape;
  * @param input the input, described
  * @param metrics the retrieval metrics (written at the top level)
  */
-public record EvaluationReport(String model, String modelHash, String input,
-    @JsonShape.Inline Retrieval metrics) {}
+public record EvaluationReport(
+    String model, String modelHash, String input, @JsonShape.Inline Retrieval metrics) {}

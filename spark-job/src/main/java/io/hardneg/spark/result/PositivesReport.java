@@ -9,8 +9,8 @@ import io.hardneg.core.util.JsonShape;
  * @param tasks for {@code random}: the range partitions the class cycle ran in
  * @param largestTask for {@code random}: the most rows one of those tasks held
  */
-public record PositivesReport(String policy, @JsonShape.OmitNull Integer tasks,
-    @JsonShape.OmitNull Long largestTask) {
+public record PositivesReport(
+    String policy, @JsonShape.OmitNull Integer tasks, @JsonShape.OmitNull Long largestTask) {
 
   /** A policy that reports nothing but its name. */
   public static PositivesReport of(String policy) {

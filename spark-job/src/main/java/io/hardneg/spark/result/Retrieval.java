@@ -5,8 +5,8 @@ import io.hardneg.core.util.JsonShape;
 import java.util.Map;
 
 /**
- * Retrieval metrics of one evaluation (query = reference, self excluded): the top of
- * {@code metrics.json}, {@code evaluation.json} and each {@code baselines.json} entry.
+ * Retrieval metrics of one evaluation (query = reference, self excluded): the top of {@code
+ * metrics.json}, {@code evaluation.json} and each {@code baselines.json} entry.
  *
  * @param recallAtK Recall@K by K, written as {@code recall_at_K} keys, ascending K
  * @param precisionAt1 P@1

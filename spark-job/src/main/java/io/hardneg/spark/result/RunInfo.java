@@ -16,12 +16,25 @@ import java.util.Map;
  * @param versions hardneg, Spark, Java and DL4J versions
  * @param sparkMaster the Spark master URL
  */
-public record RunInfo(String started, long seed, Map<String, String> config, String input,
-    long itemsTrain, long itemsEval, Model model, Versions versions, String sparkMaster) {
+public record RunInfo(
+    String started,
+    long seed,
+    Map<String, String> config,
+    String input,
+    long itemsTrain,
+    long itemsEval,
+    Model model,
+    Versions versions,
+    String sparkMaster) {
 
   /** The network: architecture, sizes, learning rate and the loss's margin. */
-  public record Model(String architecture, int inputDim, List<Integer> hidden, int embeddingDim,
-      double learningRate, double margin) {}
+  public record Model(
+      String architecture,
+      int inputDim,
+      List<Integer> hidden,
+      int embeddingDim,
+      double learningRate,
+      double margin) {}
 
   /** Versions of what ran. */
   public record Versions(String hardneg, String spark, String java, String dl4j) {}

@@ -9,13 +9,13 @@ import org.apache.hadoop.fs.Path;
 /**
  * Keeps {@code best.json} in the run directory: the committed round with the highest evaluation
  * MAP@R (ties keep the earlier round), its Recall@1 and the path of its model. Later rounds can be
- * worse than earlier ones (the mined negatives move with the model), so a run's result is its
- * best round, not its last.
+ * worse than earlier ones (the mined negatives move with the model), so a run's result is its best
+ * round, not its last.
  *
- * <p>The committed rounds' {@code metrics.json} files are the truth: {@link #update} recomputes
- * the best from all of them, so a driver killed while replacing {@code best.json} loses nothing
- * (the next update, or {@link #read}, rebuilds it). Round directories are never touched, so every
- * model stays available.
+ * <p>The committed rounds' {@code metrics.json} files are the truth: {@link #update} recomputes the
+ * best from all of them, so a driver killed while replacing {@code best.json} loses nothing (the
+ * next update, or {@link #read}, rebuilds it). Round directories are never touched, so every model
+ * stays available.
  */
 public final class BestRound {
   public static final String FILE = "best.json";
@@ -31,8 +31,7 @@ public final class BestRound {
    * @param model its model file, relative to the run directory
    * @param modelHash its model's {@link io.hardneg.core.model.ModelId}
    */
-  public record Best(int round, double mapAtR, Double recallAt1, String model,
-      String modelHash) {}
+  public record Best(int round, double mapAtR, Double recallAt1, String model, String modelHash) {}
 
   /**
    * Recomputes the best committed round and replaces {@code best.json} atomically.
@@ -61,14 +60,20 @@ public final class BestRound {
         continue;
       }
       // the file, not a RoundMetrics: rounds written by earlier versions are read too
-      Map<String, Object> m = Json.read(new String(
-          dir.readBytes(new Path(round, "metrics.json")), StandardCharsets.UTF_8));
+      Map<String, Object> m =
+          Json.read(
+              new String(dir.readBytes(new Path(round, "metrics.json")), StandardCharsets.UTF_8));
       double map = ((Number) m.get("map_at_r")).doubleValue();
       if (map > bestMap) {
         bestMap = map;
         Object recall = m.get("recall_at_1");
-        best = new Best(r, map, recall instanceof Number n ? n.doubleValue() : null,
-            String.format(Locale.ROOT, "round-%03d/model.zip", r), (String) m.get("model"));
+        best =
+            new Best(
+                r,
+                map,
+                recall instanceof Number n ? n.doubleValue() : null,
+                String.format(Locale.ROOT, "round-%03d/model.zip", r),
+                (String) m.get("model"));
       }
     }
     return best;

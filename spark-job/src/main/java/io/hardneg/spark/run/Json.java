@@ -14,23 +14,23 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The one JSON writer of hardneg's result files ({@code metrics.json}, {@code mining.json},
- * {@code evaluation.json}, {@code best.json}, …), and their reader.
+ * The one JSON writer of hardneg's result files ({@code metrics.json}, {@code mining.json}, {@code
+ * evaluation.json}, {@code best.json}, …), and their reader.
  *
  * <p>Results are records; a record is written as an object whose keys are its components in
- * declaration order, named in snake case with digits as words ({@code recallAt1} →
- * {@code recall_at_1}, {@code dAnMinusDAp} → {@code d_an_minus_d_ap}), so a record's component
- * list is the file's key list. Two annotations ({@link io.hardneg.core.util.JsonShape}, in
- * miner-core so that its records, e.g. the search report, can use them) cover what the files
- * need beyond that: {@link Inline} (a component's keys are written in its place, e.g. the
- * retrieval metrics at the top of {@code metrics.json}) and {@link OmitNull} (a key present in
- * one mode or placement only). Maps keep their order; NaN and infinities are written as null.
+ * declaration order, named in snake case with digits as words ({@code recallAt1} → {@code
+ * recall_at_1}, {@code dAnMinusDAp} → {@code d_an_minus_d_ap}), so a record's component list is the
+ * file's key list. Two annotations ({@link io.hardneg.core.util.JsonShape}, in miner-core so that
+ * its records, e.g. the search report, can use them) cover what the files need beyond that: {@link
+ * Inline} (a component's keys are written in its place, e.g. the retrieval metrics at the top of
+ * {@code metrics.json}) and {@link OmitNull} (a key present in one mode or placement only). Maps
+ * keep their order; NaN and infinities are written as null.
  */
 public final class Json {
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
-  private static final Pattern WORD = Pattern.compile(
-      "(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[a-zA-Z])(?=[0-9])");
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final Pattern WORD =
+      Pattern.compile("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[a-zA-Z])(?=[0-9])");
 
   private Json() {}
 

@@ -21,12 +21,12 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Scheduled retraining on any Hadoop FileSystem: a root holds one versioned run directory per
- * scheduled run ({@code runs/<yyyyMMdd-HHmmss>}) and a {@code current} pointer, a small JSON
- * file naming the promoted run, its round and model. A run is promoted only if its last
- * committed round beats the current model on the chosen evaluation metric; the pointer is then
- * replaced atomically (an overwriting rename: HDFS {@code rename2}, POSIX {@code rename(2)}) and
- * nothing is deleted, so every earlier model stays where it was. Each decision is written to the
- * run's {@code promotion.json}, which also marks the run as finished for {@link #nextRun}.
+ * scheduled run ({@code runs/<yyyyMMdd-HHmmss>}) and a {@code current} pointer, a small JSON file
+ * naming the promoted run, its round and model. A run is promoted only if its last committed round
+ * beats the current model on the chosen evaluation metric; the pointer is then replaced atomically
+ * (an overwriting rename: HDFS {@code rename2}, POSIX {@code rename(2)}) and nothing is deleted, so
+ * every earlier model stays where it was. Each decision is written to the run's {@code
+ * promotion.json}, which also marks the run as finished for {@link #nextRun}.
  *
  * <p>The comparison uses the metrics each run recorded on its own evaluation split; they are
  * comparable when runs share the seed and the evaluation items (the split is a hash of seed and
@@ -41,7 +41,9 @@ public final class Promotion {
 
   /** Evaluation metrics a promotion may compare; higher is better for each. */
   public enum Metric {
-    RECALL_AT_1("recall_at_1"), MAP_AT_R("map_at_r"), R_PRECISION("r_precision");
+    RECALL_AT_1("recall_at_1"),
+    MAP_AT_R("map_at_r"),
+    R_PRECISION("r_precision");
 
     private final String key;
 
@@ -61,14 +63,23 @@ public final class Promotion {
           return m;
         }
       }
-      throw new IllegalArgumentException("unknown metric '" + s + "'; expected one of "
-          + Arrays.stream(values()).map(Metric::key).toList());
+      throw new IllegalArgumentException(
+          "unknown metric '"
+              + s
+              + "'; expected one of "
+              + Arrays.stream(values()).map(Metric::key).toList());
     }
   }
 
   /** The outcome: whether the run became current, and the values compared. */
-  public record Decision(boolean promoted, String run, int round, double value,
-      String previousRun, Double previousValue, String reason) {
+  public record Decision(
+      boolean promoted,
+      String run,
+      int round,
+      double value,
+      String previousRun,
+      Double previousValue,
+      String reason) {
     public Decision {
       if (run == null || reason == null) {
         throw new IllegalArgumentException("run and reason are required");
@@ -87,12 +98,25 @@ public final class Promotion {
    * @param value its value
    * @param promoted when, ISO-8601
    */
-  public record Pointer(String run, int round, String model, String modelHash, String metric,
-      double value, String promoted) {}
+  public record Pointer(
+      String run,
+      int round,
+      String model,
+      String modelHash,
+      String metric,
+      double value,
+      String promoted) {}
 
   /** A run's {@code promotion.json}: the decision and the values compared. */
-  record DecisionFile(boolean promoted, String reason, String metric, int round, double value,
-      String previousRun, Double previousValue, String decided) {}
+  record DecisionFile(
+      boolean promoted,
+      String reason,
+      String metric,
+      int round,
+      double value,
+      String previousRun,
+      Double previousValue,
+      String decided) {}
 
   private final FileSystem fs;
   private final Configuration conf;
@@ -111,8 +135,8 @@ public final class Promotion {
   }
 
   /**
-   * The run directory a scheduled run should use: the newest run without a promotion decision
-   * (an interrupted run, which the job resumes), else a new one named by {@code now}.
+   * The run directory a scheduled run should use: the newest run without a promotion decision (an
+   * interrupted run, which the job resumes), else a new one named by {@code now}.
    */
   public Path nextRun(Instant now) throws IOException {
     Path runs = new Path(root, RUNS);
@@ -120,7 +144,8 @@ public final class Promotion {
       FileStatus[] all = fs.listStatus(runs);
       Arrays.sort(all, (a, b) -> b.getPath().getName().compareTo(a.getPath().getName()));
       for (FileStatus s : all) {
-        if (s.isDirectory() && !s.getPath().getName().startsWith("_")
+        if (s.isDirectory()
+            && !s.getPath().getName().startsWith("_")
             && !s.getPath().getName().startsWith(".")) {
           if (!fs.exists(new Path(s.getPath(), DECISION))) {
             return s.getPath();
@@ -143,16 +168,20 @@ public final class Promotion {
       m = Json.read(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
     Object hash = m.get("model_hash"); // absent in pointers written by earlier versions
-    return new Pointer(String.valueOf(m.get("run")), ((Number) m.get("round")).intValue(),
-        String.valueOf(m.get("model")), hash == null ? null : hash.toString(),
-        String.valueOf(m.get("metric")), ((Number) m.get("value")).doubleValue(),
+    return new Pointer(
+        String.valueOf(m.get("run")),
+        ((Number) m.get("round")).intValue(),
+        String.valueOf(m.get("model")),
+        hash == null ? null : hash.toString(),
+        String.valueOf(m.get("metric")),
+        ((Number) m.get("value")).doubleValue(),
         String.valueOf(m.get("promoted")));
   }
 
   /**
-   * Decides on {@code runDir}'s last committed round: promotes it if its {@code metric} exceeds
-   * the current model's by more than {@code minGain} (or if nothing is current), then records
-   * the decision in the run directory.
+   * Decides on {@code runDir}'s last committed round: promotes it if its {@code metric} exceeds the
+   * current model's by more than {@code minGain} (or if nothing is current), then records the
+   * decision in the run directory.
    *
    * @throws IllegalStateException if the run has no committed round or no value for the metric
    */
@@ -160,16 +189,17 @@ public final class Promotion {
     RunDirectory run = new RunDirectory(conf, runDir);
     int round = run.lastCommittedRound();
     if (round < 0) {
-      throw new IllegalStateException(run.root() + ": no committed round (round-NNN/_SUCCESS) "
-          + "to promote");
+      throw new IllegalStateException(
+          run.root() + ": no committed round (round-NNN/_SUCCESS) " + "to promote");
     }
     Map<String, Object> metrics = metrics(run, round);
     double value = metricOf(metrics, run, round, metric);
     Pointer cur = current();
     Decision d;
     if (cur == null) {
-      d = new Decision(true, run.root().toString(), round, value, null, null,
-          "nothing is current yet");
+      d =
+          new Decision(
+              true, run.root().toString(), round, value, null, null, "nothing is current yet");
     } else {
       String prevRun = cur.run();
       int prevRound = cur.round();
@@ -178,25 +208,68 @@ public final class Promotion {
       RunDirectory prevDir = new RunDirectory(conf, prevRun);
       double prev = metricOf(metrics(prevDir, prevRound), prevDir, prevRound, metric);
       if (prevRun.equals(run.root().toString()) && prevRound == round) {
-        d = new Decision(false, run.root().toString(), round, value, prevRun, prev,
-            "already current");
+        d =
+            new Decision(
+                false, run.root().toString(), round, value, prevRun, prev, "already current");
       } else if (value > prev + minGain) {
-        d = new Decision(true, run.root().toString(), round, value, prevRun, prev,
-            String.format(Locale.ROOT, "%s %.6f beats current %.6f by more than %s",
-                metric.key(), value, prev, minGain));
+        d =
+            new Decision(
+                true,
+                run.root().toString(),
+                round,
+                value,
+                prevRun,
+                prev,
+                String.format(
+                    Locale.ROOT,
+                    "%s %.6f beats current %.6f by more than %s",
+                    metric.key(),
+                    value,
+                    prev,
+                    minGain));
       } else {
-        d = new Decision(false, run.root().toString(), round, value, prevRun, prev,
-            String.format(Locale.ROOT, "%s %.6f does not beat current %.6f by more than %s",
-                metric.key(), value, prev, minGain));
+        d =
+            new Decision(
+                false,
+                run.root().toString(),
+                round,
+                value,
+                prevRun,
+                prev,
+                String.format(
+                    Locale.ROOT,
+                    "%s %.6f does not beat current %.6f by more than %s",
+                    metric.key(),
+                    value,
+                    prev,
+                    minGain));
       }
     }
     if (d.promoted()) {
-      replace(pointer(), Json.write(new Pointer(d.run(), round, run.round(round) + "/model.zip",
-          (String) metrics.get("model"), metric.key(), value, Instant.now().toString())));
+      replace(
+          pointer(),
+          Json.write(
+              new Pointer(
+                  d.run(),
+                  round,
+                  run.round(round) + "/model.zip",
+                  (String) metrics.get("model"),
+                  metric.key(),
+                  value,
+                  Instant.now().toString())));
     }
-    run.writeAtomically(DECISION, Json.write(new DecisionFile(d.promoted(), d.reason(),
-        metric.key(), round, value, d.previousRun(), d.previousValue(),
-        Instant.now().toString())));
+    run.writeAtomically(
+        DECISION,
+        Json.write(
+            new DecisionFile(
+                d.promoted(),
+                d.reason(),
+                metric.key(),
+                round,
+                value,
+                d.previousRun(),
+                d.previousValue(),
+                Instant.now().toString())));
     return d;
   }
 
@@ -209,13 +282,13 @@ public final class Promotion {
     return Json.read(new String(run.readBytes(file), StandardCharsets.UTF_8));
   }
 
-  private static double metricOf(Map<String, Object> metrics, RunDirectory run, int round,
-      Metric metric) {
+  private static double metricOf(
+      Map<String, Object> metrics, RunDirectory run, int round, Metric metric) {
     Path file = new Path(run.round(round), "metrics.json");
     Object v = metrics.get(metric.key());
     if (!(v instanceof Number n) || Double.isNaN(n.doubleValue())) {
-      throw new IllegalStateException(file + ": " + metric.key() + " is " + v
-          + ", expected a number");
+      throw new IllegalStateException(
+          file + ": " + metric.key() + " is " + v + ", expected a number");
     }
     return n.doubleValue();
   }

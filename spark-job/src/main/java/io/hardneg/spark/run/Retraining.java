@@ -5,9 +5,9 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * Command line of scheduled retraining (deploy/schedule): which run directory to use, and the
- * promotion decision after a run. No SparkContext is started; run it with the application jar
- * on a Hadoop classpath (deploy/bin/submit does). Exit codes: 0 done (promoted or not, printed),
- * 1 failure, 2 usage.
+ * promotion decision after a run. No SparkContext is started; run it with the application jar on a
+ * Hadoop classpath (deploy/bin/submit does). Exit codes: 0 done (promoted or not, printed), 1
+ * failure, 2 usage.
  *
  * <pre>
  * next-run --root ROOT                       prints the run directory to train into
@@ -48,9 +48,12 @@ public final class Retraining {
         throw new IllegalArgumentException("--root (and for promote --run) are required");
       }
     } catch (IllegalArgumentException e) {
-      System.err.println("retraining: " + e.getMessage() + "\nusage: next-run --root ROOT\n"
-          + "       promote --root ROOT --run DIR [--metric recall_at_1|map_at_r|r_precision]"
-          + " [--min-gain X]");
+      System.err.println(
+          "retraining: "
+              + e.getMessage()
+              + "\nusage: next-run --root ROOT\n"
+              + "       promote --root ROOT --run DIR [--metric recall_at_1|map_at_r|r_precision]"
+              + " [--min-gain X]");
       return 2;
     }
     try {
@@ -59,8 +62,13 @@ public final class Retraining {
         System.out.println(p.nextRun(Instant.now()));
       } else {
         Promotion.Decision d = p.decide(run, metric, minGain);
-        System.out.println((d.promoted() ? "PROMOTED " : "KEPT current; ") + d.run()
-            + " round " + d.round() + ": " + d.reason());
+        System.out.println(
+            (d.promoted() ? "PROMOTED " : "KEPT current; ")
+                + d.run()
+                + " round "
+                + d.round()
+                + ": "
+                + d.reason());
       }
       return 0;
     } catch (Exception e) {

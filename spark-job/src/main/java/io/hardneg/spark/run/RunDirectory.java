@@ -13,10 +13,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The run directory on any Hadoop FileSystem. A round is published like every
- * hardneg output ({@link AtomicOutput}): written under a temporary {@code _tmp-round-NNN-<uuid>}
- * directory, {@code _SUCCESS} last inside it, then one rename to {@code round-NNN}. A round
- * directory without {@code _SUCCESS} does not exist for hardneg.
+ * The run directory on any Hadoop FileSystem. A round is published like every hardneg output
+ * ({@link AtomicOutput}): written under a temporary {@code _tmp-round-NNN-<uuid>} directory, {@code
+ * _SUCCESS} last inside it, then one rename to {@code round-NNN}. A round directory without {@code
+ * _SUCCESS} does not exist for hardneg.
  */
 public final class RunDirectory {
   public static final String SUCCESS = "_SUCCESS";
@@ -49,8 +49,8 @@ public final class RunDirectory {
   }
 
   /**
-   * Creates the root if needed, proves it writable with a probe file (before any expensive
-   * stage) and removes temporaries left by an interrupted run.
+   * Creates the root if needed, proves it writable with a probe file (before any expensive stage)
+   * and removes temporaries left by an interrupted run.
    */
   public void prepare() throws IOException {
     try {
@@ -61,9 +61,14 @@ public final class RunDirectory {
       writeBytes(probe, new byte[0]);
       fs.delete(probe, false);
     } catch (IOException | OutputException | org.apache.hadoop.fs.FSError e) {
-      throw new OutputException(root + ": the output directory cannot be created or written ("
-          + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines()
-          .findFirst().orElse("") + "); choose another --out or fix its parent", e);
+      throw new OutputException(
+          root
+              + ": the output directory cannot be created or written ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+              + "); choose another --out or fix its parent",
+          e);
     }
     for (FileStatus s : fs.listStatus(root)) {
       if (s.getPath().getName().startsWith("_tmp-")) {

@@ -21,21 +21,22 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Class mode, policy {@code random}, placed so that no task holds a class: every row is range
  * partitioned and sorted by (label, {@link PositiveRule#orderKey}, id), so each task holds a
- * contiguous stretch of about N / tasks rows of the global order, however large a class is; one
- * job reads each partition's {@link PositiveCycle.EdgeBuilder edge} (six numbers) back to the
- * driver, {@link PositiveCycle#stitch} joins them, and a second pass over the same partitions
- * gives every row its successor ({@link PositiveCycle.Walker}), streaming. The result is
- * {@link PositiveRule#successors} exactly, whatever the range bounds.
+ * contiguous stretch of about N / tasks rows of the global order, however large a class is; one job
+ * reads each partition's {@link PositiveCycle.EdgeBuilder edge} (six numbers) back to the driver,
+ * {@link PositiveCycle#stitch} joins them, and a second pass over the same partitions gives every
+ * row its successor ({@link PositiveCycle.Walker}), streaming. The result is {@link
+ * PositiveRule#successors} exactly, whatever the range bounds.
  *
- * <p>Both passes read the one shuffled RDD made here: its partitioner (the sampled range bounds)
- * is fixed once, so a lost shuffle block or a retried task recomputes the same partition, and
- * the edges the driver stitched stay those of the partitions the second pass walks.
+ * <p>Both passes read the one shuffled RDD made here: its partitioner (the sampled range bounds) is
+ * fixed once, so a lost shuffle block or a retried task recomputes the same partition, and the
+ * edges the driver stitched stay those of the partitions the second pass walks.
  */
 public final class ClassCycleStage {
   /** {@code id, label, emb, positive (null for a class of one), excluded (null)}. */
-  static final StructType CHOSEN = Schemas.EMBEDDINGS
-      .add("positive", DataTypes.LongType, true)
-      .add("excluded", DataTypes.createArrayType(DataTypes.LongType, false), true);
+  static final StructType CHOSEN =
+      Schemas.EMBEDDINGS
+          .add("positive", DataTypes.LongType, true)
+          .add("excluded", DataTypes.createArrayType(DataTypes.LongType, false), true);
 
   /**
    * Rows with their positive, and the row count of each task of the cycle (what the largest task
@@ -60,25 +61,34 @@ public final class ClassCycleStage {
    *
    * @param tasks range partitions of the sort (at least one)
    */
-  public static Cycled successors(SparkSession spark, Dataset<Row> embeddings, long seed,
-      int round, int tasks) {
+  public static Cycled successors(
+      SparkSession spark, Dataset<Row> embeddings, long seed, int round, int tasks) {
     UDF1<Long, Long> key = id -> PositiveRule.orderKey(seed, round, id);
     // one RDD for both passes: see the class comment
-    JavaRDD<Row> sorted = embeddings
-        .select(col("id"), col("label"), col("emb"),
-            udf(key, DataTypes.LongType).apply(col("id")).as("order_key"))
-        .repartitionByRange(Math.max(1, tasks), col("label"), col("order_key"), col("id"))
-        .sortWithinPartitions(col("label"), col("order_key"), col("id"))
-        .javaRDD();
-    List<long[]> found = sorted.mapPartitionsWithIndex((s, rows) -> {
-      PositiveCycle.EdgeBuilder b = new PositiveCycle.EdgeBuilder();
-      rows.forEachRemaining(r -> b.add(r.getLong(1), r.getLong(0)));
-      long[] e = b.edge();
-      long[] indexed = new long[e.length + 1];
-      indexed[0] = s;
-      System.arraycopy(e, 0, indexed, 1, e.length);
-      return List.of(indexed).iterator();
-    }, true).collect();
+    JavaRDD<Row> sorted =
+        embeddings
+            .select(
+                col("id"),
+                col("label"),
+                col("emb"),
+                udf(key, DataTypes.LongType).apply(col("id")).as("order_key"))
+            .repartitionByRange(Math.max(1, tasks), col("label"), col("order_key"), col("id"))
+            .sortWithinPartitions(col("label"), col("order_key"), col("id"))
+            .javaRDD();
+    List<long[]> found =
+        sorted
+            .mapPartitionsWithIndex(
+                (s, rows) -> {
+                  PositiveCycle.EdgeBuilder b = new PositiveCycle.EdgeBuilder();
+                  rows.forEachRemaining(r -> b.add(r.getLong(1), r.getLong(0)));
+                  long[] e = b.edge();
+                  long[] indexed = new long[e.length + 1];
+                  indexed[0] = s;
+                  System.arraycopy(e, 0, indexed, 1, e.length);
+                  return List.of(indexed).iterator();
+                },
+                true)
+            .collect();
     int n = sorted.getNumPartitions();
     long[][] edges = new long[n][];
     long[] taskRows = new long[n];
@@ -88,8 +98,9 @@ public final class ClassCycleStage {
       taskRows[s] = edges[s][0];
     }
     long[][] stitched = PositiveCycle.stitch(edges);
-    JavaRDD<Row> chosen = sorted.mapPartitionsWithIndex(
-        (s, rows) -> new Successors(rows, new PositiveCycle.Walker(stitched[s])), true);
+    JavaRDD<Row> chosen =
+        sorted.mapPartitionsWithIndex(
+            (s, rows) -> new Successors(rows, new PositiveCycle.Walker(stitched[s])), true);
     return new Cycled(spark.createDataFrame(chosen, CHOSEN), taskRows);
   }
 
@@ -134,8 +145,7 @@ public final class ClassCycleStage {
       }
       long id = r.getLong(0);
       // its own successor: the item is alone in its class
-      return RowFactory.create(id, r.getLong(1), r.get(2), positive == id ? null : positive,
-          null);
+      return RowFactory.create(id, r.getLong(1), r.get(2), positive == id ? null : positive, null);
     }
   }
 }

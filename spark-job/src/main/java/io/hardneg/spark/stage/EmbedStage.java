@@ -23,26 +23,30 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * EMBED: the model's bytes are broadcast (never the live network: Spark 3.5 closes broadcast
  * values, which would free its native parameter array, docs/stack-notes.md P1), every partition
- * restores the network once and runs batched inference; outputs are scaled to unit length.
- * With no model, the features themselves are normalised (the raw-pixel baseline).
+ * restores the network once and runs batched inference; outputs are scaled to unit length. With no
+ * model, the features themselves are normalised (the raw-pixel baseline).
  */
 public final class EmbedStage {
   private EmbedStage() {}
 
   /**
-   * Embeds an items table ({@code id, label, features}) into an embeddings table
-   * ({@code id, label, emb}).
+   * Embeds an items table ({@code id, label, features}) into an embeddings table ({@code id, label,
+   * emb}).
    *
    * @param modelBytes a ModelSerializer zip, or null for normalised raw features
    */
-  public static Dataset<Row> embed(SparkSession spark, Dataset<Row> items, byte[] modelBytes,
-      int batchSize) {
+  public static Dataset<Row> embed(
+      SparkSession spark, Dataset<Row> items, byte[] modelBytes, int batchSize) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<byte[]> model = modelBytes == null ? null : jsc.broadcast(modelBytes);
-    JavaRDD<Row> out = items.javaRDD().mapPartitions(rows -> {
-      MultiLayerNetwork net = model == null ? null : restore(model.value());
-      return new BatchIterator(rows, net, batchSize);
-    });
+    JavaRDD<Row> out =
+        items
+            .javaRDD()
+            .mapPartitions(
+                rows -> {
+                  MultiLayerNetwork net = model == null ? null : restore(model.value());
+                  return new BatchIterator(rows, net, batchSize);
+                });
     Dataset<Row> df = spark.createDataFrame(out, Schemas.EMBEDDINGS);
     return df;
   }
@@ -95,8 +99,14 @@ public final class EmbedStage {
       for (int i = 0; i < rows.size(); i++) {
         int len = Schemas.copyFloats(rows.get(i), 2, x, i * dIn);
         if (len != dIn) {
-          throw new IllegalArgumentException("item id " + rows.get(i).getLong(0) + " has "
-              + len + " features, expected " + dIn + " like the rest of its batch");
+          throw new IllegalArgumentException(
+              "item id "
+                  + rows.get(i).getLong(0)
+                  + " has "
+                  + len
+                  + " features, expected "
+                  + dIn
+                  + " like the rest of its batch");
         }
       }
       float[] e;

@@ -13,12 +13,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * EVALUATE: the evaluation embeddings are collected and searched exactly (query = reference,
- * self excluded) with double-precision distances; reports Recall@K, Precision@1, R-Precision,
- * MAP@R, NMI of a seeded k-means (k = classes), the per-class breakdown and the embedding spread.
- * In pair mode (given {@link KnownPairs}) relevance is a known positive pair instead of a shared
- * label ({@link RetrievalMetrics#evaluate(LabeledVectors, long[], long[])}); NMI and the
- * per-class breakdown need classes and are left out, and {@code relevance = pairs} says so.
+ * EVALUATE: the evaluation embeddings are collected and searched exactly (query = reference, self
+ * excluded) with double-precision distances; reports Recall@K, Precision@1, R-Precision, MAP@R, NMI
+ * of a seeded k-means (k = classes), the per-class breakdown and the embedding spread. In pair mode
+ * (given {@link KnownPairs}) relevance is a known positive pair instead of a shared label ({@link
+ * RetrievalMetrics#evaluate(LabeledVectors, long[], long[])}); NMI and the per-class breakdown need
+ * classes and are left out, and {@code relevance = pairs} says so.
  */
 public final class EvaluateStage {
   /** Seed of the NMI clustering: fixed, so rounds are compared on the same footing. */
@@ -56,8 +56,18 @@ public final class EvaluateStage {
    */
   public static Retrieval metrics(LabeledVectors t, KnownPairs pairs) {
     RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t, pairs.anchors(), pairs.positives());
-    return new Retrieval(r.recallAtK(), r.precisionAt1(), r.rPrecision(), r.mapAtR(), null,
-        r.queries(), r.skippedQueries(), spread(t), null, "pairs", (long) pairs.size());
+    return new Retrieval(
+        r.recallAtK(),
+        r.precisionAt1(),
+        r.rPrecision(),
+        r.mapAtR(),
+        null,
+        r.queries(),
+        r.skippedQueries(),
+        spread(t),
+        null,
+        "pairs",
+        (long) pairs.size());
   }
 
   /** Metrics of a driver-side table of unit embeddings. */
@@ -66,8 +76,18 @@ public final class EvaluateStage {
     double nmi = t.size() == 0 ? Double.NaN : Nmi.kMeans(t, NMI_SEED);
     Map<String, RetrievalMetrics.ClassResult> perClass = new LinkedHashMap<>();
     r.perClass().forEach((label, c) -> perClass.put(String.valueOf(label), c));
-    return new Retrieval(r.recallAtK(), r.precisionAt1(), r.rPrecision(), r.mapAtR(), nmi,
-        r.queries(), r.skippedQueries(), spread(t), perClass, null, null);
+    return new Retrieval(
+        r.recallAtK(),
+        r.precisionAt1(),
+        r.rPrecision(),
+        r.mapAtR(),
+        nmi,
+        r.queries(),
+        r.skippedQueries(),
+        spread(t),
+        perClass,
+        null,
+        null);
   }
 
   private static double spread(LabeledVectors t) {

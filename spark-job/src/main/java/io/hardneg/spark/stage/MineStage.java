@@ -1,7 +1,5 @@
 package io.hardneg.spark.stage;
 
-import io.hardneg.spark.result.PositivesReport;
-
 import io.hardneg.core.data.LabeledVectors;
 import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.knn.Mask;
@@ -12,13 +10,14 @@ import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.MiningStats;
 import io.hardneg.core.mining.TripletMiner;
 import io.hardneg.core.search.AnchorCandidates;
-import io.hardneg.core.search.SearchReport.NearestNegativeRecall;
 import io.hardneg.core.search.SearchReport;
+import io.hardneg.core.search.SearchReport.NearestNegativeRecall;
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.config.IvfSearchSettings;
 import io.hardneg.spark.config.SearchSettings;
 import io.hardneg.spark.io.Schemas;
 import io.hardneg.spark.io.Tables;
+import io.hardneg.spark.result.PositivesReport;
 import io.hardneg.spark.stage.search.EntryRows;
 import io.hardneg.spark.stage.search.SearchPlacement;
 import io.hardneg.spark.stage.search.SearchRequest;
@@ -41,19 +40,24 @@ import scala.Tuple2;
  * MINE = positives ({@link PositiveStage}) → search ({@link SearchPlacement}, any placement) →
  * rules ({@link TripletMiner#select}) → triplet rows; miner-core's {@link TripletMiner} runs the
  * same steps in one JVM and gives the same triplets. Results depend only on (seed, round, anchor
- * id), never on partitioning or task attempts; with {@code ivf} the nearest-negative recall
- * against an exact search is measured on a seeded sample of anchors every round.
+ * id), never on partitioning or task attempts; with {@code ivf} the nearest-negative recall against
+ * an exact search is measured on a seeded sample of anchors every round.
  */
 public final class MineStage {
   private MineStage() {}
 
   /**
-   * Triplets (schema {@link Schemas#TRIPLETS}, persisted), counters, the search report and how
-   * the positives were chosen ({@code policy}; for {@code random}, the task count and the most
-   * rows one task held).
+   * Triplets (schema {@link Schemas#TRIPLETS}, persisted), counters, the search report and how the
+   * positives were chosen ({@code policy}; for {@code random}, the task count and the most rows one
+   * task held).
    */
-  public record Mined(Dataset<Row> triplets, MiningStats stats, SearchReport search,
-      PositivesReport positives, JavaRDD<?> cached, List<Runnable> cleanup) {
+  public record Mined(
+      Dataset<Row> triplets,
+      MiningStats stats,
+      SearchReport search,
+      PositivesReport positives,
+      JavaRDD<?> cached,
+      List<Runnable> cleanup) {
     /** Drops cached results and broadcasts (kept until then for recomputation). */
     public void release() {
       triplets.unpersist();
@@ -67,21 +71,35 @@ public final class MineStage {
    *
    * @param modelHash written in the {@code model} column
    */
-  public static Mined mine(SparkSession spark, Dataset<Row> embeddings, MiningConfig mining,
-      KnnOptions knn, SearchSettings search, int round, String modelHash, int partitions) {
-    return mine(spark, embeddings, null, false, mining, knn, search, round, modelHash,
-        partitions);
+  public static Mined mine(
+      SparkSession spark,
+      Dataset<Row> embeddings,
+      MiningConfig mining,
+      KnnOptions knn,
+      SearchSettings search,
+      int round,
+      String modelHash,
+      int partitions) {
+    return mine(spark, embeddings, null, false, mining, knn, search, round, modelHash, partitions);
   }
 
   /**
-   * Pair mode when {@code pairs} ({@code anchor_id, positive_id}) is given (then
-   * {@code hardestPositive} is ignored): anchors are the
-   * pairs' anchors, negatives are items that are neither the anchor nor a known positive of it
-   * (labels play no part); class mode when it is null.
+   * Pair mode when {@code pairs} ({@code anchor_id, positive_id}) is given (then {@code
+   * hardestPositive} is ignored): anchors are the pairs' anchors, negatives are items that are
+   * neither the anchor nor a known positive of it (labels play no part); class mode when it is
+   * null.
    */
-  public static Mined mine(SparkSession spark, Dataset<Row> embeddings, Dataset<Row> pairs,
-      boolean hardestPositive, MiningConfig mining, KnnOptions knn, SearchSettings search,
-      int round, String modelHash, int partitions) {
+  public static Mined mine(
+      SparkSession spark,
+      Dataset<Row> embeddings,
+      Dataset<Row> pairs,
+      boolean hardestPositive,
+      MiningConfig mining,
+      KnnOptions knn,
+      SearchSettings search,
+      int round,
+      String modelHash,
+      int partitions) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Mask mask = pairs == null ? Mask.OTHER_LABEL : Mask.SELF;
     PositivesReport positives;
@@ -91,11 +109,12 @@ public final class MineStage {
       anchors = PositiveStage.attachPairs(spark, embeddings, pairs, mining.seed(), round);
     } else if (hardestPositive) {
       positives = PositivesReport.of("hardest");
-      anchors = PositiveStage.attachHardest(spark, embeddings, search, knn, mining.seed(), round,
-          partitions);
+      anchors =
+          PositiveStage.attachHardest(
+              spark, embeddings, search, knn, mining.seed(), round, partitions);
     } else {
-      PositiveStage.Attached attached = PositiveStage.attach(spark, embeddings, mining.seed(),
-          round, partitions);
+      PositiveStage.Attached attached =
+          PositiveStage.attach(spark, embeddings, mining.seed(), round, partitions);
       positives = attached.report();
       anchors = attached.anchors();
     }
@@ -103,37 +122,65 @@ public final class MineStage {
     // at least one nearest negative per anchor: it tells "no negative" apart and feeds recall
     int kHard = mining.nearestNeeded();
     int kBeyond = mining.beyondNeeded();
-    SearchResult found = SearchPlacement.of(search).search(jsc, anchors, anchors,
-        new SearchRequest(mask, knn, kHard, kBeyond, mining.seed(), round, partitions));
-    JavaRDD<AnchorCandidates> candidates = found.candidates()
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<Tuple2<MiningStats, List<Row>>> parts = candidates.mapPartitions(it -> {
-      MiningStats stats = new MiningStats();
-      List<Row> out = new ArrayList<>();
-      it.forEachRemaining(c -> select(c, mining, round, modelHash, stats, out));
-      return List.of(new Tuple2<>(stats, out)).iterator();
-    }).persist(StorageLevel.MEMORY_AND_DISK());
+    SearchResult found =
+        SearchPlacement.of(search)
+            .search(
+                jsc,
+                anchors,
+                anchors,
+                new SearchRequest(mask, knn, kHard, kBeyond, mining.seed(), round, partitions));
+    JavaRDD<AnchorCandidates> candidates =
+        found.candidates().persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<Tuple2<MiningStats, List<Row>>> parts =
+        candidates
+            .mapPartitions(
+                it -> {
+                  MiningStats stats = new MiningStats();
+                  List<Row> out = new ArrayList<>();
+                  it.forEachRemaining(c -> select(c, mining, round, modelHash, stats, out));
+                  return List.of(new Tuple2<>(stats, out)).iterator();
+                })
+            .persist(StorageLevel.MEMORY_AND_DISK());
     MiningStats stats = parts.map(Tuple2::_1).fold(new MiningStats(), MiningStats::merge);
     SearchReport report = found.report();
     if (search instanceof IvfSearchSettings ivf && ivf.recallSample() > 0) {
-      report = report.withRecall(recall(jsc, anchors, candidates, mask, ivf.recallSample(), knn,
-          mining.seed(), round));
+      report =
+          report.withRecall(
+              recall(
+                  jsc, anchors, candidates, mask, ivf.recallSample(), knn, mining.seed(), round));
     }
     anchors.unpersist();
-    Dataset<Row> triplets = spark.createDataFrame(parts.flatMap(t -> t._2().iterator()),
-        Schemas.TRIPLETS).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> triplets =
+        spark
+            .createDataFrame(parts.flatMap(t -> t._2().iterator()), Schemas.TRIPLETS)
+            .persist(StorageLevel.MEMORY_AND_DISK());
     List<Runnable> cleanup = new ArrayList<>(found.cleanup());
     cleanup.add(candidates::unpersist);
     return new Mined(triplets, stats, report, positives, parts, cleanup);
   }
 
   /** Applies the rules to one anchor and appends its triplet rows. */
-  static void select(AnchorCandidates c, MiningConfig mining, int round, String model,
-      MiningStats stats, List<Row> out) {
+  static void select(
+      AnchorCandidates c,
+      MiningConfig mining,
+      int round,
+      String model,
+      MiningStats stats,
+      List<Row> out) {
     for (MinedTriplet t : TripletMiner.select(c, mining, stats)) {
-      out.add(RowFactory.create(round, t.anchor(), t.positive(), t.negative(), t.anchorLabel(),
-          t.negativeLabel(), (float) t.dAp(), (float) t.dAn(),
-          (int) Math.min(Integer.MAX_VALUE, t.negRank()), t.kind().label(), model));
+      out.add(
+          RowFactory.create(
+              round,
+              t.anchor(),
+              t.positive(),
+              t.negative(),
+              t.anchorLabel(),
+              t.negativeLabel(),
+              (float) t.dAp(),
+              (float) t.dAn(),
+              (int) Math.min(Integer.MAX_VALUE, t.negRank()),
+              t.kind().label(),
+              model));
     }
   }
 
@@ -142,13 +189,19 @@ public final class MineStage {
    * negative's distance (ties count as found), the exact search being a broadcast of the sample
    * against every partition.
    */
-  static NearestNegativeRecall recall(JavaSparkContext jsc, Dataset<Row> anchors,
-      JavaRDD<AnchorCandidates> candidates, Mask mask, int sampleSize, KnnOptions knn, long seed,
+  static NearestNegativeRecall recall(
+      JavaSparkContext jsc,
+      Dataset<Row> anchors,
+      JavaRDD<AnchorCandidates> candidates,
+      Mask mask,
+      int sampleSize,
+      KnnOptions knn,
+      long seed,
       int round) {
     long n = anchors.count();
     double fraction = Math.min(1.0, (double) sampleSize / Math.max(1, n));
-    FilterFunction<Row> sampled = r -> Seeds.unit(Seeds.of(seed, round, r.getLong(0) ^ 0x5eed))
-        < fraction && !r.isNullAt(3);
+    FilterFunction<Row> sampled =
+        r -> Seeds.unit(Seeds.of(seed, round, r.getLong(0) ^ 0x5eed)) < fraction && !r.isNullAt(3);
     List<Row> sampledRows = anchors.filter(sampled).sort("id").collectAsList();
     LabeledVectors sample = Tables.fromRows(sampledRows.iterator(), sampledRows.size(), "sample");
     long[][] excluded = new long[sampledRows.size()][];
@@ -163,35 +216,52 @@ public final class MineStage {
     }
     Broadcast<LabeledVectors> q = jsc.broadcast(sample);
     KnnOptions one = new KnnOptions(1, knn.queryBlock(), knn.baseBlock(), knn.precision());
-    double[] exact = anchors.select("id", "label", "emb").javaRDD().mapPartitions(rows -> {
-      List<Row> buf = new ArrayList<>();
-      rows.forEachRemaining(buf::add);
-      double[] best = new double[q.value().size()];
-      java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
-      if (!buf.isEmpty()) {
-        Neighbors[] nn = MaskedKnn.search(q.value(), Tables.fromRows(buf.iterator(), buf.size(),
-            "base"), mask, ex, one)[0];
-        for (int i = 0; i < best.length; i++) {
-          best[i] = nn[i].size() == 0 ? Double.POSITIVE_INFINITY : nn[i].distance()[0];
-        }
-      }
-      return List.of(best).iterator();
-    }).reduce((a, b) -> {
-      double[] c = a.clone();
-      for (int i = 0; i < c.length; i++) {
-        c[i] = Math.min(a[i], b[i]);
-      }
-      return c;
-    });
+    double[] exact =
+        anchors
+            .select("id", "label", "emb")
+            .javaRDD()
+            .mapPartitions(
+                rows -> {
+                  List<Row> buf = new ArrayList<>();
+                  rows.forEachRemaining(buf::add);
+                  double[] best = new double[q.value().size()];
+                  java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
+                  if (!buf.isEmpty()) {
+                    Neighbors[] nn =
+                        MaskedKnn.search(
+                            q.value(),
+                            Tables.fromRows(buf.iterator(), buf.size(), "base"),
+                            mask,
+                            ex,
+                            one)[0];
+                    for (int i = 0; i < best.length; i++) {
+                      best[i] = nn[i].size() == 0 ? Double.POSITIVE_INFINITY : nn[i].distance()[0];
+                    }
+                  }
+                  return List.of(best).iterator();
+                })
+            .reduce(
+                (a, b) -> {
+                  double[] c = a.clone();
+                  for (int i = 0; i < c.length; i++) {
+                    c[i] = Math.min(a[i], b[i]);
+                  }
+                  return c;
+                });
     Map<Long, Integer> row = new java.util.HashMap<>();
     for (int i = 0; i < sample.size(); i++) {
       row.put(sample.ids()[i], i);
     }
     Broadcast<Map<Long, Integer>> rowB = jsc.broadcast(row);
-    List<Tuple2<Long, Double>> got = candidates
-        .filter(c -> rowB.value().containsKey(c.anchor()))
-        .map(c -> new Tuple2<>(c.anchor(), c.hardDist().length == 0 ? Double.POSITIVE_INFINITY
-            : c.hardDist()[0])).collect();
+    List<Tuple2<Long, Double>> got =
+        candidates
+            .filter(c -> rowB.value().containsKey(c.anchor()))
+            .map(
+                c ->
+                    new Tuple2<>(
+                        c.anchor(),
+                        c.hardDist().length == 0 ? Double.POSITIVE_INFINITY : c.hardDist()[0]))
+            .collect();
     int found = 0;
     for (Tuple2<Long, Double> g : got) {
       double e = exact[row.get(g._1())];
@@ -201,7 +271,7 @@ public final class MineStage {
     }
     q.destroy();
     rowB.destroy();
-    return new NearestNegativeRecall(sample.size(),
-        got.isEmpty() ? null : (double) found / got.size());
+    return new NearestNegativeRecall(
+        sample.size(), got.isEmpty() ? null : (double) found / got.size());
   }
 }

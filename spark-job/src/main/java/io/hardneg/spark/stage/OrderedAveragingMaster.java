@@ -21,17 +21,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import scala.Tuple2;
 
 /**
- * DL4J's {@link ParameterAveragingTrainingMaster} made reproducible: the same data, seed and
- * number of workers give bit-identical parameters, whatever order the workers finish in.
+ * DL4J's {@link ParameterAveragingTrainingMaster} made reproducible: the same data, seed and number
+ * of workers give bit-identical parameters, whatever order the workers finish in.
  *
- * <p>Two changes, both about floating-point order. (1) DL4J sums worker parameters with
- * {@code treeAggregate}, whose last level combines partial sums on the driver in task completion
- * order; float addition is not associative, so with more than two workers the average depended
- * on timing. Here every worker's result is collected with its partition index and summed in index
- * order. (2) No repartitioning by DL4J ({@link Repartition#Never}): its balanced repartition is a
- * shuffle, and the order in which a shuffle delivers records from different map tasks is not
- * fixed, which reorders minibatches. The caller lays the data out instead, one partition per
- * worker in a seeded order ({@link TrainStage}).
+ * <p>Two changes, both about floating-point order. (1) DL4J sums worker parameters with {@code
+ * treeAggregate}, whose last level combines partial sums on the driver in task completion order;
+ * float addition is not associative, so with more than two workers the average depended on timing.
+ * Here every worker's result is collected with its partition index and summed in index order. (2)
+ * No repartitioning by DL4J ({@link Repartition#Never}): its balanced repartition is a shuffle, and
+ * the order in which a shuffle delivers records from different map tasks is not fixed, which
+ * reorders minibatches. The caller lays the data out instead, one partition per worker in a seeded
+ * order ({@link TrainStage}).
  *
  * <p>Collecting the per-worker results costs what {@code treeAggregate} at depth 1 costs:
  * parameters and updater state of each worker reach the driver once per averaging step.
@@ -45,18 +45,33 @@ public final class OrderedAveragingMaster extends ParameterAveragingTrainingMast
    * @param prefetch minibatches prefetched per worker
    * @param seed seeds DL4J's split of the data into averaging steps
    */
-  public OrderedAveragingMaster(int workers, int rows, int averagingFrequency, int prefetch,
-      long seed) {
-    super(true, workers, rows, rows, averagingFrequency, 1, prefetch, Repartition.Never,
-        RepartitionStrategy.Balanced, StorageLevel.MEMORY_ONLY_SER(), false);
-    // Direct: no export directory, which clusters without shared storage need (docs/stack-notes.md P3)
+  public OrderedAveragingMaster(
+      int workers, int rows, int averagingFrequency, int prefetch, long seed) {
+    super(
+        true,
+        workers,
+        rows,
+        rows,
+        averagingFrequency,
+        1,
+        prefetch,
+        Repartition.Never,
+        RepartitionStrategy.Balanced,
+        StorageLevel.MEMORY_ONLY_SER(),
+        false);
+    // Direct: no export directory, which clusters without shared storage need (docs/stack-notes.md
+    // P3)
     this.rddTrainingApproach = RDDTrainingApproach.Direct;
     this.rng = new Random(seed);
   }
 
   @Override
-  protected void processResults(SparkDl4jMultiLayer network, SparkComputationGraph graph,
-      JavaRDD<ParameterAveragingTrainingResult> results, int splitNum, int totalSplits) {
+  protected void processResults(
+      SparkDl4jMultiLayer network,
+      SparkComputationGraph graph,
+      JavaRDD<ParameterAveragingTrainingResult> results,
+      int splitNum,
+      int totalSplits) {
     if (network == null) {
       super.processResults(network, graph, results, splitNum, totalSplits);
       return;
@@ -95,12 +110,14 @@ public final class OrderedAveragingMaster extends ParameterAveragingTrainingMast
   }
 
   /** Tags each worker result with its partition index. */
-  private static final class WithIndex implements Function2<Integer,
-      Iterator<ParameterAveragingTrainingResult>,
-      Iterator<Tuple2<Integer, ParameterAveragingTrainingResult>>> {
+  private static final class WithIndex
+      implements Function2<
+          Integer,
+          Iterator<ParameterAveragingTrainingResult>,
+          Iterator<Tuple2<Integer, ParameterAveragingTrainingResult>>> {
     @Override
-    public Iterator<Tuple2<Integer, ParameterAveragingTrainingResult>> call(Integer index,
-        Iterator<ParameterAveragingTrainingResult> it) {
+    public Iterator<Tuple2<Integer, ParameterAveragingTrainingResult>> call(
+        Integer index, Iterator<ParameterAveragingTrainingResult> it) {
       List<Tuple2<Integer, ParameterAveragingTrainingResult>> out = new ArrayList<>(1);
       it.forEachRemaining(r -> out.add(new Tuple2<>(index, r)));
       return out.iterator();

@@ -30,21 +30,24 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * PK batches for the {@code pk} training mode: the classes of each batch come from a
- * {@link PkPlan} built on the round's mined triplets, the items fill the plan's slots, and each
- * batch becomes one DataSet of exactly P·K rows (features, and the class label as a one-column
- * label array) for a labels-in-batch loss that mines inside the batch. Every choice is seeded by
- * (seed, round, epoch): ranks of items within their class by {@code xxhash64(seed, round, epoch,
- * id)}, batch order by a hash of the batch number.
+ * PK batches for the {@code pk} training mode: the classes of each batch come from a {@link PkPlan}
+ * built on the round's mined triplets, the items fill the plan's slots, and each batch becomes one
+ * DataSet of exactly P·K rows (features, and the class label as a one-column label array) for a
+ * labels-in-batch loss that mines inside the batch. Every choice is seeded by (seed, round, epoch):
+ * ranks of items within their class by {@code xxhash64(seed, round, epoch, id)}, batch order by a
+ * hash of the batch number.
  */
 final class PkStage {
-  private static final StructType SLOTS = new StructType(new StructField[] {
-      DataTypes.createStructField("bkey", DataTypes.LongType, false),
-      DataTypes.createStructField("batch", DataTypes.IntegerType, false),
-      DataTypes.createStructField("row", DataTypes.IntegerType, false),
-      DataTypes.createStructField("label", DataTypes.LongType, false),
-      DataTypes.createStructField("features", DataTypes.createArrayType(DataTypes.FloatType),
-          false)});
+  private static final StructType SLOTS =
+      new StructType(
+          new StructField[] {
+            DataTypes.createStructField("bkey", DataTypes.LongType, false),
+            DataTypes.createStructField("batch", DataTypes.IntegerType, false),
+            DataTypes.createStructField("row", DataTypes.IntegerType, false),
+            DataTypes.createStructField("label", DataTypes.LongType, false),
+            DataTypes.createStructField(
+                "features", DataTypes.createArrayType(DataTypes.FloatType), false)
+          });
 
   private PkStage() {}
 
@@ -67,15 +70,19 @@ final class PkStage {
   }
 
   /** The epoch's batches, one partition per worker, in seeded order. */
-  static JavaRDD<DataSet> batches(JavaSparkContext jsc, Dataset<Row> items, PkPlan plan,
-      long epochSeed, int workers) {
+  static JavaRDD<DataSet> batches(
+      JavaSparkContext jsc, Dataset<Row> items, PkPlan plan, long epochSeed, int workers) {
     Broadcast<PkPlan> b = jsc.broadcast(plan);
-    Dataset<Row> ranked = items.select(col("id"), col("label"), col("features"))
-        .withColumn("key", xxhash64(lit(epochSeed), col("id")))
-        .withColumn("rank", row_number().over(
-            Window.partitionBy(col("label")).orderBy(col("key"), col("id"))));
+    Dataset<Row> ranked =
+        items
+            .select(col("id"), col("label"), col("features"))
+            .withColumn("key", xxhash64(lit(epochSeed), col("id")))
+            .withColumn(
+                "rank",
+                row_number().over(Window.partitionBy(col("label")).orderBy(col("key"), col("id"))));
     Dataset<Row> slots = ranked.flatMap(new Slots(b, epochSeed), Encoders.row(SLOTS));
-    return slots.repartition(workers, col("batch"))
+    return slots
+        .repartition(workers, col("batch"))
         .sortWithinPartitions(col("bkey"), col("batch"), col("row"))
         .javaRDD()
         .mapPartitions(rows -> new Batches(rows, plan.rows()));
@@ -97,8 +104,8 @@ final class PkStage {
       Object features = r.get(2);
       List<Row> out = new ArrayList<>();
       for (PkPlan.Slot s : plan.value().slotsOfItem(label, r.getInt(4) - 1L)) {
-        out.add(RowFactory.create(Seeds.of(seed, s.batch(), -4), s.batch(), s.row(), label,
-            features));
+        out.add(
+            RowFactory.create(Seeds.of(seed, s.batch(), -4), s.batch(), s.row(), label, features));
       }
       return out.iterator();
     }
@@ -130,8 +137,7 @@ final class PkStage {
       int n = 0;
       while (pending != null && pending.getInt(1) == batch) {
         if (n == size) {
-          throw new IllegalStateException("PK batch " + batch + " has more than " + size
-              + " rows");
+          throw new IllegalStateException("PK batch " + batch + " has more than " + size + " rows");
         }
         Schemas.copyFloats(pending, 4, x, n * dim);
         y[n] = pending.getLong(3);
@@ -139,10 +145,11 @@ final class PkStage {
         pending = rows.hasNext() ? rows.next() : null;
       }
       if (n != size) {
-        throw new IllegalStateException("PK batch " + batch + " has " + n + " rows, expected "
-            + size);
+        throw new IllegalStateException(
+            "PK batch " + batch + " has " + n + " rows, expected " + size);
       }
-      return new DataSet(Nd4j.create(x, new long[] {size, dim}, 'c'),
+      return new DataSet(
+          Nd4j.create(x, new long[] {size, dim}, 'c'),
           Nd4j.create(y, new long[] {size, 1}, 'c').castTo(DataType.FLOAT));
     }
   }

@@ -24,17 +24,17 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * TRAIN: mined triplets are joined with the items' features, shuffled with a seeded key per
- * epoch, packed into DataSets of exactly {@code batchTriplets} triplets (rows a, p, n, a, p, n,
- * ...: the fixed triplet layout) and fitted with DL4J's parameter averaging.
+ * TRAIN: mined triplets are joined with the items' features, shuffled with a seeded key per epoch,
+ * packed into DataSets of exactly {@code batchTriplets} triplets (rows a, p, n, a, p, n, ...: the
+ * fixed triplet layout) and fitted with DL4J's parameter averaging.
  *
- * <p>One DataSet is one worker minibatch ({@code rddDataSetNumExamples = batchSizePerWorker}),
- * so the training master never splits a triplet across minibatches; a partition's last, shorter
+ * <p>One DataSet is one worker minibatch ({@code rddDataSetNumExamples = batchSizePerWorker}), so
+ * the training master never splits a triplet across minibatches; a partition's last, shorter
  * DataSet still holds whole triplets. The data is laid out as one partition per worker in the
  * seeded order and {@link OrderedAveragingMaster} averages in partition order, so training is
  * reproducible: a rerun, or a driver resuming after a committed round, produces bit-identical
- * parameters. The RDD handed to {@code fit} is not cached by us, the master persists it at its
- * own storage level (docs/stack-notes.md P4).
+ * parameters. The RDD handed to {@code fit} is not cached by us, the master persists it at its own
+ * storage level (docs/stack-notes.md P4).
  */
 public final class TrainStage {
   private final JavaSparkContext jsc;
@@ -62,22 +62,26 @@ public final class TrainStage {
   }
 
   /**
-   * A training master for one epoch. Its random state (how the epoch's data is split into
-   * averaging rounds) is seeded by (seed, round, epoch), not carried from the epochs before: a
-   * driver that resumes after a committed round trains exactly as an uninterrupted one.
+   * A training master for one epoch. Its random state (how the epoch's data is split into averaging
+   * rounds) is seeded by (seed, round, epoch), not carried from the epochs before: a driver that
+   * resumes after a committed round trains exactly as an uninterrupted one.
    */
   private AveragingScores epochTrainer(int round, int epoch, int rows) {
-    OrderedAveragingMaster tm = new OrderedAveragingMaster(workerCount(), rows,
-        config.train().averagingFrequency(), config.train().prefetch(),
-        Seeds.of(config.seed(), round, epoch));
+    OrderedAveragingMaster tm =
+        new OrderedAveragingMaster(
+            workerCount(),
+            rows,
+            config.train().averagingFrequency(),
+            config.train().prefetch(),
+            Seeds.of(config.seed(), round, epoch));
     tm.addHook(workers.hook());
     hooks.forEach(tm::addHook);
     return new AveragingScores(jsc, net, tm);
   }
 
   /**
-   * Adds a hook that every later epoch's workers run after each minibatch (tests use one to make
-   * a training task fail mid-partition, as a lost executor does).
+   * Adds a hook that every later epoch's workers run after each minibatch (tests use one to make a
+   * training task fail mid-partition, as a lost executor does).
    */
   void addHook(TrainingHook hook) {
     hooks.add(hook);
@@ -94,8 +98,8 @@ public final class TrainStage {
   }
 
   /**
-   * DL4J's score (mean triplet loss / 3) after every parameter averaging since the last call,
-   * in order (the report's training curve).
+   * DL4J's score (mean triplet loss / 3) after every parameter averaging since the last call, in
+   * order (the report's training curve).
    */
   public List<Double> drainAveragingScores() {
     rowsFitted = 0;
@@ -128,27 +132,39 @@ public final class TrainStage {
       return trainPk(triplets, items, round);
     }
     Dataset<Row> f = items.select(col("id"), col("features"));
-    Dataset<Row> joined = triplets.select(col("anchor"), col("positive"), col("negative"))
-        .join(f.withColumnRenamed("id", "anchor").withColumnRenamed("features", "fa"), "anchor")
-        .join(f.withColumnRenamed("id", "positive").withColumnRenamed("features", "fp"),
-            "positive")
-        .join(f.withColumnRenamed("id", "negative").withColumnRenamed("features", "fn"),
-            "negative")
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> joined =
+        triplets
+            .select(col("anchor"), col("positive"), col("negative"))
+            .join(f.withColumnRenamed("id", "anchor").withColumnRenamed("features", "fa"), "anchor")
+            .join(
+                f.withColumnRenamed("id", "positive").withColumnRenamed("features", "fp"),
+                "positive")
+            .join(
+                f.withColumnRenamed("id", "negative").withColumnRenamed("features", "fn"),
+                "negative")
+            .persist(StorageLevel.MEMORY_AND_DISK());
     int batch = config.train().batchTriplets();
     long tripletCount = joined.count();
     List<Double> scores = new ArrayList<>();
     try {
       for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
         // a seeded key per (round, epoch, triplet): the order does not depend on the shuffle
-        Dataset<Row> ordered = joined
-            .withColumn("k", xxhash64(lit(config.seed()), lit(round), lit(epoch),
-                col("anchor"), col("positive"), col("negative")))
-            .repartition(workerCount(), col("k"))
-            .sortWithinPartitions(col("k"))
-            .select(col("fa"), col("fp"), col("fn"));
-        JavaRDD<DataSet> data = ordered.javaRDD()
-            .mapPartitions(rows -> new TripletBatches(rows, batch));
+        Dataset<Row> ordered =
+            joined
+                .withColumn(
+                    "k",
+                    xxhash64(
+                        lit(config.seed()),
+                        lit(round),
+                        lit(epoch),
+                        col("anchor"),
+                        col("positive"),
+                        col("negative")))
+                .repartition(workerCount(), col("k"))
+                .sortWithinPartitions(col("k"))
+                .select(col("fa"), col("fp"), col("fn"));
+        JavaRDD<DataSet> data =
+            ordered.javaRDD().mapPartitions(rows -> new TripletBatches(rows, batch));
         scores.add(fitEpoch(data, round, epoch, 3 * batch));
         rowsFitted += 3 * tripletCount;
       }
@@ -168,8 +184,9 @@ public final class TrainStage {
     List<Double> scores = new ArrayList<>();
     for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
       long epochSeed = Seeds.of(config.seed(), round, 1_000_000L + epoch);
-      PkPlan plan = PkPlan.build(sizes, confusion, config.train().pkClasses(),
-          config.train().pkPerClass(), epochSeed);
+      PkPlan plan =
+          PkPlan.build(
+              sizes, confusion, config.train().pkClasses(), config.train().pkPerClass(), epochSeed);
       JavaRDD<DataSet> data = PkStage.batches(jsc, items, plan, epochSeed, workerCount());
       scores.add(fitEpoch(data, round, epoch, plan.rows()));
       rowsFitted += (long) plan.rows() * plan.batches();
@@ -207,7 +224,8 @@ public final class TrainStage {
       }
       long n = 3L * chunk.size();
       // labels are a placeholder of the output's row count: the layout carries the structure
-      return new DataSet(Nd4j.create(x, new long[] {n, dim}, 'c'),
+      return new DataSet(
+          Nd4j.create(x, new long[] {n, dim}, 'c'),
           Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, 1));
     }
   }

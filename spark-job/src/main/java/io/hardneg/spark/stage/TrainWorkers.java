@@ -18,13 +18,13 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Records which executor JVMs fitted training minibatches, so a run can show (and a cluster test
- * can assert) that training really ran on every executor and not only on one. A DL4J
- * {@link TrainingHook} runs inside the parameter-averaging worker on the executor after each
- * minibatch update and counts it under the executor's id, host and process id; a Spark
- * accumulator brings the counts back to the driver.
+ * can assert) that training really ran on every executor and not only on one. A DL4J {@link
+ * TrainingHook} runs inside the parameter-averaging worker on the executor after each minibatch
+ * update and counts it under the executor's id, host and process id; a Spark accumulator brings the
+ * counts back to the driver.
  *
- * <p>Counts are per task attempt: a retried task counts its minibatches again, so the numbers
- * are a record of where work ran, not an exact minibatch total.
+ * <p>Counts are per task attempt: a retried task counts its minibatches again, so the numbers are a
+ * record of where work ran, not an exact minibatch total.
  */
 public final class TrainWorkers implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -60,7 +60,10 @@ public final class TrainWorkers implements Serializable {
     String id = env == null ? "unknown" : env.executorId();
     String host = ManagementFactory.getRuntimeMXBean().getName();
     int at = host.indexOf('@');
-    return id + "\t" + (at < 0 ? host : host.substring(at + 1)) + "\t"
+    return id
+        + "\t"
+        + (at < 0 ? host : host.substring(at + 1))
+        + "\t"
         + ProcessHandle.current().pid();
   }
 
@@ -74,7 +77,7 @@ public final class TrainWorkers implements Serializable {
     }
 
     @Override
-    public void preUpdate(DataSet minibatch, Model model) { }
+    public void preUpdate(DataSet minibatch, Model model) {}
 
     @Override
     public void postUpdate(DataSet minibatch, Model model) {
@@ -82,7 +85,7 @@ public final class TrainWorkers implements Serializable {
     }
 
     @Override
-    public void preUpdate(MultiDataSet minibatch, Model model) { }
+    public void preUpdate(MultiDataSet minibatch, Model model) {}
 
     @Override
     public void postUpdate(MultiDataSet minibatch, Model model) {

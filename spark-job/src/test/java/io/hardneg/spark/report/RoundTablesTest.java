@@ -19,8 +19,7 @@ class RoundTablesTest {
 
   /** A sample row (anchor, positive, negative, labels, d_ap, d_an, rank, kind). */
   static Row row(long anchor, float dap, float dan) {
-    return RowFactory.create(anchor, anchor + 1000, anchor + 2000, 1L, 2L, dap, dan, 0,
-        "semihard");
+    return RowFactory.create(anchor, anchor + 1000, anchor + 2000, 1L, 2L, dap, dan, 0, "semihard");
   }
 
   @Test
@@ -45,19 +44,22 @@ class RoundTablesTest {
 
   @Test
   void hardnessUsesTheMinersSemiHardBoundariesExactly() {
-    StructType schema = new StructType().add("d_ap", DataTypes.FloatType, false)
-        .add("d_an", DataTypes.FloatType, false);
+    StructType schema =
+        new StructType()
+            .add("d_ap", DataTypes.FloatType, false)
+            .add("d_an", DataTypes.FloatType, false);
     // margin 0.25 and d(a,p) 0.5: every value below is exact in float and double
-    List<Row> rows = List.of(
-        RowFactory.create(0.5f, 0.25f), // nearer than the positive: hard
-        RowFactory.create(0.5f, 0.5f), // exactly at d(a,p): not semi-hard (strict), hard
-        RowFactory.create(0.5f, 0.625f), // inside: semi-hard
-        RowFactory.create(0.5f, 0.75f), // exactly at d(a,p) + margin: semi-hard (inclusive)
-        RowFactory.create(0.5f, Math.nextUp(0.75f))); // just beyond the margin: easy
-    HardnessCounts h = RoundTables.hardness(
-        SharedSpark.get().createDataFrame(rows, schema), 0.25);
+    List<Row> rows =
+        List.of(
+            RowFactory.create(0.5f, 0.25f), // nearer than the positive: hard
+            RowFactory.create(0.5f, 0.5f), // exactly at d(a,p): not semi-hard (strict), hard
+            RowFactory.create(0.5f, 0.625f), // inside: semi-hard
+            RowFactory.create(0.5f, 0.75f), // exactly at d(a,p) + margin: semi-hard (inclusive)
+            RowFactory.create(0.5f, Math.nextUp(0.75f))); // just beyond the margin: easy
+    HardnessCounts h = RoundTables.hardness(SharedSpark.get().createDataFrame(rows, schema), 0.25);
     assertEquals(new HardnessCounts(0.25, 2L, 2L, 1L), h);
-    assertEquals(List.of("margin", "hard", "semihard", "easy"),
+    assertEquals(
+        List.of("margin", "hard", "semihard", "easy"),
         List.copyOf(Json.read(Json.write(h)).keySet()));
   }
 }

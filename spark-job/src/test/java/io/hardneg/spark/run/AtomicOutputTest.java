@@ -21,14 +21,16 @@ class AtomicOutputTest {
 
   private AtomicOutput output(Path target, AtomicOutput.Unfinished unfinished) throws Exception {
     FileSystem fs = FileSystem.getLocal(new Configuration());
-    return new AtomicOutput(fs, fs.makeQualified(new org.apache.hadoop.fs.Path(
-        target.toUri())), unfinished);
+    return new AtomicOutput(
+        fs, fs.makeQualified(new org.apache.hadoop.fs.Path(target.toUri())), unfinished);
   }
 
   private List<String> names(Path dir) throws Exception {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
-          .sorted().toList();
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith("."))
+          .sorted()
+          .toList();
     }
   }
 
@@ -65,10 +67,13 @@ class AtomicOutputTest {
     Path target = Files.createDirectory(tmp.resolve("out"));
     Files.writeString(target.resolve("_SUCCESS"), "");
     Files.writeString(target.resolve("mining.json"), "old");
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> output(target, AtomicOutput.Unfinished.REFUSE).begin());
-    assertTrue(e.getMessage().contains("already holds a committed output")
-        && e.getMessage().contains(target.toString()), e.getMessage());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> output(target, AtomicOutput.Unfinished.REFUSE).begin());
+    assertTrue(
+        e.getMessage().contains("already holds a committed output")
+            && e.getMessage().contains(target.toString()),
+        e.getMessage());
     assertEquals("old", Files.readString(target.resolve("mining.json")));
     assertEquals(List.of("out"), names(tmp), "no temporary made");
   }
@@ -78,11 +83,15 @@ class AtomicOutputTest {
     // what an interrupted multi-rename publish left: outputs without _SUCCESS
     Path target = Files.createDirectories(tmp.resolve("out/triplets"));
     Files.writeString(target.getParent().resolve("mining.json"), "old");
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> output(target.getParent(), AtomicOutput.Unfinished.REFUSE).begin());
-    assertTrue(e.getMessage().contains("unfinished earlier output")
-        && e.getMessage().contains("[mining.json, triplets]")
-        && e.getMessage().contains("no _SUCCESS"), e.getMessage());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> output(target.getParent(), AtomicOutput.Unfinished.REFUSE).begin());
+    assertTrue(
+        e.getMessage().contains("unfinished earlier output")
+            && e.getMessage().contains("[mining.json, triplets]")
+            && e.getMessage().contains("no _SUCCESS"),
+        e.getMessage());
     assertEquals(List.of("mining.json", "triplets"), names(target.getParent()));
   }
 

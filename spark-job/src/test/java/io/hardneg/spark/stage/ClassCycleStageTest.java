@@ -25,9 +25,9 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Spark placement of the class-mode cycle against its definition,
- * {@link PositiveRule#successors} on the same items: equal at 1, 3 and 7 tasks, with classes of
- * one, two and many items, and after a task of the walk fails once and is retried.
+ * The Spark placement of the class-mode cycle against its definition, {@link
+ * PositiveRule#successors} on the same items: equal at 1, 3 and 7 tasks, with classes of one, two
+ * and many items, and after a task of the walk fails once and is retried.
  */
 class ClassCycleStageTest {
   static final long SEED = 17;
@@ -146,15 +146,23 @@ class ClassCycleStageTest {
     ClassCycleStage.Cycled c = ClassCycleStage.successors(spark, emb, SEED, ROUND, 4);
     // a narrow step after the walk: its task is the walking task; the first attempt of
     // partition 1 dies after reading its rows, Spark runs it again
-    Dataset<Row> flaky = spark.createDataFrame(c.chosen().javaRDD().mapPartitions(rows -> {
-      List<Row> buf = new ArrayList<>();
-      rows.forEachRemaining(buf::add);
-      TaskContext tc = TaskContext.get();
-      if (tc.partitionId() == 1 && tc.attemptNumber() == 0 && tc.stageAttemptNumber() == 0) {
-        throw new IllegalStateException("injected executor failure");
-      }
-      return buf.iterator();
-    }), ClassCycleStage.CHOSEN);
+    Dataset<Row> flaky =
+        spark.createDataFrame(
+            c.chosen()
+                .javaRDD()
+                .mapPartitions(
+                    rows -> {
+                      List<Row> buf = new ArrayList<>();
+                      rows.forEachRemaining(buf::add);
+                      TaskContext tc = TaskContext.get();
+                      if (tc.partitionId() == 1
+                          && tc.attemptNumber() == 0
+                          && tc.stageAttemptNumber() == 0) {
+                        throw new IllegalStateException("injected executor failure");
+                      }
+                      return buf.iterator();
+                    }),
+            ClassCycleStage.CHOSEN);
     assertEquals(rule(t[0], t[1]), positives(flaky, t[0].length));
   }
 }

@@ -33,8 +33,9 @@ class PkStageTest {
     Dataset<Row> items = IdxSource.load(spark, data[0].toString(), data[1].toString(), 3);
     Map<Long, Long> sizes = PkStage.sizes(items);
     PkPlan plan = PkPlan.build(sizes, Map.of(), 4, 5, 99);
-    List<DataSet> batches = PkStage.batches(JavaSparkContext.fromSparkContext(
-        spark.sparkContext()), items, plan, 99, 2).collect();
+    List<DataSet> batches =
+        PkStage.batches(JavaSparkContext.fromSparkContext(spark.sparkContext()), items, plan, 99, 2)
+            .collect();
     assertEquals(plan.batches(), batches.size());
     // features identify items (the 300 images are distinct): count each item's uses per class
     Map<Long, Map<String, Integer>> uses = new TreeMap<>();
@@ -57,12 +58,14 @@ class PkStageTest {
       long n = sizes.get(e.getKey());
       int min = e.getValue().values().stream().mapToInt(i -> i).min().orElse(0);
       int max = e.getValue().values().stream().mapToInt(i -> i).max().orElse(0);
-      assertEquals(Math.min(n, slots), e.getValue().size(), "distinct items of class " + e.getKey());
+      assertEquals(
+          Math.min(n, slots), e.getValue().size(), "distinct items of class " + e.getKey());
       assertTrue(max - min <= 1, "round-robin: " + min + ".." + max);
     }
     // the same seed gives the same batches
-    List<DataSet> again = PkStage.batches(JavaSparkContext.fromSparkContext(
-        spark.sparkContext()), items, plan, 99, 2).collect();
+    List<DataSet> again =
+        PkStage.batches(JavaSparkContext.fromSparkContext(spark.sparkContext()), items, plan, 99, 2)
+            .collect();
     for (int i = 0; i < batches.size(); i++) {
       assertEquals(batches.get(i).getFeatures(), again.get(i).getFeatures());
     }

@@ -29,28 +29,32 @@ import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
- * A training task that dies part-way through its partition and is retried — what an executor
- * lost during TRAIN causes (StandaloneClusterIT does that on a real cluster) — must change no
- * parameter: the retry starts again from the broadcast of the averaged network, not from the
- * dead attempt's half-updated copy. Oracle: the same training without the failure, compared bit
- * for bit (parameters and updater state).
+ * A training task that dies part-way through its partition and is retried — what an executor lost
+ * during TRAIN causes (StandaloneClusterIT does that on a real cluster) — must change no parameter:
+ * the retry starts again from the broadcast of the averaged network, not from the dead attempt's
+ * half-updated copy. Oracle: the same training without the failure, compared bit for bit
+ * (parameters and updater state).
  */
 class TrainRetryTest {
   static final int N = 160;
   static final int DIM = 12;
+
   /** Updates seen by partition 1's first attempts, and failures injected (local mode: one JVM). */
   static final AtomicInteger SEEN = new AtomicInteger();
+
   static final AtomicInteger FAILED = new AtomicInteger();
 
   @Test
   void aTrainingTaskThatDiesMidPartitionAndIsRetriedChangesNoParameter() {
     SparkSession spark = SharedSpark.get();
-    JobConfig cfg = JobConfig.from(new Settings()
-        .set("model.hidden", "16", "test")
-        .set("model.embeddingDim", "8", "test")
-        .set("train.epochsPerRound", "1", "test")
-        .set("train.batchTriplets", "8", "test")
-        .set("train.averagingFrequency", "2", "test"));
+    JobConfig cfg =
+        JobConfig.from(
+            new Settings()
+                .set("model.hidden", "16", "test")
+                .set("model.embeddingDim", "8", "test")
+                .set("train.epochsPerRound", "1", "test")
+                .set("train.batchTriplets", "8", "test")
+                .set("train.averagingFrequency", "2", "test"));
     Dataset<Row> items = items(spark);
     Dataset<Row> triplets = triplets(spark);
     MultiLayerNetwork initial = EmbeddingNetworks.build(cfg.modelSpec(DIM), cfg.lossFunction());
@@ -68,12 +72,16 @@ class TrainRetryTest {
 
     assertEquals(1, FAILED.get(), "the injected failure happened once (and was retried)");
     assertFalse(Arrays.equals(before, clean.params().toFloatVector()), "training changed nothing");
-    assertArrayEquals(clean.params().toFloatVector(), retried.params().toFloatVector(),
+    assertArrayEquals(
+        clean.params().toFloatVector(),
+        retried.params().toFloatVector(),
         "parameters after a retried training task");
-    assertArrayEquals(clean.getUpdater().getStateViewArray().toFloatVector(),
+    assertArrayEquals(
+        clean.getUpdater().getStateViewArray().toFloatVector(),
         retried.getUpdater().getStateViewArray().toFloatVector(),
         "updater state after a retried training task");
-    assertEquals(clean.getLayerWiseConfigurations().getIterationCount(),
+    assertEquals(
+        clean.getLayerWiseConfigurations().getIterationCount(),
         retried.getLayerWiseConfigurations().getIterationCount());
   }
 
@@ -97,10 +105,11 @@ class TrainRetryTest {
     for (int i = 0; i < N; i++) {
       rows.add(RowFactory.create((long) i, (long) ((i + 4) % N), (long) ((i + 1) % N)));
     }
-    StructType schema = new StructType()
-        .add("anchor", DataTypes.LongType, false)
-        .add("positive", DataTypes.LongType, false)
-        .add("negative", DataTypes.LongType, false);
+    StructType schema =
+        new StructType()
+            .add("anchor", DataTypes.LongType, false)
+            .add("positive", DataTypes.LongType, false)
+            .add("negative", DataTypes.LongType, false);
     return spark.createDataFrame(rows, schema).repartition(2);
   }
 
@@ -112,12 +121,15 @@ class TrainRetryTest {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public void preUpdate(DataSet minibatch, Model model) { }
+    public void preUpdate(DataSet minibatch, Model model) {}
 
     @Override
     public void postUpdate(DataSet minibatch, Model model) {
       TaskContext tc = TaskContext.get();
-      if (tc != null && tc.partitionId() == 1 && tc.attemptNumber() == 0 && FAILED.get() == 0
+      if (tc != null
+          && tc.partitionId() == 1
+          && tc.attemptNumber() == 0
+          && FAILED.get() == 0
           && SEEN.incrementAndGet() == 3) {
         FAILED.incrementAndGet();
         throw new IllegalStateException("injected: the executor running this task is lost");
@@ -125,9 +137,9 @@ class TrainRetryTest {
     }
 
     @Override
-    public void preUpdate(MultiDataSet minibatch, Model model) { }
+    public void preUpdate(MultiDataSet minibatch, Model model) {}
 
     @Override
-    public void postUpdate(MultiDataSet minibatch, Model model) { }
+    public void postUpdate(MultiDataSet minibatch, Model model) {}
   }
 }

@@ -20,18 +20,24 @@ import org.apache.spark.sql.Row;
  */
 public final class BroadcastPlacement implements SearchPlacement {
   @Override
-  public SearchResult search(JavaSparkContext jsc, Dataset<Row> queries, Dataset<Row> bases,
-      SearchRequest req) {
+  public SearchResult search(
+      JavaSparkContext jsc, Dataset<Row> queries, Dataset<Row> bases, SearchRequest req) {
     LabeledVectors base = Tables.collect(bases.select("id", "label", "emb"));
     Broadcast<LabeledVectors> table = jsc.broadcast(base);
-    JavaRDD<AnchorCandidates> out = queries.javaRDD().mapPartitions(rows -> {
-      List<VectorEntry> entries = new ArrayList<>();
-      rows.forEachRemaining(r -> entries.add(EntryRows.entry(r)));
-      return ListSearch.searchQueries(entries, table.value(), req.mask(), req.knn(),
-          req.kHard(), req.kBeyond()).iterator();
-    });
-    SearchReport report = SearchReport.broadcast(base.size(),
-        queries.filter("positive is not null").count() * (long) base.size());
+    JavaRDD<AnchorCandidates> out =
+        queries
+            .javaRDD()
+            .mapPartitions(
+                rows -> {
+                  List<VectorEntry> entries = new ArrayList<>();
+                  rows.forEachRemaining(r -> entries.add(EntryRows.entry(r)));
+                  return ListSearch.searchQueries(
+                          entries, table.value(), req.mask(), req.knn(), req.kHard(), req.kBeyond())
+                      .iterator();
+                });
+    SearchReport report =
+        SearchReport.broadcast(
+            base.size(), queries.filter("positive is not null").count() * (long) base.size());
     return new SearchResult(out, report, List.of(table::destroy));
   }
 }

@@ -23,7 +23,7 @@ public final class EntryRows {
         excluded[i] = (Long) ex.apply(i);
       }
     }
-    return VectorEntry.anchor(r.getLong(0), r.getLong(1), emb, r.getLong(3), r.getDouble(4),
-        excluded);
+    return VectorEntry.anchor(
+        r.getLong(0), r.getLong(1), emb, r.getLong(3), r.getDouble(4), excluded);
   }
 }

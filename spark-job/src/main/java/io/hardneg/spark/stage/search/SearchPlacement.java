@@ -9,17 +9,17 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * SEARCH: where the negative search of miner-core runs on Spark. For every query anchor (rows
- * of {@code id, label, emb, positive, d_ap, excluded}; only anchors with a d(a,p) are searched)
- * its nearest negatives and its nearest negatives beyond d(a,p), with the mask inside the
- * kernel. A placement only places and shuffles: the tasks, the list plan and the merge are
- * miner-core's ({@code io.hardneg.core.search}), and each placement gives the same candidates
- * as its single-machine runner there ({@code LocalSearch}, {@code IvfSearch}).
+ * SEARCH: where the negative search of miner-core runs on Spark. For every query anchor (rows of
+ * {@code id, label, emb, positive, d_ap, excluded}; only anchors with a d(a,p) are searched) its
+ * nearest negatives and its nearest negatives beyond d(a,p), with the mask inside the kernel. A
+ * placement only places and shuffles: the tasks, the list plan and the merge are miner-core's
+ * ({@code io.hardneg.core.search}), and each placement gives the same candidates as its
+ * single-machine runner there ({@code LocalSearch}, {@code IvfSearch}).
  */
 public interface SearchPlacement {
   /** Searches {@code queries} against {@code bases} (pass one table twice for a self-search). */
-  SearchResult search(JavaSparkContext jsc, Dataset<Row> queries, Dataset<Row> bases,
-      SearchRequest request);
+  SearchResult search(
+      JavaSparkContext jsc, Dataset<Row> queries, Dataset<Row> bases, SearchRequest request);
 
   /** The placement of the configured settings. */
   static SearchPlacement of(SearchSettings s) {
