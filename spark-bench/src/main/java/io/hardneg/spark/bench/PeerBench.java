@@ -48,6 +48,9 @@ import org.apache.spark.storage.StorageLevel;
  * Markdown); a synthetic set's hardneg rows also go to {@code OUT/scaling-rows.md} in {@link
  * SearchBench}'s format. {@code --lsh-queries 0} skips the LSH k-NN queries (a full scan each).
  *
+ * <p>Long on purpose: one benchmark driver whose rows must be produced on the same vectors and
+ * anchors; it is not part of the application jar.
+ *
  * <pre>
  * PeerBench --master local[2] --out DIR (--fmnist IMAGES LABELS --pca 64 | --synthetic N)
  *     [--settings broadcast,ivf:0:16] [--anchors 2000] [--lsh-sample 10000] [--lsh-queries 20]

@@ -17,6 +17,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * The whole job configuration, validated. Keys, defaults and meanings are listed in {@code
  * conf/hardneg.conf}; a test keeps that file and {@link #from} in step.
  *
+ * <p>Long on purpose: every key is read and range-checked here, in the order of {@code
+ * conf/hardneg.conf}, so the file and the parser can be compared line by line.
+ *
  * @param input where the items come from
  * @param evalInput a separate evaluation set (all of {@code input} then trains); null = hold out
  *     {@code evalFraction} of {@code input}

@@ -31,6 +31,10 @@ import org.apache.hadoop.fs.Path;
  * <p>The comparison uses the metrics each run recorded on its own evaluation split; they are
  * comparable when runs share the seed and the evaluation items (the split is a hash of seed and
  * id), which is the case when a retraining pipeline refreshes the same dataset.
+ *
+ * <p>Long on purpose: the pointer's format, the decision and its atomic replacement are one
+ * protocol; split apart, a reader would have to reassemble it to check that no crash between two
+ * steps can leave a pointer naming an unfinished run.
  */
 public final class Promotion {
   public static final String POINTER = "current";
