@@ -163,7 +163,9 @@ class StandaloneClusterIT {
         Launch.start(
             noSecretLog,
             Map.of("HARDNEG_DRIVER_MEMORY", "512m"),
-            submitCommand(work.resolve("run-no-secret"), List.of()));
+            // --stacktrace: Spark's own "All masters are unresponsive" ERROR stays on the console
+            // (without it, the console shows hardneg's one line only, at the end)
+            submitCommand(work.resolve("run-no-secret"), List.of(), "--stacktrace"));
     try {
       submit =
           Launch.run(
@@ -488,7 +490,8 @@ class StandaloneClusterIT {
     Path lost = work.resolve("run-executor-lost");
     Path log = work.resolve("submit-executor-lost.log");
     Process driver =
-        Launch.start(log, secureEnv(), submitCommand(lost, List.of(), "--set", "rounds=1"));
+        Launch.start(
+            log, secureEnv(), submitCommand(lost, List.of(), "--set", "rounds=1", "--stacktrace"));
     long killedInMine = -1;
     long killedInTrain = -1;
     String trainKill = "";

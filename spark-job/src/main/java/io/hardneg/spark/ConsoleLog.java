@@ -26,6 +26,13 @@ final class ConsoleLog {
   private static volatile boolean quiet = true;
 
   /**
+   * The first line of the last ERROR another library logged while the console was quiet: a failure
+   * that reaches hardneg only as a consequence (a stopped SparkContext after the master gave up on
+   * the application) is named by its cause in the one {@code hardneg:} line.
+   */
+  private static volatile String lastError;
+
+  /**
    * Denies, on a console appender, {@link #FAILURE}'s events always and, when quiet, another
    * library's errors, exceptions and multi-line lines.
    */
@@ -41,7 +48,15 @@ final class ConsoleLog {
           }
           String m = e.getMessage() == null ? "" : e.getMessage().getFormattedMessage();
           boolean trace = e.getThrown() != null || (m != null && m.contains("\n"));
-          return trace || e.getLevel().isMoreSpecificThan(Level.ERROR) ? onMatch : onMismatch;
+          boolean error = e.getLevel().isMoreSpecificThan(Level.ERROR);
+          if (error && m != null) {
+            String logger = String.valueOf(e.getLoggerName());
+            lastError =
+                logger.substring(logger.lastIndexOf('.') + 1)
+                    + ": "
+                    + m.lines().findFirst().orElse("");
+          }
+          return trace || error ? onMatch : onMismatch;
         }
       };
 
@@ -53,6 +68,7 @@ final class ConsoleLog {
    */
   static void quiet(boolean quiet) {
     ConsoleLog.quiet = quiet;
+    lastError = null;
     if (!(LogManager.getContext(false) instanceof LoggerContext ctx)) {
       return;
     }
@@ -63,6 +79,13 @@ final class ConsoleLog {
         c.addFilter(QUIET);
       }
     }
+  }
+
+  /** The last other library's ERROR kept off the quiet console, or null; then forgets it. */
+  static String takeLastError() {
+    String e = lastError;
+    lastError = null;
+    return e;
   }
 
   private static boolean contains(Filter f) {

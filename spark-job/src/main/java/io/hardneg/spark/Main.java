@@ -169,7 +169,16 @@ public final class Main {
                 + (full.contains(cfg.output()) ? "" : " (writing under " + cfg.output() + ")"),
             e);
       }
-      int code = fail(err, stacktrace, FAILED, "failed: " + e, e);
+      // the cause of an unexpected failure is often an error Spark logged before it (kept off
+      // the quiet console): name it in the one line
+      String logged = stacktrace ? null : ConsoleLog.takeLastError();
+      int code =
+          fail(
+              err,
+              stacktrace,
+              FAILED,
+              "failed: " + e + (logged == null ? "" : " (last error logged: " + logged + ")"),
+              e);
       if (!stacktrace) {
         err.println("(run with --stacktrace for details)");
       }
