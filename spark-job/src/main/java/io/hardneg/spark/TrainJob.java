@@ -199,14 +199,14 @@ public final class TrainJob {
     BestRound.Best best = BestRound.read(dir);
     if (best != null) {
       out.printf(
-          "best round: %s (on %s: MAP@R %.4f, Recall@1 %.4f; test: MAP@R %s, Recall@1 %s), model"
-              + " %s%n",
+          "best round: %s (on %s: MAP@R %.4f, Recall@1 %.4f; test: MAP@R %.4f, Recall@1 %.4f),"
+              + " model %s%n",
           best.round(),
           best.selectedOn(),
           best.mapAtR(),
           best.recallAt1(),
-          best.test().get("map_at_r"),
-          best.test().get("recall_at_1"),
+          ((Number) best.test().get("map_at_r")).doubleValue(),
+          ((Number) best.test().get("recall_at_1")).doubleValue(),
           best.model());
     }
     out.printf("outputs: %s%n", dir.root());
@@ -409,17 +409,14 @@ public final class TrainJob {
     }
     Retrieval v = m.validation();
     out.printf(
-        "round %d: %sRecall@1 %.4f  MAP@R %.4f  triplets %d  loss %s  (%.0f s)%s -> %s%n",
+        "round %d: Recall@1 %.4f  MAP@R %.4f%s  triplets %d  loss %s  (%.0f s)%s -> %s%n",
         r,
+        m.retrieval().recallAt1(),
+        m.retrieval().mapAtR(),
         v == null
             ? ""
             : String.format(
-                Locale.ROOT,
-                "validation MAP@R %.4f Recall@1 %.4f  test ",
-                v.mapAtR(),
-                v.recallAt1()),
-        m.retrieval().recallAt1(),
-        m.retrieval().mapAtR(),
+                Locale.ROOT, "  (validation Recall@1 %.4f  MAP@R %.4f)", v.recallAt1(), v.mapAtR()),
         m.triplets(),
         m.trainLoss(),
         m.timings().roundS(),
