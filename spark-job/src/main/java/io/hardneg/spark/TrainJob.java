@@ -4,7 +4,6 @@ import io.hardneg.core.mining.MiningStats;
 import io.hardneg.core.model.EmbeddingNetworks;
 import io.hardneg.core.model.ModelId;
 import io.hardneg.core.model.ModelSpec;
-import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.config.ConfigException;
 import io.hardneg.spark.config.JobConfig;
 import io.hardneg.spark.io.InputException;
@@ -26,6 +25,7 @@ import io.hardneg.spark.run.RunDirectory;
 import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.EvaluateStage;
 import io.hardneg.spark.stage.MineStage;
+import io.hardneg.spark.stage.SplitStage;
 import io.hardneg.spark.stage.TrainStage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,7 +36,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -47,8 +46,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training job: load → seeded split → baselines → rounds of EMBED → MINE → TRAIN → EVALUATE →
- * COMMIT. A rerun on the same output resumes after the last committed round.
+ * The training job: load → seeded split (train, validation, test: {@link SplitStage}) → baselines →
+ * rounds of EMBED → MINE → TRAIN → EVALUATE → COMMIT. A rerun on the same output resumes after the
+ * last committed round.
  *
  * <p>Long on purpose: the stages live in {@code stage/} and the files in {@code run/} and {@code
  * result/}; what is left here is the run's order (setup, resume, the round, its commit), which
@@ -70,6 +70,9 @@ public final class TrainJob {
 
   /** Pair mode: the known pairs among the evaluation items (their relevance); null = labels. */
   private KnownPairs evalPairs;
+
+  /** Pair mode: the known pairs with both ids in the validation split; null = labels. */
+  private KnownPairs validationPairs;
 
   public TrainJob(SparkSession spark, JobConfig cfg, PrintStream out) {
     this.spark = spark;
@@ -97,26 +100,19 @@ public final class TrainJob {
     TableSource.Labels labels =
         pairMode ? TableSource.Labels.OPTIONAL : TableSource.Labels.REQUIRED;
     Dataset<Row> items = TableSource.load(spark, cfg.input(), cfg.partitions(), labels);
-    Dataset<Row> evalItems;
-    Dataset<Row> trainItems;
-    if (cfg.evalInput() != null) {
-      evalItems =
-          TableSource.load(spark, cfg.evalInput(), cfg.partitions(), labels)
-              .persist(StorageLevel.MEMORY_AND_DISK());
-      trainItems = items.persist(StorageLevel.MEMORY_AND_DISK());
-    } else {
-      double evalFraction = cfg.evalFraction();
-      long seed = cfg.seed();
-      // split by a hash of (seed, id): an item's side never depends on partitioning
-      FilterFunction<Row> isEval = r -> Seeds.unit(Seeds.of(seed, -1, r.getLong(0))) < evalFraction;
-      evalItems = items.filter(isEval).persist(StorageLevel.MEMORY_AND_DISK());
-      trainItems =
-          items
-              .filter((FilterFunction<Row>) r -> !isEval.call(r))
-              .persist(StorageLevel.MEMORY_AND_DISK());
-    }
+    SplitStage.Sides sides =
+        SplitStage.split(
+            items,
+            cfg.evalInput() == null
+                ? null
+                : TableSource.load(spark, cfg.evalInput(), cfg.partitions(), labels),
+            cfg);
+    Dataset<Row> evalItems = sides.test();
+    Dataset<Row> trainItems = sides.train();
+    Dataset<Row> validationItems = sides.validation();
     long nTrain = trainItems.count();
     long nEval = evalItems.count();
+    long nValidation = validationItems == null ? 0 : validationItems.count();
     int inputDim = trainItems.first().getSeq(2).length();
     if (nEval == 0 || nTrain == 0) {
       throw new ConfigException(
@@ -127,6 +123,17 @@ public final class TrainJob {
               + " training, "
               + nEval
               + " evaluation items)");
+    }
+    if (validationItems != null && nValidation == 0) {
+      throw new ConfigException(
+          "the validation split is empty: eval.validation.fraction = "
+              + cfg.validation().fraction()
+              + " by "
+              + cfg.validation().by().name().toLowerCase(Locale.ROOT)
+              + " of "
+              + nTrain
+              + " training items took none (by class: too few classes); raise the fraction, "
+              + "split by item, or set eval.validation.fraction = 0 to select on the test set");
     }
     int evalDim = evalItems.first().getSeq(2).length();
     if (evalDim != inputDim) {
@@ -139,13 +146,14 @@ public final class TrainJob {
               + inputDim);
     }
     if (pairMode) {
-      loadPairs(trainItems, evalItems);
+      loadPairs(trainItems, validationItems, evalItems);
     }
     ModelSpec spec = cfg.modelSpec(inputDim);
     LOG.info(
-        "loaded {} items ({} train, {} eval, dim {}) in {} s",
-        nTrain + nEval,
+        "loaded {} items ({} train, {} validation, {} test, dim {}) in {} s",
+        nTrain + nValidation + nEval,
         nTrain,
+        nValidation,
         nEval,
         inputDim,
         secondsSince(t0));
@@ -156,7 +164,7 @@ public final class TrainJob {
     Retrieval untrained = null;
     if (last < 0) {
       net = EmbeddingNetworks.build(spec, cfg.lossFunction());
-      dir.writeAtomically("run.json", Json.write(provenance(spec, nTrain, nEval)));
+      dir.writeAtomically("run.json", Json.write(provenance(spec, nTrain, nEval, nValidation)));
       raw =
           EvaluateStage.evaluate(
               EmbedStage.embed(spark, evalItems, null, cfg.embedBatch()), evalPairs);
@@ -177,10 +185,13 @@ public final class TrainJob {
     progress = new Progress(spark.sparkContext(), cfg.rounds());
     List<RoundMetrics> rounds = new ArrayList<>();
     for (int r = last + 1; r < cfg.rounds(); r++) {
-      rounds.add(round(dir, trainer, trainItems, evalItems, r));
+      rounds.add(round(dir, trainer, trainItems, validationItems, evalItems, r));
     }
     trainItems.unpersist();
     evalItems.unpersist();
+    if (validationItems != null) {
+      validationItems.unpersist();
+    }
     if (trainPairs != null) {
       trainPairs.unpersist();
       pairsTable.unpersist();
@@ -188,8 +199,15 @@ public final class TrainJob {
     BestRound.Best best = BestRound.read(dir);
     if (best != null) {
       out.printf(
-          "best round: %s (MAP@R %.4f, Recall@1 %.4f), model %s%n",
-          best.round(), best.mapAtR(), best.recallAt1(), best.model());
+          "best round: %s (on %s: MAP@R %.4f, Recall@1 %.4f; test: MAP@R %.4f, Recall@1 %.4f),"
+              + " model %s%n",
+          best.round(),
+          best.selectedOn(),
+          best.mapAtR(),
+          best.recallAt1(),
+          ((Number) best.test().get("map_at_r")).doubleValue(),
+          ((Number) best.test().get("recall_at_1")).doubleValue(),
+          best.model());
     }
     out.printf("outputs: %s%n", dir.root());
     return new Summary(raw, untrained, rounds, dir.root().toString());
@@ -200,16 +218,32 @@ public final class TrainJob {
    * training split; evaluation pairs = those of {@code eval.pairs.path} (a separate evaluation set
    * with its own pairs), else the pairs of {@code mining.pairs.path} with both ids among the
    * evaluation items (a held-out split; or a separate set sharing the input's id space, the pairs
-   * file then naming items of either table). A pair across the split serves neither side.
+   * file then naming items of either table); validation pairs = the pairs of {@code
+   * mining.pairs.path} with both ids in the validation split. A pair across two sides serves
+   * neither.
    */
-  private void loadPairs(Dataset<Row> trainItems, Dataset<Row> evalItems) {
+  private void loadPairs(
+      Dataset<Row> trainItems, Dataset<Row> validationItems, Dataset<Row> evalItems) {
     boolean ownEvalPairs = cfg.evalInput() != null && !cfg.evalPairsPath().isEmpty();
+    Dataset<Row> trainSide =
+        validationItems == null
+            ? trainItems.select("id")
+            : trainItems.select("id").union(validationItems.select("id"));
     // ids the pairs file may name: every item, unless the evaluation set has its own pairs file
-    Dataset<Row> named =
-        ownEvalPairs ? trainItems : trainItems.select("id").union(evalItems.select("id"));
+    Dataset<Row> named = ownEvalPairs ? trainSide : trainSide.union(evalItems.select("id"));
     Dataset<Row> pairs = PairSource.load(spark, cfg.pairsPath(), cfg.pairsFormat(), named);
     pairsTable = pairs;
     trainPairs = PairSource.within(pairs, trainItems).persist(StorageLevel.MEMORY_AND_DISK());
+    if (validationItems != null) {
+      validationPairs = KnownPairs.collect(PairSource.within(pairs, validationItems));
+      if (validationPairs.size() == 0) {
+        throw new InputException(
+            cfg.pairsPath()
+                + ": no pair has both ids in the validation split; pair-mode selection needs "
+                + "known positives among them (raise eval.validation.fraction, or set it to 0 "
+                + "to select on the test set)");
+      }
+    }
     Dataset<Row> eval =
         ownEvalPairs
             ? PairSource.load(spark, cfg.evalPairsPath(), cfg.pairsFormat(), evalItems)
@@ -237,7 +271,12 @@ public final class TrainJob {
   }
 
   private RoundMetrics round(
-      RunDirectory dir, TrainStage trainer, Dataset<Row> trainItems, Dataset<Row> evalItems, int r)
+      RunDirectory dir,
+      TrainStage trainer,
+      Dataset<Row> trainItems,
+      Dataset<Row> validationItems,
+      Dataset<Row> evalItems,
+      int r)
       throws IOException {
     long t0 = System.nanoTime();
     progress.roundStarted(r);
@@ -288,6 +327,9 @@ public final class TrainJob {
 
       long t2 = System.nanoTime();
       stage = progress.start(r, "TRAIN", "parameter-averaged training on the mined triplets");
+      // after the mining model's id was taken: the rate is part of the configuration it hashes
+      double learningRate = cfg.train().lr().rate(r);
+      trainer.setLearningRate(learningRate);
       List<Double> scores =
           triplets == 0 ? List.of() : trainer.train(mined.triplets(), trainItems, r);
       double trainS = secondsSince(t2);
@@ -301,8 +343,14 @@ public final class TrainJob {
       mined.release();
 
       long t3 = System.nanoTime();
-      stage = progress.start(r, "EVALUATE", "embed the evaluation split, exact kNN metrics");
+      stage = progress.start(r, "EVALUATE", "embed validation and test items, exact kNN metrics");
       byte[] after = bytes(trainer.network());
+      Retrieval validation =
+          validationItems == null
+              ? null
+              : EvaluateStage.validation(
+                  EmbedStage.embed(spark, validationItems, after, cfg.embedBatch()),
+                  validationPairs);
       EvaluateStage.Evaluation evaluation =
           EvaluateStage.evaluateFull(
               EmbedStage.embed(spark, evalItems, after, cfg.embedBatch()), evalPairs);
@@ -331,9 +379,11 @@ public final class TrainJob {
               scores.isEmpty() ? null : scale * scores.get(scores.size() - 1),
               triplets,
               rows,
+              learningRate,
               trainer.workers().drain(),
               ModelId.of(trainer.network()),
-              new Timings(embedS, mineS, trainS, evaluateS, secondsSince(t0)));
+              new Timings(embedS, mineS, trainS, evaluateS, secondsSince(t0)),
+              validation);
       dir.writeText(new Path(tmp, "metrics.json"), Json.write(metrics));
       Path committed = dir.commitRound(tmp, r);
       committed(dir, metrics, committed, stage);
@@ -357,11 +407,16 @@ public final class TrainJob {
       LOG.warn(
           "round {}: embedding spread {} — the embedding is collapsing", r, m.retrieval().spread());
     }
+    Retrieval v = m.validation();
     out.printf(
-        "round %d: Recall@1 %.4f  MAP@R %.4f  triplets %d  loss %s  (%.0f s)%s -> %s%n",
+        "round %d: Recall@1 %.4f  MAP@R %.4f%s  triplets %d  loss %s  (%.0f s)%s -> %s%n",
         r,
         m.retrieval().recallAt1(),
         m.retrieval().mapAtR(),
+        v == null
+            ? ""
+            : String.format(
+                Locale.ROOT, "  (validation Recall@1 %.4f  MAP@R %.4f)", v.recallAt1(), v.mapAtR()),
         m.triplets(),
         m.trainLoss(),
         m.timings().roundS(),
@@ -369,7 +424,7 @@ public final class TrainJob {
         committed);
   }
 
-  private RunInfo provenance(ModelSpec spec, long nTrain, long nEval) {
+  private RunInfo provenance(ModelSpec spec, long nTrain, long nEval, long nValidation) {
     return new RunInfo(
         Instant.now().toString(),
         cfg.seed(),
@@ -377,6 +432,7 @@ public final class TrainJob {
         cfg.input().describe(),
         nTrain,
         nEval,
+        nValidation,
         new RunInfo.Model(
             spec.architecture().name().toLowerCase(Locale.ROOT),
             spec.inputDim(),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hardneg.spark.config.ConfigException;
 import io.hardneg.spark.config.JobConfig;
+import io.hardneg.spark.config.LrSchedule;
 import io.hardneg.spark.config.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -27,6 +28,7 @@ class JobConfigTest {
     assertEquals(defaults.seed(), fromFile.seed());
     assertEquals(defaults.rounds(), fromFile.rounds());
     assertEquals(defaults.evalFraction(), fromFile.evalFraction());
+    assertEquals(defaults.validation(), fromFile.validation());
     assertEquals(defaults.partitions(), fromFile.partitions());
     assertEquals(defaults.model().architecture(), fromFile.model().architecture());
     assertArrayEquals(defaults.model().hidden(), fromFile.model().hidden());
@@ -73,6 +75,35 @@ class JobConfigTest {
             ConfigException.class,
             () -> JobConfig.from(new Settings().set("eval.input.images", "t10k-images.gz", "x")));
     assertTrue(half.getMessage().contains("eval.input.labels"), half.getMessage());
+  }
+
+  @Test
+  void validationAndScheduleKeysAreCheckedAndDefaultToHonestSelectionAndCosine() {
+    JobConfig d = JobConfig.from(new Settings());
+    assertEquals(new JobConfig.Validation(0.1, JobConfig.By.ITEM), d.validation());
+    assertEquals(LrSchedule.Kind.COSINE, d.train().lr().kind());
+    assertEquals(1, d.train().lr().warmupRounds());
+    assertEquals(d.model().learningRate(), d.train().lr().base());
+    assertEquals(
+        JobConfig.By.CLASS,
+        JobConfig.from(new Settings().set("eval.validation.by", "class", "test"))
+            .validation()
+            .by());
+    for (String[] bad :
+        new String[][] {
+          {"eval.validation.by", "label", "item | class"},
+          {"eval.validation.fraction", "0.95", "eval.validation.fraction"},
+          {"train.lr.schedule", "step", "constant | cosine"},
+          {"train.lr.min", "0.01", "train.lr.min must be in [0, model.learningRate = 0.001]"},
+          {"train.lr.warmupRounds", "-1", "train.lr.warmupRounds"}
+        }) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> JobConfig.from(new Settings().set(bad[0], bad[1], "test")),
+              bad[0]);
+      assertTrue(e.getMessage().contains(bad[2]), e.getMessage());
+    }
   }
 
   @Test

@@ -56,8 +56,20 @@ class PairTrainTest {
 
   static List<Long> ids = new ArrayList<>();
 
+  static final double VALIDATION_FRACTION = 0.1;
+
   static boolean isEval(long id) {
     return Seeds.unit(Seeds.of(SEED, -1, id)) < EVAL_FRACTION;
+  }
+
+  /** In the validation split, when {@code id} is on the training side. */
+  static boolean validationDraw(long id) {
+    return Seeds.unit(Seeds.of(SEED, -2, id)) < VALIDATION_FRACTION;
+  }
+
+  /** Trains: neither held out for evaluation nor in the validation split. */
+  static boolean trains(long id) {
+    return !isEval(id) && !validationDraw(id);
   }
 
   static Settings settings(Path outDir) {
@@ -67,6 +79,7 @@ class PairTrainTest {
         .set("mining.pairs.path", pairsFile.toString(), "test")
         .set("mining.pairs.format", "csv", "test")
         .set("split.evalFraction", String.valueOf(EVAL_FRACTION), "test")
+        .set("eval.validation.fraction", String.valueOf(VALIDATION_FRACTION), "test")
         .set("output", outDir.toString(), "test")
         .set("rounds", "2", "test")
         .set("model.hidden", "16", "test")
@@ -149,13 +162,13 @@ class PairTrainTest {
             n != a && !known.get(a).contains(n),
             "negative " + n + " of " + a + " is no known positive");
         for (long x : new long[] {a, p, n}) {
-          assertFalse(isEval(x), "item " + x + " of triplet " + t + " is in the evaluation split");
+          assertTrue(trains(x), "item " + x + " of triplet " + t + " is not a training item");
         }
       }
       // every training anchor with a training positive is mined (no guard rejects here)
       Set<Long> expected = new HashSet<>();
       for (List<Long> pr : given) {
-        if (!isEval(pr.get(0)) && !isEval(pr.get(1))) {
+        if (trains(pr.get(0)) && trains(pr.get(1))) {
           expected.add(pr.get(0));
         }
       }
@@ -199,6 +212,22 @@ class PairTrainTest {
       double r1 = ((Number) m.get("recall_at_1")).doubleValue();
       double r16 = ((Number) m.get("recall_at_16")).doubleValue();
       assertTrue(0 <= r1 && r1 <= r16 && r16 <= 1, m.toString());
+    }
+    // the validation split's relevance: the pairs with both ids in it
+    long validationPairs =
+        given.stream()
+            .filter(
+                p ->
+                    !isEval(p.get(0))
+                        && validationDraw(p.get(0))
+                        && !isEval(p.get(1))
+                        && validationDraw(p.get(1)))
+            .count();
+    assertTrue(validationPairs > 0);
+    for (Map<String, Object> m : all.subList(2, 4)) {
+      Map<?, ?> v = (Map<?, ?>) m.get("validation");
+      assertEquals("pairs", v.get("relevance"));
+      assertEquals(validationPairs, ((Number) v.get("known_pairs")).longValue());
     }
     // raw features: a known positive is a noisy copy of the same centre, so it is near
     assertTrue(((Number) all.get(0).get("recall_at_4")).doubleValue() > 0.8, all.get(0).toString());
@@ -270,7 +299,8 @@ class PairTrainTest {
     assertEquals(6L * (PER_GROUP - 1), ((Number) m.get("known_pairs")).longValue());
     assertEquals(30L, ((Number) m.get("queries")).longValue(), "every item has a chain neighbour");
     assertEquals(0L, ((Number) m.get("queries_without_positive")).longValue());
-    // all of the input trains: every given pair's anchor is mined
+    // all of the input is the training side: every given pair's anchor outside the validation
+    // split is mined
     Set<Long> anchors = new HashSet<>();
     for (Row t :
         spark
@@ -281,7 +311,9 @@ class PairTrainTest {
       anchors.add(t.getLong(0));
     }
     Set<Long> expected = new HashSet<>();
-    given.forEach(pr -> expected.add(pr.get(0)));
+    given.stream()
+        .filter(pr -> !validationDraw(pr.get(0)) && !validationDraw(pr.get(1)))
+        .forEach(pr -> expected.add(pr.get(0)));
     assertEquals(expected, anchors);
   }
 

@@ -27,6 +27,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param seed root of every random choice
  * @param rounds rounds of embed → mine → train → evaluate
  * @param evalFraction share of items held out for evaluation (seeded by id)
+ * @param validation the validation split carved from the training side (model selection)
  * @param partitions Spark partitions of the item tables
  * @param model network to train
  * @param mining mining rules
@@ -49,6 +50,7 @@ public record JobConfig(
     long seed,
     int rounds,
     double evalFraction,
+    Validation validation,
     int partitions,
     ModelSettings model,
     MiningConfig mining,
@@ -74,6 +76,40 @@ public record JobConfig(
   public record ModelSettings(
       Architecture architecture, int[] hidden, int embeddingDim, double learningRate) {}
 
+  /**
+   * The validation split: rows of the training side (the input less the held-out split, or all of
+   * it with {@code eval.input.*}) that are never mined from nor trained on; every round is
+   * evaluated on them and {@code best.json} selects on their MAP@R, so the test set is never used
+   * for selection.
+   *
+   * @param fraction share of the training side (0 = no validation split: select on the test set)
+   * @param by item (a hash of (seed, id)) | class (a hash of (seed, label): classes never trained
+   *     on)
+   */
+  public record Validation(double fraction, By by) {
+    /** Whether a validation split is carved at all. */
+    public boolean enabled() {
+      return fraction > 0;
+    }
+  }
+
+  /** What the validation split draws: single items, or whole classes. */
+  public enum By {
+    /** Items, by a hash of (seed, id); their classes also train (a Fashion-MNIST style split). */
+    ITEM,
+    /** Whole classes, by a hash of (seed, label): classes never trained on (many classes). */
+    CLASS;
+
+    /** Parses {@code item | class}. */
+    public static By parse(String s) {
+      return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "item" -> ITEM;
+        case "class" -> CLASS;
+        default -> throw new IllegalArgumentException("expected item | class");
+      };
+    }
+  }
+
   /** The network for inputs of {@code inputDim} features. */
   public ModelSpec modelSpec(int inputDim) {
     return build(
@@ -98,6 +134,7 @@ public record JobConfig(
    * @param mode triplets | pk
    * @param pkClasses P: classes per PK batch (pk mode)
    * @param pkPerClass K: items per class in a PK batch (pk mode)
+   * @param lr the learning rate of each round
    */
   public record TrainSettings(
       TrainMode mode,
@@ -106,7 +143,8 @@ public record JobConfig(
       int averagingFrequency,
       int prefetch,
       int pkClasses,
-      int pkPerClass) {}
+      int pkPerClass,
+      LrSchedule lr) {}
 
   /** How mined results become minibatches. */
   public enum TrainMode {
@@ -204,6 +242,13 @@ public record JobConfig(
             s.intIn("mining.queryBlock", 1024, 1, 1 << 16),
             s.intIn("mining.baseBlock", 4096, 1, 1 << 20),
             DataType.FLOAT);
+    int rounds = s.intIn("rounds", 3, 1, 100_000);
+    LrSchedule.Kind lrKind = s.parsed("train.lr.schedule", "cosine", LrSchedule.Kind::parse);
+    int warmup = s.intIn("train.lr.warmupRounds", 1, 0, 100_000);
+    double lrMin = s.doubleIn("train.lr.min", 0, 0, 10);
+    LrSchedule lr =
+        build(
+            "train.lr", () -> new LrSchedule(lrKind, model.learningRate(), lrMin, warmup, rounds));
     TrainSettings train =
         new TrainSettings(
             s.parsed("train.mode", "triplets", TrainMode::parse),
@@ -212,7 +257,8 @@ public record JobConfig(
             s.intIn("train.averagingFrequency", 20, 1, 10_000),
             s.intIn("train.prefetch", 2, 0, 64),
             s.intIn("train.pk.classes", 8, 2, 100_000),
-            s.intIn("train.pk.perClass", 16, 2, 100_000));
+            s.intIn("train.pk.perClass", 16, 2, 100_000),
+            lr);
     java.util.Map<String, String> loss = new java.util.LinkedHashMap<>();
     for (String k : LossSpec.KEYS) {
       String v = s.string("loss." + k, "");
@@ -274,8 +320,11 @@ public record JobConfig(
             evalInput,
             s.string("output", "runs/demo"),
             seed,
-            s.intIn("rounds", 3, 1, 100_000),
+            rounds,
             s.doubleIn("split.evalFraction", 0.2, 0.01, 0.99),
+            new Validation(
+                s.doubleIn("eval.validation.fraction", 0.1, 0, 0.9),
+                s.parsed("eval.validation.by", "item", By::parse)),
             s.intIn("spark.partitions", 4, 1, 1 << 20),
             model,
             mining,

@@ -30,12 +30,16 @@ final class RetrievalSections {
     page.section(
         "summary",
         "Summary",
-        "Evaluation split: query = reference, self excluded "
+        "Test set (the held-out split or eval.input.*): query = reference, self excluded "
             + "(pytorch-metric-learning's definitions); "
             + (pairMode()
                 ? "pair mode: relevant = a known positive pair, R = the query's known positives "
                     + "among the evaluation items; no classes, so no NMI."
-                : "NMI of k-means with k = classes."));
+                : "NMI of k-means with k = classes.")
+            + (hasValidation()
+                ? " val R@1 and val MAP@R: the validation split (a share of the training input,"
+                    + " never trained on), on which best.json selects the best round."
+                : ""));
     String[] keys = {
       "recall_at_1",
       "recall_at_2",
@@ -49,6 +53,7 @@ final class RetrievalSections {
     body.append(
         "<table class=\"summary\"><tr><th></th><th>R@1</th><th>R@2</th><th>R@4</th>"
             + "<th>R@8</th><th>R@16</th><th>R-Prec</th><th>MAP@R</th><th>NMI</th>"
+            + (hasValidation() ? "<th>val R@1</th><th>val MAP@R</th>" : "")
             + "<th>triplets</th><th>loss</th><th>seconds</th></tr>");
     for (String b : List.of("raw_pixels", "untrained")) {
       Object m = run.baselines().get(b);
@@ -57,6 +62,7 @@ final class RetrievalSections {
         for (String k : keys) {
           body.append("<td>").append(fmt(num(bm.get(k)))).append("</td>");
         }
+        body.append(hasValidation() ? "<td></td><td></td>" : "");
         body.append("<td></td><td></td><td></td></tr>");
       }
     }
@@ -64,6 +70,14 @@ final class RetrievalSections {
       body.append("<tr><td>round ").append(r.round()).append("</td>");
       for (String k : keys) {
         body.append("<td>").append(fmt(num(r.metrics().get(k)))).append("</td>");
+      }
+      if (hasValidation()) {
+        Map<?, ?> v = validation(r);
+        body.append("<td>")
+            .append(fmt(num(v.get("recall_at_1"))))
+            .append("</td><td>")
+            .append(fmt(num(v.get("map_at_r"))))
+            .append("</td>");
       }
       Object t = r.metrics().get("timings");
       body.append("<td>")
@@ -91,6 +105,10 @@ final class RetrievalSections {
     page.figure("recall", c);
     XYChart m = Charts.xy("MAP@R, R-Precision, Precision@1, NMI", "round", "value");
     Charts.line(m, "MAP@R", run.roundsX(), metric("map_at_r"));
+    if (hasValidation()) {
+      double[] v = rounds.stream().mapToDouble(r -> num(validation(r).get("map_at_r"))).toArray();
+      Charts.line(m, "validation MAP@R (selects)", run.roundsX(), v);
+    }
     Charts.line(m, "R-Precision", run.roundsX(), metric("r_precision"));
     Charts.line(m, "Precision@1", run.roundsX(), metric("precision_at_1"));
     double[] nmi = metric("nmi");
@@ -121,6 +139,16 @@ final class RetrievalSections {
     return rounds.stream().anyMatch(r -> "pairs".equals(r.metrics().get("relevance")))
         || (run.baselines().get("raw_pixels") instanceof Map<?, ?> b
             && "pairs".equals(b.get("relevance")));
+  }
+
+  /** Whether the rounds carry a validation split's metrics (none in runs without one). */
+  private boolean hasValidation() {
+    return rounds.stream().anyMatch(r -> r.metrics().get("validation") instanceof Map<?, ?>);
+  }
+
+  /** A round's validation block, empty when it has none. */
+  private static Map<?, ?> validation(Round r) {
+    return r.metrics().get("validation") instanceof Map<?, ?> v ? v : Map.of();
   }
 
   private double[] metric(String key) {

@@ -11,7 +11,8 @@ import java.util.Map;
  * @param config the configuration as given
  * @param input the input, described
  * @param itemsTrain items in the training split
- * @param itemsEval items in the evaluation split
+ * @param itemsEval items in the test set (the held-out split or {@code eval.input.*})
+ * @param itemsValidation items in the validation split (carved from the training side; 0 = none)
  * @param model the network built
  * @param versions hardneg, Spark, Java and DL4J versions
  * @param sparkMaster the Spark master URL
@@ -23,6 +24,7 @@ public record RunInfo(
     String input,
     long itemsTrain,
     long itemsEval,
+    long itemsValidation,
     Model model,
     Versions versions,
     String sparkMaster) {

@@ -70,6 +70,31 @@ public final class EvaluateStage {
         (long) pairs.size());
   }
 
+  /**
+   * The validation split's metrics (what selects the best round): the retrieval metrics only, no
+   * NMI (its k-means with k = classes would cost more than everything else on a split of thousands
+   * of classes) and no per-class breakdown; pair mode when {@code pairs} is not null.
+   */
+  public static Retrieval validation(Dataset<Row> embeddings, KnownPairs pairs) {
+    LabeledVectors t = Tables.collect(embeddings);
+    if (pairs != null) {
+      return metrics(t, pairs);
+    }
+    RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t);
+    return new Retrieval(
+        r.recallAtK(),
+        r.precisionAt1(),
+        r.rPrecision(),
+        r.mapAtR(),
+        null,
+        r.queries(),
+        r.skippedQueries(),
+        spread(t),
+        null,
+        null,
+        null);
+  }
+
   /** Metrics of a driver-side table of unit embeddings. */
   public static Retrieval metrics(LabeledVectors t) {
     RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t);

@@ -20,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingHook;
+import org.deeplearning4j.util.NetworkUtils;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -114,6 +115,20 @@ public final class TrainStage {
    */
   public long rowsFitted() {
     return rowsFitted;
+  }
+
+  /**
+   * Sets Adam's learning rate of every layer for the epochs that follow. DL4J rebuilds its updater
+   * blocks and carries their state (Adam's moments) over; parameter averaging ships the changed
+   * configuration to the workers with the parameters. Set per round from {@code train.lr.*}.
+   */
+  public void setLearningRate(double rate) {
+    setLearningRate(net, rate);
+  }
+
+  /** {@link #setLearningRate(double)} on any network. */
+  static void setLearningRate(MultiLayerNetwork net, double rate) {
+    NetworkUtils.setLearningRate(net, rate);
   }
 
   /** The network as trained so far. */

@@ -59,9 +59,12 @@ class JsonTest {
             null,
             5,
             15,
+            1e-3,
             List.of(new WorkerCount("driver", "h", 42, 7)),
             "abcd",
-            new Timings(1, 2, 3, 4, 10));
+            new Timings(1, 2, 3, 4, 10),
+            new Retrieval(
+                new TreeMap<>(Map.of(1, 0.6)), 0.6, 0.5, 0.4, null, 9, 0, 0.8, null, null, null));
     Map<String, Object> read = Json.read(Json.write(m));
     assertEquals(
         List.of(
@@ -82,10 +85,23 @@ class JsonTest {
             "train_loss",
             "triplets",
             "train_rows",
+            "learning_rate",
             "train_workers",
             "model",
-            "timings"),
+            "timings",
+            "validation"),
         new ArrayList<>(read.keySet()));
+    assertEquals(
+        List.of(
+            "recall_at_1",
+            "precision_at_1",
+            "r_precision",
+            "map_at_r",
+            "queries",
+            "queries_without_positive",
+            "spread"),
+        keys(read.get("validation")),
+        "the validation block: the retrieval keys, no NMI, no per-class breakdown");
     assertTrue(read.containsKey("nmi") && read.get("nmi") == null, "NaN is written as null");
     assertTrue(read.containsKey("train_loss") && read.get("train_loss") == null);
     assertEquals(
