@@ -19,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
  * hardneg train [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL] [--stacktrace]
  * hardneg mine  [--model ZIP] [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL]
  * hardneg evaluate [--model ZIP] [--input PATH] [same options]
+ * hardneg views --images FILE --labels FILE --out DIR [--views V] [--sources N] [--seed S] ...
  * </pre>
  */
 public final class Main {
@@ -36,12 +37,16 @@ public final class Main {
                            [--stacktrace]
              hardneg mine [--model ZIP] [same options]
              hardneg evaluate [--model ZIP] [--input PATH] [same options]
+             hardneg views --images FILE --labels FILE --out DIR [--views V] [--sources N]
+                           [--seed S] [--offset K] [--partitions P] [--csv] [--master URL]
         train      rounds of embed -> mine (global hard/semi-hard negatives) -> train -> evaluate
         mine       embed -> search -> mine once over the whole input (offline triplet mining);
                    without --model the normalised input features are the embedding
         evaluate   Recall@K, Precision@1, R-Precision, MAP@R, NMI and per-class metrics of a
                    model over every item of the input (exact kNN, self excluded); prints JSON,
                    with --out also writes DIR/evaluation.json
+        views      a many-class near-duplicate task (Parquet items and pairs) from IDX images:
+                   each source image is a class of V seeded augmented views
         --input    the items: a table path (sets input.path; parquet, csv, libsvm) or, for
                    idx input, IMAGES,LABELS
         --model    a DL4J model zip (e.g. <run>/round-002/model.zip), any Hadoop FS path
@@ -67,6 +72,9 @@ public final class Main {
     String model = null;
     String outDir = null;
     String input = null;
+    if (args.length > 0 && args[0].equals("views")) {
+      return views(out, err, stacktrace, args);
+    }
     try {
       if (args.length == 0 || !List.of("train", "mine", "evaluate").contains(args[0])) {
         err.print(
@@ -183,6 +191,43 @@ public final class Main {
         err.println("(run with --stacktrace for details)");
       }
       return code;
+    }
+  }
+
+  /** {@code hardneg views}: options checked before a SparkSession is built, like the others. */
+  private static int views(PrintStream out, PrintStream err, boolean stacktrace, String[] args) {
+    ViewsJob.Options opt;
+    try {
+      opt = ViewsJob.Options.parse(args);
+    } catch (ConfigException e) {
+      err.println("hardneg: " + e.getMessage());
+      return USAGE;
+    }
+    ConsoleLog.quiet(!stacktrace);
+    try {
+      SparkSession spark = SparkSessions.create(opt.master(), opt.partitions());
+      try {
+        new ViewsJob(spark, opt, out).run();
+      } finally {
+        if (opt.master() != null) {
+          spark.stop();
+        }
+      }
+      return OK;
+    } catch (InputException e) {
+      return fail(err, stacktrace, BAD_INPUT, "bad input: " + e.getMessage(), e);
+    } catch (ConfigException e) {
+      return fail(err, stacktrace, USAGE, e.getMessage(), e);
+    } catch (io.hardneg.spark.run.OutputException e) {
+      return fail(err, stacktrace, OUTPUT, "output not writable: " + e.getMessage(), e);
+    } catch (Exception | FSError e) {
+      InputException inTask = io.hardneg.spark.io.SparkFailures.inputException(e);
+      String full = diskFull(e);
+      return inTask != null
+          ? fail(err, stacktrace, BAD_INPUT, "bad input: " + inTask.getMessage(), e)
+          : full != null
+              ? fail(err, stacktrace, OUTPUT, "output not writable (disk full): " + full, e)
+              : fail(err, stacktrace, FAILED, "failed: " + e, e);
     }
   }
 

@@ -41,6 +41,15 @@ public final class IdxSource {
     }
   }
 
+  /** Reads one IDX file from any Hadoop FileSystem path; a missing or broken file is bad input. */
+  public static IdxReader.IdxTensor tensor(Configuration conf, String file) {
+    try {
+      return read(conf, file);
+    } catch (IOException e) {
+      throw new InputException(e.getMessage(), e);
+    }
+  }
+
   private static IdxReader.IdxTensor read(Configuration conf, String file) throws IOException {
     Path p = new Path(file);
     FileSystem fs = p.getFileSystem(conf);
