@@ -31,5 +31,5 @@ train on it, e.g.:
   deploy/bin/hardneg train --conf conf/fmnist.conf --set input.format=parquet \\
     --set input.path=$out/train/items --set eval.input.path=$out/test/items \\
     --set train.mode=pk --set train.pk.classes=32 --set train.pk.perClass=$views \\
-    --set mining.quota.perLabel=1 --out RUN
+    --set mining.quota.perLabel=1 --set eval.validation.by=class --out RUN
 USAGE
