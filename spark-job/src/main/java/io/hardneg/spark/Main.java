@@ -222,12 +222,25 @@ public final class Main {
       return fail(err, stacktrace, OUTPUT, "output not writable: " + e.getMessage(), e);
     } catch (Exception | FSError e) {
       InputException inTask = io.hardneg.spark.io.SparkFailures.inputException(e);
+      if (inTask != null) {
+        return fail(err, stacktrace, BAD_INPUT, "bad input: " + inTask.getMessage(), e);
+      }
       String full = diskFull(e);
-      return inTask != null
-          ? fail(err, stacktrace, BAD_INPUT, "bad input: " + inTask.getMessage(), e)
-          : full != null
-              ? fail(err, stacktrace, OUTPUT, "output not writable (disk full): " + full, e)
-              : fail(err, stacktrace, FAILED, "failed: " + e, e);
+      if (full != null) {
+        return fail(err, stacktrace, OUTPUT, "output not writable (disk full): " + full, e);
+      }
+      String logged = stacktrace ? null : ConsoleLog.takeLastError();
+      int code =
+          fail(
+              err,
+              stacktrace,
+              FAILED,
+              "failed: " + e + (logged == null ? "" : " (last error logged: " + logged + ")"),
+              e);
+      if (!stacktrace) {
+        err.println("(run with --stacktrace for details)");
+      }
+      return code;
     }
   }
 
