@@ -171,6 +171,22 @@ class ViewsJobTest {
           java.util.Arrays.equals(floats(all.get(i)), floats(other.get(i))),
           "another seed, another view " + i);
     }
+    // --offset moves labels and ids, not the views: source s is still view s of the file
+    Path offset = tmp.resolve("offset");
+    assertEquals(
+        Main.OK, run(e, views(offset, "--sources", "3", "--offset", "1000")), e.toString());
+    List<Row> moved = sorted(offset.resolve("items"));
+    for (int i = 0; i < moved.size(); i++) {
+      Row r = moved.get(i);
+      assertEquals(1000 + i / VIEWS, r.getLong(1), "label");
+      assertEquals((1000 + i / VIEWS) * VIEWS + i % VIEWS, r.getLong(0), "id");
+      assertEquals(i / VIEWS, r.getLong(2), "source");
+      assertArrayEquals(floats(all.get(i)), floats(r), 0f, "the same view");
+    }
+    for (Row p :
+        SharedSpark.get().read().parquet(offset.resolve("pairs").toString()).collectAsList()) {
+      assertTrue(p.getLong(0) >= 4000 && p.getLong(0) / VIEWS == p.getLong(1) / VIEWS, "" + p);
+    }
   }
 
   @Test
