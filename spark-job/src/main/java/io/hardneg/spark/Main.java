@@ -15,6 +15,9 @@ import org.apache.spark.sql.SparkSession;
  * Command line and spark-submit entry. {@link #run} returns an exit code; only {@link #main} exits.
  * Options are validated before a SparkSession is built.
  *
+ * <p>Long on purpose: the usage text and the mapping of every failure to its exit code and its one
+ * line stay together, so the documented exit codes can be checked against one file.
+ *
  * <pre>
  * hardneg train [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL] [--stacktrace]
  * hardneg mine  [--model ZIP] [--conf FILE]... [--set KEY=VALUE]... [--out DIR] [--master URL]

@@ -39,6 +39,9 @@ import org.apache.spark.util.SerializableConfiguration;
  * split (offset 0) and the test split (offset = the training sources) share one id and label space
  * without overlapping.
  *
+ * <p>Long on purpose: one command's options, its seeded row generator and its atomic write; the id
+ * and label layout above is defined here once.
+ *
  * <p>Writes into DIR, published in one rename ({@link AtomicOutput}): {@code items/} (Parquet:
  * {@code id, label, source, category, features: array<float>}; {@code category} is the image's
  * label in the IDX file), {@code pairs/} (Parquet: {@code anchor_id, positive_id}, every ordered
