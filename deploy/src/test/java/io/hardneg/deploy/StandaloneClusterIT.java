@@ -106,6 +106,10 @@ class StandaloneClusterIT {
         conf,
         TinyInput.jobConf(2)
             + SKEWED_IVF
+            // a constant rate: the executor-loss run stops after round 0 (--set rounds=1), and a
+            // schedule over the planned rounds would give its round 0 another rate than the
+            // two-round run's round 0 it is compared with
+            + "train.lr.schedule = constant\n"
             + "input.images = "
             + data[0]
             + "\n"
