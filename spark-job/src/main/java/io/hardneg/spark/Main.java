@@ -154,46 +154,8 @@ public final class Main {
         }
       }
       return OK;
-    } catch (InputException e) {
-      return fail(err, stacktrace, BAD_INPUT, "bad input: " + e.getMessage(), e);
-    } catch (ConfigException e) {
-      return fail(err, stacktrace, USAGE, e.getMessage(), e);
-    } catch (io.hardneg.spark.run.OutputException e) {
-      return fail(err, stacktrace, OUTPUT, "output not writable: " + e.getMessage(), e);
     } catch (Exception | FSError e) {
-      // a bad row found inside a Spark task reaches the driver wrapped in a SparkException
-      InputException inTask = io.hardneg.spark.io.SparkFailures.inputException(e);
-      if (inTask != null) {
-        return fail(err, stacktrace, BAD_INPUT, "bad input: " + inTask.getMessage(), e);
-      }
-      String full = diskFull(e);
-      if (full != null) {
-        // a write inside an executor (Parquet) reaches the driver as a SparkException; one on
-        // the driver through Hadoop's local file system as an FSError (an Error)
-        return fail(
-            err,
-            stacktrace,
-            OUTPUT,
-            "output not writable (disk full or quota "
-                + "exceeded): "
-                + full
-                + (full.contains(cfg.output()) ? "" : " (writing under " + cfg.output() + ")"),
-            e);
-      }
-      // the cause of an unexpected failure is often an error Spark logged before it (kept off
-      // the quiet console): name it in the one line
-      String logged = stacktrace ? null : ConsoleLog.takeLastError();
-      int code =
-          fail(
-              err,
-              stacktrace,
-              FAILED,
-              "failed: " + e + (logged == null ? "" : " (last error logged: " + logged + ")"),
-              e);
-      if (!stacktrace) {
-        err.println("(run with --stacktrace for details)");
-      }
-      return code;
+      return exit(err, stacktrace, e, cfg.output());
     }
   }
 
@@ -217,34 +179,59 @@ public final class Main {
         }
       }
       return OK;
-    } catch (InputException e) {
-      return fail(err, stacktrace, BAD_INPUT, "bad input: " + e.getMessage(), e);
-    } catch (ConfigException e) {
-      return fail(err, stacktrace, USAGE, e.getMessage(), e);
-    } catch (io.hardneg.spark.run.OutputException e) {
-      return fail(err, stacktrace, OUTPUT, "output not writable: " + e.getMessage(), e);
     } catch (Exception | FSError e) {
-      InputException inTask = io.hardneg.spark.io.SparkFailures.inputException(e);
-      if (inTask != null) {
-        return fail(err, stacktrace, BAD_INPUT, "bad input: " + inTask.getMessage(), e);
-      }
-      String full = diskFull(e);
-      if (full != null) {
-        return fail(err, stacktrace, OUTPUT, "output not writable (disk full): " + full, e);
-      }
-      String logged = stacktrace ? null : ConsoleLog.takeLastError();
-      int code =
-          fail(
-              err,
-              stacktrace,
-              FAILED,
-              "failed: " + e + (logged == null ? "" : " (last error logged: " + logged + ")"),
-              e);
-      if (!stacktrace) {
-        err.println("(run with --stacktrace for details)");
-      }
-      return code;
+      return exit(err, stacktrace, e, opt.out());
     }
+  }
+
+  /**
+   * Maps a command's failure to its exit code and its one line (docs/reliability.md): bad input
+   * (also when found inside a Spark task) 3, configuration 2, output (also a full disk) 4, else 1.
+   *
+   * @param output the command's output path, named when a full disk's message does not
+   */
+  private static int exit(PrintStream err, boolean stacktrace, Throwable e, String output) {
+    if (e instanceof ConfigException) {
+      return fail(err, stacktrace, USAGE, e.getMessage(), e);
+    }
+    if (e instanceof io.hardneg.spark.run.OutputException) {
+      return fail(err, stacktrace, OUTPUT, "output not writable: " + e.getMessage(), e);
+    }
+    // a bad row found inside a Spark task reaches the driver wrapped in a SparkException
+    InputException input =
+        e instanceof InputException direct
+            ? direct
+            : io.hardneg.spark.io.SparkFailures.inputException(e);
+    if (input != null) {
+      return fail(err, stacktrace, BAD_INPUT, "bad input: " + input.getMessage(), e);
+    }
+    String full = diskFull(e);
+    if (full != null) {
+      // a write inside an executor (Parquet) reaches the driver as a SparkException; one on
+      // the driver through Hadoop's local file system as an FSError (an Error)
+      return fail(
+          err,
+          stacktrace,
+          OUTPUT,
+          "output not writable (disk full or quota exceeded): "
+              + full
+              + (output == null || full.contains(output) ? "" : " (writing under " + output + ")"),
+          e);
+    }
+    // the cause of an unexpected failure is often an error Spark logged before it (kept off
+    // the quiet console): name it in the one line
+    String logged = stacktrace ? null : ConsoleLog.takeLastError();
+    int code =
+        fail(
+            err,
+            stacktrace,
+            FAILED,
+            "failed: " + e + (logged == null ? "" : " (last error logged: " + logged + ")"),
+            e);
+    if (!stacktrace) {
+      err.println("(run with --stacktrace for details)");
+    }
+    return code;
   }
 
   /**
