@@ -218,4 +218,22 @@ class SearchPlacementContractTest {
       assertEquals(40, got.getValue().kmeansSample());
     }
   }
+
+  @Test
+  void spillingIvfGivesTheRunnersTripletsAtOneThreeAndSevenPartitions() {
+    SparkSession spark = SharedSpark.get();
+    LabeledVectors t = items(300, 8);
+    // each item lives in 3 of the 6 lists, 2 probes; a cap of 30 splits every list (~150 bases)
+    SearchSettings ivf = SearchSettings.of("ivf", 6, 2, 30, 4096, 5, 3, 0, 3);
+    TripletMiner.Result local = runner(t, null, false, IvfSearch.runner(6, 2, 3, 30, 4096, 5, KNN));
+    List<String> want = text(local);
+    assertTrue(local.search().listsSplit() > 0, "" + local.search());
+    assertEquals(3, local.search().baseLists());
+    for (int partitions : new int[] {1, 3, 7}) {
+      Map.Entry<List<String>, SearchReport> got =
+          spark(table(spark, t, partitions), null, false, ivf);
+      MineStageTest.assertSameTriplets(want, got.getKey());
+      assertEquals(local.search(), got.getValue(), partitions + " partitions");
+    }
+  }
 }

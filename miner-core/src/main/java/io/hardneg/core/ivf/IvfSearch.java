@@ -16,10 +16,11 @@ import java.util.stream.IntStream;
 /**
  * Inverted-file (IVF) approximate search in one JVM, the same pieces the Spark IVF placement runs:
  * spherical k-means on the seeded sample ({@link #sample}) gives the lists, every base vector lives
- * in its home list (nearest centroid), every query visits its {@code nprobe} nearest lists ({@link
- * IvfAssigner}), lists are cut to the cap and searched with the exact masked kernel, and per-list
- * results merge per anchor ({@link LocalSearch#lists}). With {@code nprobe = nlist} every query
- * meets every base vector and the result equals the exact one.
+ * in its home list (nearest centroid) and, when it spills, in its next nearest lists too, every
+ * query visits its {@code nprobe} nearest lists ({@link IvfAssigner}), lists are cut to the cap and
+ * searched with the exact masked kernel, and per-list results merge per anchor ({@link
+ * LocalSearch#lists}). With {@code nprobe = nlist} every query meets every base vector and the
+ * result equals the exact one.
  */
 public final class IvfSearch {
   private static final long SAMPLE_SALT = 0x6b6d65616e73L;
@@ -116,10 +117,26 @@ public final class IvfSearch {
       KnnOptions knn,
       int kHard,
       int kBeyond) {
+    return search(queries, bases, centroids, dim, nprobe, 1, cap, mask, knn, kHard, kBeyond);
+  }
+
+  /** The search with given centroids, each base vector living in {@code baseLists} lists. */
+  public static LocalSearch.Result search(
+      List<VectorEntry> queries,
+      List<VectorEntry> bases,
+      float[] centroids,
+      int dim,
+      int nprobe,
+      int baseLists,
+      int cap,
+      Mask mask,
+      KnnOptions knn,
+      int kHard,
+      int kBeyond) {
     return LocalSearch.lists(
         queries,
         bases,
-        new IvfAssigner(centroids, dim, nprobe),
+        new IvfAssigner(centroids, dim, nprobe, baseLists),
         cap,
         mask,
         knn,
@@ -131,14 +148,28 @@ public final class IvfSearch {
   /** The whole IVF placement in one JVM: the lists are trained on the base vectors. */
   public static LocalSearch runner(
       int nlist, int nprobe, int cap, int kmeansSample, int iterations, KnnOptions knn) {
+    return runner(nlist, nprobe, 1, cap, kmeansSample, iterations, knn);
+  }
+
+  /** The whole IVF placement in one JVM, each base vector living in {@code baseLists} lists. */
+  public static LocalSearch runner(
+      int nlist,
+      int nprobe,
+      int baseLists,
+      int cap,
+      int kmeansSample,
+      int iterations,
+      KnnOptions knn) {
     return (queries, bases, mask, kHard, kBeyond, seed, round) -> {
       Trained t =
           train(ListSearch.table(bases), nlist, nprobe, kmeansSample, iterations, seed, round);
-      SearchReport head = SearchReport.ivf(t.lists(), Math.min(nprobe, t.lists()), t.sample());
+      SearchReport head =
+          SearchReport.ivf(
+              t.lists(), Math.min(nprobe, t.lists()), Math.min(baseLists, t.lists()), t.sample());
       return LocalSearch.lists(
           queries,
           bases,
-          new IvfAssigner(t.centroids(), t.dim(), nprobe),
+          new IvfAssigner(t.centroids(), t.dim(), nprobe, baseLists),
           cap,
           mask,
           knn,

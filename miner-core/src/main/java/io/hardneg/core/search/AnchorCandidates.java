@@ -9,7 +9,9 @@ import java.io.Serializable;
  * d(a,p)}, its nearest negatives ({@code hard}) and its nearest negatives beyond {@code d(a,p)}
  * ({@code beyond}, with the count of negatives at or below {@code d(a,p)} seen by the tasks that
  * searched it), each sorted by (distance, id). Partial results from different lists or tiles {@link
- * #merge} into the anchor's final candidates.
+ * #merge} into the anchor's final candidates. When IVF spills, a negative met in several lists is
+ * kept once but counts in {@code beyondWithin} once per such list (that count is the rank offset of
+ * the beyond list, itself approximate under IVF).
  */
 public final class AnchorCandidates implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -103,6 +105,11 @@ public final class AnchorCandidates implements Serializable {
       return new Sorted(ids, labels, java.util.Arrays.copyOf(n.distance(), size));
     }
 
+    /**
+     * The k nearest of both by (distance, id), each id once: with IVF spilling a base vector lives
+     * in several lists, so two tasks can both find it. Its distance is recomputed in double from
+     * the same vectors in each task, so the two copies have the same key and meet side by side.
+     */
     static Sorted merge(Sorted a, Sorted b, int k) {
       int n = Math.min(k, a.ids.length + b.ids.length);
       long[] ids = new long[n];
@@ -110,18 +117,28 @@ public final class AnchorCandidates implements Serializable {
       double[] dist = new double[n];
       int i = 0;
       int j = 0;
-      for (int t = 0; t < n; t++) {
+      int t = 0;
+      while (t < n && (i < a.ids.length || j < b.ids.length)) {
         boolean takeA =
             j >= b.ids.length
                 || (i < a.ids.length
-                    && (a.dist[i] < b.dist[j] || (a.dist[i] == b.dist[j] && a.ids[i] < b.ids[j])));
+                    && (a.dist[i] < b.dist[j] || (a.dist[i] == b.dist[j] && a.ids[i] <= b.ids[j])));
         Sorted from = takeA ? a : b;
         int at = takeA ? i++ : j++;
+        if (t > 0 && ids[t - 1] == from.ids[at] && dist[t - 1] == from.dist[at]) {
+          continue;
+        }
         ids[t] = from.ids[at];
         labels[t] = from.labels[at];
         dist[t] = from.dist[at];
+        t++;
       }
-      return new Sorted(ids, labels, dist);
+      return t == n
+          ? new Sorted(ids, labels, dist)
+          : new Sorted(
+              java.util.Arrays.copyOf(ids, t),
+              java.util.Arrays.copyOf(labels, t),
+              java.util.Arrays.copyOf(dist, t));
     }
   }
 

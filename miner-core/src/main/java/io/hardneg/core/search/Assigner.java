@@ -14,18 +14,31 @@ public interface Assigner extends Serializable {
   /** Number of lists. */
   int lists();
 
-  /** For each row of {@code block}: {@code [home, probe1, probe2, ...]}. */
+  /**
+   * For each row of {@code block}: {@code [home, spill1, ..., spillS, probe1, probe2, ...]} with
+   * {@link #spill()} spill lists.
+   */
   int[][] assign(LabeledVectors block);
 
-  /** Sets {@link VectorEntry#home()} and {@link VectorEntry#probes()} of every entry. */
+  /** Lists beyond its home that each item also lives in as a base vector (0: home only). */
+  default int spill() {
+    return 0;
+  }
+
+  /**
+   * Sets {@link VectorEntry#home()}, {@link VectorEntry#spill()} and {@link VectorEntry#probes()}
+   * of every entry.
+   */
   default void assignAll(List<VectorEntry> entries) {
     if (entries.isEmpty()) {
       return;
     }
     int[][] a = assign(ListSearch.table(entries));
+    int s = spill();
     for (int i = 0; i < entries.size(); i++) {
       entries.get(i).home = a[i][0];
-      entries.get(i).probes = Arrays.copyOfRange(a[i], 1, a[i].length);
+      entries.get(i).spill = Arrays.copyOfRange(a[i], 1, 1 + s);
+      entries.get(i).probes = Arrays.copyOfRange(a[i], 1 + s, a[i].length);
     }
   }
 }

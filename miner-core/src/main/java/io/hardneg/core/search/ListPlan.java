@@ -12,8 +12,9 @@ import java.util.PriorityQueue;
  * members are hashed into {@link #FINE} fine buckets per needed sub-list, the buckets are counted
  * exactly and packed, heaviest first, into sub-lists of at most {@code cap} (a bucket, expected
  * cap/FINE, never exceeds the cap in practice). Queries are chunked the same way; each base vector
- * is copied to every query chunk of its list, each query to every sub-list of each list it probes.
- * A task is one group key (list, sub-list, query chunk).
+ * is copied to every query chunk of each list it lives in (its home, and its spill lists when IVF
+ * spills), each query to every sub-list of each list it probes. A task is one group key (list,
+ * sub-list, query chunk).
  *
  * <p>Planning takes two counts: exact list sizes and visits give the {@link Fine} buckets; the
  * exact bucket loads then give the plan ({@link Fine#pack}). Both counts are plain sums, so the
@@ -40,10 +41,12 @@ public record ListPlan(int[][] baseBins, int[][] queryBins) implements Serializa
       return new Fine(fineBuckets(sizes, lists, cap), fineBuckets(visits, lists, cap));
     }
 
-    /** The fine bucket a base vector counts in, or none when its list is not split. */
+    /** The fine buckets a base vector counts in, one per list it lives in that is split. */
     public long[] baseLoadKeys(VectorEntry e) {
-      int f = base[e.home];
-      return f > 1 ? new long[] {bucketKey(e.home, baseBucket(e.id, f))} : new long[0];
+      return Arrays.stream(e.baseLists())
+          .filter(l -> base[l] > 1)
+          .mapToLong(l -> bucketKey(l, baseBucket(e.id, base[l])))
+          .toArray();
     }
 
     /** The fine buckets a searched query counts in, one per probed list that is split. */
@@ -64,13 +67,21 @@ public record ListPlan(int[][] baseBins, int[][] queryBins) implements Serializa
     }
   }
 
-  /** Group keys of a base vector: its sub-list, once per query chunk of its home list. */
+  /**
+   * Group keys of a base vector: in every list it lives in ({@link VectorEntry#baseLists}), its
+   * sub-list once per query chunk of that list.
+   */
   public long[] baseKeys(VectorEntry e) {
-    int[] bins = baseBins[e.home];
-    int sub = bins[baseBucket(e.id, bins.length)];
-    long[] keys = new long[bins(queryBins[e.home])];
-    for (int c = 0; c < keys.length; c++) {
-      keys[c] = key(e.home, sub, c);
+    long[] keys = new long[0];
+    for (int l : e.baseLists()) {
+      int[] bins = baseBins[l];
+      int sub = bins[baseBucket(e.id, bins.length)];
+      int chunks = bins(queryBins[l]);
+      int at = keys.length;
+      keys = Arrays.copyOf(keys, at + chunks);
+      for (int c = 0; c < chunks; c++) {
+        keys[at + c] = key(l, sub, c);
+      }
     }
     return keys;
   }

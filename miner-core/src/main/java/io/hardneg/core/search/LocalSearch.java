@@ -87,7 +87,8 @@ public interface LocalSearch {
       assigner.assignAll(bases);
     }
     Map<Integer, Long> sizes = new HashMap<>();
-    bases.forEach(e -> sizes.merge(e.home, 1L, Long::sum));
+    bases.forEach(
+        e -> java.util.Arrays.stream(e.baseLists()).forEach(l -> sizes.merge(l, 1L, Long::sum)));
     Map<Integer, Long> visits = new HashMap<>();
     queries.stream()
         .filter(VectorEntry::hasPositive)

@@ -10,14 +10,16 @@ import io.hardneg.core.util.JsonShape.OmitNull;
  * <ul>
  *   <li>{@code broadcast}: placement, base_vectors, distance_computations;
  *   <li>{@code tiled}: placement, then the list keys ({@link #withLists});
- *   <li>{@code ivf}: placement, nlist, nprobe, kmeans_sample, the list keys, and
- *       nearest_negative_recall when a recall sample is measured ({@link #withRecall}).
+ *   <li>{@code ivf}: placement, nlist, nprobe, base_lists (when items spill into more than one
+ *       list), kmeans_sample, the list keys, and nearest_negative_recall when a recall sample is
+ *       measured ({@link #withRecall}).
  * </ul>
  *
  * @param placement {@code broadcast}, {@code tiled} or {@code ivf}
  * @param baseVectors base vectors every query is searched against (broadcast)
  * @param nlist lists the k-means trained (ivf)
  * @param nprobe lists each query visits (ivf)
+ * @param baseLists lists each base vector lives in (ivf, when above 1: spilling)
  * @param kmeansSample items the k-means was fitted on (ivf)
  * @param listsNonempty lists holding at least one base vector
  * @param largestList base vectors in the largest list
@@ -35,6 +37,7 @@ public record SearchReport(
     @OmitNull Integer baseVectors,
     @OmitNull Integer nlist,
     @OmitNull Integer nprobe,
+    @OmitNull Integer baseLists,
     @OmitNull Integer kmeansSample,
     @OmitNull Integer listsNonempty,
     @OmitNull Long largestList,
@@ -67,6 +70,7 @@ public record SearchReport(
         null,
         null,
         null,
+        null,
         distanceComputations,
         null,
         null,
@@ -79,16 +83,22 @@ public record SearchReport(
   public static SearchReport lists(String placement) {
     return new SearchReport(
         placement, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 
-  /** The IVF placement's trained lists, before they are described. */
+  /** The IVF placement's trained lists, before they are described (one list per base vector). */
   public static SearchReport ivf(int nlist, int nprobe, int kmeansSample) {
+    return ivf(nlist, nprobe, 1, kmeansSample);
+  }
+
+  /** The IVF placement's trained lists, each base vector living in {@code baseLists} of them. */
+  public static SearchReport ivf(int nlist, int nprobe, int baseLists, int kmeansSample) {
     return new SearchReport(
         "ivf",
         null,
         nlist,
         nprobe,
+        baseLists > 1 ? baseLists : null,
         kmeansSample,
         null,
         null,
@@ -118,6 +128,7 @@ public record SearchReport(
         baseVectors,
         nlist,
         nprobe,
+        baseLists,
         kmeansSample,
         listsNonempty,
         largestList,
@@ -138,6 +149,7 @@ public record SearchReport(
         baseVectors,
         nlist,
         nprobe,
+        baseLists,
         kmeansSample,
         listsNonempty,
         largestList,

@@ -21,6 +21,13 @@ public final class VectorEntry implements Serializable {
   long[] excluded;
 
   int home;
+
+  /**
+   * Lists beyond {@code home} this entry also lives in as a base vector (IVF spilling); empty for
+   * one list per item.
+   */
+  int[] spill = new int[0];
+
   int[] probes;
 
   /** For Kryo. */
@@ -102,6 +109,19 @@ public final class VectorEntry implements Serializable {
   /** The home list (set by an {@link Assigner}). */
   public int home() {
     return home;
+  }
+
+  /** The further lists this entry lives in as a base vector (set by an {@link Assigner}). */
+  public int[] spill() {
+    return spill;
+  }
+
+  /** Every list this entry lives in as a base vector: {@code home}, then {@code spill}. */
+  public int[] baseLists() {
+    int[] out = new int[1 + spill.length];
+    out[0] = home;
+    System.arraycopy(spill, 0, out, 1, spill.length);
+    return out;
   }
 
   /** The lists this entry visits as a query (set by an {@link Assigner}). */

@@ -86,6 +86,106 @@ class IvfSearchTest {
     }
   }
 
+  @Test
+  void spillingWithEveryListProbedEqualsExactSearchEachNegativeOnce() {
+    LabeledVectors t = clustered(600, 12, 10, 5, 0.3, 1);
+    float[] c = SphericalKMeans.fit(t.values(), t.size(), 12, 9, 5, 7);
+    double[] bound = new double[t.size()];
+    for (int i = 0; i < bound.length; i++) {
+      bound[i] = 0.3 + (i % 7) * 0.1;
+    }
+    KnnOptions opt = new KnnOptions(6, 64, 128, DataType.FLOAT);
+    Neighbors[][] exact = MaskedKnn.search(t, t, Mask.OTHER_LABEL, opt, null, bound);
+    List<VectorEntry> entries = anchors(t, bound);
+    // every base vector in 3 lists, every list probed: each pair meets in 3 lists and merges once
+    for (int cap : new int[] {Integer.MAX_VALUE, 40}) {
+      LocalSearch.Result r =
+          IvfSearch.search(entries, entries, c, 12, 9, 3, cap, Mask.OTHER_LABEL, opt, 6, 6);
+      for (int q = 0; q < t.size(); q++) {
+        AnchorCandidates got = r.candidates().get(q);
+        assertArrayEquals(ids(t, exact[0][q]), got.hardIds(), "hard, query " + q);
+        assertArrayEquals(exact[0][q].distance(), got.hardDist(), 0.0);
+        assertArrayEquals(ids(t, exact[1][q]), got.beyondIds(), "beyond, query " + q);
+        assertArrayEquals(exact[1][q].distance(), got.beyondDist(), 0.0);
+      }
+      // three copies of every base vector: three times the single-list work
+      assertEquals(3L * t.size() * t.size(), r.report().distanceComputations(), "" + r.report());
+    }
+  }
+
+  /**
+   * Clustered like the benchmark's synthetic sets: {@code clusters} centres, label = cluster mod
+   * {@code labels}, so with one list per cluster almost every list holds one label only.
+   */
+  static LabeledVectors labelPureClusters(int perCluster, int dim, int clusters, int labels) {
+    Random r = new Random(12);
+    int n = perCluster * clusters;
+    long[] ids = new long[n];
+    long[] lab = new long[n];
+    float[] v = new float[n * dim];
+    double scale = 1 / Math.sqrt(dim);
+    float[][] centre = new float[clusters][dim];
+    for (float[] c : centre) {
+      for (int j = 0; j < dim; j++) {
+        c[j] = (float) (r.nextGaussian() * scale);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      int k = i % clusters;
+      ids[i] = i;
+      lab[i] = k % labels;
+      for (int j = 0; j < dim; j++) {
+        v[i * dim + j] = (float) (centre[k][j] + 0.35 * scale * r.nextGaussian());
+      }
+    }
+    return new LabeledVectors(ids, lab, v, dim).normalized();
+  }
+
+  /** Share of anchors whose first nearest negative has the exact nearest negative's distance. */
+  static double recall(List<AnchorCandidates> got, Neighbors[] exact) {
+    int hit = 0;
+    for (int q = 0; q < exact.length; q++) {
+      AnchorCandidates a = got.get(q);
+      if (a.hardDist().length > 0 && a.hardDist()[0] <= exact[q].distance()[0] + 1e-9) {
+        hit++;
+      }
+    }
+    return (double) hit / exact.length;
+  }
+
+  @Test
+  void spillingFindsTheNearestNegativeWhereLabelPureListsDefeatFixedProbes() {
+    // 200 clusters of 40, label = cluster mod 66, one list per cluster: the anchor's own list
+    // holds only its label and the nearest negative's list ranks anywhere in its probe order
+    int dim = 32;
+    int clusters = 200;
+    LabeledVectors t = labelPureClusters(40, dim, clusters, clusters / 3);
+    float[] c = SphericalKMeans.fit(t.values(), t.size(), dim, clusters, 10, 5);
+    int[][] home = SphericalKMeans.nearest(t.values(), t.size(), dim, c, clusters, 1, null);
+    java.util.Map<Integer, java.util.Set<Long>> labelsOf = new java.util.HashMap<>();
+    for (int i = 0; i < t.size(); i++) {
+      labelsOf.computeIfAbsent(home[i][0], x -> new java.util.HashSet<>()).add(t.labels()[i]);
+    }
+    long pure = labelsOf.values().stream().filter(l -> l.size() == 1).count();
+    assertTrue(pure >= 0.85 * labelsOf.size(), pure + " label-pure of " + labelsOf.size());
+    KnnOptions opt = new KnnOptions(1, 512, 1024, DataType.FLOAT);
+    Neighbors[] exact = MaskedKnn.search(t, t, Mask.OTHER_LABEL, opt)[0];
+    List<VectorEntry> entries = anchors(t, new double[t.size()]);
+    // fewer copies per item (3 + 8 against 1 + 12): fixed probing misses, spilling does not
+    double fixed =
+        recall(
+            IvfSearch.search(entries, entries, c, dim, 12, 1, 4096, Mask.OTHER_LABEL, opt, 1, 0)
+                .candidates(),
+            exact);
+    double spill =
+        recall(
+            IvfSearch.search(entries, entries, c, dim, 8, 3, 4096, Mask.OTHER_LABEL, opt, 1, 0)
+                .candidates(),
+            exact);
+    assertTrue(fixed < 0.98, "fixed nprobe 12 recall " + fixed);
+    assertTrue(spill >= 0.99, "3 base lists, nprobe 8 recall " + spill + " (fixed " + fixed + ")");
+  }
+
   private static long[] ids(LabeledVectors t, Neighbors n) {
     return java.util.Arrays.stream(n.index()).mapToLong(i -> t.ids()[i]).toArray();
   }

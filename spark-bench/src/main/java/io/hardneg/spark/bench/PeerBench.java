@@ -178,7 +178,14 @@ public final class PeerBench {
                 nr.recall(),
                 nr.sample());
       }
-      String label = ivf ? "nlist=" + r.nlist() + " nprobe=" + r.nprobe() : "exact";
+      String label =
+          ivf
+              ? "nlist="
+                  + r.nlist()
+                  + " nprobe="
+                  + r.nprobe()
+                  + (r.baseLists() == null ? "" : " baseLists=" + r.baseLists())
+              : "exact";
       double share = r.distanceComputations() / ((double) n * n);
       tsv.printf(
           Locale.ROOT,

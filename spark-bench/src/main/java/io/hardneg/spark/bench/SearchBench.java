@@ -35,7 +35,8 @@ import org.apache.spark.storage.StorageLevel;
  * a Markdown table. Not a test: run it through {@code bench/mining.sh}.
  *
  * <pre>
- * SearchBench --master local[2] --settings broadcast,ivf:0:8,ivf:0:16
+ * SearchBench --master local[2] --settings broadcast,ivf:0:8,ivf:0:16,ivf:0:6:3
+ *     (ivf:NLIST:NPROBE[:BASE_LISTS], NLIST 0 = about 4·√N)
  *     [--fmnist IMAGES LABELS [--model ZIP] [--pca 64]] [--synthetic N]...
  * </pre>
  */
@@ -200,7 +201,14 @@ public final class SearchBench {
     long comps = r.distanceComputations();
     boolean ivf = ss instanceof IvfSearchSettings;
     Object recall = ivf ? r.nearestNegativeRecall().recall() : "1 (exact)";
-    String label = ivf ? "ivf nlist=" + r.nlist() + " nprobe=" + r.nprobe() : ss.label();
+    String label =
+        ivf
+            ? "ivf nlist="
+                + r.nlist()
+                + " nprobe="
+                + r.nprobe()
+                + (r.baseLists() == null ? "" : " baseLists=" + r.baseLists())
+            : ss.label();
     Object tasks = ivf ? r.largestTaskBases() + " / " + r.largestTaskQueries() : "";
     return String.format(
         Locale.ROOT,
@@ -220,7 +228,8 @@ public final class SearchBench {
     String[] p = s.split(":");
     int nlist = p.length > 1 ? Integer.parseInt(p[1]) : 0;
     int nprobe = p.length > 2 ? Integer.parseInt(p[2]) : 8;
-    return SearchSettings.of(p[0], nlist, nprobe, 50_000, 65_536, 10, 4, 2000);
+    int baseLists = p.length > 3 ? Integer.parseInt(p[3]) : 1;
+    return SearchSettings.of(p[0], nlist, nprobe, 50_000, 65_536, 10, 4, 2000, baseLists);
   }
 
   /**

@@ -3,8 +3,8 @@ package io.hardneg.spark.config;
 import io.hardneg.core.ivf.IvfSearch;
 
 /**
- * Approximate search: inverted lists from spherical k-means, every anchor visits its {@code nprobe}
- * nearest lists.
+ * Approximate search: inverted lists from spherical k-means, every item lives in its {@code
+ * baseLists} nearest lists and every anchor visits its {@code nprobe} nearest lists.
  *
  * @param nlist IVF lists; 0 = about 4·√N
  * @param nprobe lists each anchor visits
@@ -13,13 +13,22 @@ import io.hardneg.core.ivf.IvfSearch;
  * @param kmeansIterations Lloyd iterations
  * @param recallSample anchors whose approximate nearest negative is checked against an exact search
  *     each round (0 = off)
+ * @param baseLists lists each item lives in as a base vector: 1 = its nearest; more spills it into
+ *     its next nearest lists, so that an anchor meets the boundary points of neighbouring lists
  */
 public record IvfSearchSettings(
-    int nlist, int nprobe, int listCap, int kmeansSample, int kmeansIterations, int recallSample)
+    int nlist,
+    int nprobe,
+    int listCap,
+    int kmeansSample,
+    int kmeansIterations,
+    int recallSample,
+    int baseLists)
     implements SearchSettings {
   public IvfSearchSettings {
     if (nlist < 0
         || nprobe < 1
+        || baseLists < 1
         || listCap < 1
         || kmeansSample < 1
         || kmeansIterations < 0
@@ -36,11 +45,24 @@ public record IvfSearchSettings(
               + " kmeansIterations="
               + kmeansIterations
               + " recallSample="
-              + recallSample);
+              + recallSample
+              + " baseLists="
+              + baseLists);
     }
     if (nlist > 0 && nprobe > nlist) {
       throw new IllegalArgumentException("nprobe " + nprobe + " > nlist " + nlist);
     }
+  }
+
+  /** Each item in its nearest list only. */
+  public IvfSearchSettings(
+      int nlist,
+      int nprobe,
+      int listCap,
+      int kmeansSample,
+      int kmeansIterations,
+      int recallSample) {
+    this(nlist, nprobe, listCap, kmeansSample, kmeansIterations, recallSample, 1);
   }
 
   @Override

@@ -235,7 +235,8 @@ public record JobConfig(
                     s.intIn("mining.ivf.kmeansSample", 65_536, 1, 1 << 26),
                     s.intIn("mining.ivf.kmeansIterations", 10, 0, 1000),
                     s.intIn("mining.tiles", 4, 1, 1 << 16),
-                    s.intIn("mining.recallSample", 1000, 0, 1 << 24)));
+                    s.intIn("mining.recallSample", 1000, 0, 1 << 24),
+                    s.intIn("mining.ivf.baseLists", 1, 1, 64)));
     KnnOptions knn =
         new KnnOptions(
             1,

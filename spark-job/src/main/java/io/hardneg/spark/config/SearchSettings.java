@@ -36,6 +36,20 @@ public sealed interface SearchSettings extends Serializable
       int kmeansIterations,
       int tiles,
       int recallSample) {
+    return of(mode, nlist, nprobe, listCap, kmeansSample, kmeansIterations, tiles, recallSample, 1);
+  }
+
+  /** As above, with the lists each item lives in under ivf ({@code mining.ivf.baseLists}). */
+  static SearchSettings of(
+      String mode,
+      int nlist,
+      int nprobe,
+      int listCap,
+      int kmeansSample,
+      int kmeansIterations,
+      int tiles,
+      int recallSample,
+      int baseLists) {
     // checked whatever the mode, as it always was: a later switch to ivf must not surprise
     if (nlist > 0 && nprobe > nlist) {
       throw new IllegalArgumentException("nprobe " + nprobe + " > nlist " + nlist);
@@ -45,7 +59,7 @@ public sealed interface SearchSettings extends Serializable
       case "tiled" -> new TiledSearch(tiles, listCap);
       default ->
           new IvfSearchSettings(
-              nlist, nprobe, listCap, kmeansSample, kmeansIterations, recallSample);
+              nlist, nprobe, listCap, kmeansSample, kmeansIterations, recallSample, baseLists);
     };
   }
 }

@@ -14,11 +14,11 @@ import org.apache.spark.sql.Row;
 
 /**
  * Approximate: spherical k-means on a seeded sample of the base vectors gives the lists; each item
- * is a base of its nearest list and a query of its {@code nprobe} nearest ({@link IvfAssigner}),
- * lists are cut to the cap and shuffled ({@link ListShuffle}). The sample is the items with the
- * smallest {@link IvfSearch#sampleKey} (hash of seed, round and id): the driver collects a prefix
- * of that order by a threshold and keeps its lowest keys, so the centroids never depend on
- * partitioning ({@code IvfSearch.runner} in one JVM).
+ * is a base of its {@code baseLists} nearest lists and a query of its {@code nprobe} nearest
+ * ({@link IvfAssigner}), lists are cut to the cap and shuffled ({@link ListShuffle}). The sample is
+ * the items with the smallest {@link IvfSearch#sampleKey} (hash of seed, round and id): the driver
+ * collects a prefix of that order by a threshold and keeps its lowest keys, so the centroids never
+ * depend on partitioning ({@code IvfSearch.runner} in one JVM).
  */
 public record IvfPlacement(IvfSearchSettings settings) implements SearchPlacement {
   @Override
@@ -32,12 +32,16 @@ public record IvfPlacement(IvfSearchSettings settings) implements SearchPlacemen
     IvfSearch.Trained t =
         IvfSearch.fit(sample, lists, settings.kmeansIterations(), req.seed(), req.round());
     SearchReport head =
-        SearchReport.ivf(t.lists(), Math.min(settings.nprobe(), t.lists()), t.sample());
+        SearchReport.ivf(
+            t.lists(),
+            Math.min(settings.nprobe(), t.lists()),
+            Math.min(settings.baseLists(), t.lists()),
+            t.sample());
     return ListShuffle.run(
         jsc,
         queries,
         bases,
-        new IvfAssigner(t.centroids(), t.dim(), settings.nprobe()),
+        new IvfAssigner(t.centroids(), t.dim(), settings.nprobe(), settings.baseLists()),
         settings.listCap(),
         req,
         head);

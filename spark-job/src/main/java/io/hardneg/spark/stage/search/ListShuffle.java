@@ -22,8 +22,8 @@ import scala.Tuple2;
 /**
  * The list placements' shuffle ({@code LocalSearch.lists} in one JVM): the {@link Assigner} gives
  * every item its home list and probes, two exact counts give the {@link ListPlan}, every base
- * vector and query goes to its group keys, each group is one kernel call ({@link
- * ListSearch#searchGroup}), and partial results merge per anchor.
+ * vector (in each list it lives in) and query goes to its group keys, each group is one kernel call
+ * ({@link ListSearch#searchGroup}), and partial results merge per anchor.
  */
 final class ListShuffle {
   private ListShuffle() {}
@@ -40,7 +40,8 @@ final class ListShuffle {
     // separate query and base tables (hardest-positive search) are assigned separately
     boolean same = bases == queries;
     JavaRDD<VectorEntry> assignedBases = same ? assigned : assign(bases, assigner);
-    Map<Integer, Long> sizes = assignedBases.map(VectorEntry::home).countByValue();
+    Map<Integer, Long> sizes =
+        assignedBases.flatMap(e -> Arrays.stream(e.baseLists()).boxed().iterator()).countByValue();
     Map<Integer, Long> visits =
         assigned
             .filter(VectorEntry::hasPositive)
