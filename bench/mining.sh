@@ -5,6 +5,7 @@
 # Debian package dataset-fashion-mnist's /usr/share/datasets/fashion-mnist)
 # embedded by MODEL_ZIP (e.g. a demo run's round-002/model.zip) and as 64-d PCA vectors; then
 # synthetic clustered 64-d sets of the given sizes (default: 1000000). Spark local[2].
+# Settings: broadcast | tiled | ivf:NLIST:NPROBE[:BASE_LISTS] (BENCH_SETTINGS, comma-separated).
 # Writes the table to stdout and to bench/results-mining.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,7 +18,7 @@ for d in "${FMNIST_DIR:-}" /usr/share/datasets/fashion-mnist; do
   [[ -n "$d" && -f "$d/train-images-idx3-ubyte.gz" ]] && { data="$d"; break; }
 done
 cp="$(bench/classpath.sh)"
-args=(--master "${HARDNEG_MASTER:-local[2]}" --settings "${BENCH_SETTINGS:-broadcast,ivf:0:8,ivf:0:16,ivf:0:32}")
+args=(--master "${HARDNEG_MASTER:-local[2]}" --settings "${BENCH_SETTINGS:-broadcast,ivf:0:8,ivf:0:16,ivf:0:32,ivf:0:6:4}")
 if [[ -n "$data" ]]; then
   args+=(--fmnist "$data/train-images-idx3-ubyte.gz" "$data/train-labels-idx1-ubyte.gz" --pca 64)
   [[ -n "$model" ]] && args+=(--model "$model")

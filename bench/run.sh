@@ -14,10 +14,11 @@
 # BENCH_AVG_TRIPLETS (3840: triplets per epoch of the in-job training bench), BENCH_AVG_EPOCHS (1),
 # BENCH_E2E_ROUNDS (2, 0 skips the end-to-end Fashion-MNIST runs), BENCH_E2E_EPOCHS (1 per round),
 # BENCH_E2E_ARCHS (mlp,cnn), BENCH_E2E_TORCH_EPOCHS (3), BENCH_SCALING (250000; more sizes
-# comma-separated, 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8), BENCH_SCALING_MEMORY (12g driver heap),
-# BENCH_PEERS_SYNTHETIC (1000000: the large mining comparison, 0 skips), BENCH_PEERS_SETTINGS (ivf:0:8),
+# comma-separated, 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8,ivf:0:6:4), BENCH_SCALING_MEMORY (12g driver heap),
+# BENCH_PEERS_SYNTHETIC (1000000: the large mining comparison, 0 skips), BENCH_PEERS_SETTINGS (ivf:0:8,ivf:0:6:4),
 # BENCH_PEERS_NPROBE (16), BENCH_PEERS_EF (64), BENCH_PEERS_KS (64,512: a cluster holds ~250 items of one
-# label), BENCH_PEERS_QUERIES (5000 searched, scaled to N).
+# label), BENCH_PEERS_QUERIES (5000 searched, scaled to N). A hardneg setting is broadcast | tiled |
+# ivf:NLIST:NPROBE[:BASE_LISTS] (NLIST 0 = about 4·√N; BASE_LISTS = mining.ivf.baseLists, 1 if left out).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -78,7 +79,7 @@ if [[ "$peers_n" != 0 ]]; then
     -Dorg.bytedeco.javacpp.maxbytes="${BENCH_OFFHEAP:-3g}" -Dorg.bytedeco.javacpp.maxphysicalbytes="${BENCH_SCALING_PHYSICAL:-18g}" \
     -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false -cp "$cp" \
     io.hardneg.spark.bench.PeerBench --master "local[$threads]" --out "$work/big" --synthetic "$peers_n" \
-    --settings "${BENCH_PEERS_SETTINGS:-ivf:0:8}" --anchors "${BENCH_ANCHORS:-2000}" \
+    --settings "${BENCH_PEERS_SETTINGS:-ivf:0:8,ivf:0:6:4}" --anchors "${BENCH_ANCHORS:-2000}" \
     --lsh-sample "${BENCH_LSH_SAMPLE:-5000}" --lsh-queries 0 > "$work/big/java.log" 2>&1 \
     || { tail -n 40 "$work/big/java.log" >&2; exit 1; }
   "$py" bench/peers.py "$work/big" "$threads" --nprobe "${BENCH_PEERS_NPROBE:-16}" --ef "${BENCH_PEERS_EF:-64}" \
@@ -136,7 +137,7 @@ if [[ "${BENCH_SCALING:-250000}" != 0 ]]; then
     -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE:-$HOME/.javacpp/cache}" \
     -Dorg.bytedeco.javacpp.maxbytes="${BENCH_OFFHEAP:-3g}" -Dorg.bytedeco.javacpp.maxphysicalbytes="${BENCH_SCALING_PHYSICAL:-18g}" \
     -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false -cp "$cp" \
-    io.hardneg.spark.bench.SearchBench --master "local[$threads]" --settings "${BENCH_SCALING_SETTINGS:-ivf:0:8}" \
+    io.hardneg.spark.bench.SearchBench --master "local[$threads]" --settings "${BENCH_SCALING_SETTINGS:-ivf:0:8,ivf:0:6:4}" \
     "${sizes[@]}" > "$work/scaling.md" 2> "$work/scaling.log" \
     || { echo; echo "**The scaling run failed** after the rows above: $(grep -m1 -E 'Exception|Error' "$work/scaling.log" | cut -c1-300)"; } >> "$work/scaling.md"
 fi
