@@ -56,18 +56,7 @@ public final class EvaluateStage {
    */
   public static Retrieval metrics(LabeledVectors t, KnownPairs pairs) {
     RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t, pairs.anchors(), pairs.positives());
-    return new Retrieval(
-        r.recallAtK(),
-        r.precisionAt1(),
-        r.rPrecision(),
-        r.mapAtR(),
-        null,
-        r.queries(),
-        r.skippedQueries(),
-        spread(t),
-        null,
-        "pairs",
-        (long) pairs.size());
+    return Retrieval.of(r, spread(t), null, null, (long) pairs.size());
   }
 
   /**
@@ -80,19 +69,7 @@ public final class EvaluateStage {
     if (pairs != null) {
       return metrics(t, pairs);
     }
-    RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t);
-    return new Retrieval(
-        r.recallAtK(),
-        r.precisionAt1(),
-        r.rPrecision(),
-        r.mapAtR(),
-        null,
-        r.queries(),
-        r.skippedQueries(),
-        spread(t),
-        null,
-        null,
-        null);
+    return Retrieval.of(RetrievalMetrics.evaluate(t), spread(t), null, null, null);
   }
 
   /** Metrics of a driver-side table of unit embeddings. */
@@ -101,18 +78,7 @@ public final class EvaluateStage {
     double nmi = t.size() == 0 ? Double.NaN : Nmi.kMeans(t, NMI_SEED);
     Map<String, RetrievalMetrics.ClassResult> perClass = new LinkedHashMap<>();
     r.perClass().forEach((label, c) -> perClass.put(String.valueOf(label), c));
-    return new Retrieval(
-        r.recallAtK(),
-        r.precisionAt1(),
-        r.rPrecision(),
-        r.mapAtR(),
-        nmi,
-        r.queries(),
-        r.skippedQueries(),
-        spread(t),
-        perClass,
-        null,
-        null);
+    return Retrieval.of(r, spread(t), nmi, perClass, null);
   }
 
   private static double spread(LabeledVectors t) {
