@@ -28,6 +28,8 @@ public class HardnegKryoRegistrator extends Nd4jRegistrator {
     super.registerClasses(kryo);
     kryo.register(LabeledVectors.class, new LabeledVectorsSerializer());
     kryo.register(MiningStats.class);
+    // the distributed evaluation's per-range sums
+    kryo.register(io.hardneg.core.metrics.RetrievalMetrics.Sums.class);
     kryo.register(long[].class);
     kryo.register(float[].class);
     kryo.register(int[].class);

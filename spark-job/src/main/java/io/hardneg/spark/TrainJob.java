@@ -22,6 +22,7 @@ import io.hardneg.spark.result.Timings;
 import io.hardneg.spark.run.BestRound;
 import io.hardneg.spark.run.Json;
 import io.hardneg.spark.run.RunDirectory;
+import io.hardneg.spark.stage.BaselineStage;
 import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.EvaluateStage;
 import io.hardneg.spark.stage.MineStage;
@@ -165,15 +166,19 @@ public final class TrainJob {
     if (last < 0) {
       net = EmbeddingNetworks.build(spec, cfg.lossFunction());
       dir.writeAtomically("run.json", Json.write(provenance(spec, nTrain, nEval, nValidation)));
-      raw =
-          EvaluateStage.evaluate(
-              EmbedStage.embed(spark, evalItems, null, cfg.embedBatch()), evalPairs);
-      untrained =
-          EvaluateStage.evaluate(
-              EmbedStage.embed(spark, evalItems, bytes(net), cfg.embedBatch()), evalPairs);
-      dir.writeAtomically("baselines.json", Json.write(new Baselines(raw, untrained)));
-      out.printf("Recall@1 raw pixels (cosine): %.4f%n", raw.recallAt1());
-      out.printf("Recall@1 untrained model:     %.4f%n", untrained.recallAt1());
+      Baselines b =
+          BaselineStage.measure(
+              spark, cfg, dir.root(), evalItems, evalPairs, bytes(net), ModelId.of(net));
+      if (b == null) {
+        out.printf("baselines skipped (eval.baselines = skip)%n");
+      } else {
+        raw = b.rawPixels();
+        untrained = b.untrained();
+        dir.writeAtomically("baselines.json", Json.write(b));
+        String from = b.source().equals(Baselines.CACHED) ? "  (cached)" : "";
+        out.printf("Recall@1 raw pixels (cosine): %.4f%s%n", raw.recallAt1(), from);
+        out.printf("Recall@1 untrained model:     %.4f%s%n", untrained.recallAt1(), from);
+      }
     } else {
       Path zip = new Path(dir.round(last), "model.zip");
       net = ModelFiles.restore(dir.readBytes(zip), zip.toString(), true);

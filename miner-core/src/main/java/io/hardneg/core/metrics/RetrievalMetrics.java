@@ -71,6 +71,17 @@ public final class RetrievalMetrics {
    * breakdown included.
    */
   public static Result evaluate(LabeledVectors items) {
+    return classSums(items, 0, items.size()).result();
+  }
+
+  /**
+   * Class mode over the queries {@code items[from, to)}, each searched against all of {@code
+   * items}: the sums that {@link Sums#merge} adds up over consecutive ranges (how the evaluation is
+   * spread over tasks). Each query's neighbours, and so its outcome, do not depend on the range it
+   * is in: the kernel ranks the kept neighbours by distances recomputed in double from the vectors,
+   * ties by position.
+   */
+  public static Sums classSums(LabeledVectors items, int from, int to) {
     Map<Long, Integer> classSize = new HashMap<>();
     for (long l : items.labels()) {
       classSize.merge(l, 1, Integer::sum);
@@ -82,9 +93,11 @@ public final class RetrievalMetrics {
     long[] labels = items.labels();
     // per class: {queries, hits@1, rPrecision sum, MAP@R sum, items}
     Map<Long, double[]> byClass = new TreeMap<>();
-    Totals t =
+    Sums t =
         scan(
             items,
+            from,
+            to,
             maxR,
             new Relevance() {
               @Override
@@ -108,18 +121,9 @@ public final class RetrievalMetrics {
               c[2] += o.rPrecision();
               c[3] += o.averagePrecision();
             });
-    Map<Long, ClassResult> perClass = new LinkedHashMap<>();
-    byClass.forEach(
-        (label, c) ->
-            perClass.put(
-                label,
-                new ClassResult(
-                    (long) c[4],
-                    (long) c[0],
-                    c[0] == 0 ? Double.NaN : c[1] / c[0],
-                    c[0] == 0 ? Double.NaN : c[2] / c[0],
-                    c[0] == 0 ? Double.NaN : c[3] / c[0])));
-    return t.result(perClass);
+    t.classLabels = byClass.keySet().stream().mapToLong(Long::longValue).toArray();
+    t.classSums = byClass.values().toArray(new double[0][]);
+    return t;
   }
 
   /**
@@ -131,36 +135,45 @@ public final class RetrievalMetrics {
    * per-class breakdown is empty: pair mode has no classes.
    */
   public static Result evaluate(LabeledVectors items, long[] pairAnchors, long[] pairPositives) {
-    long[][] positives = positiveRows(items, pairAnchors, pairPositives);
+    return pairSums(items, positiveRows(items, pairAnchors, pairPositives), 0, items.size())
+        .result();
+  }
+
+  /**
+   * Pair mode over the queries {@code items[from, to)} ({@link #classSums} for ranges), with {@code
+   * positives} = {@link #positiveRows} of all of {@code items}.
+   */
+  public static Sums pairSums(LabeledVectors items, long[][] positives, int from, int to) {
     int maxR = 0;
     for (long[] p : positives) {
       maxR = Math.max(maxR, p.length);
     }
     long[] ids = items.ids();
-    Totals t =
-        scan(
-            items,
-            maxR,
-            new Relevance() {
-              @Override
-              public int count(int q) {
-                return positives[q].length;
-              }
+    return scan(
+        items,
+        from,
+        to,
+        maxR,
+        new Relevance() {
+          @Override
+          public int count(int q) {
+            return positives[q].length;
+          }
 
-              @Override
-              public boolean relevant(int q, int row) {
-                return Arrays.binarySearch(positives[q], ids[row]) >= 0;
-              }
-            },
-            (o, q) -> {});
-    return t.result(new LinkedHashMap<>());
+          @Override
+          public boolean relevant(int q, int row) {
+            return Arrays.binarySearch(positives[q], ids[row]) >= 0;
+          }
+        },
+        (o, q) -> {});
   }
 
   /**
    * For every row of {@code items}: the sorted, distinct ids of its known positives among the items
    * (both directions of every pair, self excluded).
    */
-  static long[][] positiveRows(LabeledVectors items, long[] pairAnchors, long[] pairPositives) {
+  public static long[][] positiveRows(
+      LabeledVectors items, long[] pairAnchors, long[] pairPositives) {
     if (pairAnchors.length != pairPositives.length) {
       throw new IllegalArgumentException(
           "pair columns differ in length: "
@@ -207,12 +220,67 @@ public final class RetrievalMetrics {
    */
   private record Outcome(int r, int firstHit, double rPrecision, double averagePrecision) {}
 
-  /** Sums over the queries of one scan. */
-  private record Totals(long[] hits, double rPrecSum, double mapSum, long queries, long skipped) {
-    Result result(Map<Long, ClassResult> perClass) {
+  /**
+   * Sums over a range of queries (a plain class with primitive arrays, so that it crosses the wire
+   * of a distributed evaluation as it is). Merged over consecutive ranges in query order, they give
+   * the {@link Result} of the whole set.
+   */
+  public static final class Sums implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    long[] hits = new long[RECALL_KS.length];
+    double rPrecSum;
+    double mapSum;
+    long queries;
+    long skipped;
+
+    /** Class mode: the labels met, ascending; empty in pair mode. */
+    long[] classLabels = new long[0];
+
+    /** Per label: {queries, hits@1, R-precision sum, AP@R sum, items}. */
+    double[][] classSums = new double[0][];
+
+    /** These sums followed by {@code o}'s (the queries after these). */
+    public Sums merge(Sums o) {
+      Sums m = new Sums();
+      for (int j = 0; j < hits.length; j++) {
+        m.hits[j] = hits[j] + o.hits[j];
+      }
+      m.rPrecSum = rPrecSum + o.rPrecSum;
+      m.mapSum = mapSum + o.mapSum;
+      m.queries = queries + o.queries;
+      m.skipped = skipped + o.skipped;
+      Map<Long, double[]> byClass = new TreeMap<>();
+      for (Sums s : new Sums[] {this, o}) {
+        for (int i = 0; i < s.classLabels.length; i++) {
+          double[] c = byClass.computeIfAbsent(s.classLabels[i], x -> new double[5]);
+          for (int f = 0; f < 5; f++) {
+            c[f] += s.classSums[i][f];
+          }
+        }
+      }
+      m.classLabels = byClass.keySet().stream().mapToLong(Long::longValue).toArray();
+      m.classSums = byClass.values().toArray(new double[0][]);
+      return m;
+    }
+
+    /** The metrics these sums make. */
+    public Result result() {
       Map<Integer, Double> recall = new LinkedHashMap<>();
       for (int j = 0; j < RECALL_KS.length; j++) {
         recall.put(RECALL_KS[j], queries == 0 ? Double.NaN : (double) hits[j] / queries);
+      }
+      Map<Long, ClassResult> perClass = new LinkedHashMap<>();
+      for (int i = 0; i < classLabels.length; i++) {
+        double[] c = classSums[i];
+        perClass.put(
+            classLabels[i],
+            new ClassResult(
+                (long) c[4],
+                (long) c[0],
+                c[0] == 0 ? Double.NaN : c[1] / c[0],
+                c[0] == 0 ? Double.NaN : c[2] / c[0],
+                c[0] == 0 ? Double.NaN : c[3] / c[0]));
       }
       return new Result(
           recall,
@@ -225,24 +293,28 @@ public final class RetrievalMetrics {
   }
 
   /**
-   * The exact self-excluded kNN of every item (k = max(max K, max R)) scored under {@code
-   * relevance}; {@code each} sees every query's outcome, skipped ones included.
+   * The exact self-excluded kNN of the queries {@code items[from, to)} among all of {@code items}
+   * (k = max(max K, max R)) scored under {@code relevance}; {@code each} sees every query's outcome
+   * (by its row in {@code items}), skipped ones included.
    */
-  private static Totals scan(
+  private static Sums scan(
       LabeledVectors items,
+      int from,
+      int to,
       int maxR,
       Relevance relevance,
       java.util.function.ObjIntConsumer<Outcome> each) {
     int maxK = RECALL_KS[RECALL_KS.length - 1];
     int k = Math.max(1, Math.max(maxK, maxR));
+    LabeledVectors range = from == 0 && to == items.size() ? items : slice(items, from, to);
     Neighbors[] nn =
-        MaskedKnn.search(items, items, Mask.SELF, new KnnOptions(k, 512, 4096, DataType.DOUBLE))[0];
+        MaskedKnn.search(range, items, Mask.SELF, new KnnOptions(k, 512, 4096, DataType.DOUBLE))[0];
     long[] hits = new long[RECALL_KS.length];
     double rPrecSum = 0;
     double mapSum = 0;
     long queries = 0;
     long skipped = 0;
-    for (int q = 0; q < items.size(); q++) {
+    for (int q = from; q < to; q++) {
       int r = relevance.count(q);
       if (r == 0) {
         skipped++;
@@ -250,7 +322,7 @@ public final class RetrievalMetrics {
         continue;
       }
       queries++;
-      int[] idx = nn[q].index();
+      int[] idx = nn[q - from].index();
       int firstHit = Integer.MAX_VALUE;
       int relevant = 0;
       double ap = 0;
@@ -275,6 +347,22 @@ public final class RetrievalMetrics {
       mapSum += ap / r;
       each.accept(new Outcome(r, firstHit, (double) relevant / r, ap / r), q);
     }
-    return new Totals(hits, rPrecSum, mapSum, queries, skipped);
+    Sums out = new Sums();
+    out.hits = hits;
+    out.rPrecSum = rPrecSum;
+    out.mapSum = mapSum;
+    out.queries = queries;
+    out.skipped = skipped;
+    return out;
+  }
+
+  /** Rows {@code [from, to)} of {@code items}. */
+  private static LabeledVectors slice(LabeledVectors items, int from, int to) {
+    int d = items.dim();
+    return new LabeledVectors(
+        Arrays.copyOfRange(items.ids(), from, to),
+        Arrays.copyOfRange(items.labels(), from, to),
+        Arrays.copyOfRange(items.values(), from * d, to * d),
+        d);
   }
 }

@@ -41,6 +41,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param train training settings
  * @param loss the {@code loss.*} keys given, prefix stripped ({@link LossSpec#fromMap})
  * @param embedBatch items per inference batch
+ * @param baselines whether and where the baselines are computed and cached
  * @param given the values as given (for run.json)
  */
 public record JobConfig(
@@ -63,7 +64,22 @@ public record JobConfig(
     TrainSettings train,
     Map<String, String> loss,
     int embedBatch,
+    BaselineSettings baselines,
     Map<String, String> given) {
+
+  /**
+   * The baselines (raw features, untrained model) measured before round 0.
+   *
+   * @param compute false = skipped: no {@code baselines.json}
+   * @param cache the cache directory (Hadoop FileSystem path); empty = {@code .hardneg-cache}
+   *     beside the run directory; {@code off} = no cache
+   */
+  public record BaselineSettings(boolean compute, String cache) {
+    /** Whether computed baselines are looked up in and written to a cache. */
+    public boolean cached() {
+      return compute && !cache.equals("off");
+    }
+  }
 
   /**
    * Network settings; the input dimension comes from the data.
@@ -354,6 +370,17 @@ public record JobConfig(
             train,
             loss,
             s.intIn("embed.batchSize", 512, 1, 1 << 20),
+            new BaselineSettings(
+                s.parsed(
+                    "eval.baselines",
+                    "compute",
+                    v ->
+                        switch (v) {
+                          case "compute" -> true;
+                          case "skip" -> false;
+                          default -> throw new IllegalArgumentException("expected compute | skip");
+                        }),
+                s.string("eval.baselines.cache", "")),
             s.given());
     s.checkAllKnown();
     if (!c.evalPairsPath().isEmpty() && (c.pairsPath().isEmpty() || c.evalInput() == null)) {

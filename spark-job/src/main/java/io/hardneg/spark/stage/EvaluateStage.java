@@ -9,20 +9,37 @@ import io.hardneg.spark.io.Tables;
 import io.hardneg.spark.result.Retrieval;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * EVALUATE: the evaluation embeddings are collected and searched exactly (query = reference, self
- * excluded) with double-precision distances; reports Recall@K, Precision@1, R-Precision, MAP@R, NMI
- * of a seeded k-means (k = classes), the per-class breakdown and the embedding spread. In pair mode
- * (given {@link KnownPairs}) relevance is a known positive pair instead of a shared label ({@link
- * RetrievalMetrics#evaluate(LabeledVectors, long[], long[])}); NMI and the per-class breakdown need
- * classes and are left out, and {@code relevance = pairs} says so.
+ * EVALUATE: the evaluation embeddings are searched exactly (query = reference, self excluded) with
+ * double-precision distances; reports Recall@K, Precision@1, R-Precision, MAP@R, NMI of a seeded
+ * k-means (k = classes), the per-class breakdown and the embedding spread. The search runs on the
+ * executors ({@link DistributedMetrics}: the table broadcast, the queries split into one range per
+ * partition, the driver merging per-range sums) and gives the numbers of the driver computation
+ * ({@link #metrics(LabeledVectors)}). NMI's k-means runs on the driver, up to {@link
+ * #NMI_MAX_ITEMS_TIMES_CLASSES}. In pair mode (given {@link KnownPairs}) relevance is a known
+ * positive pair instead of a shared label ({@link RetrievalMetrics#evaluate(LabeledVectors, long[],
+ * long[])}); NMI and the per-class breakdown need classes and are left out, and {@code relevance =
+ * pairs} says so.
  */
 public final class EvaluateStage {
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluateStage.class);
+
   /** Seed of the NMI clustering: fixed, so rounds are compared on the same footing. */
   static final long NMI_SEED = 17;
+
+  /**
+   * NMI is left out (logged) when items × classes exceeds this: its k-means (k = classes) runs on
+   * the driver at a cost of items × classes × dim per iteration; 40,000 items in 10,000 classes
+   * (4·10⁸, the largest measured) took 142 s on a 2-core machine, and a million items in thousands
+   * of classes would cost more than the whole distributed search.
+   */
+  public static final long NMI_MAX_ITEMS_TIMES_CLASSES = 400_000_000L;
 
   private EvaluateStage() {}
 
@@ -44,30 +61,22 @@ public final class EvaluateStage {
     return evaluateFull(embeddings, null);
   }
 
-  /** Metrics plus the embeddings; pair mode when {@code pairs} is not null. */
+  /**
+   * Metrics plus the embeddings; pair mode when {@code pairs} is not null. The search runs on the
+   * executors, one query range per partition of {@code embeddings}.
+   */
   public static Evaluation evaluateFull(Dataset<Row> embeddings, KnownPairs pairs) {
     LabeledVectors t = Tables.collect(embeddings);
-    return new Evaluation(pairs == null ? metrics(t) : metrics(t, pairs), t);
+    RetrievalMetrics.Result r = distributed(embeddings, t, pairs);
+    return new Evaluation(pairs == null ? classMode(r, t) : pairMode(r, t, pairs), t);
   }
 
   /**
-   * Pair-mode metrics of a driver-side table of unit embeddings: relevant = a known positive
-   * (either direction of a pair); no NMI, no per-class breakdown.
+   * Pair-mode metrics of a driver-side table of unit embeddings, searched on the driver: relevant =
+   * a known positive (either direction of a pair); no NMI, no per-class breakdown.
    */
   public static Retrieval metrics(LabeledVectors t, KnownPairs pairs) {
-    RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t, pairs.anchors(), pairs.positives());
-    return new Retrieval(
-        r.recallAtK(),
-        r.precisionAt1(),
-        r.rPrecision(),
-        r.mapAtR(),
-        null,
-        r.queries(),
-        r.skippedQueries(),
-        spread(t),
-        null,
-        "pairs",
-        (long) pairs.size());
+    return pairMode(RetrievalMetrics.evaluate(t, pairs.anchors(), pairs.positives()), t, pairs);
   }
 
   /**
@@ -77,42 +86,44 @@ public final class EvaluateStage {
    */
   public static Retrieval validation(Dataset<Row> embeddings, KnownPairs pairs) {
     LabeledVectors t = Tables.collect(embeddings);
-    if (pairs != null) {
-      return metrics(t, pairs);
-    }
-    RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t);
-    return new Retrieval(
-        r.recallAtK(),
-        r.precisionAt1(),
-        r.rPrecision(),
-        r.mapAtR(),
-        null,
-        r.queries(),
-        r.skippedQueries(),
-        spread(t),
-        null,
-        null,
-        null);
+    RetrievalMetrics.Result r = distributed(embeddings, t, pairs);
+    return pairs != null ? pairMode(r, t, pairs) : Retrieval.of(r, spread(t), null, null, null);
   }
 
-  /** Metrics of a driver-side table of unit embeddings. */
+  /** Metrics of a driver-side table of unit embeddings, searched on the driver. */
   public static Retrieval metrics(LabeledVectors t) {
-    RetrievalMetrics.Result r = RetrievalMetrics.evaluate(t);
-    double nmi = t.size() == 0 ? Double.NaN : Nmi.kMeans(t, NMI_SEED);
+    return classMode(RetrievalMetrics.evaluate(t), t);
+  }
+
+  /** The search of {@code t} (collected from {@code embeddings}) on the executors. */
+  private static RetrievalMetrics.Result distributed(
+      Dataset<Row> embeddings, LabeledVectors t, KnownPairs pairs) {
+    JavaSparkContext jsc =
+        JavaSparkContext.fromSparkContext(embeddings.sparkSession().sparkContext());
+    return DistributedMetrics.of(jsc, t, pairs, embeddings.rdd().getNumPartitions());
+  }
+
+  private static Retrieval pairMode(RetrievalMetrics.Result r, LabeledVectors t, KnownPairs p) {
+    return Retrieval.of(r, spread(t), null, null, (long) p.size());
+  }
+
+  private static Retrieval classMode(RetrievalMetrics.Result r, LabeledVectors t) {
+    Double nmi;
+    if (t.size() == 0) {
+      nmi = Double.NaN;
+    } else if ((long) t.size() * r.perClass().size() > NMI_MAX_ITEMS_TIMES_CLASSES) {
+      LOG.info(
+          "NMI left out: {} items x {} classes > {} (its k-means runs on the driver)",
+          t.size(),
+          r.perClass().size(),
+          NMI_MAX_ITEMS_TIMES_CLASSES);
+      nmi = null;
+    } else {
+      nmi = Nmi.kMeans(t, NMI_SEED);
+    }
     Map<String, RetrievalMetrics.ClassResult> perClass = new LinkedHashMap<>();
     r.perClass().forEach((label, c) -> perClass.put(String.valueOf(label), c));
-    return new Retrieval(
-        r.recallAtK(),
-        r.precisionAt1(),
-        r.rPrecision(),
-        r.mapAtR(),
-        nmi,
-        r.queries(),
-        r.skippedQueries(),
-        spread(t),
-        perClass,
-        null,
-        null);
+    return Retrieval.of(r, spread(t), nmi, perClass, null);
   }
 
   private static double spread(LabeledVectors t) {
