@@ -10,7 +10,8 @@
 # Equal rows fitted: a, b and c fit ceil(N / 128) batches of P*K = 128 rows per epoch (N training
 # items; mined mode has as many batches as pk by construction) for 3 epochs a round; d fits its
 # one triplet per anchor (3 rows each, about N anchors) for 1 epoch a round, about 3N rows too.
-# Every run's train_rows per round is in the table.
+# Every run's train_rows per round is in the table. Equal within a seed: the validation split is
+# seeded, so N (and the batch count) can differ by a batch between seeds.
 #   bench/ablation.sh PART       PART = fmnist-mlp | fmnist-cnn | manyclass-mlp | manyclass-cnn
 #   bench/ablation.sh assemble   writes bench/results-ablation.md from the parts' part.json
 # A part runs arms a-d with seed 1, then seeds 2 and 3 of arm a and of the best of b-d (by the
