@@ -95,6 +95,15 @@ public final class TrainJob {
               + cfg.pairsPath()
               + "'); use train.mode = triplets with pairs, or unset mining.pairs.path");
     }
+    if (pairMode && cfg.train().mode() == JobConfig.TrainMode.MINED) {
+      throw new ConfigException(
+          "train.mode = mined feeds a labels-in-batch loss, which compares every row of a batch "
+              + "with every other by class label; mining.pairs.path is set (pair mode: '"
+              + cfg.pairsPath()
+              + "'), where there are no classes, so a known positive of one anchor in the batch "
+              + "would count as a negative of it; use train.mode = triplets with pairs, or unset "
+              + "mining.pairs.path");
+    }
     RunDirectory dir = new RunDirectory(spark.sparkContext().hadoopConfiguration(), cfg.output());
     dir.prepare();
     long t0 = System.nanoTime();

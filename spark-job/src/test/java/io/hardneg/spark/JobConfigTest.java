@@ -44,6 +44,48 @@ class JobConfigTest {
   }
 
   @Test
+  void batchCompositionKeysAreValidated() {
+    JobConfig random =
+        JobConfig.from(
+            new Settings().set("train.mode", "pk", "t").set("train.pk.compose", "random", "t"));
+    assertEquals(JobConfig.PkCompose.RANDOM, random.train().pkCompose());
+    assertEquals(
+        JobConfig.PkCompose.CONFUSIONS, JobConfig.from(new Settings()).train().pkCompose());
+    ConfigException bad =
+        assertThrows(
+            ConfigException.class,
+            () -> JobConfig.from(new Settings().set("train.pk.compose", "shuffled", "t")));
+    assertTrue(bad.getMessage().contains("expected confusions | random"), bad.getMessage());
+    ConfigException notPk =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                JobConfig.from(
+                    new Settings()
+                        .set("train.mode", "mined", "t")
+                        .set("train.pk.compose", "random", "t")));
+    assertTrue(notPk.getMessage().contains("train.mode = mined"), notPk.getMessage());
+    JobConfig mined = JobConfig.from(new Settings().set("train.mode", "mined", "t"));
+    assertEquals(JobConfig.TrainMode.MINED, mined.train().mode());
+    assertTrue(mined.train().labelsInBatch());
+    assertEquals(io.hardneg.core.inbatch.MinerKind.SEMI_HARD, mined.lossSpec().miner());
+    ConfigException small =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                JobConfig.from(
+                    new Settings()
+                        .set("train.mode", "mined", "t")
+                        .set("train.pk.perClass", "2", "t")));
+    assertTrue(small.getMessage().contains(">= 3"), small.getMessage());
+    ConfigException mode =
+        assertThrows(
+            ConfigException.class,
+            () -> JobConfig.from(new Settings().set("train.mode", "ance", "t")));
+    assertTrue(mode.getMessage().contains("triplets | pk | mined"), mode.getMessage());
+  }
+
+  @Test
   void unknownKeysAndBadValuesAreErrorsNamingTheKey() {
     ConfigException typo =
         assertThrows(

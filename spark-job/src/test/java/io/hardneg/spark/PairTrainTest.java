@@ -342,28 +342,30 @@ class PairTrainTest {
   @Test
   void pkModeWithPairsIsAUsageErrorNamingBothKeys() {
     SharedSpark.get(); // the CLI reuses the running session
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            "train",
-            "--set",
-            "input.format=parquet",
-            "--set",
-            "input.path=" + items,
-            "--set",
-            "mining.pairs.path=" + pairsFile,
-            "--set",
-            "mining.pairs.format=csv",
-            "--set",
-            "train.mode=pk",
-            "--out",
-            tmp.resolve("pk-run").toString());
-    String msg = err.toString(StandardCharsets.UTF_8);
-    assertEquals(Main.USAGE, code, msg);
-    assertTrue(msg.contains("train.mode = pk") && msg.contains("mining.pairs.path"), msg);
-    assertFalse(Files.exists(tmp.resolve("pk-run").resolve("run.json")), "nothing ran");
+    for (String mode : new String[] {"pk", "mined"}) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int code =
+          Main.run(
+              new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8),
+              "train",
+              "--set",
+              "input.format=parquet",
+              "--set",
+              "input.path=" + items,
+              "--set",
+              "mining.pairs.path=" + pairsFile,
+              "--set",
+              "mining.pairs.format=csv",
+              "--set",
+              "train.mode=" + mode,
+              "--out",
+              tmp.resolve(mode + "-run").toString());
+      String msg = err.toString(StandardCharsets.UTF_8);
+      assertEquals(Main.USAGE, code, msg);
+      assertTrue(msg.contains("train.mode = " + mode) && msg.contains("mining.pairs.path"), msg);
+      assertFalse(Files.exists(tmp.resolve(mode + "-run").resolve("run.json")), "nothing ran");
+    }
   }
 
   @Test

@@ -147,9 +147,10 @@ public record JobConfig(
    * @param batchTriplets triplets per worker minibatch (3x rows)
    * @param averagingFrequency minibatches between parameter averagings
    * @param prefetch minibatches prefetched per worker
-   * @param mode triplets | pk
-   * @param pkClasses P: classes per PK batch (pk mode)
-   * @param pkPerClass K: items per class in a PK batch (pk mode)
+   * @param mode triplets | pk | mined
+   * @param pkClasses P: classes per PK batch (pk mode), anchors per batch (mined mode)
+   * @param pkPerClass K: items per class in a PK batch (pk mode), rows per anchor (mined mode)
+   * @param pkCompose how pk mode picks each batch's classes
    * @param lr the learning rate of each round
    */
   public record TrainSettings(
@@ -160,21 +161,50 @@ public record JobConfig(
       int prefetch,
       int pkClasses,
       int pkPerClass,
-      LrSchedule lr) {}
+      PkCompose pkCompose,
+      LrSchedule lr) {
+    /** Whether minibatches are labels-in-batch (the loss sees class labels and mines inside). */
+    public boolean labelsInBatch() {
+      return mode != TrainMode.TRIPLETS;
+    }
+  }
+
+  /** How pk mode picks the classes of each batch. */
+  public enum PkCompose {
+    /** From the round's mined class confusions (classes that are each other's hard negatives). */
+    CONFUSIONS,
+    /** Uniformly at random, seeded by (seed, round, epoch): the in-batch-only baseline. */
+    RANDOM;
+
+    /** Parses {@code confusions | random}. */
+    public static PkCompose parse(String s) {
+      return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "confusions" -> CONFUSIONS;
+        case "random" -> RANDOM;
+        default -> throw new IllegalArgumentException("expected confusions | random");
+      };
+    }
+  }
 
   /** How mined results become minibatches. */
   public enum TrainMode {
     /** Mined triplets in the fixed a, p, n layout. */
     TRIPLETS,
     /** PK batches composed from the mined neighbourhoods; the loss mines inside each batch. */
-    PK;
+    PK,
+    /**
+     * Batches of anchors, each with its positive and its globally mined negatives (the round's
+     * triplets); the loss mines inside each batch, among the whole dataset's hardest candidates.
+     */
+    MINED;
 
-    /** Parses {@code triplets | pk}. */
+    /** Parses {@code triplets | pk | mined}. */
     public static TrainMode parse(String s) {
       return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
         case "triplets" -> TRIPLETS;
         case "pk" -> PK;
-        default -> throw new IllegalArgumentException("expected triplets | pk");
+        case "mined" -> MINED;
+        default -> throw new IllegalArgumentException("expected triplets | pk | mined");
       };
     }
   }
@@ -194,7 +224,7 @@ public record JobConfig(
    */
   public LossSpec lossSpec() {
     java.util.Map<String, String> m = new java.util.LinkedHashMap<>(loss);
-    if (train.mode() == TrainMode.PK) {
+    if (train.labelsInBatch()) {
       // the reference setting: FaceNet's semi-hard rule inside each batch
       m.putIfAbsent("miner", "semi-hard");
     }
@@ -206,7 +236,7 @@ public record JobConfig(
     LossSpec spec = lossSpec();
     return builtInLoss()
         ? new TripletMarginLoss(spec.margin())
-        : LossFactory.create(spec, train.mode() == TrainMode.PK ? Layout.LABELS : Layout.TRIPLETS);
+        : LossFactory.create(spec, train.labelsInBatch() ? Layout.LABELS : Layout.TRIPLETS);
   }
 
   /** Reads and validates every key; unknown keys are errors. */
@@ -275,6 +305,7 @@ public record JobConfig(
             s.intIn("train.prefetch", 2, 0, 64),
             s.intIn("train.pk.classes", 8, 2, 100_000),
             s.intIn("train.pk.perClass", 16, 2, 100_000),
+            s.parsed("train.pk.compose", "confusions", PkCompose::parse),
             lr);
     java.util.Map<String, String> loss = new java.util.LinkedHashMap<>();
     for (String k : LossSpec.KEYS) {
@@ -392,6 +423,19 @@ public record JobConfig(
               + "', eval.input "
               + (c.evalInput() == null ? "unset" : c.evalInput().describe())
               + ")");
+    }
+    if (c.train().mode() == TrainMode.MINED && c.train().pkPerClass() < 3) {
+      throw new ConfigException(
+          "train.mode = mined: train.pk.perClass is the rows of one anchor's block (the anchor, "
+              + "its positive and at least one mined negative), so it must be >= 3, got "
+              + c.train().pkPerClass());
+    }
+    if (c.train().pkCompose() == PkCompose.RANDOM && c.train().mode() != TrainMode.PK) {
+      throw new ConfigException(
+          "train.pk.compose = random picks the classes of pk batches; it has no effect with "
+              + "train.mode = "
+              + c.train().mode().name().toLowerCase(java.util.Locale.ROOT)
+              + " (set train.mode = pk, or leave train.pk.compose at confusions)");
     }
     c.lossSpec(); // validate now, before any Spark work
     return c;

@@ -7,7 +7,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.hardneg.core.sampling.PkPlan;
 import io.hardneg.core.util.Seeds;
-import io.hardneg.spark.io.Schemas;
+import io.hardneg.spark.config.JobConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -22,33 +22,18 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * PK batches for the {@code pk} training mode: the classes of each batch come from a {@link PkPlan}
- * built on the round's mined triplets, the items fill the plan's slots, and each batch becomes one
- * DataSet of exactly P·K rows (features, and the class label as a one-column label array) for a
- * labels-in-batch loss that mines inside the batch. Every choice is seeded by (seed, round, epoch):
- * ranks of items within their class by {@code xxhash64(seed, round, epoch, id)}, batch order by a
- * hash of the batch number.
+ * built on the round's mined triplets (or at random: {@code train.pk.compose}), the items fill the
+ * plan's slots, and each batch becomes one DataSet of exactly P·K rows (features, and the class
+ * label as a one-column label array, built by {@link LabelBatches}) for a labels-in-batch loss that
+ * mines inside the batch. Every choice is seeded by (seed, round, epoch): ranks of items within
+ * their class by {@code xxhash64(seed, round, epoch, id)}, batch order by a hash of the batch
+ * number.
  */
 final class PkStage {
-  private static final StructType SLOTS =
-      new StructType(
-          new StructField[] {
-            DataTypes.createStructField("bkey", DataTypes.LongType, false),
-            DataTypes.createStructField("batch", DataTypes.IntegerType, false),
-            DataTypes.createStructField("row", DataTypes.IntegerType, false),
-            DataTypes.createStructField("label", DataTypes.LongType, false),
-            DataTypes.createStructField(
-                "features", DataTypes.createArrayType(DataTypes.FloatType), false)
-          });
-
   private PkStage() {}
 
   /** Mined triplets per (anchor class, negative class). */
@@ -58,6 +43,15 @@ final class PkStage {
       c.computeIfAbsent(r.getLong(0), x -> new HashMap<>()).put(r.getLong(1), r.getLong(2));
     }
     return c;
+  }
+
+  /**
+   * The class confusions a pk plan is composed from: the round's mined ones ({@code confusions}),
+   * or none at all ({@code random}), when {@link PkPlan} draws every batch's classes uniformly
+   * (seeded by the epoch) — the in-batch-only baseline, whose batches ignore what was mined.
+   */
+  static Map<Long, Map<Long, Long>> confusion(JobConfig.PkCompose compose, Dataset<Row> triplets) {
+    return compose == JobConfig.PkCompose.RANDOM ? Map.of() : confusion(triplets);
   }
 
   /** Items per class. */
@@ -80,12 +74,8 @@ final class PkStage {
             .withColumn(
                 "rank",
                 row_number().over(Window.partitionBy(col("label")).orderBy(col("key"), col("id"))));
-    Dataset<Row> slots = ranked.flatMap(new Slots(b, epochSeed), Encoders.row(SLOTS));
-    return slots
-        .repartition(workers, col("batch"))
-        .sortWithinPartitions(col("bkey"), col("batch"), col("row"))
-        .javaRDD()
-        .mapPartitions(rows -> new Batches(rows, plan.rows()));
+    Dataset<Row> slots = ranked.flatMap(new Slots(b, epochSeed), Encoders.row(LabelBatches.SLOTS));
+    return LabelBatches.of(slots, workers, plan.rows());
   }
 
   /** An item's slots in the plan ({@link PkPlan#slotsOfItem}), as rows keyed by batch. */
@@ -108,49 +98,6 @@ final class PkStage {
             RowFactory.create(Seeds.of(seed, s.batch(), -4), s.batch(), s.row(), label, features));
       }
       return out.iterator();
-    }
-  }
-
-  /** Consecutive rows of one batch → one DataSet (features, label column). */
-  private static final class Batches implements Iterator<DataSet> {
-    private final Iterator<Row> rows;
-    private final int size;
-    private Row pending;
-
-    Batches(Iterator<Row> rows, int size) {
-      this.rows = rows;
-      this.size = size;
-      this.pending = rows.hasNext() ? rows.next() : null;
-    }
-
-    @Override
-    public boolean hasNext() {
-      return pending != null;
-    }
-
-    @Override
-    public DataSet next() {
-      int batch = pending.getInt(1);
-      int dim = pending.getSeq(4).length();
-      float[] x = new float[size * dim];
-      float[] y = new float[size];
-      int n = 0;
-      while (pending != null && pending.getInt(1) == batch) {
-        if (n == size) {
-          throw new IllegalStateException("PK batch " + batch + " has more than " + size + " rows");
-        }
-        Schemas.copyFloats(pending, 4, x, n * dim);
-        y[n] = pending.getLong(3);
-        n++;
-        pending = rows.hasNext() ? rows.next() : null;
-      }
-      if (n != size) {
-        throw new IllegalStateException(
-            "PK batch " + batch + " has " + n + " rows, expected " + size);
-      }
-      return new DataSet(
-          Nd4j.create(x, new long[] {size, dim}, 'c'),
-          Nd4j.create(y, new long[] {size, 1}, 'c').castTo(DataType.FLOAT));
     }
   }
 }

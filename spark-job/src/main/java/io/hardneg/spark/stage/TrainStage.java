@@ -111,7 +111,8 @@ public final class TrainStage {
 
   /**
    * Rows (network inputs) fitted since the last {@link #drainAveragingScores()}: 3 per triplet in
-   * {@code triplets} mode, P·K per batch in {@code pk} mode — what the TRAIN progress line counts.
+   * {@code triplets} mode, P·K per batch in {@code pk} and {@code mined} mode — what the TRAIN
+   * progress line counts.
    */
   public long rowsFitted() {
     return rowsFitted;
@@ -145,6 +146,9 @@ public final class TrainStage {
   public List<Double> train(Dataset<Row> triplets, Dataset<Row> items, int round) {
     if (config.train().mode() == JobConfig.TrainMode.PK) {
       return trainPk(triplets, items, round);
+    }
+    if (config.train().mode() == JobConfig.TrainMode.MINED) {
+      return trainMined(triplets, items, round);
     }
     Dataset<Row> f = items.select(col("id"), col("features"));
     Dataset<Row> joined =
@@ -191,10 +195,11 @@ public final class TrainStage {
 
   /**
    * {@code pk} mode: each epoch, PK batches whose classes come from the round's mined
-   * neighbourhoods ({@link PkPlan}); the network's loss mines inside each batch.
+   * neighbourhoods, or at random ({@link PkPlan}, {@code train.pk.compose}); the network's loss
+   * mines inside each batch.
    */
   private List<Double> trainPk(Dataset<Row> triplets, Dataset<Row> items, int round) {
-    Map<Long, Map<Long, Long>> confusion = PkStage.confusion(triplets);
+    Map<Long, Map<Long, Long>> confusion = PkStage.confusion(config.train().pkCompose(), triplets);
     Map<Long, Long> sizes = PkStage.sizes(items);
     List<Double> scores = new ArrayList<>();
     for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
@@ -205,6 +210,25 @@ public final class TrainStage {
       JavaRDD<DataSet> data = PkStage.batches(jsc, items, plan, epochSeed, workerCount());
       scores.add(fitEpoch(data, round, epoch, plan.rows()));
       rowsFitted += (long) plan.rows() * plan.batches();
+    }
+    return scores;
+  }
+
+  /**
+   * {@code mined} mode: each epoch, batches of P anchors with their positives and globally mined
+   * negatives ({@link MinedStage}), as many batches as a pk epoch; the loss mines inside each.
+   */
+  private List<Double> trainMined(Dataset<Row> triplets, Dataset<Row> items, int round) {
+    int p = config.train().pkClasses();
+    int k = config.train().pkPerClass();
+    int batches = MinedStage.batchesFor(PkStage.sizes(items), p * k);
+    List<Double> scores = new ArrayList<>();
+    for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
+      long epochSeed = Seeds.of(config.seed(), round, 1_000_000L + epoch);
+      JavaRDD<DataSet> data =
+          MinedStage.batches(triplets, items, p, k, batches, epochSeed, workerCount());
+      scores.add(fitEpoch(data, round, epoch, p * k));
+      rowsFitted += (long) p * k * batches;
     }
     return scores;
   }

@@ -1,17 +1,24 @@
 package io.hardneg.spark.stage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hardneg.core.knn.KnnOptions;
+import io.hardneg.core.mining.MiningConfig;
+import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.core.sampling.PkPlan;
 import io.hardneg.spark.SharedSpark;
 import io.hardneg.spark.TinyData;
+import io.hardneg.spark.config.JobConfig;
+import io.hardneg.spark.config.Settings;
 import io.hardneg.spark.io.IdxSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -19,10 +26,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
-/** PK batches: the DataSets Spark builds from a {@link PkPlan} (its invariants: PkPlanTest). */
+/**
+ * PK batches: the DataSets Spark builds from a {@link PkPlan} (its invariants: PkPlanTest), and the
+ * classes {@code train.pk.compose} gives them.
+ */
 class PkStageTest {
   @TempDir Path tmp;
 
@@ -69,6 +80,57 @@ class PkStageTest {
     for (int i = 0; i < batches.size(); i++) {
       assertEquals(batches.get(i).getFeatures(), again.get(i).getFeatures());
     }
+  }
+
+  @Test
+  void randomCompositionIgnoresTheConfusionsAndFollowsTheSeed() throws Exception {
+    SparkSession spark = SharedSpark.get();
+    Path[] data = TinyData.write(tmp.resolve("in"), 300);
+    Dataset<Row> items = IdxSource.load(spark, data[0].toString(), data[1].toString(), 3);
+    MineStage.Mined mined =
+        MineStage.mine(
+            spark,
+            EmbedStage.embed(spark, items, null, 64),
+            new MiningConfig(0.1, 1, 2, SemiHardFallback.NEAREST_BEYOND, 9),
+            new KnnOptions(1, 64, 100, DataType.FLOAT),
+            JobConfig.from(new Settings()).search(),
+            0,
+            "raw",
+            3);
+    try {
+      Dataset<Row> all = mined.triplets();
+      // another round's confusions: only the triplets whose anchor class is below 5
+      Dataset<Row> some = all.where(org.apache.spark.sql.functions.col("anchor_label").lt(5));
+      assertTrue(PkStage.confusion(all).size() > PkStage.confusion(some).size());
+      Map<Long, Long> sizes = PkStage.sizes(items);
+      JobConfig.PkCompose random = JobConfig.PkCompose.RANDOM;
+      JobConfig.PkCompose confusions = JobConfig.PkCompose.CONFUSIONS;
+      List<Set<Long>> r = classesPerBatch(sizes, PkStage.confusion(random, all), 99);
+      assertEquals(r, classesPerBatch(sizes, PkStage.confusion(random, some), 99));
+      assertEquals(r, classesPerBatch(sizes, Map.of(), 99), "as if nothing had been mined");
+      assertEquals(r, classesPerBatch(sizes, PkStage.confusion(random, all), 99), "a rerun");
+      assertNotEquals(r, classesPerBatch(sizes, PkStage.confusion(random, all), 100));
+      // the oracle can tell: composing from the confusions gives other batches
+      assertNotEquals(r, classesPerBatch(sizes, PkStage.confusion(confusions, all), 99));
+    } finally {
+      mined.release();
+    }
+  }
+
+  /** The set of classes of each batch of the plan (P = 4, K = 5). */
+  private static List<Set<Long>> classesPerBatch(
+      Map<Long, Long> sizes, Map<Long, Map<Long, Long>> confusion, long seed) {
+    PkPlan plan = PkPlan.build(sizes, confusion, 4, 5, seed);
+    List<Set<Long>> out = new ArrayList<>();
+    for (int b = 0; b < plan.batches(); b++) {
+      out.add(new java.util.TreeSet<>());
+    }
+    for (long c : plan.classes()) {
+      for (int b : plan.batchesOf(c)) {
+        out.get(b).add(c);
+      }
+    }
+    return out;
   }
 
   private static java.util.LinkedHashSet<Long> rowsOrder(INDArray y) {

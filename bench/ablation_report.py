@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Helpers of bench/ablation.sh (standard library only).
+
+  idx-head IMAGES LABELS N PREFIX   the first N items of an IDX pair -> PREFIX-images.gz, -labels.gz
+  best-arm PART_DIR                 the best of arms b-d (seed 1) by best.json's MAP@R (validation)
+  part PART_DIR NAME COMMIT SIZES BEST ARGS_A ARGS_B ARGS_C ARGS_D   writes PART_DIR/part.json
+  assemble OUT RESULTS_MD           bench/results-ablation.md from OUT/*/part.json (one commit)
+"""
+import datetime
+import gzip
+import json
+import os
+import platform
+import re
+import statistics
+import struct
+import sys
+
+PARTS = ["fmnist-mlp", "fmnist-cnn", "manyclass-mlp", "manyclass-cnn"]
+ARMS = {
+    "a": "(a) in-batch only: random PK batches",
+    "b": "(b) PK batches of mined class confusions",
+    "c": "(c) globally mined negatives in the batch (mined)",
+    "d": "(d) mined triplets (triplets)",
+}
+
+
+def idx_head(images, labels, n, prefix):
+    n = int(n)
+    with gzip.open(images, "rb") as f:
+        magic, count, rows, cols = struct.unpack(">IIII", f.read(16))
+        if n > count:
+            sys.exit(f"ablation: {images} has {count} images, {n} asked for")
+        data = f.read(n * rows * cols)
+    with gzip.open(prefix + "-images.gz", "wb") as f:
+        f.write(struct.pack(">IIII", magic, n, rows, cols) + data)
+    with gzip.open(labels, "rb") as f:
+        magic, count = struct.unpack(">II", f.read(8))
+        data = f.read(n)
+    with gzip.open(prefix + "-labels.gz", "wb") as f:
+        f.write(struct.pack(">II", magic, n) + data)
+
+
+def load_run(path):
+    """Per-round metrics, best.json and wall time of one run directory (None if unfinished)."""
+    if not os.path.exists(os.path.join(path, "best.json")):
+        return None
+    rounds = []
+    for d in sorted(x for x in os.listdir(path) if x.startswith("round-")):
+        f = os.path.join(path, d, "metrics.json")
+        if os.path.exists(os.path.join(path, d, "_SUCCESS")) and os.path.exists(f):
+            m = json.load(open(f))
+            v = m.get("validation") or {}
+            t = m.get("timings") or {}
+            rounds.append({
+                "round": m["round"],
+                "train_rows": m.get("train_rows"),
+                "learning_rate": m.get("learning_rate"),
+                "val_recall_at_1": v.get("recall_at_1"),
+                "val_map_at_r": v.get("map_at_r"),
+                "recall_at_1": m.get("recall_at_1"),
+                "map_at_r": m.get("map_at_r"),
+                "r_precision": m.get("r_precision"),
+                "mine_s": t.get("mine_s"),
+                "train_s": t.get("train_s"),
+                "round_s": t.get("round_s"),
+            })
+    wall = 0
+    if os.path.exists(path + ".wall"):
+        wall = sum(int(x) for x in open(path + ".wall").read().split())
+    return {"rounds": rounds, "best": json.load(open(os.path.join(path, "best.json"))),
+            "wall_s": wall}
+
+
+def best_arm(part_dir):
+    scores = {}
+    for arm in "bcd":
+        r = load_run(os.path.join(part_dir, f"{arm}-s1"))
+        if r is None:
+            sys.exit(f"ablation: {part_dir}/{arm}-s1 has not finished")
+        scores[arm] = r["best"]["map_at_r"]
+    print(max(sorted(scores), key=lambda a: scores[a]))
+
+
+def machine():
+    model, cores = "unknown CPU", 0
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name") and model == "unknown CPU":
+                model = line.split(":", 1)[1].strip()
+            if line.startswith("processor"):
+                cores += 1
+    except OSError:
+        pass
+    return f"{model}, {cores or os.cpu_count()} cores ({platform.system()})"
+
+
+def part(part_dir, name, commit, sizes, best, *arm_args):
+    runs = {}
+    for d in sorted(os.listdir(part_dir)):
+        m = re.fullmatch(r"([abcd])-s(\d+)", d)
+        if m and os.path.isdir(os.path.join(part_dir, d)):
+            r = load_run(os.path.join(part_dir, d))
+            if r is not None:
+                runs.setdefault(m.group(1), {})[m.group(2)] = r
+    out = {
+        "part": name, "commit": commit, "machine": machine(),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "sizes": sizes, "best_arm": best,
+        "arm_settings": dict(zip("abcd", arm_args)), "runs": runs,
+    }
+    with open(os.path.join(part_dir, "part.json"), "w") as f:
+        json.dump(out, f, indent=1)
+
+
+def f4(x):
+    return "–" if x is None else f"{x:.4f}"
+
+
+def spread(xs):
+    if not xs:
+        return "–"
+    return f"{statistics.mean(xs):.4f} ({min(xs):.4f}–{max(xs):.4f}, n={len(xs)})"
+
+
+def assemble(out, results):
+    parts = []
+    for name in PARTS:
+        f = os.path.join(out, name, "part.json")
+        if os.path.exists(f):
+            parts.append(json.load(open(f)))
+    if not parts:
+        sys.exit(f"ablation: no part.json under {out}; run bench/ablation.sh PART first")
+    commits = {p["commit"] for p in parts}
+    if len(commits) != 1:
+        sys.exit("ablation: the parts come from different commits: "
+                 + ", ".join(f"{p['part']} {p['commit']}" for p in parts)
+                 + "; rerun them on one commit")
+    machines = sorted({p["machine"] for p in parts})
+    lines = [
+        "# Batch-composition ablation",
+        "",
+        f"Commit `{commits.pop()}`; machine: {'; '.join(machines)}; assembled "
+        f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d')}, parts run "
+        + ", ".join(f"{p['part']} {p['date']}" for p in parts) + ".",
+        "",
+        "Written by `bench/ablation.sh assemble` from the parts `bench/ablation.sh PART` ran "
+        "(arms, sizes and how rows fitted are kept equal: the script's header and "
+        "docs/benchmarks.md). Test figures are those of the round `best.json` selects on the "
+        "validation split's MAP@R; wall time is the whole `hardneg train` run (JVM start, "
+        "baselines and every round's MINE included; arm (a) mines too, though it trains on "
+        "random batches). Parts not run are absent.",
+        "",
+    ]
+    for p in parts:
+        runs = p["runs"]
+        lines += [f"## {p['part']}", "", p["sizes"] + ".", "",
+                  "| arm | settings |", "|---|---|"]
+        for arm in "abcd":
+            lines.append(f"| {ARMS[arm]} | `{p['arm_settings'].get(arm, '')}` |")
+        lines += ["", "Seed 1, per round (validation and test):", "",
+                  "| arm | round | rows fitted | learning rate | val Recall@1 | val MAP@R | "
+                  "test Recall@1 | test MAP@R | test R-Precision | MINE s | TRAIN s |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for arm in "abcd":
+            r = runs.get(arm, {}).get("1")
+            for rd in (r or {}).get("rounds", []):
+                lr = rd["learning_rate"]
+                lines.append(
+                    f"| {arm} | {rd['round']} | {rd['train_rows']} | "
+                    f"{'–' if lr is None else f'{lr:.2e}'} | {f4(rd['val_recall_at_1'])} | "
+                    f"{f4(rd['val_map_at_r'])} | {f4(rd['recall_at_1'])} | {f4(rd['map_at_r'])} | "
+                    f"{f4(rd['r_precision'])} | {rd['mine_s'] or 0:.0f} | {rd['train_s'] or 0:.0f} |")
+        lines += ["", f"Selected round per seed (best of b–d on seed 1's validation MAP@R: "
+                  f"**{p['best_arm']}**); mean (range, n seeds):", "",
+                  "| arm | seeds | rows fitted | test Recall@1 | test MAP@R | test R-Precision | "
+                  "wall time s |", "|---|---|---|---|---|---|---|"]
+        for arm in "abcd":
+            rs = list(runs.get(arm, {}).values())
+            if not rs:
+                continue
+            tests = [r["best"]["test"] for r in rs]
+            rows = sorted({sum(rd["train_rows"] or 0 for rd in r["rounds"]) for r in rs})
+            lines.append(
+                f"| {ARMS[arm]} | {len(rs)} | {', '.join(map(str, rows))} | "
+                f"{spread([t['recall_at_1'] for t in tests])} | "
+                f"{spread([t['map_at_r'] for t in tests])} | "
+                f"{spread([t['r_precision'] for t in tests])} | "
+                f"{statistics.mean(r['wall_s'] for r in rs):.0f} |")
+        lines.append("")
+    with open(results, "w") as f:
+        f.write("\n".join(lines))
+    print(f"wrote {results}")
+
+
+if __name__ == "__main__":
+    cmd, args = sys.argv[1], sys.argv[2:]
+    {"idx-head": idx_head, "best-arm": best_arm, "part": part, "assemble": assemble}[cmd](*args)
