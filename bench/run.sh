@@ -10,7 +10,7 @@
 # BENCH_NPROBE (faiss, 16,32), BENCH_EF (64,128), BENCH_KS (10,64), BENCH_LSH_SAMPLE (5000),
 # BENCH_LSH_QUERIES (20), BENCH_CKNN_QUERIES (2000 anchors searched by SynapseML's ConditionalKNN,
 # time scaled to N; 0 skips), BENCH_PEERS_CKNN_QUERIES (100, the same at the large set: with
-# ~1000 labels in the condition each query costs ~0.4 s even on 2,000 items), BENCH_TRAIN_STEPS (30), BENCH_ARCHS (mlp,cnn), BENCH_KERNEL_N (30000,
+# ~860 labels in the condition a query took ~0.45 s on 2,000 items), BENCH_TRAIN_STEPS (30), BENCH_ARCHS (mlp,cnn), BENCH_KERNEL_N (30000,
 # 0 skips), BENCH_KERNEL_REPS (3), BENCH_CP (a ready classpath instead of bench/classpath.sh's),
 # BENCH_PYTHON (/usr/bin/python3: the Debian python with python3-faiss, -hnswlib, -torch),
 # BENCH_AVG_TRIPLETS (3840: triplets per epoch of the in-job training bench), BENCH_AVG_EPOCHS (1),
