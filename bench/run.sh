@@ -20,7 +20,8 @@
 # BENCH_PEERS_SYNTHETIC (1000000: the large mining comparison, 0 skips), BENCH_PEERS_SETTINGS (ivf:0:8),
 # BENCH_PEERS_NPROBE (16), BENCH_PEERS_EF (64), BENCH_PEERS_KS (64,512: a cluster holds ~250 items of one
 # label), BENCH_PEERS_QUERIES (5000 searched, scaled to N), BENCH_PER_CLASS_MAX_LABELS (5000: faiss and
-# hnswlib per-class rows skipped above that many labels).
+# hnswlib per-class rows skipped above that many labels), BENCH_PEERS_SELECTOR_QUERIES (200: anchors the
+# faiss ID-selector row searches at the large set, a scan of all N each; 2,000 in the first table).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -89,7 +90,8 @@ if [[ "$peers_n" != 0 ]]; then
     || { tail -n 40 "$work/big/java.log" >&2; exit 1; }
   "$py" bench/peers.py "$work/big" "$threads" --nprobe "${BENCH_PEERS_NPROBE:-16}" --ef "${BENCH_PEERS_EF:-64}" \
     --ks "${BENCH_PEERS_KS:-64,512}" --query-sample "${BENCH_PEERS_QUERIES:-5000}" \
-    --per-class-max-labels "${BENCH_PER_CLASS_MAX_LABELS:-5000}" > "$work/big/mining.tsv"
+    --per-class-max-labels "${BENCH_PER_CLASS_MAX_LABELS:-5000}" \
+    --selector-queries "${BENCH_PEERS_SELECTOR_QUERIES:-200}" > "$work/big/mining.tsv"
   rm -f "$work/big/emb.npy"
 fi
 echo "[run.sh] training step: hardneg (DL4J) + PyTorch" >&2
