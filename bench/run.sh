@@ -8,9 +8,9 @@
 # threads), BENCH_SYNTHETIC (N: a synthetic clustered set instead of Fashion-MNIST),
 # BENCH_SETTINGS (hardneg placements, default broadcast,ivf:0:16,ivf:0:32,ivf:0:64), BENCH_ANCHORS (2000),
 # BENCH_NPROBE (faiss, 16,32), BENCH_EF (64,128), BENCH_KS (10,64), BENCH_LSH_SAMPLE (5000),
-# BENCH_LSH_QUERIES (20), BENCH_CKNN_QUERIES (2000 anchors searched by SynapseML's ConditionalKNN,
-# time scaled to N; 0 skips), BENCH_PEERS_CKNN_QUERIES (100, the same at the large set: with
-# ~860 labels in the condition a query took ~0.45 s on 2,000 items), BENCH_TRAIN_STEPS (30), BENCH_ARCHS (mlp,cnn), BENCH_KERNEL_N (30000,
+# BENCH_LSH_QUERIES (20), BENCH_CKNN_QUERIES (200 anchors searched by SynapseML's ConditionalKNN,
+# time scaled to N; 0 skips), BENCH_PEERS_CKNN_QUERIES (0: the same at the large set, off by default:
+# a query took 0.45 s on 2,000 items and 0.84 s on 4,000 with ~900 labels, so minutes each at 1M), BENCH_TRAIN_STEPS (30), BENCH_ARCHS (mlp,cnn), BENCH_KERNEL_N (30000,
 # 0 skips), BENCH_KERNEL_REPS (3), BENCH_CP (a ready classpath instead of bench/classpath.sh's),
 # BENCH_PYTHON (/usr/bin/python3: the Debian python with python3-faiss, -hnswlib, -torch),
 # BENCH_AVG_TRIPLETS (3840: triplets per epoch of the in-job training bench), BENCH_AVG_EPOCHS (1),
@@ -67,7 +67,7 @@ echo "[run.sh] mining: hardneg + Spark MLlib LSH (Java), export for the peers" >
 "${jvm[@]}" io.hardneg.spark.bench.PeerBench --master "local[$threads]" --out "$work" "${data[@]}" \
   --settings "${BENCH_SETTINGS:-broadcast,ivf:0:16,ivf:0:32,ivf:0:64}" --anchors "${BENCH_ANCHORS:-2000}" \
   --lsh-sample "${BENCH_LSH_SAMPLE:-5000}" --lsh-queries "${BENCH_LSH_QUERIES:-20}" \
-  --cknn-queries "${BENCH_CKNN_QUERIES:-2000}" > "$work/java.log" 2>&1 \
+  --cknn-queries "${BENCH_CKNN_QUERIES:-200}" > "$work/java.log" 2>&1 \
   || { tail -n 40 "$work/java.log" >&2; exit 1; }
 echo "[run.sh] mining: faiss + hnswlib, then every row scored against one numpy truth" >&2
 "$py" bench/peers.py "$work" "$threads" --nprobe "${BENCH_NPROBE:-16,32}" --ef "${BENCH_EF:-64,128}" \
@@ -85,7 +85,7 @@ if [[ "$peers_n" != 0 ]]; then
     -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false -cp "$cp" \
     io.hardneg.spark.bench.PeerBench --master "local[$threads]" --out "$work/big" --synthetic "$peers_n" \
     --settings "${BENCH_PEERS_SETTINGS:-ivf:0:8}" --anchors "${BENCH_ANCHORS:-2000}" \
-    --lsh-sample "${BENCH_LSH_SAMPLE:-5000}" --lsh-queries 0 --cknn-queries "${BENCH_PEERS_CKNN_QUERIES:-100}" \
+    --lsh-sample "${BENCH_LSH_SAMPLE:-5000}" --lsh-queries 0 --cknn-queries "${BENCH_PEERS_CKNN_QUERIES:-0}" \
     > "$work/big/java.log" 2>&1 \
     || { tail -n 40 "$work/big/java.log" >&2; exit 1; }
   "$py" bench/peers.py "$work/big" "$threads" --nprobe "${BENCH_PEERS_NPROBE:-16}" --ef "${BENCH_PEERS_EF:-64}" \
