@@ -8,7 +8,9 @@
 # threads), BENCH_SYNTHETIC (N: a synthetic clustered set instead of Fashion-MNIST),
 # BENCH_SETTINGS (hardneg placements, default broadcast,ivf:0:16,ivf:0:32,ivf:0:64), BENCH_ANCHORS (2000),
 # BENCH_NPROBE (faiss, 16,32), BENCH_EF (64,128), BENCH_KS (10,64), BENCH_LSH_SAMPLE (5000),
-# BENCH_LSH_QUERIES (20), BENCH_TRAIN_STEPS (30), BENCH_ARCHS (mlp,cnn), BENCH_KERNEL_N (30000,
+# BENCH_LSH_QUERIES (20), BENCH_CKNN_QUERIES (200 anchors searched by SynapseML's ConditionalKNN,
+# time scaled to N; 0 skips), BENCH_PEERS_CKNN_QUERIES (0: the same at the large set, off by default:
+# a query took 0.45 s on 2,000 items and 0.84 s on 4,000 with ~900 labels, so minutes each at 1M), BENCH_TRAIN_STEPS (30), BENCH_ARCHS (mlp,cnn), BENCH_KERNEL_N (30000,
 # 0 skips), BENCH_KERNEL_REPS (3), BENCH_CP (a ready classpath instead of bench/classpath.sh's),
 # BENCH_PYTHON (/usr/bin/python3: the Debian python with python3-faiss, -hnswlib, -torch),
 # BENCH_AVG_TRIPLETS (3840: triplets per epoch of the in-job training bench), BENCH_AVG_EPOCHS (1),
@@ -17,8 +19,11 @@
 # comma-separated, 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8,ivf:0:6:4), BENCH_SCALING_MEMORY (12g driver heap),
 # BENCH_PEERS_SYNTHETIC (1000000: the large mining comparison, 0 skips), BENCH_PEERS_SETTINGS (ivf:0:8,ivf:0:6:4),
 # BENCH_PEERS_NPROBE (16), BENCH_PEERS_EF (64), BENCH_PEERS_KS (64,512: a cluster holds ~250 items of one
-# label), BENCH_PEERS_QUERIES (5000 searched, scaled to N). A hardneg setting is broadcast | tiled |
-# ivf:NLIST:NPROBE[:BASE_LISTS] (NLIST 0 = about 4·√N; BASE_LISTS = mining.ivf.baseLists, 1 if left out).
+# label), BENCH_PEERS_QUERIES (5000 searched, scaled to N), BENCH_PER_CLASS_MAX_LABELS (5000: faiss and
+# hnswlib per-class rows skipped above that many labels), BENCH_PEERS_SELECTOR_QUERIES (200: anchors the
+# faiss ID-selector row searches at the large set, a scan of all N each; 2,000 in the first table).
+# A hardneg setting is broadcast | tiled | ivf:NLIST:NPROBE[:BASE_LISTS] (NLIST 0 = about 4·√N;
+# BASE_LISTS = mining.ivf.baseLists, 1 if left out).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -32,6 +37,7 @@ if [[ "${BENCH_SMOKE:-0}" == 1 ]]; then
   : "${BENCH_AVG_TRIPLETS:=256}" "${BENCH_SCALING:=1000,3000}" "${BENCH_SCALING_MEMORY:=1g}" "${BENCH_SCALING_SETTINGS:=ivf:0:4}"
   : "${BENCH_PEERS_SYNTHETIC:=4000}" "${BENCH_PEERS_SETTINGS:=ivf:0:4}" "${BENCH_PEERS_NPROBE:=4}" "${BENCH_PEERS_EF:=16}"
   : "${BENCH_PEERS_QUERIES:=1000}" "${BENCH_SCALING_PHYSICAL:=4g}" "${BENCH_PEERS_KS:=64}"
+  : "${BENCH_CKNN_QUERIES:=50}" "${BENCH_PEERS_CKNN_QUERIES:=50}"
 else
   out="${BENCH_OUT:-bench/RESULTS.md}"
 fi
@@ -62,11 +68,12 @@ start=$(date +%s)
 echo "[run.sh] mining: hardneg + Spark MLlib LSH (Java), export for the peers" >&2
 "${jvm[@]}" io.hardneg.spark.bench.PeerBench --master "local[$threads]" --out "$work" "${data[@]}" \
   --settings "${BENCH_SETTINGS:-broadcast,ivf:0:16,ivf:0:32,ivf:0:64}" --anchors "${BENCH_ANCHORS:-2000}" \
-  --lsh-sample "${BENCH_LSH_SAMPLE:-5000}" --lsh-queries "${BENCH_LSH_QUERIES:-20}" > "$work/java.log" 2>&1 \
+  --lsh-sample "${BENCH_LSH_SAMPLE:-5000}" --lsh-queries "${BENCH_LSH_QUERIES:-20}" \
+  --cknn-queries "${BENCH_CKNN_QUERIES:-200}" > "$work/java.log" 2>&1 \
   || { tail -n 40 "$work/java.log" >&2; exit 1; }
 echo "[run.sh] mining: faiss + hnswlib, then every row scored against one numpy truth" >&2
 "$py" bench/peers.py "$work" "$threads" --nprobe "${BENCH_NPROBE:-16,32}" --ef "${BENCH_EF:-64,128}" \
-  --ks "${BENCH_KS:-10,64}" > "$work/mining.tsv"
+  --ks "${BENCH_KS:-10,64}" --per-class-max-labels "${BENCH_PER_CLASS_MAX_LABELS:-5000}" > "$work/mining.tsv"
 peers_n="${BENCH_PEERS_SYNTHETIC:-1000000}"
 if [[ "$peers_n" != 0 ]]; then
   # the same comparison on a large synthetic set: hardneg IVF only, LSH join on a subsample,
@@ -80,10 +87,13 @@ if [[ "$peers_n" != 0 ]]; then
     -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false -cp "$cp" \
     io.hardneg.spark.bench.PeerBench --master "local[$threads]" --out "$work/big" --synthetic "$peers_n" \
     --settings "${BENCH_PEERS_SETTINGS:-ivf:0:8,ivf:0:6:4}" --anchors "${BENCH_ANCHORS:-2000}" \
-    --lsh-sample "${BENCH_LSH_SAMPLE:-5000}" --lsh-queries 0 > "$work/big/java.log" 2>&1 \
+    --lsh-sample "${BENCH_LSH_SAMPLE:-5000}" --lsh-queries 0 --cknn-queries "${BENCH_PEERS_CKNN_QUERIES:-0}" \
+    > "$work/big/java.log" 2>&1 \
     || { tail -n 40 "$work/big/java.log" >&2; exit 1; }
   "$py" bench/peers.py "$work/big" "$threads" --nprobe "${BENCH_PEERS_NPROBE:-16}" --ef "${BENCH_PEERS_EF:-64}" \
-    --ks "${BENCH_PEERS_KS:-64,512}" --query-sample "${BENCH_PEERS_QUERIES:-5000}" > "$work/big/mining.tsv"
+    --ks "${BENCH_PEERS_KS:-64,512}" --query-sample "${BENCH_PEERS_QUERIES:-5000}" \
+    --per-class-max-labels "${BENCH_PER_CLASS_MAX_LABELS:-5000}" \
+    --selector-queries "${BENCH_PEERS_SELECTOR_QUERIES:-200}" > "$work/big/mining.tsv"
   rm -f "$work/big/emb.npy"
 fi
 echo "[run.sh] training step: hardneg (DL4J) + PyTorch" >&2

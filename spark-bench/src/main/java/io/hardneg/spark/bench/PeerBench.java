@@ -47,6 +47,8 @@ import org.apache.spark.storage.StorageLevel;
  * settings, seconds, an empty recall cell, note, found file; {@code bench/run.sh} turns them into
  * Markdown); a synthetic set's hardneg rows also go to {@code OUT/scaling-rows.md} in {@link
  * SearchBench}'s format. {@code --lsh-queries 0} skips the LSH k-NN queries (a full scan each).
+ * SynapseML's label-conditioned kNN ({@link ConditionalKnnPeer}) runs on the first {@code
+ * --cknn-queries} anchors (0 skips it).
  *
  * <p>Long on purpose: one benchmark driver whose rows must be produced on the same vectors and
  * anchors; it is not part of the application jar.
@@ -54,6 +56,7 @@ import org.apache.spark.storage.StorageLevel;
  * <pre>
  * PeerBench --master local[2] --out DIR (--fmnist IMAGES LABELS --pca 64 | --synthetic N)
  *     [--settings broadcast,ivf:0:16] [--anchors 2000] [--lsh-sample 10000] [--lsh-queries 20]
+ *     [--cknn-queries 2000]
  * </pre>
  */
 public final class PeerBench {
@@ -76,6 +79,7 @@ public final class PeerBench {
     int anchors = 2000;
     int lshSample = 5_000;
     int lshQueries = 20;
+    int cknnQueries = 2000;
     Path out = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -90,6 +94,7 @@ public final class PeerBench {
         case "--anchors" -> anchors = Integer.parseInt(args[++i]);
         case "--lsh-sample" -> lshSample = Integer.parseInt(args[++i]);
         case "--lsh-queries" -> lshQueries = Integer.parseInt(args[++i]);
+        case "--cknn-queries" -> cknnQueries = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -99,7 +104,9 @@ public final class PeerBench {
           "need --out DIR and exactly one of --fmnist IMAGES LABELS " + "or --synthetic N");
     }
     Files.createDirectories(out);
-    if (images != null && pca > 0) {
+    if ((images != null && pca > 0) || cknnQueries > 0) {
+      // Spark ML's PCA and SynapseML's ball tree serialise classes hardneg's Kryo registrator
+      // does not list; hardneg's own classes stay registered
       SearchBench.allowUnregisteredClassesForPca();
     }
     SparkSession spark = SparkSessions.create(master, 8);
@@ -132,6 +139,9 @@ public final class PeerBench {
       lshJoin(spark, x, lshSample, out, tsv);
       if (lshQueries > 0) {
         lshKnn(spark, x, sample, lshQueries, out, tsv);
+      }
+      if (cknnQueries > 0) {
+        ConditionalKnnPeer.run(spark, x, sample, cknnQueries, out, tsv);
       }
     }
     e.unpersist();

@@ -15,10 +15,12 @@ import org.junit.jupiter.api.Test;
  * 1,000-item kernel) on this module's test classpath and checks the report it writes: every table
  * present; every mining recall a number in [0, 1] that the scorer ({@code bench/peers.py})
  * computed; hardneg's exact search at recall 1 against the truth the scorer computes by numpy brute
- * force (hardneg's kernel and numpy agree on every anchor); one row (hardneg IVF) and the scorer's
- * truth recomputed here in plain Java from the exported {@code .npy} files; and — when the Debian
- * peers are installed, as {@code .ci/run} makes sure — faiss's exact index at recall 1 against the
- * same truth (k = 64), hnswlib and PyTorch rows with numbers.
+ * force (hardneg's kernel and numpy agree on every anchor); two rows (hardneg IVF, SynapseML's
+ * ConditionalKNN) and the scorer's truth recomputed here in plain Java from the exported {@code
+ * .npy} files; SynapseML's exact conditional search at recall 1; and — when the Debian peers are
+ * installed, as {@code .ci/run} makes sure — faiss's exact index at recall 1 against the same truth
+ * (k = 64, top-k then label filter), faiss's exact per-class and ID-selector searches at recall 1
+ * in both mining tables, hnswlib (top-k and per class) and PyTorch rows with numbers.
  */
 class RunScriptSmokeTest {
   @Test
@@ -57,6 +59,7 @@ class RunScriptSmokeTest {
             "| hardneg ivf |",
             "| Spark MLlib BRP-LSH approxSimilarityJoin |",
             "| Spark MLlib BRP-LSH approxNearestNeighbors |",
+            "| SynapseML ConditionalKNN | k=1, condition = labels other than the anchor's",
             "| mlp |",
             "| cnn |",
             "| 1000 | 0 |",
@@ -80,7 +83,9 @@ class RunScriptSmokeTest {
                     l.startsWith("| hardneg ")
                         || l.startsWith("| Spark MLlib ")
                         || l.startsWith("| faiss Index")
-                        || l.startsWith("| hnswlib |"))
+                        || l.startsWith("| SynapseML ")
+                        || l.startsWith("| hnswlib |")
+                        || l.startsWith("| hnswlib per class |"))
             .toList();
     assertTrue(scored.size() >= 5, mining);
     for (String l : scored) {
@@ -90,7 +95,11 @@ class RunScriptSmokeTest {
     // hardneg's exact search finds the nearest negative numpy's brute force finds, every anchor
     assertTrue(row(md, "| hardneg broadcast |").contains("| 1.000 | 1.0000 |"), md);
     Path work = Path.of("target", "peers-smoke");
-    crossCheckIvfRecall(work, recall(row(md, "| hardneg ivf |")));
+    crossCheckRecall(work, "hardneg ivf", recall(row(md, "| hardneg ivf |")));
+    // SynapseML's conditional ball tree is exact: it finds every nearest negative it searched for
+    double cknn = recall(row(md, "| SynapseML ConditionalKNN |"));
+    crossCheckRecall(work, "SynapseML ConditionalKNN", cknn);
+    assertEquals(1.0, cknn, 1e-9, md);
     // the in-job training bench fitted rows at a positive rate for both networks
     assertTrue(
         md.lines()
@@ -116,11 +125,20 @@ class RunScriptSmokeTest {
           row(md, "| faiss IndexFlatIP | k=64 |").contains("| 1.0000 |"),
           "faiss's exact index must find every exact nearest negative at k=64:\n" + md);
       assertTrue(md.contains("| faiss IndexIVFFlat |") && md.contains("| faiss IndexHNSWFlat |"));
+      assertTrue(row(md, "| faiss IndexFlatIP | k=64 |").contains("top-k then label filter"), md);
+      // the peers at their best: exact per-class and ID-selector searches, in both tables
+      for (String table : List.of(mining.substring(0, mining.indexOf("### Mining at")), big)) {
+        for (String exact :
+            List.of("| faiss IndexFlatIP per class |", "| faiss IndexFlatIP + IDSelectorNot |")) {
+          assertEquals(1.0, recall(row(table, exact)), 1e-9, exact + " must be exact:\n" + table);
+        }
+      }
     } else {
       assertTrue(md.contains("| faiss | not installed |"), md);
     }
     if (importable("hnswlib")) {
       assertTrue(md.matches("(?s).*\\| hnswlib \\| M=16 [^|]*\\| [0-9.]+ \\|.*"), md);
+      assertTrue(row(big, "| hnswlib per class | M=16 ef=").contains("(extrapolated)"), big);
     }
     if (importable("torch")) {
       assertTrue(row(md, "| mlp |").matches("\\| mlp \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ .*"), md);
@@ -128,13 +146,14 @@ class RunScriptSmokeTest {
   }
 
   /**
-   * Recomputes the first hardneg IVF row's recall in plain Java from what PeerBench exported
-   * (vectors, labels, anchors, the negatives it found) and checks the scorer's truth on the way.
+   * Recomputes the recall of java.tsv's first row of {@code method} in plain Java from what
+   * PeerBench exported (vectors, labels, anchors, the negatives it found, for the first anchors)
+   * and checks the scorer's truth on the way.
    */
-  private static void crossCheckIvfRecall(Path work, double printed) throws Exception {
+  private static void crossCheckRecall(Path work, String method, double printed) throws Exception {
     String file =
         Files.readAllLines(work.resolve("java.tsv")).stream()
-            .filter(l -> l.startsWith("hardneg ivf\t"))
+            .filter(l -> l.startsWith(method + "\t"))
             .findFirst()
             .orElseThrow()
             .split("\t")[5];
@@ -146,7 +165,7 @@ class RunScriptSmokeTest {
     int n = labels.length;
     int d = (int) (emb.values.length / n);
     int hits = 0;
-    for (int i = 0; i < anchors.length; i++) {
+    for (int i = 0; i < found.length; i++) {
       int a = (int) anchors[i];
       double best = Double.NEGATIVE_INFINITY;
       for (int c = 0; c < n; c++) {
@@ -162,10 +181,10 @@ class RunScriptSmokeTest {
     }
     // one anchor of slack: a found negative tied with the truth to within float rounding
     assertEquals(
-        hits / (double) anchors.length,
+        hits / (double) found.length,
         printed,
-        1.0 / anchors.length + 5e-5,
-        "hardneg ivf recall recomputed from " + file);
+        1.0 / found.length + 5e-5,
+        method + " recall recomputed from " + file);
   }
 
   private static double dot(double[] v, int a, int b, int d) {
