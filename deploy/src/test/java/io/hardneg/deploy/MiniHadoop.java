@@ -136,12 +136,28 @@ final class MiniHadoop implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    if (yarn != null) {
-      yarn.stop();
-    }
-    if (dfs != null) {
-      dfs.shutdown(true);
+  public void close() throws IOException {
+    try {
+      if (yarn != null) {
+        yarn.stop();
+        // the NodeManagers' file caches keep a copy of the 150 MB application jar per node and
+        // application; the container logs stay
+        try (Stream<Path> files = Files.walk(yarn.getTestWorkDir().toPath())) {
+          for (Path p :
+              files
+                  .filter(
+                      f ->
+                          f.toString().endsWith(".jar")
+                              && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                  .toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+    } finally {
+      if (dfs != null) {
+        dfs.shutdown(true);
+      }
     }
   }
 }
