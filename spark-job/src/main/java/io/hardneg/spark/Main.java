@@ -63,8 +63,26 @@ public final class Main {
 
   private Main() {}
 
-  public static void main(String[] args) {
-    System.exit(run(System.out, System.err, args));
+  public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    int code = run(System.out, System.err, args);
+    if (inYarnApplicationMaster()) {
+      // YARN cluster mode: the ApplicationMaster calls main in a thread and reports the outcome
+      // to YARN when main returns or throws. System.exit would end the JVM first, and its shutdown
+      // hook marks the application FAILED (and YARN retries it), success or not.
+      if (code != OK) {
+        throw new org.apache.spark.SparkUserAppException(code);
+      }
+      return;
+    }
+    System.exit(code);
+  }
+
+  /** Whether this JVM is a YARN ApplicationMaster running the driver (cluster deploy mode). */
+  static boolean inYarnApplicationMaster() {
+    // the ApplicationMaster sets these before it calls main; spark-submit's client-mode driver
+    // has deployMode client, a standalone cluster-mode driver master spark://...
+    return "yarn".equals(System.getProperty("spark.master"))
+        && "cluster".equals(System.getProperty("spark.submit.deployMode"));
   }
 
   /** Runs a command; returns the exit code. */
