@@ -7,6 +7,7 @@ import io.hardneg.spark.config.JobConfig;
 import io.hardneg.spark.config.Settings;
 import io.hardneg.spark.io.Schemas;
 import io.hardneg.spark.stage.TrainStage;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,8 +26,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * triplets, seeded shuffle, DataSets of 128 triplets, DL4J parameter averaging with {@code
  * OrderedAveragingMaster}) on Spark, on random 784-feature items and random triplets — what {@link
  * TrainStepBench}'s one-JVM step becomes inside the job. Prints one TSV row per architecture:
- * {@code arch, rows per second, triplets per second, seconds, triplets, epochs} for the timed
- * epochs (the first, warm-up epoch is not counted).
+ * {@code arch, rows per second, triplets per second, seconds, triplets, epochs, rows per CPU
+ * second} for the timed epochs (the first, warm-up epoch is not counted). The last column divides
+ * by the CPU time of the whole process (every thread), which on a machine shared with other jobs
+ * moves less than the wall time does.
  *
  * <pre>AveragingBench [MASTER=local[2]] [TRIPLETS=7680] [EPOCHS=2] [mlp,cnn]</pre>
  */
@@ -58,22 +61,31 @@ public final class AveragingBench {
       TrainStage stage = new TrainStage(spark, net, cfg);
       stage.train(tripletTable, itemTable, 0); // warm-up epoch: JIT, native caches, Spark plans
       long t0 = System.nanoTime();
+      long cpu0 = processCpuNanos();
       for (int e = 1; e <= epochs; e++) {
         stage.train(tripletTable, itemTable, e);
       }
       double secs = (System.nanoTime() - t0) / 1e9;
+      double cpuSecs = (processCpuNanos() - cpu0) / 1e9;
       long done = (long) triplets * epochs;
       System.out.printf(
           Locale.ROOT,
-          "%s\t%.1f\t%.1f\t%.2f\t%d\t%d%n",
+          "%s\t%.1f\t%.1f\t%.2f\t%d\t%d\t%.1f%n",
           a,
           3.0 * done / secs,
           done / secs,
           secs,
           triplets,
-          epochs);
+          epochs,
+          3.0 * done / cpuSecs);
     }
     spark.stop();
+  }
+
+  /** CPU time of this JVM, all threads. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** Random items {@code id, label, features}: seeded Gaussian features, 10 labels. */

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -18,6 +19,7 @@ import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import scala.Tuple2;
 
 /**
@@ -35,6 +37,17 @@ import scala.Tuple2;
  *
  * <p>Collecting the per-worker results costs what {@code treeAggregate} at depth 1 costs:
  * parameters and updater state of each worker reach the driver once per averaging step.
+ *
+ * <p>The epoch's DataSets are cached as objects, not serialised. DL4J splits an epoch into
+ * averaging steps by filtering the cached RDD once per step, so each step reads every cached
+ * DataSet of the epoch and keeps one in every {@code steps}: with DL4J's serialised cache that was
+ * {@code steps} full Kryo deserialisations of the epoch's data (the cost grew with the square of
+ * the epoch's size). Each step hands its worker fresh {@link DataSet} shells around the cached
+ * arrays, because DL4J's prefetching iterator moves a DataSet's arrays into its workspace in place:
+ * a retried task reads the cached DataSets again and must find them as they were. The split into
+ * steps, and so the result, is the one DL4J's own {@code executeTrainingDirect} makes. Spark's
+ * memory accounting sees only the objects' heap part; their arrays (one epoch's inputs) are ND4J's
+ * off-heap memory, within its {@code maxbytes} limit; the cache is dropped when the epoch ends.
  */
 public final class OrderedAveragingMaster extends ParameterAveragingTrainingMaster {
 
@@ -57,12 +70,30 @@ public final class OrderedAveragingMaster extends ParameterAveragingTrainingMast
         prefetch,
         Repartition.Never,
         RepartitionStrategy.Balanced,
-        StorageLevel.MEMORY_ONLY_SER(),
+        StorageLevel.MEMORY_ONLY(),
         false);
     // Direct: no export directory, which clusters without shared storage need (docs/stack-notes.md
     // P3)
     this.rddTrainingApproach = RDDTrainingApproach.Direct;
     this.rng = new Random(seed);
+  }
+
+  /**
+   * DL4J's {@code executeTrainingDirect} for a network, with the epoch's cache kept as objects,
+   * fresh DataSet shells per averaging step, and the cache released at the end of the epoch.
+   */
+  @Override
+  protected void executeTrainingDirect(SparkDl4jMultiLayer network, JavaRDD<DataSet> trainingData) {
+    JavaRDD<DataSet> cached = trainingData.persist(storageLevel);
+    try {
+      int total = (int) getTotalDataSetObjectCount(cached);
+      JavaRDD<DataSet>[] steps = getSplitRDDs(cached, total, rddDataSetNumExamples);
+      for (int i = 0; i < steps.length; i++) {
+        doIteration(network, steps[i].map(new Shell()), i + 1, steps.length);
+      }
+    } finally {
+      cached.unpersist(false);
+    }
   }
 
   @Override
@@ -107,6 +138,15 @@ public final class OrderedAveragingMaster extends ParameterAveragingTrainingMast
     // as DL4J does: the iteration count drives Adam's bias correction on the workers
     MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
     conf.setIterationCount(conf.getIterationCount() + averagingFrequency);
+  }
+
+  /** A new DataSet object around a cached one's arrays (see the class comment). */
+  private static final class Shell implements Function<DataSet, DataSet> {
+    @Override
+    public DataSet call(DataSet d) {
+      return new DataSet(
+          d.getFeatures(), d.getLabels(), d.getFeaturesMaskArray(), d.getLabelsMaskArray());
+    }
   }
 
   /** Tags each worker result with its partition index. */

@@ -7,8 +7,8 @@ import static org.apache.spark.sql.functions.xxhash64;
 import io.hardneg.core.sampling.PkPlan;
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.config.JobConfig;
-import io.hardneg.spark.io.Schemas;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +17,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingHook;
@@ -182,8 +183,13 @@ public final class TrainStage {
                 .repartition(workerCount(), col("k"))
                 .sortWithinPartitions(col("k"))
                 .select(col("fa"), col("fp"), col("fn"));
+        // Spark's internal rows: each features array is one copy, not a Row of boxed floats
         JavaRDD<DataSet> data =
-            ordered.javaRDD().mapPartitions(rows -> new TripletBatches(rows, batch));
+            ordered
+                .queryExecution()
+                .toRdd()
+                .toJavaRDD()
+                .mapPartitions(rows -> new TripletBatches(rows, batch));
         scores.add(fitEpoch(data, round, epoch, 3 * batch));
         rowsFitted += 3 * tripletCount;
       }
@@ -233,12 +239,15 @@ public final class TrainStage {
     return scores;
   }
 
-  /** Packs rows of (fa, fp, fn) into DataSets of {@code batch} triplets, layout a,p,n. */
+  /**
+   * Packs rows of (fa, fp, fn) into DataSets of {@code batch} triplets, layout a,p,n. The rows are
+   * Spark's internal ones, which the iterator may reuse: each is copied as it arrives.
+   */
   static final class TripletBatches implements Iterator<DataSet> {
-    private final Iterator<Row> rows;
+    private final Iterator<InternalRow> rows;
     private final int batch;
 
-    TripletBatches(Iterator<Row> rows, int batch) {
+    TripletBatches(Iterator<InternalRow> rows, int batch) {
       this.rows = rows;
       this.batch = batch;
     }
@@ -250,18 +259,25 @@ public final class TrainStage {
 
     @Override
     public DataSet next() {
-      List<Row> chunk = new ArrayList<>(batch);
-      while (chunk.size() < batch && rows.hasNext()) {
-        chunk.add(rows.next());
-      }
-      int dim = chunk.get(0).getSeq(0).length();
-      float[] x = new float[3 * chunk.size() * dim];
-      for (int t = 0; t < chunk.size(); t++) {
+      float[] x = null;
+      int dim = 0;
+      int t = 0;
+      while (t < batch && rows.hasNext()) {
+        InternalRow r = rows.next();
         for (int j = 0; j < 3; j++) {
-          Schemas.copyFloats(chunk.get(t), j, x, (3 * t + j) * dim);
+          float[] f = r.getArray(j).toFloatArray();
+          if (x == null) {
+            dim = f.length;
+            x = new float[3 * batch * dim];
+          }
+          System.arraycopy(f, 0, x, (3 * t + j) * dim, dim);
         }
+        t++;
       }
-      long n = 3L * chunk.size();
+      long n = 3L * t;
+      if (t < batch) {
+        x = Arrays.copyOf(x, (int) n * dim);
+      }
       // labels are a placeholder of the output's row count: the layout carries the structure
       return new DataSet(
           Nd4j.create(x, new long[] {n, dim}, 'c'),
