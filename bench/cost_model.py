@@ -67,6 +67,12 @@ def ivf_settings(s):
     return int(m.group(1)), int(m.group(2))
 
 
+def one_base_list(s):
+    """The model is for mining.ivf.baseLists = 1; rows with items in several lists are left out."""
+    m = re.search(r"baseLists=(\d+)", s)
+    return m is None or int(m.group(1)) == 1
+
+
 def scaling_points(path):
     """The scaling rows (section 3) of RESULTS.md and the threads the run used."""
     lines = open(path).read().splitlines()
@@ -75,7 +81,7 @@ def scaling_points(path):
     for ln, l in section(lines, "## 3. Scaling", "## 4."):
         if l.startswith("| synthetic clustered"):
             c = cells(l)
-            if not c[4] or c[4].startswith("skipped"):
+            if not c[4] or c[4].startswith("skipped") or not one_base_list(c[3]):
                 continue
             nlist, nprobe = ivf_settings(c[3])
             bq = c[8].split("/") if len(c) > 8 else ["", ""]
@@ -93,7 +99,7 @@ def mining_points(path):
     n, d = int(m.group(1)), int(m.group(2))
     pts = []
     for ln, l in section(lines, "## 1. Mining", "### Mining at"):
-        if l.startswith("| hardneg ivf |"):
+        if l.startswith("| hardneg ivf |") and one_base_list(l):
             c = cells(l)
             nlist, nprobe = ivf_settings(c[1])
             share = float(re.search(r"([0-9.]+) of exact's distance", c[5]).group(1))
@@ -106,7 +112,7 @@ def older_points(path):
     """IVF rows of bench/results-mining.md (an older run and older code: a check only)."""
     pts = []
     for i, l in enumerate(open(path).read().splitlines()):
-        if l.startswith("| ") and "| ivf nlist=" in l:
+        if l.startswith("| ") and "| ivf nlist=" in l and one_base_list(l):
             c = cells(l)
             nlist, nprobe = ivf_settings(c[3])
             pts.append(dict(src="%s line %d" % (path, i + 1), n=int(c[1]), d=int(c[2]),

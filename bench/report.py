@@ -16,7 +16,8 @@ def rows(name):
 
 m = dict(l.split("=", 1) for l in open(os.path.join(d, "machine.txt")).read().splitlines())
 print("# hardneg vs peers, one run\n")
-print("Produced by `%s` on %s; %s elapsed." % (m["command"], m["date"], m["elapsed"] + " s"))
+print("Produced by `%s` at commit `%s` on %s; %s elapsed." % (
+    m["command"], m.get("commit", "unknown"), m["date"], m["elapsed"] + " s"))
 print("\n**Machine**: %s, %s; %s; BLAS %s; Python %s, numpy %s, faiss %s, hnswlib %s, torch %s; "
       "load average %s. Every method runs with **%s threads** (Spark `local[%s]`, "
       "`faiss.omp_set_num_threads`, hnswlib `num_threads`, `torch.set_num_threads`, "

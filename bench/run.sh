@@ -153,6 +153,9 @@ if [[ "${BENCH_SCALING:-250000}" != 0 ]]; then
 fi
 {
   echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
+  c="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  git -C "$root" diff --quiet HEAD -- 2>/dev/null || c="$c (with uncommitted changes)"
+  echo "commit=$c"
   echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
   echo "mem=$(free -g | awk '/Mem:/{print $2}') GiB"
   echo "load=$(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min, at the end)"
