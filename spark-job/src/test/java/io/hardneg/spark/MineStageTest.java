@@ -41,7 +41,7 @@ class MineStageTest {
   }
 
   static SearchSettings settings(String mode, int nlist, int nprobe, int cap) {
-    return SearchSettings.of(mode, nlist, nprobe, cap, 4096, 5, 3, 100);
+    return SearchSettings.of(mode, nlist, nprobe, cap, 4096, 5, 3, 100, 1);
   }
 
   /** Compares triplet lists, reporting only the first difference (lists are long). */
@@ -244,7 +244,14 @@ class MineStageTest {
     // more tiles than items: most tiles are empty, the result is still exact
     MineStage.Mined tiled =
         MineStage.mine(
-            spark, emb, cfg, knn, SearchSettings.of("tiled", 0, 1, 50, 100, 1, 400, 0), 0, "x", 4);
+            spark,
+            emb,
+            cfg,
+            knn,
+            SearchSettings.of("tiled", 0, 1, 50, 100, 1, 400, 0, 1),
+            0,
+            "x",
+            4);
     List<String> gotTiled =
         tiled.triplets().orderBy("anchor", "negative").collectAsList().stream()
             .map(Row::toString)

@@ -64,8 +64,8 @@ class PairModeTest {
     List<String> byPlacement = null;
     for (SearchSettings s :
         List.of(
-            SearchSettings.of("broadcast", 0, 1, 50, 1000, 5, 2, 0),
-            SearchSettings.of("ivf", 4, 4, 30, 1000, 5, 2, 20))) {
+            SearchSettings.of("broadcast", 0, 1, 50, 1000, 5, 2, 0, 1),
+            SearchSettings.of("ivf", 4, 4, 30, 1000, 5, 2, 20, 1))) {
       MineStage.Mined m =
           MineStage.mine(
               spark,

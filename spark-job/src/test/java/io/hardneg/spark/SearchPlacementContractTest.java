@@ -179,9 +179,9 @@ class SearchPlacementContractTest {
                     .add("anchor_id", DataTypes.LongType, false)
                     .add("positive_id", DataTypes.LongType, false))
             .repartition(2);
-    SearchSettings broadcast = SearchSettings.of("broadcast", 0, 1, 30, 4096, 5, 3, 0);
-    SearchSettings tiled = SearchSettings.of("tiled", 0, 1, 30, 4096, 5, 3, 0);
-    SearchSettings ivf = SearchSettings.of("ivf", 6, 2, 30, 4096, 5, 3, 0);
+    SearchSettings broadcast = SearchSettings.of("broadcast", 0, 1, 30, 4096, 5, 3, 0, 1);
+    SearchSettings tiled = SearchSettings.of("tiled", 0, 1, 30, 4096, 5, 3, 0, 1);
+    SearchSettings ivf = SearchSettings.of("ivf", 6, 2, 30, 4096, 5, 3, 0, 1);
     LocalSearch exact = LocalSearch.exact(KNN);
     LocalSearch ivfRunner = IvfSearch.runner(6, 2, 30, 4096, 5, KNN);
     for (String mode : List.of("random", "hardest", "pairs")) {
@@ -209,7 +209,7 @@ class SearchPlacementContractTest {
     SparkSession spark = SharedSpark.get();
     LabeledVectors t = items(300, 6);
     // 300 items, a k-means sample of 40: the sample is chosen by hash, not by partition
-    SearchSettings ivf = SearchSettings.of("ivf", 6, 2, 50, 40, 5, 3, 0);
+    SearchSettings ivf = SearchSettings.of("ivf", 6, 2, 50, 40, 5, 3, 0, 1);
     List<String> want = text(runner(t, null, false, IvfSearch.runner(6, 2, 50, 40, 5, KNN)));
     for (int partitions : new int[] {1, 3, 7}) {
       Map.Entry<List<String>, SearchReport> got =

@@ -91,7 +91,7 @@ class SkewTest {
             emb,
             cfg,
             knn,
-            SearchSettings.of("broadcast", 0, 1, 50, 100, 1, 1, 0),
+            SearchSettings.of("broadcast", 0, 1, 50, 100, 1, 1, 0, 1),
             0,
             "x",
             3);
@@ -117,14 +117,14 @@ class SkewTest {
     assertEquals(n / 2, bigAnchors, "every item of the half-size class is an anchor with triplets");
     MineStage.Mined tiled =
         MineStage.mine(
-            spark, emb, cfg, knn, SearchSettings.of("tiled", 0, 1, 50, 100, 1, 4, 0), 0, "x", 3);
+            spark, emb, cfg, knn, SearchSettings.of("tiled", 0, 1, 50, 100, 1, 4, 0, 1), 0, "x", 3);
     List<String> gotTiled = triplets(tiled);
     tiled.release();
     MineStageTest.assertSameTriplets(want, gotTiled);
     // IVF probing every list with a small cap: exact again, split lists
     MineStage.Mined ivf =
         MineStage.mine(
-            spark, emb, cfg, knn, SearchSettings.of("ivf", 6, 6, 30, 1000, 5, 1, 0), 0, "x", 3);
+            spark, emb, cfg, knn, SearchSettings.of("ivf", 6, 6, 30, 1000, 5, 1, 0, 1), 0, "x", 3);
     List<String> gotIvf = triplets(ivf);
     SearchReport report = ivf.search();
     ivf.release();
@@ -180,7 +180,7 @@ class SkewTest {
             emb,
             cfg,
             new KnnOptions(1, 64, 100, DataType.FLOAT),
-            SearchSettings.of("broadcast", 0, 1, 50, 100, 1, 1, 0),
+            SearchSettings.of("broadcast", 0, 1, 50, 100, 1, 1, 0, 1),
             2,
             "x",
             tasks);
@@ -210,7 +210,7 @@ class SkewTest {
             emb,
             cfg,
             knn,
-            SearchSettings.of("broadcast", 0, 1, 50, 100, 1, 1, 0),
+            SearchSettings.of("broadcast", 0, 1, 50, 100, 1, 1, 0, 1),
             0,
             "x",
             3);
@@ -219,7 +219,7 @@ class SkewTest {
     int cap = 20;
     MineStage.Mined ivf =
         MineStage.mine(
-            spark, emb, cfg, knn, SearchSettings.of("ivf", 8, 8, cap, 1000, 5, 1, 0), 0, "x", 3);
+            spark, emb, cfg, knn, SearchSettings.of("ivf", 8, 8, cap, 1000, 5, 1, 0, 1), 0, "x", 3);
     List<String> got = triplets(ivf);
     SearchReport report = ivf.search();
     ivf.release();

@@ -54,17 +54,6 @@ public record IvfSearchSettings(
     }
   }
 
-  /** Each item in its nearest list only. */
-  public IvfSearchSettings(
-      int nlist,
-      int nprobe,
-      int listCap,
-      int kmeansSample,
-      int kmeansIterations,
-      int recallSample) {
-    this(nlist, nprobe, listCap, kmeansSample, kmeansIterations, recallSample, 1);
-  }
-
   @Override
   public String label() {
     return "ivf";

@@ -25,21 +25,9 @@ public sealed interface SearchSettings extends Serializable
 
   /**
    * The settings of {@code mode} from every {@code mining.*} search key (each placement keeps the
-   * ones it uses; see the records for their meaning).
+   * ones it uses; see the records for their meaning); {@code baseLists} is {@code
+   * mining.ivf.baseLists}, the lists each item lives in under ivf.
    */
-  static SearchSettings of(
-      String mode,
-      int nlist,
-      int nprobe,
-      int listCap,
-      int kmeansSample,
-      int kmeansIterations,
-      int tiles,
-      int recallSample) {
-    return of(mode, nlist, nprobe, listCap, kmeansSample, kmeansIterations, tiles, recallSample, 1);
-  }
-
-  /** As above, with the lists each item lives in under ivf ({@code mining.ivf.baseLists}). */
   static SearchSettings of(
       String mode,
       int nlist,
