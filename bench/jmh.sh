@@ -11,6 +11,7 @@ cd "$root"
 mvn -B -q -pl miner-core,miner-bench -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime
 cp="miner-bench/target/classes:$(cat miner-bench/target/classpath.txt)"
+prov="$(bench/provenance.sh "bench/jmh.sh${*:+ $*}${JMH_OPTS:+ (JMH_OPTS=$JMH_OPTS)}")"
 json=miner-bench/target/jmh.json
 # short runs: 1 fork, 2 x 1 s warm-up, 5 x 1 s measurement per point (JMH_OPTS overrides)
 # shellcheck disable=SC2086
@@ -18,7 +19,7 @@ java -Xmx1g -cp "$cp" org.openjdk.jmh.Main ${JMH_OPTS:--f 1 -wi 2 -w 1s -i 5 -r 
   -jvmArgsAppend "-Xmx3g -Dorg.bytedeco.javacpp.cachedir=$HOME/.javacpp/cache" \
   -rf json -rff "$json" "$@" 'io.hardneg.bench.*'
 out=bench/results-jmh.md
-python3 - "$json" "$(nproc)" "$(java -version 2>&1 | head -n 1)" "$(uptime | sed 's/.*load/load/')" > "$out" <<'PY'
+python3 - "$json" "$(nproc)" "$(java -version 2>&1 | head -n 1)" "$(uptime | sed 's/.*load/load/')" "$prov" > "$out" <<'PY'
 import json, statistics, sys
 rows = json.load(open(sys.argv[1]))
 loss, fit = {}, {}
@@ -35,6 +36,7 @@ for r in rows:
         loss[(p["config"],) + key] = v
 opts = rows[0]
 print("# In-batch mining + loss + gradient (JMH)\n")
+print(sys.argv[5] + "\n")
 print("Command: `bench/jmh.sh` (JMH %s, %d fork, %d x %s warm-up, %d x %s measurement; %s CPUs;"
       " %s; %s at the end of the run)." % (opts["jmhVersion"], opts["forks"],
       opts["warmupIterations"], opts["warmupTime"], opts["measurementIterations"],

@@ -25,11 +25,19 @@ if [[ -n "$data" ]]; then
 fi
 for n in "${sizes[@]}"; do args+=(--synthetic "$n"); done
 out=bench/results-mining.md
+# the knobs that change the figures, as the command line that reproduces them
+env_set() {
+  local v
+  for v in BENCH_SETTINGS BENCH_DRIVER_MEMORY BENCH_OFFHEAP HARDNEG_MASTER; do
+    [[ -n "${!v:-}" ]] && printf '%s=%s ' "$v" "${!v}"
+  done
+  [[ -n "$data" ]] && printf 'FMNIST_DIR=%s ' "$data"
+  return 0
+}
 {
   echo "# Mining-stage benchmark"
   echo
-  echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -n 1)"
-  echo "Command: bench/mining.sh $model ${sizes[*]}"
+  bench/provenance.sh "$(env_set)bench/mining.sh${model:+ $model} ${sizes[*]}"
   echo
   # shellcheck disable=SC2046
   java -Xmx"${BENCH_DRIVER_MEMORY:-12g}" $(cat deploy/bin/jvm-flags) \
@@ -38,4 +46,17 @@ out=bench/results-mining.md
     -Dorg.bytedeco.javacpp.maxphysicalbytes="${BENCH_PHYSICAL:-16g}" \
     -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false \
     -cp "$cp" io.hardneg.spark.bench.SearchBench "${args[@]}"
-} | tee "$out"
+  cat <<'TXT'
+
+Spark local[2] unless HARDNEG_MASTER says otherwise, 8 partitions. "mine stage s" = the whole MINE
+stage (positives, search, mining rules, triplets counted); "distance computations" = query-base
+pairs the kernel scored; "share of exact" = that over N²; "nearest-negative recall" = share of
+2,000 seeded anchors whose nearest negative (most similar item of another label) the stage found,
+ties counted, checked against an exact search of the same vectors. Exact placements are skipped
+above 200k items. Synthetic data: 64-d unit vectors around 4,000 seeded centres, label = centre
+mod 1000. "Fashion-MNIST, trained model" = the 60k training images embedded by the model given
+on the command line; "PCA-64" = Spark ML PCA of the raw pixels, normalised. The scaling table
+fits time ~ N^b over the synthetic sizes of this run.
+TXT
+} | tee "$out.tmp"
+mv "$out.tmp" "$out"

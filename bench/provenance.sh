@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# One markdown line saying where a results file's figures come from: the commit (and whether
+# the work tree had uncommitted changes), the machine (CPU model, cores, memory), the JVM, the
+# date (UTC) and the load average. Every bench script that writes a results file starts it
+# with this line, so a figure can be traced to the code and the machine that made it.
+#   bench/provenance.sh "COMMAND AS RUN"
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cmd="${1:-}"
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo 'no git')"
+git -C "$root" diff --quiet HEAD -- 2>/dev/null || commit="$commit (with uncommitted changes)"
+cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | xargs || true)"
+mem="$(free -g 2>/dev/null | awk '/Mem:/{print $2}')"
+java="$(java -version 2>&1 | head -n 1)"
+load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)"
+printf 'Made by `%s` at commit `%s` on %s, %s cores, %s GiB, %s; %s; load average %s (1/5/15 min) at the start.\n' \
+  "$cmd" "$commit" "${cpu:-unknown CPU}" "$(nproc)" "${mem:-?}" "$java" \
+  "$(date -u +%Y-%m-%dT%H:%MZ)" "${load:-unknown}"
