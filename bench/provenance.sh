@@ -8,7 +8,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cmd="${1:-}"
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo 'no git')"
-git -C "$root" diff --quiet HEAD -- 2>/dev/null || commit="$commit (with uncommitted changes)"
+# results files a bench run rewrites do not count as changed code
+git -C "$root" diff --quiet HEAD -- "$root" ':(exclude)bench/RESULTS*.md' ':(exclude)bench/results-*.md' 2>/dev/null || commit="$commit (with uncommitted changes)"
 cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | xargs || true)"
 mem="$(free -g 2>/dev/null | awk '/Mem:/{print $2}')"
 java="$(java -version 2>&1 | head -n 1)"

@@ -143,7 +143,9 @@ class KillAndResumeTest {
   }
 
   private void waitFor(java.util.function.BooleanSupplier cond, Process p) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    // a safety net for a hung child JVM, not a speed check: on a loaded 2-core machine the child's
+    // start, data load and first round took over 180 s
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
     while (!cond.getAsBoolean()) {
       if (!p.isAlive()) {
         throw new AssertionError(
