@@ -19,7 +19,7 @@ java -Xmx1g -cp "$cp" org.openjdk.jmh.Main ${JMH_OPTS:--f 1 -wi 2 -w 1s -i 5 -r 
   -jvmArgsAppend "-Xmx3g -Dorg.bytedeco.javacpp.cachedir=$HOME/.javacpp/cache" \
   -rf json -rff "$json" "$@" 'io.hardneg.bench.*'
 out=bench/results-jmh.md
-python3 - "$json" "$(nproc)" "$(java -version 2>&1 | head -n 1)" "$(uptime | sed 's/.*load/load/')" "$prov" > "$out" <<'PY'
+python3 - "$json" "$(nproc)" "$(java -version 2>&1 | head -n 1)" "load average: $(cut -d' ' -f1-3 /proc/loadavg)" "$prov" > "$out" <<'PY'
 import json, statistics, sys
 rows = json.load(open(sys.argv[1]))
 loss, fit = {}, {}

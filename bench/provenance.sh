@@ -11,7 +11,7 @@ commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo 'no git')"
 # results files a bench run rewrites do not count as changed code
 git -C "$root" diff --quiet HEAD -- "$root" ':(exclude)bench/RESULTS*.md' ':(exclude)bench/results-*.md' 2>/dev/null || commit="$commit (with uncommitted changes)"
 cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | xargs || true)"
-mem="$(free -g 2>/dev/null | awk '/Mem:/{print $2}')"
+mem="$(awk '/^MemTotal:/{printf "%d", $2 / 1048576}' /proc/meminfo 2>/dev/null || true)"
 java="$(java -version 2>&1 | head -n 1)"
 load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)"
 printf 'Made by `%s` at commit `%s` on %s, %s cores, %s GiB, %s; %s; load average %s (1/5/15 min) at the start.\n' \

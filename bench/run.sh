@@ -157,7 +157,7 @@ fi
   git -C "$root" diff --quiet HEAD -- "$root" ':(exclude)bench/RESULTS*.md' ':(exclude)bench/results-*.md' 2>/dev/null || c="$c (with uncommitted changes)"
   echo "commit=$c"
   echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
-  echo "mem=$(free -g | awk '/Mem:/{print $2}') GiB"
+  echo "mem=$(awk '/^MemTotal:/{printf "%d", $2 / 1048576}' /proc/meminfo) GiB"
   echo "load=$(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min, at the end)"
   echo "java=$(java -version 2>&1 | head -n 1)"
   echo "blas=libblas.so.3 -> $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo '?')"
