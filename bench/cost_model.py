@@ -108,8 +108,8 @@ def mining_points(path):
     return pts
 
 
-def older_points(path):
-    """IVF rows of bench/results-mining.md (an older run and older code: a check only)."""
+def check_points(path):
+    """IVF rows of bench/results-mining.md (a separate run, never used in the fit: a check only)."""
     pts = []
     for i, l in enumerate(open(path).read().splitlines()):
         if l.startswith("| ") and "| ivf nlist=" in l and one_base_list(l):
@@ -217,7 +217,7 @@ def main():
     print("|---|---|---|---|---|---|---|")
     checks = [(p, "yes") for p in runpts]
     try:
-        checks += [(p, "no (older run, older code)") for p in older_points(a.mining)]
+        checks += [(p, "no (separate run: results-mining.md)") for p in check_points(a.mining)]
     except FileNotFoundError:
         pass
     for p, used in checks:
