@@ -14,6 +14,9 @@ cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | xargs || 
 mem="$(awk '/^MemTotal:/{printf "%d", $2 / 1048576}' /proc/meminfo 2>/dev/null || true)"
 java="$(java -version 2>&1 | head -n 1)"
 load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)"
-printf 'Made by `%s` at commit `%s` on %s, %s cores, %s GiB, %s; %s; load average %s (1/5/15 min) at the start.\n' \
-  "$cmd" "$commit" "${cpu:-unknown CPU}" "$(nproc)" "${mem:-?}" "$java" \
+# OpenBLAS (inside ND4J) picks its kernels per CPU unless OPENBLAS_CORETYPE names them, and the
+# kernels change the last bits of training, so the figures depend on it
+blas="OPENBLAS_CORETYPE ${OPENBLAS_CORETYPE:-unset}"
+printf 'Made by `%s` at commit `%s` on %s, %s cores, %s GiB, %s, %s; %s; load average %s (1/5/15 min) at the start.\n' \
+  "$cmd" "$commit" "${cpu:-unknown CPU}" "$(nproc)" "${mem:-?}" "$java" "$blas" \
   "$(date -u +%Y-%m-%dT%H:%MZ)" "${load:-unknown}"
