@@ -31,7 +31,8 @@ env_set() {
   for v in BENCH_SETTINGS BENCH_DRIVER_MEMORY BENCH_OFFHEAP HARDNEG_MASTER; do
     [[ -n "${!v:-}" ]] && printf '%s=%s ' "$v" "${!v}"
   done
-  [[ -n "$data" ]] && printf 'FMNIST_DIR=%s ' "$data"
+  # the data set's directory is machine-specific: name the variable, not the path
+  [[ -n "$data" && "$data" == "${FMNIST_DIR:-}" ]] && printf 'FMNIST_DIR=… '
   return 0
 }
 {

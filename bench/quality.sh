@@ -25,7 +25,10 @@ start=$(date +%s)
   --set eval.input.labels="$data/t10k-labels-idx1-ubyte.gz" \
   --out "$out" "$@"
 wall=$(( $(date +%s) - start ))
-python3 - "$out" "$prov" "$wall" "$data" "$start" > "$out/quality.md" <<'PY'
+# the data set's directory is machine-specific: name the variable, not the path
+data_label="$data"
+[[ "$data" == "${FMNIST_DIR:-}" ]] && data_label='Fashion-MNIST from $FMNIST_DIR'
+python3 - "$out" "$prov" "$wall" "$data_label" "$start" > "$out/quality.md" <<'PY'
 import json, os, sys
 out, prov, wall, data, start = sys.argv[1:6]
 print("# Quality on full Fashion-MNIST\n")
