@@ -33,8 +33,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 part="${1:?usage: bench/ablation.sh fmnist-mlp|fmnist-cnn|manyclass-mlp|manyclass-cnn|assemble}"
 out="${ABLATION_OUT:-$root/runs/ablation}"
 commit="$(git -C "$root" rev-parse HEAD)"
-# results files a bench run rewrites do not count as changed code
-git -C "$root" diff --quiet HEAD -- "$root" ':(exclude)bench/RESULTS*.md' ':(exclude)bench/results-*.md' 2>/dev/null || commit="$commit-dirty"
+"$root/bench/provenance.sh" --clean || commit="$commit-dirty"
 
 if [[ "$part" == assemble ]]; then
   exec python3 "$root/bench/ablation_report.py" assemble "$out" "$root/bench/results-ablation.md"

@@ -19,7 +19,7 @@ java -Xmx1g -cp "$cp" org.openjdk.jmh.Main ${JMH_OPTS:--f 1 -wi 2 -w 1s -i 5 -r 
   -jvmArgsAppend "-Xmx3g -Dorg.bytedeco.javacpp.cachedir=$HOME/.javacpp/cache" \
   -rf json -rff "$json" "$@" 'io.hardneg.bench.*'
 out=bench/results-jmh.md
-python3 - "$json" "$(nproc)" "$(java -version 2>&1 | head -n 1)" "load average: $(cut -d' ' -f1-3 /proc/loadavg)" "$prov" > "$out" <<'PY'
+python3 - "$json" "$(cut -d' ' -f1-3 /proc/loadavg)" "$prov" > "$out" <<'PY'
 import json, statistics, sys
 rows = json.load(open(sys.argv[1]))
 loss, fit = {}, {}
@@ -36,11 +36,10 @@ for r in rows:
         loss[(p["config"],) + key] = v
 opts = rows[0]
 print("# In-batch mining + loss + gradient (JMH)\n")
-print(sys.argv[5] + "\n")
-print("Command: `bench/jmh.sh` (JMH %s, %d fork, %d x %s warm-up, %d x %s measurement; %s CPUs;"
-      " %s; %s at the end of the run)." % (opts["jmhVersion"], opts["forks"],
-      opts["warmupIterations"], opts["warmupTime"], opts["measurementIterations"],
-      opts["measurementTime"], sys.argv[2], sys.argv[3], sys.argv[4]))
+print(sys.argv[3] + "\n")
+print("JMH %s, %d fork, %d x %s warm-up, %d x %s measurement; load average %s at the end of the"
+      " run." % (opts["jmhVersion"], opts["forks"], opts["warmupIterations"], opts["warmupTime"],
+      opts["measurementIterations"], opts["measurementTime"], sys.argv[2]))
 print("PK batches, K = 4 items per class (P = batch/4); random float pre-outputs, L2-normalised"
       " inside the timed call. Times in ms per operation: median and minimum of the measured"
       " iterations, and JMH's mean ± 99.9% error. On a shared, loaded machine the minimum is the"

@@ -10,7 +10,7 @@ out=bench/results-kernel.md
 {
   echo "# Kernel benchmark"
   echo
-  bench/provenance.sh "bench/kernel.sh${*:+ $*}"
+  bench/provenance.sh "${OMP_NUM_THREADS:+OMP_NUM_THREADS=$OMP_NUM_THREADS }bench/kernel.sh${*:+ $*}"
   echo
   cat <<'TXT'
 `OMP_NUM_THREADS` as set (ND4J uses every core otherwise), JVM with `deploy/bin/jvm-flags`

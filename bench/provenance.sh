@@ -4,12 +4,22 @@
 # date (UTC) and the load average. Every bench script that writes a results file starts it
 # with this line, so a figure can be traced to the code and the machine that made it.
 #   bench/provenance.sh "COMMAND AS RUN"
+#   bench/provenance.sh --clean     exit 0 when the code is committed, 1 when it has changes (the
+#                                   one check run.sh and ablation.sh use to flag their commit too)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# results files a bench run rewrites do not count as changed code
+clean() {
+  git -C "$root" diff --quiet HEAD -- "$root" ':(exclude)bench/RESULTS*.md' \
+    ':(exclude)bench/results-*.md' 2>/dev/null
+}
+if [[ "${1:-}" == --clean ]]; then
+  clean
+  exit
+fi
 cmd="${1:-}"
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo 'no git')"
-# results files a bench run rewrites do not count as changed code
-git -C "$root" diff --quiet HEAD -- "$root" ':(exclude)bench/RESULTS*.md' ':(exclude)bench/results-*.md' 2>/dev/null || commit="$commit (with uncommitted changes)"
+clean || commit="$commit (with uncommitted changes)"
 cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | xargs || true)"
 mem="$(awk '/^MemTotal:/{printf "%d", $2 / 1048576}' /proc/meminfo 2>/dev/null || true)"
 java="$(java -version 2>&1 | head -n 1)"

@@ -154,7 +154,7 @@ fi
 {
   echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
   c="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  git -C "$root" diff --quiet HEAD -- "$root" ':(exclude)bench/RESULTS*.md' ':(exclude)bench/results-*.md' 2>/dev/null || c="$c (with uncommitted changes)"
+  "$root/bench/provenance.sh" --clean || c="$c (with uncommitted changes)"
   echo "commit=$c"
   echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
   echo "mem=$(awk '/^MemTotal:/{printf "%d", $2 / 1048576}' /proc/meminfo) GiB"
