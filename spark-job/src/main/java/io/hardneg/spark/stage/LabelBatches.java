@@ -1,12 +1,13 @@
 package io.hardneg.spark.stage;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
-import io.hardneg.spark.io.Schemas;
 import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -16,73 +17,112 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Labels-in-batch DataSets from placed rows: the one assembly behind the {@code pk} and {@code
- * mined} training modes. Each input row is one row of one batch ({@link #SLOTS}); the batches come
- * out as DataSets of exactly {@code rows} rows (features, and the class label as a one-column label
- * array), one partition per worker, in the order of a seeded batch key, so a rerun or a retried
- * task sees the same batches in the same order.
+ * mined} training modes. The modes place item ids ({@link #PLACED}: one row per row of one batch);
+ * this class joins the features to them and cuts the batches: DataSets of exactly {@code rows} rows
+ * (features, and the class label as a one-column label array), one partition per worker, in the
+ * order of a seeded batch key, so a rerun or a retried task sees the same batches in the same
+ * order.
+ *
+ * <p>The features move once: the placement is computed on ids alone, joined to the items where they
+ * lie (a broadcast join while the placement is small) and shuffled to the workers, whose partitions
+ * are read as Spark's internal rows (each features array one copy). Placing rows that carried their
+ * features cost a second shuffle of every vector and a boxed {@code Float} per value each way; it
+ * was two thirds of the TRAIN stage's Java time (bench/results-profile.md).
  */
 final class LabelBatches {
-  /** A placed row: batch key (seeded order), batch number, row in the batch, label, features. */
-  static final StructType SLOTS =
+  /** A placed row before its features are joined: batch key, batch, row, label, item id. */
+  static final StructType PLACED =
       new StructType(
           new StructField[] {
             DataTypes.createStructField("bkey", DataTypes.LongType, false),
             DataTypes.createStructField("batch", DataTypes.IntegerType, false),
             DataTypes.createStructField("row", DataTypes.IntegerType, false),
             DataTypes.createStructField("label", DataTypes.LongType, false),
-            DataTypes.createStructField(
-                "features", DataTypes.createArrayType(DataTypes.FloatType), false)
+            DataTypes.createStructField("member", DataTypes.LongType, false)
           });
+
+  /**
+   * Placements up to this many rows are broadcast to the items' partitions; larger ones are joined
+   * by a shuffle on the id (a million rows of five numbers is tens of MB on the driver).
+   */
+  static final long BROADCAST_ROWS = 1L << 20;
 
   private LabelBatches() {}
 
   /**
-   * The batches of {@code slots} (schema {@link #SLOTS}), {@code workers} partitions, each sorted
-   * by (batch key, batch, row); every batch must have exactly {@code rows} rows.
+   * The batches of {@code placed} (schema {@link #PLACED}, {@code count} rows) with the features of
+   * {@code items} ({@code id, features}), {@code workers} partitions, each sorted by (batch key,
+   * batch, row); every batch must have exactly {@code rows} rows.
    */
-  static JavaRDD<DataSet> of(Dataset<Row> slots, int workers, int rows) {
+  static JavaRDD<DataSet> of(
+      Dataset<Row> placed, long count, Dataset<Row> items, int workers, int rows) {
+    Dataset<Row> features = items.select(col("id").as("member"), col("features"));
+    Dataset<Row> slots =
+        features
+            .join(count <= BROADCAST_ROWS ? broadcast(placed) : placed, "member")
+            .select(col("bkey"), col("batch"), col("row"), col("label"), col("features"));
     return slots
         .repartition(workers, col("batch"))
         .sortWithinPartitions(col("bkey"), col("batch"), col("row"))
-        .javaRDD()
+        .queryExecution()
+        .toRdd()
+        .toJavaRDD()
         .mapPartitions(it -> new Batches(it, rows));
   }
 
-  /** Consecutive rows of one batch → one DataSet (features, label column). */
+  /**
+   * Consecutive rows of one batch → one DataSet (features, label column). The rows are Spark's
+   * internal ones, which the iterator may reuse: each is read out as it arrives.
+   */
   private static final class Batches implements Iterator<DataSet> {
-    private final Iterator<Row> rows;
+    private final Iterator<InternalRow> rows;
     private final int size;
-    private Row pending;
+    // the row read ahead: its batch, label and features (no batch once the input is done)
+    private int batch = -1;
+    private long label;
+    private float[] features;
 
-    Batches(Iterator<Row> rows, int size) {
+    Batches(Iterator<InternalRow> rows, int size) {
       this.rows = rows;
       this.size = size;
-      this.pending = rows.hasNext() ? rows.next() : null;
+      advance();
+    }
+
+    private void advance() {
+      if (!rows.hasNext()) {
+        batch = -1;
+        return;
+      }
+      InternalRow r = rows.next();
+      batch = r.getInt(1);
+      label = r.getLong(3);
+      features = r.getArray(4).toFloatArray();
     }
 
     @Override
     public boolean hasNext() {
-      return pending != null;
+      return batch >= 0;
     }
 
     @Override
     public DataSet next() {
-      int batch = pending.getInt(1);
-      int dim = pending.getSeq(4).length();
+      int current = batch;
+      int dim = features.length;
       float[] x = new float[size * dim];
       float[] y = new float[size];
       int n = 0;
-      while (pending != null && pending.getInt(1) == batch) {
+      while (batch == current) {
         if (n == size) {
-          throw new IllegalStateException("batch " + batch + " has more than " + size + " rows");
+          throw new IllegalStateException("batch " + current + " has more than " + size + " rows");
         }
-        Schemas.copyFloats(pending, 4, x, n * dim);
-        y[n] = pending.getLong(3);
+        System.arraycopy(features, 0, x, n * dim, dim);
+        y[n] = label;
         n++;
-        pending = rows.hasNext() ? rows.next() : null;
+        advance();
       }
       if (n != size) {
-        throw new IllegalStateException("batch " + batch + " has " + n + " rows, expected " + size);
+        throw new IllegalStateException(
+            "batch " + current + " has " + n + " rows, expected " + size);
       }
       return new DataSet(
           Nd4j.create(x, new long[] {size, dim}, 'c'),

@@ -20,9 +20,6 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -43,17 +40,6 @@ import org.nd4j.linalg.dataset.DataSet;
  * the same batches.
  */
 final class MinedStage {
-  /** A placed row before its features are joined: batch key, batch, row, label, item id. */
-  private static final StructType PLACED =
-      new StructType(
-          new StructField[] {
-            DataTypes.createStructField("bkey", DataTypes.LongType, false),
-            DataTypes.createStructField("batch", DataTypes.IntegerType, false),
-            DataTypes.createStructField("row", DataTypes.IntegerType, false),
-            DataTypes.createStructField("label", DataTypes.LongType, false),
-            DataTypes.createStructField("member", DataTypes.LongType, false)
-          });
-
   private MinedStage() {}
 
   /**
@@ -99,12 +85,9 @@ final class MinedStage {
           "train.mode = mined: the round mined no triplets, so there are no anchors to batch");
     }
     Dataset<Row> placed =
-        units.flatMap(new Blocks(count, p, k, batches, epochSeed), Encoders.row(PLACED));
-    Dataset<Row> slots =
-        placed
-            .join(items.select(col("id").as("member"), col("features")), "member")
-            .select(col("bkey"), col("batch"), col("row"), col("label"), col("features"));
-    return LabelBatches.of(slots, workers, p * k);
+        units.flatMap(
+            new Blocks(count, p, k, batches, epochSeed), Encoders.row(LabelBatches.PLACED));
+    return LabelBatches.of(placed, (long) batches * p * k, items, workers, p * k);
   }
 
   /** A unit's blocks in the epoch, as rows placed by (batch, row). */

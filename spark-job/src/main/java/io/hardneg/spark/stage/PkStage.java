@@ -67,15 +67,18 @@ final class PkStage {
   static JavaRDD<DataSet> batches(
       JavaSparkContext jsc, Dataset<Row> items, PkPlan plan, long epochSeed, int workers) {
     Broadcast<PkPlan> b = jsc.broadcast(plan);
+    // ids and labels only: the features join the placement once, in LabelBatches
     Dataset<Row> ranked =
         items
-            .select(col("id"), col("label"), col("features"))
+            .select(col("id"), col("label"))
             .withColumn("key", xxhash64(lit(epochSeed), col("id")))
             .withColumn(
                 "rank",
                 row_number().over(Window.partitionBy(col("label")).orderBy(col("key"), col("id"))));
-    Dataset<Row> slots = ranked.flatMap(new Slots(b, epochSeed), Encoders.row(LabelBatches.SLOTS));
-    return LabelBatches.of(slots, workers, plan.rows());
+    Dataset<Row> placed =
+        ranked.flatMap(new Slots(b, epochSeed), Encoders.row(LabelBatches.PLACED));
+    return LabelBatches.of(
+        placed, (long) plan.rows() * plan.batches(), items, workers, plan.rows());
   }
 
   /** An item's slots in the plan ({@link PkPlan#slotsOfItem}), as rows keyed by batch. */
@@ -90,12 +93,11 @@ final class PkStage {
 
     @Override
     public Iterator<Row> call(Row r) {
+      long id = r.getLong(0);
       long label = r.getLong(1);
-      Object features = r.get(2);
       List<Row> out = new ArrayList<>();
-      for (PkPlan.Slot s : plan.value().slotsOfItem(label, r.getInt(4) - 1L)) {
-        out.add(
-            RowFactory.create(Seeds.of(seed, s.batch(), -4), s.batch(), s.row(), label, features));
+      for (PkPlan.Slot s : plan.value().slotsOfItem(label, r.getInt(3) - 1L)) {
+        out.add(RowFactory.create(Seeds.of(seed, s.batch(), -4), s.batch(), s.row(), label, id));
       }
       return out.iterator();
     }
