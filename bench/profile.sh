@@ -44,7 +44,8 @@ sed -e 's#^appender.console.layout.pattern = .*#appender.console.layout.pattern 
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 t0=$(date +%s.%N)
-OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" HARDNEG_MASTER="local[$threads]" \
+# one ND4J thread per task slot, as deploy/bin/hardneg's default where the cores equal the slots
+OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 HARDNEG_MASTER="local[$threads]" \
   HARDNEG_JAVA_OPTS="-XX:StartFlightRecording=filename=$work/round.jfr,settings=$work/settings.jfc,dumponexit=true -Dlog4j2.configurationFile=$work/log4j2.properties" \
   "${cmd[@]}" > "$work/stdout.log" 2> "$work/console.log" || { tail -n 40 "$work/console.log" >&2; exit 1; }
 wall=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')

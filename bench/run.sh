@@ -5,7 +5,7 @@
 #                                BENCH_SCALING=250000,4000000 adds the 4M point (about 14 min more)
 #   BENCH_SMOKE=1 bench/run.sh   tiny sizes, synthetic data, writes bench/RESULTS-smoke.md (~1 min)
 # Knobs (env): BENCH_OUT (output file), BENCH_THREADS (2: Spark local[N], faiss/hnswlib/torch/ND4J
-# threads), BENCH_SYNTHETIC (N: a synthetic clustered set instead of Fashion-MNIST),
+# threads; a Spark run of hardneg gets N task slots of one ND4J thread each), BENCH_SYNTHETIC (N: a synthetic clustered set instead of Fashion-MNIST),
 # BENCH_SETTINGS (hardneg placements, default broadcast,ivf:0:16,ivf:0:32,ivf:0:64), BENCH_ANCHORS (2000),
 # BENCH_NPROBE (faiss, 16,32), BENCH_EF (64,128), BENCH_KS (10,64), BENCH_LSH_SAMPLE (5000),
 # BENCH_LSH_QUERIES (20), BENCH_CKNN_QUERIES (200 anchors searched by SynapseML's ConditionalKNN,
@@ -13,7 +13,7 @@
 # a query took 0.45 s on 2,000 items and 0.84 s on 4,000 with ~900 labels, so minutes each at 1M), BENCH_TRAIN_STEPS (30), BENCH_ARCHS (mlp,cnn), BENCH_KERNEL_N (30000,
 # 0 skips), BENCH_KERNEL_REPS (3), BENCH_CP (a ready classpath instead of bench/classpath.sh's),
 # BENCH_PYTHON (/usr/bin/python3: the Debian python with python3-faiss, -hnswlib, -torch),
-# BENCH_AVG_TRIPLETS (3840: triplets per epoch of the in-job training bench), BENCH_AVG_EPOCHS (1),
+# BENCH_AVG_TRIPLETS (15360: triplets per epoch of the in-job training bench), BENCH_AVG_EPOCHS (1),
 # BENCH_E2E_ROUNDS (2, 0 skips the end-to-end Fashion-MNIST runs), BENCH_E2E_EPOCHS (1 per round),
 # BENCH_E2E_ARCHS (mlp,cnn), BENCH_E2E_TORCH_EPOCHS (3), BENCH_SCALING (250000; more sizes
 # comma-separated, 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8,ivf:0:6:4), BENCH_SCALING_MEMORY (12g driver heap),
@@ -103,7 +103,9 @@ archs="${BENCH_ARCHS:-mlp,cnn}"
   || { tail -n 40 "$work/train.log" >&2; exit 1; }
 "$py" bench/peers_torch.py "$threads" "$steps" "$(( steps < 5 ? 1 : 5 ))" "$archs" > "$work/train-torch.tsv"
 echo "[run.sh] training inside the job: TrainStage, Spark local[$threads], parameter averaging" >&2
-"${jvm[@]}" io.hardneg.spark.bench.AveragingBench "local[$threads]" "${BENCH_AVG_TRIPLETS:-3840}" \
+# one ND4J thread per Spark task slot (deploy/bin/hardneg's default): $threads threads in all, as the peers
+OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
+  "${jvm[@]}" io.hardneg.spark.bench.AveragingBench "local[$threads]" "${BENCH_AVG_TRIPLETS:-15360}" \
   "${BENCH_AVG_EPOCHS:-1}" "$archs" > "$work/train-averaging.tsv" 2> "$work/averaging.log" \
   || { tail -n 40 "$work/averaging.log" >&2; exit 1; }
 if [[ -n "$fmnist" && "${BENCH_E2E_ROUNDS:-2}" != 0 ]]; then
@@ -115,7 +117,7 @@ if [[ -n "$fmnist" && "${BENCH_E2E_ROUNDS:-2}" != 0 ]]; then
     hidden=256,128
     [[ "$arch" == cnn ]] && hidden=128
     t0=$(date +%s.%N)
-    HARDNEG_MASTER="local[$threads]" deploy/bin/hardneg train --conf conf/fmnist.conf \
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 HARDNEG_MASTER="local[$threads]" deploy/bin/hardneg train --conf conf/fmnist.conf \
       --set input.images="$fmnist/train-images-idx3-ubyte.gz" --set input.labels="$fmnist/train-labels-idx1-ubyte.gz" \
       --set eval.input.images="$fmnist/t10k-images-idx3-ubyte.gz" --set eval.input.labels="$fmnist/t10k-labels-idx1-ubyte.gz" \
       --set model.architecture="$arch" --set model.hidden="$hidden" --set train.mode=pk \
