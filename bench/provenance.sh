@@ -27,6 +27,8 @@ load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)"
 # OpenBLAS (inside ND4J) picks its kernels per CPU unless OPENBLAS_CORETYPE names them, and the
 # kernels change the last bits of training, so the figures depend on it
 blas="OPENBLAS_CORETYPE ${OPENBLAS_CORETYPE:-unset}"
+# so do ND4J's threads per op; unset, deploy/bin/hardneg shares the cores out over local[N]'s slots
+blas="$blas, OMP_NUM_THREADS ${OMP_NUM_THREADS:-unset (deploy/bin/hardneg: cores / task slots)}"
 printf 'Made by `%s` at commit `%s` on %s, %s cores, %s GiB, %s, %s; %s; load average %s (1/5/15 min) at the start.\n' \
   "$cmd" "$commit" "${cpu:-unknown CPU}" "$(nproc)" "${mem:-?}" "$java" "$blas" \
   "$(date -u +%Y-%m-%dT%H:%MZ)" "${load:-unknown}"
