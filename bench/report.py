@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Turns the TSV files bench/run.sh collected in DIR into bench/RESULTS.md (stdout)."""
 import math
+import json
 import os
 import sys
 
@@ -19,12 +20,13 @@ print("# hardneg vs peers, one run\n")
 print("Produced by `%s` at commit `%s` on %s; %s elapsed." % (
     m["command"], m.get("commit", "unknown"), m["date"], m["elapsed"] + " s"))
 print("\n**Machine**: %s, %s; %s; BLAS %s; Python %s, numpy %s, faiss %s, hnswlib %s, torch %s; "
-      "load average %s. Every method runs with **%s threads** (Spark `local[%s]`, "
-      "`faiss.omp_set_num_threads`, hnswlib `num_threads`, `torch.set_num_threads`, "
-      "`OMP_NUM_THREADS` for ND4J). The machine is shared with other jobs: compare ratios within "
-      "this run, not absolute times across runs.\n" % (
+      "load average %s. Every method runs with **%s threads**: hardneg on Spark `local[%s]` with "
+      "one ND4J thread per task slot (`deploy/bin/hardneg`'s default), hardneg's one-JVM "
+      "benchmarks with `OMP_NUM_THREADS` = %s, `faiss.omp_set_num_threads`, hnswlib "
+      "`num_threads`, `torch.set_num_threads`. The machine is shared with other jobs: compare "
+      "ratios within this run, not absolute times across runs.\n" % (
           m["cpu"], m["mem"], m["java"], m["blas"], m["python"], m["numpy"], m["faiss"],
-          m["hnswlib"], m["torch"], m["load"], m["threads"], m["threads"]))
+          m["hnswlib"], m["torch"], m["load"], m["threads"], m["threads"], m["threads"]))
 
 java = rows("java.tsv")
 data = [r for r in java if r[0] == "#data"]
@@ -145,6 +147,43 @@ if eh or et:
         for r in rs:
             print("| %s | %s | %s | %s | %s | %s | %.4f |" % (
                 tool, r[0], r[1], r[2], r[3], r[4], float(r[3]) / (float(r[2]) / 60)))
+    # time to quality: when hardneg first reaches the PyTorch loop's last-epoch Recall@1
+    print("\n**Time to the PyTorch loop's last-epoch Recall@1** (from the table above): the "
+          "first hardneg round at or above it, and its elapsed time over the loop's.\n")
+    print("| network | PyTorch epoch | Recall@1 | elapsed s | hardneg round | Recall@1 | elapsed s "
+          "| hardneg ÷ PyTorch time |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for net in sorted({r[0] for r in et}):
+        last = [r for r in et if r[0] == net][-1]
+        target = float(last[3])
+        mine = [r for r in eh if r[0] == net]
+        hit = next((r for r in mine if float(r[3]) >= target), None)
+        if hit:
+            print("| %s | %s | %s | %s | %s | %s | %s | %.2f |" % (
+                net, last[1], last[3], last[2], hit[1], hit[3], hit[2],
+                float(hit[2]) / float(last[2])))
+        elif mine:
+            best = max(mine, key=lambda r: float(r[3]))
+            print("| %s | %s | %s | %s | not reached in %d rounds (best: round %s) | %s | %s | — |"
+                  % (net, last[1], last[3], last[2], len(mine), best[1], best[3], best[2]))
+    # where each hardneg round's time went (the run directories' metrics.json)
+    stage_rows = []
+    for net in sorted({r[0] for r in eh}):
+        rd = os.path.join(d, "e2e-" + net)
+        for name in sorted(os.listdir(rd)) if os.path.isdir(rd) else []:
+            mf = os.path.join(rd, name, "metrics.json")
+            if name.startswith("round-") and os.path.exists(mf):
+                t = json.load(open(mf))["timings"]
+                stage_rows.append((net, int(name[6:]) + 1, t))
+    if stage_rows:
+        print("\n**hardneg's rounds, stage by stage** (seconds, from each round's `metrics.json`; "
+              "round numbers as in the table above). TRAIN share = TRAIN ÷ the round.\n")
+        print("| network | round | EMBED | MINE | TRAIN | EVALUATE | round | TRAIN share |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for net, rnd, t in stage_rows:
+            print("| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f%% |" % (
+                net, rnd, t["embed_s"], t["mine_s"], t["train_s"], t["evaluate_s"], t["round_s"],
+                100 * t["train_s"] / t["round_s"]))
 
 print("\n## 3. Scaling\n")
 sc_rows = []

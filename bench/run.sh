@@ -169,7 +169,9 @@ fi
   done
   echo "threads=$threads"
   echo "elapsed=$(( $(date +%s) - start ))"
-  echo "command=$( [[ "${BENCH_SMOKE:-0}" == 1 ]] && echo 'BENCH_SMOKE=1 ')bench/run.sh"
+  # the knobs as set (the data directory named, not its path on this machine)
+  knobs=$(env | grep -E '^BENCH_[A-Z0-9_]+=' | grep -v '^BENCH_CP=' | sort | tr '\n' ' ' || true)
+  echo "command=${knobs}$( [[ -n "${FMNIST_DIR:-}" ]] && echo 'FMNIST_DIR=… ')bench/run.sh"
 } > "$work/machine.txt"
 "$py" bench/report.py "$work" > "$out"
 echo "[run.sh] wrote $out" >&2
