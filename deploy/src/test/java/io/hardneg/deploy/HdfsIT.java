@@ -67,7 +67,8 @@ class HdfsIT {
     java.nio.file.Path conf1 = work.resolve("job.conf");
     Files.writeString(
         conf1,
-        TinyInput.jobConf(2)
+        // the default training mode (pk, with class labels) through spark-submit and HDFS
+        TinyInput.jobConf(2, "auto")
             + "input.images = "
             + base
             + "/data/images\n"

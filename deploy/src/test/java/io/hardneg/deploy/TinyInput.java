@@ -16,11 +16,22 @@ final class TinyInput {
     return FashionMnistSample.write(Launch.ROOT.resolve("data/fashion-mnist"), dir, n, 0);
   }
 
-  /** Job settings for a tiny model: everything but the input and output paths. */
+  /**
+   * Job settings for a tiny model in triplets mode: everything but the input and output paths. The
+   * cluster tests kill executors during TRAIN, and a triplets epoch (1 to 2 triplets per anchor, 16
+   * per minibatch) is long enough on 600 items to be caught; a pk epoch there is one averaging
+   * step.
+   */
   static String jobConf(int rounds) {
+    return jobConf(rounds, "triplets");
+  }
+
+  /** {@link #jobConf(int)} in another training mode. */
+  static String jobConf(int rounds, String mode) {
     return String.join(
         "\n",
         "rounds = " + rounds,
+        "train.mode = " + mode,
         "model.hidden = 32",
         "model.embeddingDim = 16",
         "mining.hardPerAnchor = 1",

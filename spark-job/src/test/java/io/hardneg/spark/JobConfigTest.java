@@ -44,6 +44,25 @@ class JobConfigTest {
   }
 
   @Test
+  void trainModeAutoIsPkWithClassLabelsAndTripletsInPairMode() {
+    assertEquals(JobConfig.TrainMode.PK, JobConfig.from(new Settings()).train().mode());
+    assertEquals(
+        JobConfig.TrainMode.TRIPLETS,
+        JobConfig.from(new Settings().set("mining.pairs.path", "pairs.csv", "t")).train().mode());
+    assertEquals(
+        JobConfig.TrainMode.TRIPLETS,
+        JobConfig.from(new Settings().set("train.mode", "triplets", "t")).train().mode());
+    assertEquals(
+        JobConfig.TrainMode.PK,
+        JobConfig.from(new Settings().set("train.mode", "AUTO", "t")).train().mode());
+    ConfigException bad =
+        assertThrows(
+            ConfigException.class,
+            () -> JobConfig.from(new Settings().set("train.mode", "ance", "t")));
+    assertTrue(bad.getMessage().contains("auto | triplets | pk | mined"), bad.getMessage());
+  }
+
+  @Test
   void batchCompositionKeysAreValidated() {
     JobConfig random =
         JobConfig.from(

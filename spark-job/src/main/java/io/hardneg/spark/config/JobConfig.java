@@ -198,13 +198,18 @@ public record JobConfig(
      */
     MINED;
 
-    /** Parses {@code triplets | pk | mined}. */
-    public static TrainMode parse(String s) {
+    /**
+     * Parses {@code auto | triplets | pk | mined}; {@code auto} is {@code pk} with class labels
+     * (the best arm of the batch-composition ablation, bench/results-ablation.md) and {@code
+     * triplets} in pair mode, where there are no classes to compose batches from.
+     */
+    public static TrainMode parse(String s, boolean pairMode) {
       return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "auto" -> pairMode ? TRIPLETS : PK;
         case "triplets" -> TRIPLETS;
         case "pk" -> PK;
         case "mined" -> MINED;
-        default -> throw new IllegalArgumentException("expected triplets | pk | mined");
+        default -> throw new IllegalArgumentException("expected auto | triplets | pk | mined");
       };
     }
   }
@@ -298,7 +303,10 @@ public record JobConfig(
             "train.lr", () -> new LrSchedule(lrKind, model.learningRate(), lrMin, warmup, rounds));
     TrainSettings train =
         new TrainSettings(
-            s.parsed("train.mode", "triplets", TrainMode::parse),
+            s.parsed(
+                "train.mode",
+                "auto",
+                v -> TrainMode.parse(v, !s.string("mining.pairs.path", "").isEmpty())),
             s.intIn("train.epochsPerRound", 2, 1, 10_000),
             s.intIn("train.batchTriplets", 128, 1, 1 << 16),
             s.intIn("train.averagingFrequency", 20, 1, 10_000),

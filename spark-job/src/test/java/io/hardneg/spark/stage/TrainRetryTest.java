@@ -52,6 +52,8 @@ class TrainRetryTest {
             new Settings()
                 .set("model.hidden", "16", "test")
                 .set("model.embeddingDim", "8", "test")
+                // hand-made triplets without class labels: the fixed a, p, n layout
+                .set("train.mode", "triplets", "test")
                 .set("train.epochsPerRound", "1", "test")
                 .set("train.batchTriplets", "8", "test")
                 .set("train.averagingFrequency", "2", "test"));
