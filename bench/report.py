@@ -118,15 +118,19 @@ for arch in hn:
 av = rows("train-averaging.tsv")
 if av:
     print("\n**Inside the job** (`AveragingBench`): the TRAIN stage itself — `TrainStage` on Spark "
-          "`local[%s]` (features joined to the triplets, seeded shuffle, DataSets of 128 "
-          "triplets, DL4J parameter averaging over %s workers with `OrderedAveragingMaster`), "
-          "random items and triplets, after one warm-up epoch. Ratio against the one-JVM "
-          "PyTorch step above.\n" % (m["threads"], m["threads"]))
-    print("| network | rows/s | triplets/s | seconds | triplets per epoch | epochs timed | ÷ torch step |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+          "`local[%s]`, DL4J parameter averaging over %s workers with `OrderedAveragingMaster`, "
+          "random items, after one warm-up epoch — in two modes: `triplets` (random triplets "
+          "joined to their features, seeded shuffle, DataSets of 128 triplets = 384 rows) and "
+          "`pk`, the default (PK batches of 8 random classes × 16 items = 128 rows, each item "
+          "once per epoch). Ratio against the one-JVM PyTorch step above.\n"
+          % (m["threads"], m["threads"]))
+    print("| network | mode | rows/s | seconds | rows per epoch | epochs timed | ÷ torch step |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for r in av:
+        if not r[1].isalpha():  # the older format: arch, rows/s, triplets/s, s, triplets, ...
+            r = [r[0], "triplets", r[1], r[3], str(3 * int(r[4])), r[5], r[6] if len(r) > 6 else ""]
         t = tc.get(r[0])
-        ratio = "%.2f" % (float(r[1]) / float(t[1])) if t else ""
+        ratio = "%.2f" % (float(r[2]) / float(t[1])) if t else ""
         print("| %s | %s | %s | %s | %s | %s | %s |" % (r[0], r[1], r[2], r[3], r[4], r[5], ratio))
 
 eh = rows("e2e-hardneg.tsv")

@@ -22,16 +22,21 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * Training throughput of the job's TRAIN stage itself: {@link TrainStage} (features joined to the
- * triplets, seeded shuffle, DataSets of 128 triplets, DL4J parameter averaging with {@code
- * OrderedAveragingMaster}) on Spark, on random 784-feature items and random triplets — what {@link
- * TrainStepBench}'s one-JVM step becomes inside the job. Prints one TSV row per architecture:
- * {@code arch, rows per second, triplets per second, seconds, triplets, epochs, rows per CPU
- * second} for the timed epochs (the first, warm-up epoch is not counted). The last column divides
- * by the CPU time of the whole process (every thread), which on a machine shared with other jobs
- * moves less than the wall time does.
+ * Training throughput of the job's TRAIN stage itself: {@link TrainStage} on Spark, on random
+ * 784-feature items (10 labels) — what {@link TrainStepBench}'s one-JVM step becomes inside the job
+ * — in two modes: {@code triplets} (random triplets joined to their features, seeded shuffle,
+ * DataSets of 128 triplets) and {@code pk} (the default: PK batches of 8 random classes × 16 items,
+ * {@code train.pk.compose = random}, every item once per epoch), both with DL4J parameter averaging
+ * through {@code OrderedAveragingMaster}. Prints one TSV row per architecture and mode: {@code
+ * arch, mode, rows per second, seconds, rows per epoch, epochs, rows per CPU second} for the timed
+ * epochs (the first, warm-up epoch is not counted). The last column divides by the CPU time of the
+ * whole process (every thread), which on a machine shared with other jobs moves less than the wall
+ * time does.
  *
- * <pre>AveragingBench [MASTER=local[2]] [TRIPLETS=7680] [EPOCHS=2] [mlp,cnn]</pre>
+ * <pre>AveragingBench [MASTER=local[2]] [TRIPLETS=7680] [EPOCHS=2] [mlp,cnn] [triplets,pk]</pre>
+ *
+ * TRIPLETS is the triplets per epoch of triplets mode and the items of both (a pk epoch fits each
+ * item once, a triplets epoch three rows per triplet).
  */
 public final class AveragingBench {
   private AveragingBench() {}
@@ -41,6 +46,7 @@ public final class AveragingBench {
     int triplets = args.length > 1 ? Integer.parseInt(args[1]) : 7680;
     int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     String[] archs = (args.length > 3 ? args[3] : "mlp,cnn").split(",");
+    String[] modes = (args.length > 4 ? args[4] : "triplets,pk").split(",");
     SparkSession spark = SparkSessions.create(master, 4);
     int items = Math.max(3, triplets);
     Dataset<Row> itemTable = items(spark, items, 784).persist(StorageLevel.MEMORY_ONLY());
@@ -49,35 +55,43 @@ public final class AveragingBench {
     itemTable.count();
     tripletTable.count();
     for (String a : archs) {
-      Architecture arch = Architecture.parse(a);
-      Settings s =
-          new Settings()
-              .set("model.architecture", arch.name().toLowerCase(Locale.ROOT), "bench")
-              .set("model.hidden", arch == Architecture.CNN ? "128" : "256,128", "bench")
-              .set("train.batchTriplets", "128", "bench")
-              .set("train.epochsPerRound", "1", "bench");
-      JobConfig cfg = JobConfig.from(s);
-      MultiLayerNetwork net = EmbeddingNetworks.build(cfg.modelSpec(784));
-      TrainStage stage = new TrainStage(spark, net, cfg);
-      stage.train(tripletTable, itemTable, 0); // warm-up epoch: JIT, native caches, Spark plans
-      long t0 = System.nanoTime();
-      long cpu0 = processCpuNanos();
-      for (int e = 1; e <= epochs; e++) {
-        stage.train(tripletTable, itemTable, e);
+      for (String mode : modes) {
+        Architecture arch = Architecture.parse(a);
+        Settings s =
+            new Settings()
+                .set("model.architecture", arch.name().toLowerCase(Locale.ROOT), "bench")
+                .set("model.hidden", arch == Architecture.CNN ? "128" : "256,128", "bench")
+                .set("train.mode", mode, "bench")
+                .set("train.batchTriplets", "128", "bench")
+                .set("train.epochsPerRound", "1", "bench");
+        if (!mode.equals("triplets")) {
+          // random triplets carry no labels: pk batches of random classes need none
+          s.set("train.pk.compose", "random", "bench");
+        }
+        JobConfig cfg = JobConfig.from(s);
+        MultiLayerNetwork net = EmbeddingNetworks.build(cfg.modelSpec(784), cfg.lossFunction());
+        TrainStage stage = new TrainStage(spark, net, cfg);
+        stage.train(tripletTable, itemTable, 0); // warm-up epoch: JIT, native caches, plans
+        stage.drainAveragingScores();
+        long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
+        for (int e = 1; e <= epochs; e++) {
+          stage.train(tripletTable, itemTable, e);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        double cpuSecs = (processCpuNanos() - cpu0) / 1e9;
+        long rows = stage.rowsFitted();
+        System.out.printf(
+            Locale.ROOT,
+            "%s\t%s\t%.1f\t%.2f\t%d\t%d\t%.1f%n",
+            a,
+            cfg.train().mode().name().toLowerCase(Locale.ROOT),
+            rows / secs,
+            secs,
+            rows / epochs,
+            epochs,
+            rows / cpuSecs);
       }
-      double secs = (System.nanoTime() - t0) / 1e9;
-      double cpuSecs = (processCpuNanos() - cpu0) / 1e9;
-      long done = (long) triplets * epochs;
-      System.out.printf(
-          Locale.ROOT,
-          "%s\t%.1f\t%.1f\t%.2f\t%d\t%d\t%.1f%n",
-          a,
-          3.0 * done / secs,
-          done / secs,
-          secs,
-          triplets,
-          epochs,
-          3.0 * done / cpuSecs);
     }
     spark.stop();
   }
