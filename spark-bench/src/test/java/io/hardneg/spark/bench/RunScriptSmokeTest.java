@@ -64,6 +64,9 @@ class RunScriptSmokeTest {
             "| cnn |",
             "| 1000 | 0 |",
             "**Inside the job**",
+            // the TRAIN stage in both training modes: pk (the default) and triplets
+            "| mlp | pk |",
+            "| mlp | triplets |",
             "| synthetic clustered | 1000 | 64 | ivf nlist=",
             "| synthetic clustered | 3000 | 64 | ivf nlist=",
             // the large-set mining comparison, and its hardneg run as the scaling series' last
