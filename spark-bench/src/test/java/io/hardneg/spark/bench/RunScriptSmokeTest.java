@@ -103,13 +103,24 @@ class RunScriptSmokeTest {
     double cknn = recall(row(md, "| SynapseML ConditionalKNN |"));
     crossCheckRecall(work, "SynapseML ConditionalKNN", cknn);
     assertEquals(1.0, cknn, 1e-9, md);
-    // the in-job training bench fitted rows at a positive rate for both networks
+    // the in-job training bench fitted rows at a positive rate for both networks and modes: a
+    // triplets epoch 3 rows per triplet (256), a pk epoch each of the 256 items once
     assertTrue(
         md.lines()
                 .filter(
                     l ->
                         l.matches(
-                            "\\| (mlp|cnn) \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ "
+                            "\\| (mlp|cnn) \\| triplets \\| [0-9.]*[1-9][0-9.]* \\| [0-9.]+ "
+                                + "\\| 768 \\| 1 \\|.*"))
+                .count()
+            == 2,
+        md);
+    assertTrue(
+        md.lines()
+                .filter(
+                    l ->
+                        l.matches(
+                            "\\| (mlp|cnn) \\| pk \\| [0-9.]*[1-9][0-9.]* \\| [0-9.]+ "
                                 + "\\| 256 \\| 1 \\|.*"))
                 .count()
             == 2,
