@@ -192,15 +192,16 @@ public final class MaskedKnn {
 
   /**
    * Ranks the candidates by (exact distance {@code d[i]}, row), drops any that the exact distance
-   * puts at or below the bound (counting them as within) and keeps k.
+   * puts at or below the bound (counting them as within) and keeps k. Sorts both arrays in place:
+   * they are this query's own copies ({@link ApproxTopK#candidates}, {@link #exactDistances}).
    */
   private static Neighbors exactRerank(
       int[] candidates, double[] d, int k, double bound, long within) {
     int n0 = candidates.length;
     // a primitive sort of (distance, row) pairs: boxed indices under a comparator were a fifth of
     // the evaluation's Java time (k = R there, hundreds per query)
-    double[] sd = d.clone();
-    int[] sc = candidates.clone();
+    double[] sd = d;
+    int[] sc = candidates;
     RankSort.sort(sd, sc);
     int[] idx = new int[Math.min(k, n0)];
     double[] out = new double[idx.length];
