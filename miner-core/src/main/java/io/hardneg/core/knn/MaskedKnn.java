@@ -88,9 +88,25 @@ public final class MaskedKnn {
     }
     // rounding of |q|²+|b|²−2q·b relative to the norms: float GEMM ~1e-7 per term, summed over dim
     double relTol = (opt.precision() == DataType.FLOAT ? 1e-6 : 1e-14) * Math.max(8, dim);
+    // the counted band serves bounded heaps of a float OTHER_LABEL search (mining's semi-hard
+    // heap); evaluation (SELF, no bound, double) never takes it
+    boolean bounded = Arrays.stream(bounds).anyMatch(b -> b != null);
+    LabelCodes codes =
+        mask == Mask.OTHER_LABEL && bounded && opt.precision() == DataType.FLOAT && !noBand()
+            ? LabelCodes.of(queries, base)
+            : null;
     QueryBlockScan.KnnInputs in =
         new QueryBlockScan.KnnInputs(
-            queries, base, mask, excluded, queryNorm, baseNorm, minBaseNorm, maxBaseNorm, relTol);
+            queries,
+            base,
+            mask,
+            excluded,
+            codes,
+            queryNorm,
+            baseNorm,
+            minBaseNorm,
+            maxBaseNorm,
+            relTol);
     // base tiles are built once per call and every score tile is written into a reused buffer:
     // allocating fresh off-heap arrays per tile makes ND4J/JavaCPP trigger garbage collections
     // and ran the GEMM ~10x below its rate
@@ -134,6 +150,14 @@ public final class MaskedKnn {
       }
     }
     return out;
+  }
+
+  /**
+   * {@code -Dhardneg.knn.noBand=true} turns the counted band off (every admissible score inside a
+   * bound is visited): the reference the tests and the kernel bench compare it with.
+   */
+  private static boolean noBand() {
+    return Boolean.getBoolean("hardneg.knn.noBand");
   }
 
   private static INDArray tile(float[] values, int r0, int r1, int dim, KnnOptions opt) {

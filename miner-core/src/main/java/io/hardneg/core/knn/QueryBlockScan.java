@@ -17,6 +17,8 @@ final class QueryBlockScan {
   private final LabeledVectors base;
   private final Mask mask;
   private final long[][] excluded;
+  private final LabelCodes codes;
+  private final int[] counted = new int[1];
   private final long[] baseIds;
   private final long[] baseLabels;
   private final double[] baseNorm;
@@ -39,6 +41,7 @@ final class QueryBlockScan {
     this.base = in.base();
     this.mask = in.mask();
     this.excluded = in.excluded();
+    this.codes = in.codes();
     this.baseIds = base.ids();
     this.baseLabels = base.labels();
     this.baseNorm = in.baseNorm();
@@ -104,6 +107,10 @@ final class QueryBlockScan {
     // the row is read in segments and the pre-filter cut recomputed before each: while a heap
     // is not yet full every score is a candidate, so segments start short and double (with one
     // cut per row, every query sent its whole first tile through the slow path below)
+    // where the query's labels can be compared lane by lane, the admissible scores that lie
+    // clearly inside every bound and clearly outside every unbounded heap are only counted
+    boolean counting = codes != null && sf != null && ex == null && codes.countable[qi];
+    float code = counting ? codes.query[qi] : 0f;
     int seg = 8;
     for (int s0 = 0; s0 < bb; ) {
       seg = skip == Double.POSITIVE_INFINITY ? 8 : Math.min(1024, 2 * seg);
@@ -116,7 +123,18 @@ final class QueryBlockScan {
         // rounded down so that no score at or above the double cut is lost
         float cut =
             Math.nextDown((float) Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, sCut)));
-        nc = ScoreScan.atOrAbove(rowF, s0, s1, cut, cand);
+        float lo = counting ? bandLow(q, qn, tolMax) : Float.POSITIVE_INFINITY;
+        float hi = counting ? bandHigh(q, qn, tolMax) : Float.NEGATIVE_INFINITY;
+        if (lo < hi) {
+          nc = ScoreScan.withBand(rowF, codes.base, b0, s0, s1, cut, lo, hi, code, cand, counted);
+          for (int h = 0; h < heaps; h++) {
+            if (bound2[h][q] != Double.NEGATIVE_INFINITY) {
+              within[h][q] += counted[0];
+            }
+          }
+        } else {
+          nc = ScoreScan.atOrAbove(rowF, s0, s1, cut, cand);
+        }
       } else {
         nc = ScoreScan.atOrAbove(rowD, s0, s1, sCut, cand);
       }
@@ -176,6 +194,53 @@ final class QueryBlockScan {
   }
 
   /**
+   * The float score above which a pair is clearly inside the bound of every bounded heap of block
+   * query q: d² = |q|² + |b|² − 2s < bound² − 2·tolMax for every base row (twice the rounding
+   * tolerance, so that the double d² of {@link #offer} is below bound² − tol too). +inf where no
+   * heap has a bound or a bound is too small to leave room.
+   */
+  private float bandLow(int q, double qn, double tolMax) {
+    double a = Double.NEGATIVE_INFINITY;
+    for (int h = 0; h < heaps; h++) {
+      double b2 = bound2[h][q];
+      if (b2 == Double.NEGATIVE_INFINITY) {
+        continue;
+      }
+      if (b2 <= 2 * tolMax) {
+        return Float.POSITIVE_INFINITY;
+      }
+      a = Math.max(a, (qn + maxBaseNorm - b2 + 2 * tolMax) / 2);
+    }
+    if (a == Double.NEGATIVE_INFINITY || a >= Float.MAX_VALUE) {
+      return Float.POSITIVE_INFINITY;
+    }
+    // rounded up: a float at or above it is above the double a
+    return Math.nextUp((float) Math.max(a, -Float.MAX_VALUE));
+  }
+
+  /**
+   * The float score below which no unbounded heap of block query q wants a pair: d² > its threshold
+   * + 2·tolMax for every base row. Thresholds only fall, so a cut taken before a segment stays
+   * valid through it. +inf where every heap has a bound, −inf while one is not full.
+   */
+  private float bandHigh(int q, double qn, double tolMax) {
+    double b = Double.POSITIVE_INFINITY;
+    for (int h = 0; h < heaps; h++) {
+      if (bound2[h][q] == Double.NEGATIVE_INFINITY) {
+        b = Math.min(b, (qn + minBaseNorm - top[h][q].threshold() - 2 * tolMax) / 2);
+      }
+    }
+    if (b == Double.POSITIVE_INFINITY || b > Float.MAX_VALUE) {
+      return Float.POSITIVE_INFINITY;
+    }
+    if (b < -Float.MAX_VALUE) {
+      return Float.NEGATIVE_INFINITY;
+    }
+    // rounded down: a float below it is below the double b
+    return Math.nextDown((float) b);
+  }
+
+  /**
    * The squared distance above which no heap of block query q wants a pair and no bound counts it:
    * the largest over heaps of max(bound², heap's worst kept value).
    */
@@ -196,6 +261,7 @@ final class QueryBlockScan {
       LabeledVectors base,
       Mask mask,
       long[][] excluded,
+      LabelCodes codes,
       double[] queryNorm,
       double[] baseNorm,
       double minBaseNorm,

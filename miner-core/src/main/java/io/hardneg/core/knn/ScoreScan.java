@@ -39,6 +39,61 @@ final class ScoreScan {
     return nc;
   }
 
+  /**
+   * The pre-filter with a counted band {@code [lo, hi)}: of the positions in [from, to) whose score
+   * is at or above {@code cut}, those in the band are not listed but counted, into {@code
+   * counted[0]}, where their label code {@code codes[codeOffset + j]} differs from {@code code};
+   * the others are written into {@code cand}, ascending, and their number is returned.
+   */
+  static int withBand(
+      float[] row,
+      float[] codes,
+      int codeOffset,
+      int from,
+      int to,
+      float cut,
+      float lo,
+      float hi,
+      float code,
+      int[] cand,
+      int[] counted) {
+    return VECTOR
+        ? VectorScoreScan.withBand(
+            row, codes, codeOffset, from, to, cut, lo, hi, code, cand, counted)
+        : scalarWithBand(row, codes, codeOffset, from, to, cut, lo, hi, code, cand, counted);
+  }
+
+  /** The plain loop of {@link #withBand}; also its reference in tests. */
+  static int scalarWithBand(
+      float[] row,
+      float[] codes,
+      int codeOffset,
+      int from,
+      int to,
+      float cut,
+      float lo,
+      float hi,
+      float code,
+      int[] cand,
+      int[] counted) {
+    int nc = 0;
+    int n = 0;
+    for (int j = from; j < to; j++) {
+      float s = row[j];
+      if (s >= cut) {
+        if (s >= lo && s < hi) {
+          if (codes[codeOffset + j] != code) {
+            n++;
+          }
+        } else {
+          cand[nc++] = j;
+        }
+      }
+    }
+    counted[0] = n;
+    return nc;
+  }
+
   /** The double-precision row (evaluation's GEMM): scalar, it is not the mining hot path. */
   static int atOrAbove(double[] row, int from, int to, double cut, int[] cand) {
     int nc = 0;

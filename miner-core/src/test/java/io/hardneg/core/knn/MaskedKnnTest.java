@@ -109,6 +109,54 @@ class MaskedKnnTest {
   }
 
   @Test
+  void boundsHoldingMostOfTheBaseAreCountedExactlyAtEveryTiling() {
+    // large bounds, as in a first round: most admissible rows lie inside d(a,p) and are counted
+    // by the vectorised band, not visited; the queries are base rows (self and own label masked)
+    // and foreign ids, one of them a base id under another label (which bars the band)
+    LabeledVectors base = TestData.randomUnit(1500, 8, 4, 21);
+    int nq = 40;
+    long[] ids = new long[nq];
+    long[] labels = new long[nq];
+    float[] v = new float[nq * 8];
+    for (int q = 0; q < nq; q++) {
+      int row = q * 37;
+      ids[q] = q < 30 || q == 35 ? base.ids()[row] : -q;
+      labels[q] = base.labels()[row] + (q == 35 ? 1 : 0);
+      System.arraycopy(base.values(), row * 8, v, q * 8, 8);
+    }
+    LabeledVectors queries = new LabeledVectors(ids, labels, v, 8);
+    double[] bound = new double[nq];
+    for (int q = 0; q < nq; q++) {
+      bound[q] = q % 7 == 0 ? -1 : 0.6 + 1.3 * q / nq;
+    }
+    for (int[] t : new int[][] {{1, 50}, {7, 333}, {40, 1500}}) {
+      Neighbors[][] got =
+          MaskedKnn.search(
+              queries,
+              base,
+              Mask.OTHER_LABEL,
+              new KnnOptions(5, t[0], t[1], DataType.FLOAT),
+              null,
+              bound);
+      for (int q = 0; q < nq; q++) {
+        String where = "query " + q + " tiles " + t[0] + "x" + t[1];
+        assertArrayEquals(
+            bruteForce(queries, q, base, Mask.OTHER_LABEL, 5, -1), got[0][q].index(), where);
+        assertArrayEquals(
+            bruteForce(queries, q, base, Mask.OTHER_LABEL, 5, bound[q]), got[1][q].index(), where);
+        long below = 0;
+        for (int j = 0; j < base.size(); j++) {
+          if (Mask.OTHER_LABEL.admits(ids[q], labels[q], base.ids()[j], base.labels()[j])
+              && VectorMath.distance(queries.values(), q, base.values(), j, 8) <= bound[q]) {
+            below++;
+          }
+        }
+        assertEquals(below, got[1][q].atOrBelowBound(), where);
+      }
+    }
+  }
+
+  @Test
   void tiesAreBrokenByRowIndexWhateverTheTiling() {
     // five identical base vectors of another class: all at the same distance from the query
     float[][] rows = new float[7][];
