@@ -19,6 +19,10 @@ final class QueryBlockScan {
   private final long[][] excluded;
   private final LabelCodes codes;
   private final int[] counted = new int[1];
+  // per block query: whether its next row takes the counted band (see scanRow)
+  private final boolean[] useBand;
+  // per block query: the exact squared distance to a base row, for the keepers
+  private final ApproxTopK.ExactDistance[] exactDistance;
   private final long[] baseIds;
   private final long[] baseLabels;
   private final double[] baseNorm;
@@ -54,6 +58,16 @@ final class QueryBlockScan {
     int bq = q1 - q0;
     top = new ApproxTopK[heaps][bq];
     within = new long[heaps][bq];
+    useBand = new boolean[bq];
+    Arrays.fill(useBand, true);
+    exactDistance = new ApproxTopK.ExactDistance[bq];
+    float[] qv = queries.values();
+    float[] bv = base.values();
+    int dim = base.dim();
+    for (int q = 0; q < bq; q++) {
+      int qi = q0 + q;
+      exactDistance[q] = i -> VectorMath.squaredDistance(qv, qi, bv, i, dim);
+    }
     bound2 = new double[heaps][bq];
     for (int h = 0; h < heaps; h++) {
       for (int q = 0; q < bq; q++) {
@@ -88,29 +102,43 @@ final class QueryBlockScan {
    */
   void scanRow(int q, FloatBuffer sf, DoubleBuffer sd, int b0, int bb) {
     int qi = q0 + q;
-    long qid = queries.ids()[qi];
-    long ql = queries.labels()[qi];
+    if (sf != null) {
+      sf.get(q * bb, rowF, 0, bb);
+    } else {
+      sd.get(q * bb, rowD, 0, bb);
+    }
+    // where the query's labels can be compared lane by lane, the admissible scores that lie
+    // clearly inside every bound and clearly outside every unbounded heap are only counted
+    boolean countable =
+        sf != null
+            && codes != null
+            && codes.countable[qi]
+            && (excluded == null || excluded[qi] == null);
+    if (countable && useBand[q]) {
+      long counted = scanCounting(q, b0, bb);
+      // where the band counts little (a trained embedding) its rows run slower than plain ones,
+      // so the next tile's row is plain; either way gives the same result
+      useBand[q] = counted * 32 >= bb;
+    } else {
+      long listed = scanPlain(q, sf != null, b0, bb);
+      // back to the band once a row sends many scores through the one-by-one path
+      useBand[q] = countable && listed * 8 >= bb;
+    }
+  }
+
+  /**
+   * The row with the plain pre-filter: every score at or above the cut is looked at one by one.
+   * Returns how many were.
+   */
+  private long scanPlain(int q, boolean isFloat, int b0, int bb) {
+    int qi = q0 + q;
     double qn = queryNorm[qi];
-    long[] ex = excluded == null ? null : excluded[qi];
-    int row = q * bb;
     double tolMax = relTol * (qn + maxBaseNorm);
     double skip = skipAbove(q) + tolMax;
-    float[] qv = queries.values();
-    float[] bv = base.values();
-    int dim = base.dim();
-    ApproxTopK.ExactDistance exactOf = i -> VectorMath.squaredDistance(qv, qi, bv, i, dim);
-    if (sf != null) {
-      sf.get(row, rowF, 0, bb);
-    } else {
-      sd.get(row, rowD, 0, bb);
-    }
+    long listed = 0;
     // the row is read in segments and the pre-filter cut recomputed before each: while a heap
     // is not yet full every score is a candidate, so segments start short and double (with one
     // cut per row, every query sent its whole first tile through the slow path below)
-    // where the query's labels can be compared lane by lane, the admissible scores that lie
-    // clearly inside every bound and clearly outside every unbounded heap are only counted
-    boolean counting = codes != null && sf != null && ex == null && codes.countable[qi];
-    float code = counting ? codes.query[qi] : 0f;
     int seg = 8;
     for (int s0 = 0; s0 < bb; ) {
       seg = skip == Double.POSITIVE_INFINITY ? 8 : Math.min(1024, 2 * seg);
@@ -118,44 +146,86 @@ final class QueryBlockScan {
       // pre-filter on the raw score: d² = |q|² + |b|² − 2s > skip whenever
       // s < (|q|² + min|b|² − skip) / 2, so only scores at or above that cut are looked at
       double sCut = (qn + minBaseNorm - skip) / 2;
+      int nc =
+          isFloat
+              ? ScoreScan.atOrAbove(rowF, s0, s1, floatCut(sCut), cand)
+              : ScoreScan.atOrAbove(rowD, s0, s1, sCut, cand);
+      s0 = s1;
+      listed += nc;
+      skip = take(q, nc, isFloat, b0, skip, tolMax);
+    }
+    return listed;
+  }
+
+  /**
+   * The float row with the counted band ({@link ScoreScan#withBand}): the band's admissible pairs
+   * are added to every bounded heap's within count, the rest is looked at as in {@link #scanPlain}.
+   * Returns how many pairs the band counted.
+   */
+  private long scanCounting(int q, int b0, int bb) {
+    int qi = q0 + q;
+    double qn = queryNorm[qi];
+    double tolMax = relTol * (qn + maxBaseNorm);
+    double skip = skipAbove(q) + tolMax;
+    float code = codes.query[qi];
+    long total = 0;
+    int seg = 8;
+    for (int s0 = 0; s0 < bb; ) {
+      seg = skip == Double.POSITIVE_INFINITY ? 8 : Math.min(1024, 2 * seg);
+      int s1 = Math.min(bb, s0 + seg);
+      float cut = floatCut((qn + minBaseNorm - skip) / 2);
+      float lo = bandLow(q, qn, tolMax);
+      float hi = bandHigh(q, qn, tolMax);
       int nc;
-      if (sf != null) {
-        // rounded down so that no score at or above the double cut is lost
-        float cut =
-            Math.nextDown((float) Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, sCut)));
-        float lo = counting ? bandLow(q, qn, tolMax) : Float.POSITIVE_INFINITY;
-        float hi = counting ? bandHigh(q, qn, tolMax) : Float.NEGATIVE_INFINITY;
-        if (lo < hi) {
-          nc = ScoreScan.withBand(rowF, codes.base, b0, s0, s1, cut, lo, hi, code, cand, counted);
-          for (int h = 0; h < heaps; h++) {
-            if (bound2[h][q] != Double.NEGATIVE_INFINITY) {
-              within[h][q] += counted[0];
-            }
+      if (lo < hi) {
+        nc = ScoreScan.withBand(rowF, codes.base, b0, s0, s1, cut, lo, hi, code, cand, counted);
+        total += counted[0];
+        for (int h = 0; h < heaps; h++) {
+          if (bound2[h][q] != Double.NEGATIVE_INFINITY) {
+            within[h][q] += counted[0];
           }
-        } else {
-          nc = ScoreScan.atOrAbove(rowF, s0, s1, cut, cand);
         }
       } else {
-        nc = ScoreScan.atOrAbove(rowD, s0, s1, sCut, cand);
+        nc = ScoreScan.atOrAbove(rowF, s0, s1, cut, cand);
       }
       s0 = s1;
-      for (int c = 0; c < nc; c++) {
-        int j = cand[c];
-        int bi = b0 + j;
-        double sc = sf != null ? rowF[j] : rowD[j];
-        double d2 = qn + baseNorm[bi] - 2.0 * sc;
-        if (d2 > skip) {
-          continue; // no heap wants it and it is above every bound: the common case
-        }
-        if (!mask.admits(qid, ql, baseIds[bi], baseLabels[bi])
-            || (ex != null && Arrays.binarySearch(ex, baseIds[bi]) >= 0)) {
-          continue;
-        }
-        if (offer(q, bi, d2, relTol * (qn + baseNorm[bi]), exactOf)) {
-          skip = skipAbove(q) + tolMax;
-        }
+      skip = take(q, nc, true, b0, skip, tolMax);
+    }
+    return total;
+  }
+
+  /** The float cut of a double one, rounded down so that no score at or above it is lost. */
+  private static float floatCut(double sCut) {
+    return Math.nextDown((float) Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, sCut)));
+  }
+
+  /**
+   * Looks at the nc listed positions of the current row one by one: masks them and offers the
+   * admitted ones to the heaps. Returns the skip level, lowered where a heap's threshold fell.
+   */
+  private double take(int q, int nc, boolean isFloat, int b0, double skip, double tolMax) {
+    int qi = q0 + q;
+    long qid = queries.ids()[qi];
+    long ql = queries.labels()[qi];
+    double qn = queryNorm[qi];
+    long[] ex = excluded == null ? null : excluded[qi];
+    for (int c = 0; c < nc; c++) {
+      int j = cand[c];
+      int bi = b0 + j;
+      double sc = isFloat ? rowF[j] : rowD[j];
+      double d2 = qn + baseNorm[bi] - 2.0 * sc;
+      if (d2 > skip) {
+        continue; // no heap wants it and it is above every bound: the common case
+      }
+      if (!mask.admits(qid, ql, baseIds[bi], baseLabels[bi])
+          || (ex != null && Arrays.binarySearch(ex, baseIds[bi]) >= 0)) {
+        continue;
+      }
+      if (offer(q, bi, d2, relTol * (qn + baseNorm[bi]))) {
+        skip = skipAbove(q) + tolMax;
       }
     }
+    return skip;
   }
 
   /**
@@ -165,7 +235,8 @@ final class QueryBlockScan {
    * where a decision needs it: a pair too close to a bound to call, or a keeper that holds exact
    * values.
    */
-  private boolean offer(int q, int bi, double d2, double tol, ApproxTopK.ExactDistance exactOf) {
+  private boolean offer(int q, int bi, double d2, double tol) {
+    ApproxTopK.ExactDistance exactOf = exactDistance[q];
     d2 = Math.max(0.0, d2);
     double exact = -1;
     boolean changed = false;
