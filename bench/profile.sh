@@ -61,7 +61,7 @@ metrics="$(ls "$work"/run/round-000/metrics.json)"
   echo
   echo "Made by \`bench/profile.sh\` ($commit," \
     "run $date) on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
-    "$(nproc) cores; load average (1, 5, 15 min) $load_before before, $load_after after:" \
+    "$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc) cores; load average (1, 5, 15 min) $load_before before, $load_after after:" \
     "the machine was shared, so the seconds are slower than on an idle one and the shares are what to read."
   echo
   echo '```'

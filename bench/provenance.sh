@@ -30,5 +30,5 @@ blas="OPENBLAS_CORETYPE ${OPENBLAS_CORETYPE:-unset}"
 # so do ND4J's threads per op; unset, deploy/bin/hardneg shares the cores out over local[N]'s slots
 blas="$blas, OMP_NUM_THREADS ${OMP_NUM_THREADS:-unset (deploy/bin/hardneg: cores / task slots)}"
 printf 'Made by `%s` at commit `%s` on %s, %s cores, %s GiB, %s, %s; %s; load average %s (1/5/15 min) at the start.\n' \
-  "$cmd" "$commit" "${cpu:-unknown CPU}" "$(nproc)" "${mem:-?}" "$java" "$blas" \
+  "$cmd" "$commit" "${cpu:-unknown CPU}" "$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)" "${mem:-?}" "$java" "$blas" \
   "$(date -u +%Y-%m-%dT%H:%MZ)" "${load:-unknown}"

@@ -158,7 +158,7 @@ fi
   c="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   "$root/bench/provenance.sh" --clean || c="$c (with uncommitted changes)"
   echo "commit=$c"
-  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc) cores"
   echo "mem=$(awk '/^MemTotal:/{printf "%d", $2 / 1048576}' /proc/meminfo) GiB"
   echo "load=$(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min, at the end)"
   echo "java=$(java -version 2>&1 | head -n 1)"
