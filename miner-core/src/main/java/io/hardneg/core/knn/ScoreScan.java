@@ -76,7 +76,28 @@ final class ScoreScan {
       float code,
       int[] cand,
       int[] counted) {
-    int nc = 0;
+    counted[0] = 0;
+    return bandTail(row, codes, codeOffset, from, to, cut, lo, hi, code, cand, 0, counted);
+  }
+
+  /**
+   * {@link #withBand} over [from, to) one score at a time, appending to {@code cand} after its
+   * first {@code nc} entries and adding to {@code counted[0]}; returns the new number listed (the
+   * vector path's tail too).
+   */
+  static int bandTail(
+      float[] row,
+      float[] codes,
+      int codeOffset,
+      int from,
+      int to,
+      float cut,
+      float lo,
+      float hi,
+      float code,
+      int[] cand,
+      int nc,
+      int[] counted) {
     int n = 0;
     for (int j = from; j < to; j++) {
       float s = row[j];
@@ -90,7 +111,7 @@ final class ScoreScan {
         }
       }
     }
-    counted[0] = n;
+    counted[0] += n;
     return nc;
   }
 

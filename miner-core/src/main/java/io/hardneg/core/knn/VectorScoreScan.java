@@ -54,21 +54,8 @@ final class VectorScoreScan {
         }
       }
     }
-    int n = (int) acc.reduceLanes(VectorOperators.ADD);
-    for (; j < to; j++) {
-      float s = row[j];
-      if (s >= cut) {
-        if (s >= lo && s < hi) {
-          if (codes[codeOffset + j] != code) {
-            n++;
-          }
-        } else {
-          cand[nc++] = j;
-        }
-      }
-    }
-    counted[0] = n;
-    return nc;
+    counted[0] = (int) acc.reduceLanes(VectorOperators.ADD);
+    return ScoreScan.bandTail(row, codes, codeOffset, j, to, cut, lo, hi, code, cand, nc, counted);
   }
 
   static int atOrAbove(float[] row, int from, int to, float cut, int[] cand) {
