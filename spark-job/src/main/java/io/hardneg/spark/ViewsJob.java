@@ -352,18 +352,10 @@ public final class ViewsJob {
         src = NearDuplicateViews.pixels(images.data(), source * d, d);
       }
       float[] f = NearDuplicateViews.view(src, side, Strength.DEFAULT, seed, source, view);
-      Float[] boxed = new Float[d];
-      for (int j = 0; j < d; j++) {
-        boxed[j] = f[j];
-      }
       long label = offset + source;
       Row row =
           RowFactory.create(
-              label * views + view,
-              label,
-              (long) source,
-              (long) (labels.data()[source] & 0xff),
-              boxed);
+              label * views + view, label, (long) source, (long) (labels.data()[source] & 0xff), f);
       if (++view == views) {
         view = 0;
         source++;

@@ -204,12 +204,9 @@ public final class IdxSource {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
-      float[] f = t.row(i);
-      Float[] boxed = new Float[f.length];
-      for (int j = 0; j < f.length; j++) {
-        boxed[j] = f[j];
-      }
-      Row r = RowFactory.create(t.ids()[i], t.labels()[i], boxed);
+      // a primitive array: Spark's encoder copies it as one block (UnsafeArrayData), where a
+      // Float[] was converted value by value (most of the 14 s of loading Fashion-MNIST's 70k)
+      Row r = RowFactory.create(t.ids()[i], t.labels()[i], t.row(i));
       i++;
       return r;
     }

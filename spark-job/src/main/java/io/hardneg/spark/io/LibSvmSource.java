@@ -75,8 +75,7 @@ final class LibSvmSource {
             .map(
                 (Tuple2<Line, Long> t) -> {
                   Line l = t._1();
-                  Float[] dense = new Float[d];
-                  java.util.Arrays.fill(dense, 0f);
+                  float[] dense = new float[d];
                   for (int i = 0; i < l.idx().length; i++) {
                     dense[l.idx()[i]] = l.val()[i];
                   }

@@ -122,11 +122,9 @@ public final class EmbedStage {
       List<Row> result = new ArrayList<>(rows.size());
       for (int i = 0; i < rows.size(); i++) {
         VectorMath.normalizeInPlace(e, i * dOut, dOut);
-        Float[] boxed = new Float[dOut];
-        for (int j = 0; j < dOut; j++) {
-          boxed[j] = e[i * dOut + j];
-        }
-        result.add(RowFactory.create(rows.get(i).getLong(0), rows.get(i).getLong(1), boxed));
+        // a primitive array: the encoder copies it as one block, a Float[] value by value
+        float[] emb = java.util.Arrays.copyOfRange(e, i * dOut, (i + 1) * dOut);
+        result.add(RowFactory.create(rows.get(i).getLong(0), rows.get(i).getLong(1), emb));
       }
       return result;
     }

@@ -95,7 +95,7 @@ public final class PositiveStage {
                 .map(
                     r -> {
                       scala.collection.Seq<Object> e = r.getSeq(2);
-                      Float[] neg = new Float[e.length()];
+                      float[] neg = new float[e.length()];
                       for (int j = 0; j < neg.length; j++) {
                         neg[j] = -(Float) e.apply(j);
                       }
