@@ -11,7 +11,7 @@ import java.util.Set;
  * pre-filter can compare a score row and the base labels lane by lane (one vector species). Used to
  * count, without visiting them one by one, the admissible negatives that lie clearly inside a
  * heap's lower bound: in a first round, where d(a,p) of an untrained embedding is large, that is
- * most of the base, and counting them one at a time was 90% of the mining stage.
+ * most of the base, and visiting them one at a time took most of the mining stage's Java time.
  */
 final class LabelCodes {
   /** Floats hold every integer up to 2^24 exactly. */
