@@ -111,45 +111,81 @@ public final class MaskedKnn {
     // allocating fresh off-heap arrays per tile makes ND4J/JavaCPP trigger garbage collections
     // and ran the GEMM ~10x below its rate
     List<INDArray> baseTiles = new ArrayList<>();
-    for (int b0 = 0; b0 < base.size(); b0 += opt.baseBlock()) {
-      baseTiles.add(tile(base.values(), b0, Math.min(base.size(), b0 + opt.baseBlock()), dim, opt));
-    }
     Map<Long, INDArray> scoreBuffers = new HashMap<>();
-    for (int q0 = 0; q0 < nq; q0 += opt.queryBlock()) {
-      int q1 = Math.min(nq, q0 + opt.queryBlock());
-      int bq = q1 - q0;
-      QueryBlockScan scan = new QueryBlockScan(in, q0, q1, bounds, opt.k(), opt.baseBlock());
-      INDArray qt = tile(queries.values(), q0, q1, dim, opt);
+    // the off-heap arrays are freed when the call ends: left to the garbage collector, a list
+    // search's thousands of small calls piled them up until JavaCPP forced collections
+    try {
       for (int b0 = 0; b0 < base.size(); b0 += opt.baseBlock()) {
-        int b1 = Math.min(base.size(), b0 + opt.baseBlock());
-        INDArray bt = baseTiles.get(b0 / opt.baseBlock());
-        long rows = bq;
-        long cols = b1 - b0;
-        INDArray scores =
-            scoreBuffers.computeIfAbsent(
-                (rows << 32) | cols, x -> Nd4j.create(opt.precision(), rows, cols));
-        Nd4j.gemm(qt, bt, scores, false, true, 1.0, 0.0);
-        // read through a NIO view of the off-heap tile, one row copied at a time
-        FloatBuffer sf = opt.precision() == DataType.FLOAT ? scores.data().asNioFloat() : null;
-        DoubleBuffer sd = sf == null ? scores.data().asNioDouble() : null;
-        for (int q = 0; q < bq; q++) {
-          scan.scanRow(q, sf, sd, b0, b1 - b0);
+        baseTiles.add(
+            tile(base.values(), b0, Math.min(base.size(), b0 + opt.baseBlock()), dim, opt));
+      }
+      for (int q0 = 0; q0 < nq; q0 += opt.queryBlock()) {
+        int q1 = Math.min(nq, q0 + opt.queryBlock());
+        INDArray qt = tile(queries.values(), q0, q1, dim, opt);
+        try {
+          searchBlock(in, qt, q0, q1, baseTiles, scoreBuffers, bounds, opt, out);
+        } finally {
+          free(qt);
         }
       }
-      for (int q = 0; q < bq; q++) {
-        int qi = q0 + q;
-        int[][] kept = new int[heaps][];
-        for (int h = 0; h < heaps; h++) {
-          kept[h] = scan.kept(h, q);
-        }
-        double[][] dist = exactDistances(queries, qi, base, kept);
-        for (int h = 0; h < heaps; h++) {
-          double bound = bounds[h] == null ? Double.NEGATIVE_INFINITY : bounds[h][qi];
-          out[h][qi] = exactRerank(kept[h], dist[h], opt.k(), bound, scan.within(h, q));
-        }
-      }
+    } finally {
+      baseTiles.forEach(MaskedKnn::free);
+      scoreBuffers.values().forEach(MaskedKnn::free);
     }
     return out;
+  }
+
+  /** One block of queries against every base tile, then each query's exact re-rank. */
+  private static void searchBlock(
+      QueryBlockScan.KnnInputs in,
+      INDArray qt,
+      int q0,
+      int q1,
+      List<INDArray> baseTiles,
+      Map<Long, INDArray> scoreBuffers,
+      double[][] bounds,
+      KnnOptions opt,
+      Neighbors[][] out) {
+    LabeledVectors queries = in.queries();
+    LabeledVectors base = in.base();
+    int heaps = bounds.length;
+    int bq = q1 - q0;
+    QueryBlockScan scan = new QueryBlockScan(in, q0, q1, bounds, opt.k(), opt.baseBlock());
+    for (int b0 = 0; b0 < base.size(); b0 += opt.baseBlock()) {
+      int b1 = Math.min(base.size(), b0 + opt.baseBlock());
+      INDArray bt = baseTiles.get(b0 / opt.baseBlock());
+      long rows = bq;
+      long cols = b1 - b0;
+      INDArray scores =
+          scoreBuffers.computeIfAbsent(
+              (rows << 32) | cols, x -> Nd4j.create(opt.precision(), rows, cols));
+      Nd4j.gemm(qt, bt, scores, false, true, 1.0, 0.0);
+      // read through a NIO view of the off-heap tile, one row copied at a time
+      FloatBuffer sf = opt.precision() == DataType.FLOAT ? scores.data().asNioFloat() : null;
+      DoubleBuffer sd = sf == null ? scores.data().asNioDouble() : null;
+      for (int q = 0; q < bq; q++) {
+        scan.scanRow(q, sf, sd, b0, b1 - b0);
+      }
+    }
+    for (int q = 0; q < bq; q++) {
+      int qi = q0 + q;
+      int[][] kept = new int[heaps][];
+      for (int h = 0; h < heaps; h++) {
+        kept[h] = scan.kept(h, q);
+      }
+      double[][] dist = exactDistances(queries, qi, base, kept);
+      for (int h = 0; h < heaps; h++) {
+        double bound = bounds[h] == null ? Double.NEGATIVE_INFINITY : bounds[h][qi];
+        out[h][qi] = exactRerank(kept[h], dist[h], opt.k(), bound, scan.within(h, q));
+      }
+    }
+  }
+
+  /** Releases an array's off-heap memory now. */
+  private static void free(INDArray a) {
+    if (a.closeable()) {
+      a.close();
+    }
   }
 
   /**
@@ -163,7 +199,12 @@ public final class MaskedKnn {
   private static INDArray tile(float[] values, int r0, int r1, int dim, KnnOptions opt) {
     float[] part = Arrays.copyOfRange(values, r0 * dim, r1 * dim);
     INDArray t = Nd4j.create(part, new long[] {r1 - r0, dim}, 'c');
-    return t.dataType() == opt.precision() ? t : t.castTo(opt.precision());
+    if (t.dataType() == opt.precision()) {
+      return t;
+    }
+    INDArray cast = t.castTo(opt.precision());
+    free(t);
+    return cast;
   }
 
   private static double[] squaredNorms(LabeledVectors t) {

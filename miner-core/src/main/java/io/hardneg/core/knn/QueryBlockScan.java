@@ -13,6 +13,13 @@ import java.util.Arrays;
  * loop so the JIT compiles this hot path as small methods of its own.
  */
 final class QueryBlockScan {
+  /**
+   * Scores per segment while a heap is not yet full: short, so the cut tightens soon, but two
+   * 16-lane vectors wide, so the vector pre-filter runs on it (at 8, every segment of a query whose
+   * heaps stay unfilled, e.g. in an IVF list of its own label, ran the scalar tail).
+   */
+  private static final int FIRST_SEGMENT = 32;
+
   private final LabeledVectors queries;
   private final LabeledVectors base;
   private final Mask mask;
@@ -139,9 +146,9 @@ final class QueryBlockScan {
     // the row is read in segments and the pre-filter cut recomputed before each: while a heap
     // is not yet full every score is a candidate, so segments start short and double (with one
     // cut per row, every query sent its whole first tile through the slow path below)
-    int seg = 8;
+    int seg = FIRST_SEGMENT;
     for (int s0 = 0; s0 < bb; ) {
-      seg = skip == Double.POSITIVE_INFINITY ? 8 : Math.min(1024, 2 * seg);
+      seg = skip == Double.POSITIVE_INFINITY ? FIRST_SEGMENT : Math.min(1024, 2 * seg);
       int s1 = Math.min(bb, s0 + seg);
       // pre-filter on the raw score: d² = |q|² + |b|² − 2s > skip whenever
       // s < (|q|² + min|b|² − skip) / 2, so only scores at or above that cut are looked at
@@ -169,9 +176,9 @@ final class QueryBlockScan {
     double skip = skipAbove(q) + tolMax;
     float code = codes.query[qi];
     long total = 0;
-    int seg = 8;
+    int seg = FIRST_SEGMENT;
     for (int s0 = 0; s0 < bb; ) {
-      seg = skip == Double.POSITIVE_INFINITY ? 8 : Math.min(1024, 2 * seg);
+      seg = skip == Double.POSITIVE_INFINITY ? FIRST_SEGMENT : Math.min(1024, 2 * seg);
       int s1 = Math.min(bb, s0 + seg);
       float cut = floatCut((qn + minBaseNorm - skip) / 2);
       float lo = bandLow(q, qn, tolMax);
