@@ -8,6 +8,7 @@ import io.hardneg.core.search.SearchReport;
 import io.hardneg.core.search.VectorEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -40,25 +41,34 @@ final class ListShuffle {
     // separate query and base tables (hardest-positive search) are assigned separately
     boolean same = bases == queries;
     JavaRDD<VectorEntry> assignedBases = same ? assigned : assign(bases, assigner);
-    Map<Integer, Long> sizes =
-        assignedBases.flatMap(e -> Arrays.stream(e.baseLists()).boxed().iterator()).countByValue();
+    int lists = assigner.lists();
+    Map<Integer, Long> sizes = perList(assignedBases, lists, VectorEntry::baseLists);
     Map<Integer, Long> visits =
-        assigned
-            .filter(VectorEntry::hasPositive)
-            .flatMap(e -> Arrays.stream(e.probes()).boxed().iterator())
-            .countByValue();
+        perList(assigned, lists, e -> e.hasPositive() ? e.probes() : new int[0]);
     ListPlan.Fine fine = ListPlan.Fine.of(sizes, visits, assigner.lists(), cap);
+    // the fine buckets are counted only where a list is split (the loads of unsplit lists are
+    // never read): two passes over every entry saved in the common case
+    boolean baseSplit = Arrays.stream(fine.base()).anyMatch(b -> b > 1);
+    boolean querySplit = Arrays.stream(fine.query()).anyMatch(b -> b > 1);
     Broadcast<int[][]> fineB = jsc.broadcast(new int[][] {fine.base(), fine.query()});
     Map<Long, Long> baseLoads =
-        assignedBases
-            .flatMap(
-                e -> boxed(new ListPlan.Fine(fineB.value()[0], fineB.value()[1]).baseLoadKeys(e)))
-            .countByValue();
+        !baseSplit
+            ? Map.of()
+            : assignedBases
+                .flatMap(
+                    e ->
+                        boxed(
+                            new ListPlan.Fine(fineB.value()[0], fineB.value()[1]).baseLoadKeys(e)))
+                .countByValue();
     Map<Long, Long> queryLoads =
-        assigned
-            .flatMap(
-                e -> boxed(new ListPlan.Fine(fineB.value()[0], fineB.value()[1]).queryLoadKeys(e)))
-            .countByValue();
+        !querySplit
+            ? Map.of()
+            : assigned
+                .flatMap(
+                    e ->
+                        boxed(
+                            new ListPlan.Fine(fineB.value()[0], fineB.value()[1]).queryLoadKeys(e)))
+                .countByValue();
     fineB.destroy();
     ListPlan plan = fine.pack(baseLoads, queryLoads, cap);
     SearchReport report =
@@ -92,7 +102,7 @@ final class ListShuffle {
     int kBeyond = req.kBeyond();
     JavaPairRDD<Long, AnchorCandidates> partial =
         keyed
-            .groupByKey(req.partitions())
+            .groupByKey(new MixedKeyPartitioner(req.partitions()))
             .flatMapToPair(
                 group ->
                     ListSearch.searchGroup(group._2(), req.mask(), req.knn(), kHard, kBeyond)
@@ -107,23 +117,71 @@ final class ListShuffle {
     JavaRDD<AnchorCandidates> merged =
         partial
             .union(empties)
-            .reduceByKey((a, b) -> AnchorCandidates.merge(a, b, kHard, kBeyond), req.partitions())
+            // no map-side combine: an anchor's partial results come from different lists, so
+            // they rarely meet in one map task, and the map-side hash table cost more than it saved
+            .combineByKey(
+                c -> c,
+                (a, b) -> AnchorCandidates.merge(a, b, kHard, kBeyond),
+                (a, b) -> AnchorCandidates.merge(a, b, kHard, kBeyond),
+                new MixedKeyPartitioner(req.partitions()),
+                false,
+                null)
             .values();
     return new SearchResult(
         merged, report, List.of(assigned::unpersist, assignedBases::unpersist, planB::destroy));
   }
 
   private static JavaRDD<VectorEntry> assign(Dataset<Row> table, Assigner assigner) {
-    return table
-        .javaRDD()
-        .mapPartitions(
-            rows -> {
-              List<VectorEntry> entries = new ArrayList<>();
-              rows.forEachRemaining(r -> entries.add(EntryRows.entry(r)));
+    return EntryRows.partitions(table)
+        .flatMap(
+            entries -> {
               assigner.assignAll(entries);
               return entries.iterator();
             })
         .persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * Per list, how many entries name it in {@code listsOf} (lists named by none are left out): a
+   * count per partition in a primitive array, summed, where {@code countByValue} hashed a boxed key
+   * per entry and list.
+   */
+  private static Map<Integer, Long> perList(
+      JavaRDD<VectorEntry> entries, int lists, ListsOf listsOf) {
+    long[] counts =
+        entries
+            .mapPartitions(
+                it -> {
+                  long[] c = new long[lists];
+                  it.forEachRemaining(
+                      e -> {
+                        for (int l : listsOf.lists(e)) {
+                          c[l]++;
+                        }
+                      });
+                  return List.of(c).iterator();
+                })
+            .fold(
+                new long[lists],
+                (a, b) -> {
+                  long[] sum = a.clone();
+                  for (int l = 0; l < lists; l++) {
+                    sum[l] += b[l];
+                  }
+                  return sum;
+                });
+    Map<Integer, Long> out = new HashMap<>();
+    for (int l = 0; l < lists; l++) {
+      if (counts[l] > 0) {
+        out.put(l, counts[l]);
+      }
+    }
+    return out;
+  }
+
+  /** The lists an entry counts in. */
+  private interface ListsOf extends java.io.Serializable {
+    int[] lists(VectorEntry e);
   }
 
   private static void add(List<Tuple2<Long, VectorEntry>> out, long[] keys, VectorEntry e) {
