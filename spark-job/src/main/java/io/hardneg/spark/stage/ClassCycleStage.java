@@ -15,6 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -65,7 +66,7 @@ public final class ClassCycleStage {
       SparkSession spark, Dataset<Row> embeddings, long seed, int round, int tasks) {
     UDF1<Long, Long> key = id -> PositiveRule.orderKey(seed, round, id);
     // one RDD for both passes: see the class comment
-    JavaRDD<Row> sorted =
+    JavaRDD<InternalRow> sorted =
         embeddings
             .select(
                 col("id"),
@@ -74,7 +75,11 @@ public final class ClassCycleStage {
                 udf(key, DataTypes.LongType).apply(col("id")).as("order_key"))
             .repartitionByRange(Math.max(1, tasks), col("label"), col("order_key"), col("id"))
             .sortWithinPartitions(col("label"), col("order_key"), col("id"))
-            .javaRDD();
+            // Spark's internal rows: the first pass reads two longs per row, and a Row would have
+            // boxed every float of the vector first
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD();
     List<long[]> found =
         sorted
             .mapPartitionsWithIndex(
@@ -104,13 +109,20 @@ public final class ClassCycleStage {
     return new Cycled(spark.createDataFrame(chosen, CHOSEN), taskRows);
   }
 
-  /** A partition's rows, sorted, each with its successor: emitted one row behind the input. */
+  /**
+   * A partition's rows, sorted, each with its successor: emitted one row behind the input. The
+   * input rows are Spark's internal ones, which the iterator may reuse, so the row held back is
+   * read out as it arrives.
+   */
   private static final class Successors implements Iterator<Row> {
-    private final Iterator<Row> rows;
+    private final Iterator<InternalRow> rows;
     private final PositiveCycle.Walker walker;
-    private Row current;
+    private boolean held;
+    private long id;
+    private long label;
+    private float[] emb;
 
-    Successors(Iterator<Row> rows, PositiveCycle.Walker walker) {
+    Successors(Iterator<InternalRow> rows, PositiveCycle.Walker walker) {
       this.rows = rows;
       this.walker = walker;
       if (rows.hasNext()) {
@@ -118,34 +130,38 @@ public final class ClassCycleStage {
       }
     }
 
-    private void enter(Row r) {
-      current = r;
-      walker.enter(r.getLong(1), r.getLong(0));
+    private void enter(InternalRow r) {
+      held = true;
+      id = r.getLong(0);
+      label = r.getLong(1);
+      emb = r.getArray(2).toFloatArray();
+      walker.enter(label, id);
     }
 
     @Override
     public boolean hasNext() {
-      return current != null;
+      return held;
     }
 
     @Override
     public Row next() {
-      if (current == null) {
+      if (!held) {
         throw new NoSuchElementException();
       }
-      Row r = current;
+      long rowId = id;
+      long rowLabel = label;
+      float[] rowEmb = emb;
       long positive;
       if (rows.hasNext()) {
-        Row following = rows.next();
+        InternalRow following = rows.next();
         positive = walker.successor(following.getLong(1), following.getLong(0));
         enter(following);
       } else {
         positive = walker.lastSuccessor();
-        current = null;
+        held = false;
       }
-      long id = r.getLong(0);
       // its own successor: the item is alone in its class
-      return RowFactory.create(id, r.getLong(1), r.get(2), positive == id ? null : positive, null);
+      return RowFactory.create(rowId, rowLabel, rowEmb, positive == rowId ? null : positive, null);
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.hardneg.spark.stage;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
+
 import io.hardneg.core.data.LabeledVectors;
 import io.hardneg.core.knn.KnnOptions;
 import io.hardneg.core.knn.Mask;
@@ -10,6 +13,7 @@ import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.MiningStats;
 import io.hardneg.core.mining.TripletMiner;
 import io.hardneg.core.search.AnchorCandidates;
+import io.hardneg.core.search.ListSearch;
 import io.hardneg.core.search.SearchReport;
 import io.hardneg.core.search.SearchReport.NearestNegativeRecall;
 import io.hardneg.core.util.Seeds;
@@ -27,12 +31,13 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
@@ -200,9 +205,14 @@ public final class MineStage {
       int round) {
     long n = anchors.count();
     double fraction = Math.min(1.0, (double) sampleSize / Math.max(1, n));
-    FilterFunction<Row> sampled =
-        r -> Seeds.unit(Seeds.of(seed, round, r.getLong(0) ^ 0x5eed)) < fraction && !r.isNullAt(3);
-    List<Row> sampledRows = anchors.filter(sampled).sort("id").collectAsList();
+    // a column function of the id: a typed filter would turn every row into a Row first
+    UDF1<Long, Boolean> drawn = id -> Seeds.unit(Seeds.of(seed, round, id ^ 0x5eed)) < fraction;
+    List<Row> sampledRows =
+        anchors
+            .filter(
+                col("positive").isNotNull().and(udf(drawn, DataTypes.BooleanType).apply(col("id"))))
+            .sort("id")
+            .collectAsList();
     LabeledVectors sample = Tables.fromRows(sampledRows.iterator(), sampledRows.size(), "sample");
     long[][] excluded = new long[sampledRows.size()][];
     boolean anyExcluded = false;
@@ -217,28 +227,19 @@ public final class MineStage {
     Broadcast<LabeledVectors> q = jsc.broadcast(sample);
     KnnOptions one = new KnnOptions(1, knn.queryBlock(), knn.baseBlock(), knn.precision());
     double[] exact =
-        anchors
-            .select("id", "label", "emb")
-            .javaRDD()
-            .mapPartitions(
-                rows -> {
-                  List<Row> buf = new ArrayList<>();
-                  rows.forEachRemaining(buf::add);
+        EntryRows.partitions(anchors.select("id", "label", "emb"))
+            .map(
+                entries -> {
                   double[] best = new double[q.value().size()];
                   java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
-                  if (!buf.isEmpty()) {
+                  if (!entries.isEmpty()) {
                     Neighbors[] nn =
-                        MaskedKnn.search(
-                            q.value(),
-                            Tables.fromRows(buf.iterator(), buf.size(), "base"),
-                            mask,
-                            ex,
-                            one)[0];
+                        MaskedKnn.search(q.value(), ListSearch.table(entries), mask, ex, one)[0];
                     for (int i = 0; i < best.length; i++) {
                       best[i] = nn[i].size() == 0 ? Double.POSITIVE_INFINITY : nn[i].distance()[0];
                     }
                   }
-                  return List.of(best).iterator();
+                  return best;
                 })
             .reduce(
                 (a, b) -> {

@@ -197,33 +197,41 @@ public final class PositiveStage {
             embeddings.select(col("id").as("pid"), col("emb").as("pemb")),
             col("positive").equalTo(col("pid")),
             "left");
+    StructType schema = withPos.schema();
+    int id = schema.fieldIndex("id");
+    int label = schema.fieldIndex("label");
+    int emb = schema.fieldIndex("emb");
+    int positive = schema.fieldIndex("positive");
+    int pemb = schema.fieldIndex("pemb");
+    int ex = schema.fieldIndex("excluded");
+    // Spark's internal rows: the vectors come out in one copy each (a Row boxes every float)
     JavaRDD<Row> rows =
         withPos
-            .javaRDD()
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD()
             .map(
                 r -> {
-                  Object pos = r.get(r.fieldIndex("positive"));
+                  float[] a = r.getArray(emb).toFloatArray();
+                  Long pos = null;
                   Double dap = null;
-                  if (pos != null && !r.isNullAt(r.fieldIndex("pemb"))) {
-                    scala.collection.Seq<Object> a = r.getSeq(r.fieldIndex("emb"));
-                    scala.collection.Seq<Object> p = r.getSeq(r.fieldIndex("pemb"));
+                  if (!r.isNullAt(positive) && !r.isNullAt(pemb)) {
+                    pos = r.getLong(positive);
+                    float[] p = r.getArray(pemb).toFloatArray();
                     double ss = 0;
-                    for (int j = 0; j < a.length(); j++) {
-                      double diff = (Float) a.apply(j) - (double) (Float) p.apply(j);
+                    for (int j = 0; j < a.length; j++) {
+                      double diff = a[j] - (double) p[j];
                       ss += diff * diff;
                     }
                     dap = Math.sqrt(ss);
-                  } else {
-                    pos = null;
                   }
-                  int ex = r.fieldIndex("excluded");
                   return RowFactory.create(
-                      r.getLong(r.fieldIndex("id")),
-                      r.getLong(r.fieldIndex("label")),
-                      r.get(r.fieldIndex("emb")),
+                      r.getLong(id),
+                      r.getLong(label),
+                      a,
                       pos,
                       dap,
-                      r.isNullAt(ex) ? null : r.get(ex));
+                      r.isNullAt(ex) ? null : r.getArray(ex).toLongArray());
                 });
     return spark.createDataFrame(rows, ANCHORS);
   }

@@ -1,10 +1,16 @@
 package io.hardneg.spark.stage;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.udf;
+
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.config.JobConfig;
-import org.apache.spark.api.java.function.FilterFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -53,18 +59,17 @@ public final class SplitStage {
       trainSide = items;
     } else {
       double evalFraction = cfg.evalFraction();
-      FilterFunction<Row> isTest =
-          r -> Seeds.unit(Seeds.of(seed, HELD_OUT, r.getLong(0))) < evalFraction;
+      Column isTest = drawn(seed, HELD_OUT, evalFraction, "id");
       test = items.filter(isTest);
-      trainSide = items.filter((FilterFunction<Row>) r -> !isTest.call(r));
+      trainSide = items.filter(not(isTest));
     }
     Dataset<Row> validation = null;
     Dataset<Row> train = trainSide;
     JobConfig.Validation v = cfg.validation();
     if (v.enabled()) {
-      FilterFunction<Row> isValidation = inValidation(seed, v);
+      Column isValidation = inValidation(seed, v);
       validation = trainSide.filter(isValidation).persist(StorageLevel.MEMORY_AND_DISK());
-      train = trainSide.filter((FilterFunction<Row>) r -> !isValidation.call(r));
+      train = trainSide.filter(not(isValidation));
     }
     return new Sides(
         train.persist(StorageLevel.MEMORY_AND_DISK()),
@@ -73,10 +78,19 @@ public final class SplitStage {
   }
 
   /** Whether a row of the training side belongs to the validation split. */
-  static FilterFunction<Row> inValidation(long seed, JobConfig.Validation v) {
-    double fraction = v.fraction();
+  static Column inValidation(long seed, JobConfig.Validation v) {
     return v.by() == JobConfig.By.CLASS
-        ? r -> Seeds.unit(Seeds.of(seed, VALIDATION_CLASS, r.getLong(1))) < fraction
-        : r -> Seeds.unit(Seeds.of(seed, VALIDATION_ITEM, r.getLong(0))) < fraction;
+        ? drawn(seed, VALIDATION_CLASS, v.fraction(), "label")
+        : drawn(seed, VALIDATION_ITEM, v.fraction(), "id");
+  }
+
+  /**
+   * Whether the row's {@code key} column draws below {@code fraction} from {@code hash(seed, salt,
+   * key)}. A column function of the key, not a typed filter: that would turn every row, its feature
+   * vector boxed float by float, into a Row first.
+   */
+  private static Column drawn(long seed, long salt, double fraction, String key) {
+    UDF1<Long, Boolean> below = k -> Seeds.unit(Seeds.of(seed, salt, k)) < fraction;
+    return udf(below, DataTypes.BooleanType).apply(col(key));
   }
 }

@@ -4,9 +4,7 @@ import io.hardneg.core.data.LabeledVectors;
 import io.hardneg.core.search.AnchorCandidates;
 import io.hardneg.core.search.ListSearch;
 import io.hardneg.core.search.SearchReport;
-import io.hardneg.core.search.VectorEntry;
 import io.hardneg.spark.io.Tables;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -25,16 +23,17 @@ public final class BroadcastPlacement implements SearchPlacement {
     LabeledVectors base = Tables.collect(bases.select("id", "label", "emb"));
     Broadcast<LabeledVectors> table = jsc.broadcast(base);
     JavaRDD<AnchorCandidates> out =
-        queries
-            .javaRDD()
-            .mapPartitions(
-                rows -> {
-                  List<VectorEntry> entries = new ArrayList<>();
-                  rows.forEachRemaining(r -> entries.add(EntryRows.entry(r)));
-                  return ListSearch.searchQueries(
-                          entries, table.value(), req.mask(), req.knn(), req.kHard(), req.kBeyond())
-                      .iterator();
-                });
+        EntryRows.partitions(queries)
+            .flatMap(
+                entries ->
+                    ListSearch.searchQueries(
+                            entries,
+                            table.value(),
+                            req.mask(),
+                            req.knn(),
+                            req.kHard(),
+                            req.kBeyond())
+                        .iterator());
     SearchReport report =
         SearchReport.broadcast(
             base.size(), queries.filter("positive is not null").count() * (long) base.size());

@@ -1,16 +1,19 @@
 package io.hardneg.spark.stage.search;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
+
 import io.hardneg.core.data.LabeledVectors;
 import io.hardneg.core.ivf.IvfAssigner;
 import io.hardneg.core.ivf.IvfSearch;
 import io.hardneg.core.search.SearchReport;
 import io.hardneg.spark.config.IvfSearchSettings;
 import io.hardneg.spark.io.Tables;
-import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Approximate: spherical k-means on a seeded sample of the base vectors gives the lists; each item
@@ -58,11 +61,17 @@ public record IvfPlacement(IvfSearchSettings settings) implements SearchPlacemen
       double t = threshold;
       long seed = req.seed();
       int round = req.round();
-      FilterFunction<Row> below =
-          r -> IvfSearch.sampleRank(IvfSearch.sampleKey(seed, round, r.getLong(0))) < t;
-      List<Row> rows = bases.select("id", "label", "emb").filter(below).collectAsList();
+      // a column function of the id: a typed filter would turn every row into a Row first
+      UDF1<Long, Boolean> below =
+          id -> IvfSearch.sampleRank(IvfSearch.sampleKey(seed, round, id)) < t;
+      LabeledVectors rows =
+          Tables.collectInternal(
+              bases
+                  .select("id", "label", "emb")
+                  .filter(udf(below, DataTypes.BooleanType).apply(col("id"))),
+              "k-means sample");
       if (rows.size() >= size || t >= 1.0) {
-        return Tables.fromRows(rows.iterator(), rows.size(), "k-means sample");
+        return rows;
       }
       threshold = Math.min(1.0, 2 * threshold);
     }
