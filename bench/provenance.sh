@@ -8,10 +8,10 @@
 #                                   one check run.sh and ablation.sh use to flag their commit too)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# results files a bench run rewrites do not count as changed code
+# results files a bench run rewrites, and any other Markdown (docs edited while a long run goes on),
+# do not count as changed code
 clean() {
-  git -C "$root" diff --quiet HEAD -- "$root" ':(exclude)bench/RESULTS*.md' \
-    ':(exclude)bench/results-*.md' 2>/dev/null
+  git -C "$root" diff --quiet HEAD -- "$root" ':(exclude)*.md' 2>/dev/null
 }
 if [[ "${1:-}" == --clean ]]; then
   clean
