@@ -62,6 +62,8 @@ class StandaloneClusterIT {
           "mining.search = ivf",
           "mining.ivf.nlist = 2",
           "mining.ivf.nprobe = 2",
+          // one list per item, as this skew test was sized for
+          "mining.ivf.baseLists = 1",
           "mining.listCap = " + LIST_CAP,
           "mining.recallSample = 0",
           "");

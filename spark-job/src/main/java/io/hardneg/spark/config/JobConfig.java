@@ -281,13 +281,13 @@ public record JobConfig(
                 SearchSettings.of(
                     s.parsed("mining.search", "broadcast", SearchSettings::mode),
                     s.intIn("mining.ivf.nlist", 0, 0, 1 << 24),
-                    s.intIn("mining.ivf.nprobe", 8, 1, 1 << 24),
+                    s.intIn("mining.ivf.nprobe", 6, 1, 1 << 24),
                     s.intIn("mining.listCap", 50_000, 1, 1 << 28),
                     s.intIn("mining.ivf.kmeansSample", 65_536, 1, 1 << 26),
                     s.intIn("mining.ivf.kmeansIterations", 10, 0, 1000),
                     s.intIn("mining.tiles", 4, 1, 1 << 16),
                     s.intIn("mining.recallSample", 1000, 0, 1 << 24),
-                    s.intIn("mining.ivf.baseLists", 1, 1, 64)));
+                    s.intIn("mining.ivf.baseLists", 4, 1, 64)));
     KnnOptions knn =
         new KnnOptions(
             1,
