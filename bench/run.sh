@@ -17,7 +17,7 @@
 # BENCH_E2E_ROUNDS (2, 0 skips the end-to-end Fashion-MNIST runs), BENCH_E2E_EPOCHS (1 per round),
 # BENCH_E2E_ARCHS (mlp,cnn), BENCH_E2E_TORCH_EPOCHS (3), BENCH_SCALING (250000; more sizes
 # comma-separated, 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8,ivf:0:6:4), BENCH_SCALING_MEMORY (12g driver heap),
-# BENCH_PEERS_SYNTHETIC (1000000: the large mining comparison, 0 skips), BENCH_PEERS_SETTINGS (ivf:0:8,ivf:0:6:4),
+# BENCH_PEERS_SYNTHETIC (1000000: the large mining comparison, 0 skips), BENCH_PEERS_SETTINGS (ivf:0:8,ivf:0:6:4,ivf:0:10:4),
 # BENCH_PEERS_NPROBE (16), BENCH_PEERS_EF (64), BENCH_PEERS_KS (64,512: a cluster holds ~250 items of one
 # label), BENCH_PEERS_QUERIES (5000 searched, scaled to N), BENCH_PER_CLASS_MAX_LABELS (5000: faiss and
 # hnswlib per-class rows skipped above that many labels), BENCH_PEERS_SELECTOR_QUERIES (200: anchors the
@@ -86,7 +86,7 @@ if [[ "$peers_n" != 0 ]]; then
     -Dorg.bytedeco.javacpp.maxbytes="${BENCH_OFFHEAP:-3g}" -Dorg.bytedeco.javacpp.maxphysicalbytes="${BENCH_SCALING_PHYSICAL:-18g}" \
     -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false -cp "$cp" \
     io.hardneg.spark.bench.PeerBench --master "local[$threads]" --out "$work/big" --synthetic "$peers_n" \
-    --settings "${BENCH_PEERS_SETTINGS:-ivf:0:8,ivf:0:6:4}" --anchors "${BENCH_ANCHORS:-2000}" \
+    --settings "${BENCH_PEERS_SETTINGS:-ivf:0:8,ivf:0:6:4,ivf:0:10:4}" --anchors "${BENCH_ANCHORS:-2000}" \
     --lsh-sample "${BENCH_LSH_SAMPLE:-5000}" --lsh-queries 0 --cknn-queries "${BENCH_PEERS_CKNN_QUERIES:-0}" \
     > "$work/big/java.log" 2>&1 \
     || { tail -n 40 "$work/big/java.log" >&2; exit 1; }
