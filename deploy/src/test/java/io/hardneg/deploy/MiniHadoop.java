@@ -123,7 +123,8 @@ final class MiniHadoop implements AutoCloseable {
         sb.append("\n--- ").append(p).append('\n');
         sb.append(s, Math.max(0, s.length() - 3000), s.length());
       }
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // the walk's iterator throws unchecked when YARN deletes a directory under it
       sb.append("(cannot read container logs: ").append(e).append(')');
     }
     return sb.toString();

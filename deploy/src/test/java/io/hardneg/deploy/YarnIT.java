@@ -292,7 +292,12 @@ class YarnIT {
     assertEquals(
         0,
         cluster.exitCode(),
-        "cluster mode failed:\n" + Launch.tail(cluster.log()) + hadoop.containerLogs(clusterAppId));
+        // a supplier: the logs are read only on failure (YARN may be deleting finished
+        // containers' directories while they are walked)
+        () ->
+            "cluster mode failed:\n"
+                + Launch.tail(cluster.log())
+                + hadoop.containerLogs(clusterAppId));
     var round = new org.apache.hadoop.fs.Path(CLUSTER_RUN + "/round-000");
     for (String f : List.of("model.zip", "metrics.json", "mining.json", "_SUCCESS")) {
       assertTrue(hadoop.fs.isFile(new org.apache.hadoop.fs.Path(round, f)), round + "/" + f);
