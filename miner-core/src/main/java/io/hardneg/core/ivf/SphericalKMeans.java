@@ -41,7 +41,7 @@ public final class SphericalKMeans {
     int[] assign = new int[n];
     float[] best = new float[n];
     for (int it = 0; it < iterations; it++) {
-      assignNearestParallel(x, n, dim, c, k, assign, best);
+      assignNearest(x, n, dim, c, k, assign, best);
       double[] sum = new double[k * dim];
       int[] count = new int[k];
       for (int i = 0; i < n; i++) {
@@ -74,20 +74,12 @@ public final class SphericalKMeans {
     return c;
   }
 
-  /** For each row, the index of the most similar centroid (ties: lower index). */
-  public static void assignNearest(
-      float[] x, int n, int dim, float[] c, int k, int[] assign, float[] bestScore) {
-    int[][] top = nearest(x, n, dim, c, k, 1, bestScore);
-    for (int i = 0; i < n; i++) {
-      assign[i] = top[i][0];
-    }
-  }
-
   /**
-   * {@link #assignNearest} with the rows cut into ranges searched in parallel: the fit runs on the
-   * driver while the executors wait, and each range's result is the one-thread result.
+   * For each row, the index of the most similar centroid (ties: lower index). The rows are cut into
+   * ranges searched in parallel (the fit and NMI run on the driver while the executors wait); each
+   * range's result is the one-thread result.
    */
-  static void assignNearestParallel(
+  public static void assignNearest(
       float[] x, int n, int dim, float[] c, int k, int[] assign, float[] bestScore) {
     int[][] top = new int[n][];
     // ranges of whole blocks: each block is the one a single thread would score, so the GEMM

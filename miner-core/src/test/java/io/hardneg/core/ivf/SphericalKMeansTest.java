@@ -110,12 +110,15 @@ class SphericalKMeansTest {
     int k = 37;
     float[] x = points(n, dim, 7);
     float[] c = points(k, dim, 8);
-    int[] one = new int[n];
+    // one thread: nearest's top-1
     float[] oneBest = new float[n];
-    SphericalKMeans.assignNearest(x, n, dim, c, k, one, oneBest);
+    int[] one =
+        Arrays.stream(SphericalKMeans.nearest(x, n, dim, c, k, 1, oneBest))
+            .mapToInt(t -> t[0])
+            .toArray();
     int[] par = new int[n];
     float[] parBest = new float[n];
-    SphericalKMeans.assignNearestParallel(x, n, dim, c, k, par, parBest);
+    SphericalKMeans.assignNearest(x, n, dim, c, k, par, parBest);
     assertArrayEquals(one, par);
     assertArrayEquals(oneBest, parBest);
   }

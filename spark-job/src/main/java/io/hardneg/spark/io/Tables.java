@@ -1,7 +1,6 @@
 package io.hardneg.spark.io;
 
 import io.hardneg.core.data.LabeledVectors;
-import java.util.Iterator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -37,48 +36,19 @@ public final class Tables {
       InternalRow r = rows[i];
       float[] v = r.getArray(2).toFloatArray();
       if (v.length != dim) {
-        throw dimensionChanged(what, r.getLong(0), v.length, dim);
+        throw new InputException(
+            what
+                + ": item id "
+                + r.getLong(0)
+                + " has a vector of "
+                + v.length
+                + " values, expected "
+                + dim
+                + " (dimension must not vary)");
       }
       ids[i] = r.getLong(0);
       labels[i] = r.getLong(1);
       System.arraycopy(v, 0, values, i * dim, dim);
-    }
-    return new LabeledVectors(ids, labels, values, dim);
-  }
-
-  private static InputException dimensionChanged(String what, long id, int len, int dim) {
-    return new InputException(
-        what
-            + ": item id "
-            + id
-            + " has a vector of "
-            + len
-            + " values, expected "
-            + dim
-            + " (dimension must not vary)");
-  }
-
-  /** Copies {@code n} rows of {@code (id, label, array<float>)} into a table. */
-  public static LabeledVectors fromRows(Iterator<Row> it, int n, String what) {
-    long[] ids = new long[n];
-    long[] labels = new long[n];
-    float[] values = null;
-    int dim = -1;
-    for (int i = 0; i < n; i++) {
-      Row r = it.next();
-      int len = r.getSeq(2).length();
-      if (dim < 0) {
-        dim = len;
-        values = new float[n * dim];
-      } else if (len != dim) {
-        throw dimensionChanged(what, r.getLong(0), len, dim);
-      }
-      ids[i] = r.getLong(0);
-      labels[i] = r.getLong(1);
-      Schemas.copyFloats(r, 2, values, i * dim);
-    }
-    if (n == 0) {
-      return new LabeledVectors(new long[0], new long[0], new float[0], 1);
     }
     return new LabeledVectors(ids, labels, values, dim);
   }

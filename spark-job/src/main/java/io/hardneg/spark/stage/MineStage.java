@@ -16,11 +16,11 @@ import io.hardneg.core.search.AnchorCandidates;
 import io.hardneg.core.search.ListSearch;
 import io.hardneg.core.search.SearchReport;
 import io.hardneg.core.search.SearchReport.NearestNegativeRecall;
+import io.hardneg.core.search.VectorEntry;
 import io.hardneg.core.util.Seeds;
 import io.hardneg.spark.config.IvfSearchSettings;
 import io.hardneg.spark.config.SearchSettings;
 import io.hardneg.spark.io.Schemas;
-import io.hardneg.spark.io.Tables;
 import io.hardneg.spark.result.PositivesReport;
 import io.hardneg.spark.stage.search.EntryRows;
 import io.hardneg.spark.stage.search.SearchPlacement;
@@ -207,23 +207,25 @@ public final class MineStage {
     double fraction = Math.min(1.0, (double) sampleSize / Math.max(1, n));
     // a column function of the id: a typed filter would turn every row into a Row first
     UDF1<Long, Boolean> drawn = id -> Seeds.unit(Seeds.of(seed, round, id ^ 0x5eed)) < fraction;
-    List<Row> sampledRows =
-        anchors
-            .filter(
-                col("positive").isNotNull().and(udf(drawn, DataTypes.BooleanType).apply(col("id"))))
-            .sort("id")
-            .collectAsList();
-    LabeledVectors sample = Tables.fromRows(sampledRows.iterator(), sampledRows.size(), "sample");
-    long[][] excluded = new long[sampledRows.size()][];
+    List<VectorEntry> sampled =
+        EntryRows.collect(
+            anchors
+                .filter(
+                    col("positive")
+                        .isNotNull()
+                        .and(udf(drawn, DataTypes.BooleanType).apply(col("id"))))
+                .sort("id"));
+    if (sampled.isEmpty()) {
+      return new NearestNegativeRecall(0, null);
+    }
+    LabeledVectors sample = ListSearch.table(sampled);
+    long[][] excluded = new long[sampled.size()][];
     boolean anyExcluded = false;
     for (int i = 0; i < excluded.length; i++) {
-      excluded[i] = EntryRows.entry(sampledRows.get(i)).excluded();
+      excluded[i] = sampled.get(i).excluded();
       anyExcluded |= excluded[i] != null;
     }
     long[][] ex = anyExcluded ? excluded : null;
-    if (sample.size() == 0) {
-      return new NearestNegativeRecall(0, null);
-    }
     Broadcast<LabeledVectors> q = jsc.broadcast(sample);
     KnnOptions one = new KnnOptions(1, knn.queryBlock(), knn.baseBlock(), knn.precision());
     double[] exact =

@@ -1,7 +1,6 @@
 package io.hardneg.spark.stage.search;
 
 import io.hardneg.core.search.VectorEntry;
-import io.hardneg.spark.io.Schemas;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -13,26 +12,10 @@ import org.apache.spark.sql.catalyst.InternalRow;
 public final class EntryRows {
   private EntryRows() {}
 
-  /** The row as an anchor when it has a positive, else as an item that is not searched. */
-  public static VectorEntry entry(Row r) {
-    float[] emb = new float[r.getSeq(2).length()];
-    Schemas.copyFloats(r, 2, emb, 0);
-    if (r.length() <= 3 || r.isNullAt(3)) {
-      return VectorEntry.item(r.getLong(0), r.getLong(1), emb);
-    }
-    long[] excluded = null;
-    if (r.length() > 5 && !r.isNullAt(5)) {
-      scala.collection.Seq<Object> ex = r.getSeq(5);
-      excluded = new long[ex.length()];
-      for (int i = 0; i < excluded.length; i++) {
-        excluded[i] = (Long) ex.apply(i);
-      }
-    }
-    return VectorEntry.anchor(
-        r.getLong(0), r.getLong(1), emb, r.getLong(3), r.getDouble(4), excluded);
-  }
-
-  /** {@link #entry(Row)} of one of Spark's internal rows (read out at once: it may be reused). */
+  /**
+   * One of Spark's internal rows (read out at once: it may be reused) as an anchor when it has a
+   * positive, else as an item that is not searched.
+   */
   public static VectorEntry entry(InternalRow r) {
     float[] emb = r.getArray(2).toFloatArray();
     int fields = r.numFields();
@@ -42,6 +25,19 @@ public final class EntryRows {
     long[] excluded = fields > 5 && !r.isNullAt(5) ? r.getArray(5).toLongArray() : null;
     return VectorEntry.anchor(
         r.getLong(0), r.getLong(1), emb, r.getLong(3), r.getDouble(4), excluded);
+  }
+
+  /**
+   * The table's rows collected to the driver as entries, in its order (internal rows: no float is
+   * boxed).
+   */
+  public static List<VectorEntry> collect(Dataset<Row> table) {
+    InternalRow[] rows = (InternalRow[]) table.queryExecution().executedPlan().executeCollect();
+    List<VectorEntry> out = new ArrayList<>(rows.length);
+    for (InternalRow r : rows) {
+      out.add(entry(r));
+    }
+    return out;
   }
 
   /**
