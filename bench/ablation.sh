@@ -7,14 +7,16 @@
 #   c  globally mined negatives inside the batch (train.mode=mined: anchor, positive, K-2 of its
 #      mined negatives per block; mining.hardPerAnchor=2, semiHardPerAnchor=4)
 #   d  the mined triplets, fixed a,p,n layout (train.mode=triplets, one semi-hard per anchor)
-# Equal rows fitted: a, b and c fit ceil(N / 128) batches of P*K = 128 rows per epoch (N training
+#   e  PK batches as neighbourhoods of the mined confusion graph (train.pk.compose=neighbourhoods:
+#      a seed class, its mined confusers, theirs; docs/concepts.md, "PK mode")
+# Equal rows fitted: a, b, c and e fit ceil(N / 128) batches of P*K = 128 rows per epoch (N training
 # items; mined mode has as many batches as pk by construction) for 3 epochs a round; d fits its
 # one triplet per anchor (3 rows each, about N anchors) for 1 epoch a round, about 3N rows too.
 # Every run's train_rows per round is in the table. Equal within a seed: the validation split is
 # seeded, so N (and the batch count) can differ by a batch between seeds.
 #   bench/ablation.sh PART       PART = fmnist-mlp | fmnist-cnn | manyclass-mlp | manyclass-cnn
 #   bench/ablation.sh assemble   writes bench/results-ablation.md from the parts' part.json
-# A part runs arms a-d with seed 1, then seeds 2 and 3 of arm a and of the best of b-d (by the
+# A part runs arms a-e with seed 1, then seeds 2 and 3 of arm a and of the best of b-e (by the
 # validation MAP@R that best.json selects on). It is resumable: a run whose directory holds
 # best.json is skipped, an interrupted one resumes (hardneg resumes after its last committed
 # round); a part started on another commit is refused. Sizes (each part aimed at under an hour
@@ -126,6 +128,8 @@ arm_args() {
       --set mining.hardPerAnchor=2 --set mining.semiHardPerAnchor=4 --set train.epochsPerRound=3 ;;
     d) echo --set train.mode=triplets --set mining.hardPerAnchor=0 --set mining.semiHardPerAnchor=1 \
       --set train.batchTriplets=43 --set train.epochsPerRound=1 ;;
+    e) echo --set train.mode=pk --set train.pk.compose=neighbourhoods "${pk[@]}" \
+      --set train.epochsPerRound=3 ;;
   esac
 }
 
@@ -146,13 +150,13 @@ run() { # ARM SEED: one run, skipped when done; its wall time is added to ARM-sS
   echo $(( $(date +%s) - start )) >> "$run.wall"
 }
 
-for arm in a b c d; do run "$arm" 1; done
+for arm in a b c d e; do run "$arm" 1; done
 best=$(python3 "$root/bench/ablation_report.py" best-arm "$dir")
-echo "  best of b-d on validation MAP@R: $best"
+echo "  best of b-e on validation MAP@R: $best"
 for seed in $(seq 2 "$seeds"); do
   run a "$seed"
   run "$best" "$seed"
 done
 python3 "$root/bench/ablation_report.py" part "$dir" "$part" "$commit" "$sizes" "$best" \
-  "$(arm_args a)" "$(arm_args b)" "$(arm_args c)" "$(arm_args d)"
+  "$(arm_args a)" "$(arm_args b)" "$(arm_args c)" "$(arm_args d)" "$(arm_args e)"
 echo "ablation $part: wrote $dir/part.json (bench/ablation.sh assemble writes the results file)"

@@ -2,8 +2,8 @@
 """Helpers of bench/ablation.sh (standard library only).
 
   idx-head IMAGES LABELS N PREFIX   the first N items of an IDX pair -> PREFIX-images.gz, -labels.gz
-  best-arm PART_DIR                 the best of arms b-d (seed 1) by best.json's MAP@R (validation)
-  part PART_DIR NAME COMMIT SIZES BEST ARGS_A ARGS_B ARGS_C ARGS_D   writes PART_DIR/part.json
+  best-arm PART_DIR                 the best of arms b-e (seed 1) by best.json's MAP@R (validation)
+  part PART_DIR NAME COMMIT SIZES BEST ARGS_A ... ARGS_E  writes PART_DIR/part.json
   assemble OUT RESULTS_MD           bench/results-ablation.md from OUT/*/part.json (one commit)
 """
 import datetime
@@ -22,6 +22,7 @@ ARMS = {
     "b": "(b) PK batches of mined class confusions",
     "c": "(c) globally mined negatives in the batch (mined)",
     "d": "(d) mined triplets (triplets)",
+    "e": "(e) PK batches as neighbourhoods of the mined confusion graph",
 }
 
 
@@ -74,7 +75,7 @@ def load_run(path):
 
 def best_arm(part_dir):
     scores = {}
-    for arm in "bcd":
+    for arm in "bcde":
         r = load_run(os.path.join(part_dir, f"{arm}-s1"))
         if r is None:
             sys.exit(f"ablation: {part_dir}/{arm}-s1 has not finished")
@@ -98,7 +99,7 @@ def machine():
 def part(part_dir, name, commit, sizes, best, *arm_args):
     runs = {}
     for d in sorted(os.listdir(part_dir)):
-        m = re.fullmatch(r"([abcd])-s(\d+)", d)
+        m = re.fullmatch(r"([a-e])-s(\d+)", d)
         if m and os.path.isdir(os.path.join(part_dir, d)):
             r = load_run(os.path.join(part_dir, d))
             if r is not None:
@@ -107,7 +108,7 @@ def part(part_dir, name, commit, sizes, best, *arm_args):
         "part": name, "commit": commit, "machine": machine(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "sizes": sizes, "best_arm": best,
-        "arm_settings": dict(zip("abcd", arm_args)), "runs": runs,
+        "arm_settings": dict(zip("abcde", arm_args)), "runs": runs,
     }
     with open(os.path.join(part_dir, "part.json"), "w") as f:
         json.dump(out, f, indent=1)
@@ -156,13 +157,13 @@ def assemble(out, results):
         runs = p["runs"]
         lines += [f"## {p['part']}", "", p["sizes"] + ".", "",
                   "| arm | settings |", "|---|---|"]
-        for arm in "abcd":
+        for arm in ARMS:
             lines.append(f"| {ARMS[arm]} | `{p['arm_settings'].get(arm, '')}` |")
         lines += ["", "Seed 1, per round (validation and test):", "",
                   "| arm | round | rows fitted | learning rate | val Recall@1 | val MAP@R | "
                   "test Recall@1 | test MAP@R | test R-Precision | MINE s | TRAIN s |",
                   "|---|---|---|---|---|---|---|---|---|---|---|"]
-        for arm in "abcd":
+        for arm in ARMS:
             r = runs.get(arm, {}).get("1")
             for rd in (r or {}).get("rounds", []):
                 lr = rd["learning_rate"]
@@ -171,11 +172,11 @@ def assemble(out, results):
                     f"{'–' if lr is None else f'{lr:.2e}'} | {f4(rd['val_recall_at_1'])} | "
                     f"{f4(rd['val_map_at_r'])} | {f4(rd['recall_at_1'])} | {f4(rd['map_at_r'])} | "
                     f"{f4(rd['r_precision'])} | {rd['mine_s'] or 0:.0f} | {rd['train_s'] or 0:.0f} |")
-        lines += ["", f"Selected round per seed (best of b–d on seed 1's validation MAP@R: "
+        lines += ["", f"Selected round per seed (best of b–e on seed 1's validation MAP@R: "
                   f"**{p['best_arm']}**); mean (range, n seeds):", "",
                   "| arm | seeds | rows fitted | test Recall@1 | test MAP@R | test R-Precision | "
                   "wall time s |", "|---|---|---|---|---|---|---|"]
-        for arm in "abcd":
+        for arm in ARMS:
             rs = list(runs.get(arm, {}).values())
             if not rs:
                 continue

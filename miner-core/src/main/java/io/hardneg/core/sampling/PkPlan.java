@@ -74,25 +74,13 @@ public final class PkPlan implements Serializable {
       throw new IllegalArgumentException(
           "PK batches need P >= 1 and K >= 1, got P=" + p + " K=" + k);
     }
-    long[] classes =
-        sizes.entrySet().stream()
-            .filter(e -> e.getValue() >= 2)
-            .mapToLong(Map.Entry::getKey)
-            .sorted()
-            .toArray();
-    if (classes.length < 2) {
-      throw new IllegalArgumentException(
-          "pk training needs at least 2 classes with 2 or more "
-              + "items, found "
-              + classes.length);
-    }
+    long[] classes = eligible(sizes);
     int pp = Math.min(p, classes.length);
-    long n = Arrays.stream(classes).map(sizes::get).sum();
-    int batches = (int) Math.max(1, (n + (long) pp * k - 1) / ((long) pp * k));
+    int batches = batchCount(classes, sizes, pp, k);
     long[] rotation = classes.clone();
     shuffle(rotation, new Random(Seeds.of(seed, -2, 0)));
     Map<Long, Map<Long, Long>> partners = symmetric(confusion);
-    Map<Long, List<int[]>> slots = new HashMap<>();
+    int[][] chosenPerBatch = new int[batches][];
     int[] chosen = new int[pp];
     double[] chosenKeys = new double[pp];
     for (int b = 0; b < batches; b++) {
@@ -124,10 +112,42 @@ public final class PkPlan implements Serializable {
         chosenKeys[at] = key;
         chosen[at] = i;
       }
+      chosenPerBatch[b] = chosen.clone();
+    }
+    return of(classes, chosenPerBatch, pp, k, sizes);
+  }
+
+  /**
+   * Like {@link #build}, but each batch is a neighbourhood of the confusion graph: its seed class,
+   * the seed's mined confusers, theirs, and so on, a random class only when the walk runs out, each
+   * class in at most {@code ceil(batches · P / classes)} batches ({@link ConfusionWalk}). Meant for
+   * many classes, where {@link #build}'s add-one weights make the batches nearly uniform.
+   */
+  public static PkPlan neighbourhoods(
+      Map<Long, Long> sizes, Map<Long, Map<Long, Long>> confusion, int p, int k, long seed) {
+    if (p < 1 || k < 1) {
+      throw new IllegalArgumentException(
+          "PK batches need P >= 1 and K >= 1, got P=" + p + " K=" + k);
+    }
+    long[] classes = eligible(sizes);
+    int pp = Math.min(p, classes.length);
+    int batches = batchCount(classes, sizes, pp, k);
+    int[][] chosen = ConfusionWalk.batches(classes, symmetric(confusion), batches, pp, seed);
+    return of(classes, chosen, pp, k, sizes);
+  }
+
+  /** The plan of the classes chosen per batch (indices into {@code classes}, by position). */
+  private static PkPlan of(
+      long[] classes, int[][] chosenPerBatch, int pp, int k, Map<Long, Long> sizes) {
+    Map<Long, List<int[]>> slots = new HashMap<>();
+    for (int b = 0; b < chosenPerBatch.length; b++) {
       for (int pos = 0; pos < pp; pos++) {
-        slots.computeIfAbsent(classes[chosen[pos]], c -> new ArrayList<>()).add(new int[] {b, pos});
+        slots
+            .computeIfAbsent(classes[chosenPerBatch[b][pos]], c -> new ArrayList<>())
+            .add(new int[] {b, pos});
       }
     }
+    int batches = chosenPerBatch.length;
     Map<Long, int[]> batchesOf = new HashMap<>();
     Map<Long, int[]> positionIn = new HashMap<>();
     for (Map.Entry<Long, List<int[]>> e : slots.entrySet()) {
@@ -225,6 +245,31 @@ public final class PkPlan implements Serializable {
       }
     }
     return out;
+  }
+
+  /** The classes with a positive (2 or more items), ascending; at least 2 of them. */
+  private static long[] eligible(Map<Long, Long> sizes) {
+    long[] classes =
+        sizes.entrySet().stream()
+            .filter(e -> e.getValue() >= 2)
+            .mapToLong(Map.Entry::getKey)
+            .sorted()
+            .toArray();
+    if (classes.length < 2) {
+      throw new IllegalArgumentException(
+          "pk training needs at least 2 classes with 2 or more "
+              + "items, found "
+              + classes.length);
+    }
+    return classes;
+  }
+
+  /**
+   * {@code ceil(N / (P·K))} batches, N the eligible classes' items: an epoch shows about N rows.
+   */
+  private static int batchCount(long[] classes, Map<Long, Long> sizes, int pp, int k) {
+    long n = Arrays.stream(classes).map(sizes::get).sum();
+    return (int) Math.max(1, (n + (long) pp * k - 1) / ((long) pp * k));
   }
 
   /** {@code c(x, y) + c(y, x)} for every confused pair, keyed both ways. */

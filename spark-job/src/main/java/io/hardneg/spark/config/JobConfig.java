@@ -174,14 +174,22 @@ public record JobConfig(
     /** From the round's mined class confusions (classes that are each other's hard negatives). */
     CONFUSIONS,
     /** Uniformly at random, seeded by (seed, round, epoch): the in-batch-only baseline. */
-    RANDOM;
+    RANDOM,
+    /**
+     * Each batch a neighbourhood of the mined confusion graph: a seed class, its confusers, theirs
+     * (a random class only when the walk runs out), for many classes ({@code
+     * PkPlan.neighbourhoods}).
+     */
+    NEIGHBOURHOODS;
 
-    /** Parses {@code confusions | random}. */
+    /** Parses {@code confusions | random | neighbourhoods}. */
     public static PkCompose parse(String s) {
       return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
         case "confusions" -> CONFUSIONS;
         case "random" -> RANDOM;
-        default -> throw new IllegalArgumentException("expected confusions | random");
+        case "neighbourhoods" -> NEIGHBOURHOODS;
+        default ->
+            throw new IllegalArgumentException("expected confusions | random | neighbourhoods");
       };
     }
   }
@@ -438,9 +446,11 @@ public record JobConfig(
               + "its positive and at least one mined negative), so it must be >= 3, got "
               + c.train().pkPerClass());
     }
-    if (c.train().pkCompose() == PkCompose.RANDOM && c.train().mode() != TrainMode.PK) {
+    if (c.train().pkCompose() != PkCompose.CONFUSIONS && c.train().mode() != TrainMode.PK) {
       throw new ConfigException(
-          "train.pk.compose = random picks the classes of pk batches; it has no effect with "
+          "train.pk.compose = "
+              + c.train().pkCompose().name().toLowerCase(java.util.Locale.ROOT)
+              + " picks the classes of pk batches; it has no effect with "
               + "train.mode = "
               + c.train().mode().name().toLowerCase(java.util.Locale.ROOT)
               + " (set train.mode = pk, or leave train.pk.compose at confusions)");

@@ -54,6 +54,24 @@ final class PkStage {
     return compose == JobConfig.PkCompose.RANDOM ? Map.of() : confusion(triplets);
   }
 
+  /**
+   * One epoch's plan: P = {@code train.pk.classes}, K = {@code train.pk.perClass}, composed as
+   * {@code train.pk.compose} says ({@link PkPlan#neighbourhoods} for {@code neighbourhoods}, else
+   * {@link PkPlan#build} with the confusions {@link #confusion(JobConfig.PkCompose, Dataset)}
+   * gave).
+   */
+  static PkPlan plan(
+      JobConfig.TrainSettings train,
+      Map<Long, Long> sizes,
+      Map<Long, Map<Long, Long>> confusion,
+      long epochSeed) {
+    int p = train.pkClasses();
+    int k = train.pkPerClass();
+    return train.pkCompose() == JobConfig.PkCompose.NEIGHBOURHOODS
+        ? PkPlan.neighbourhoods(sizes, confusion, p, k, epochSeed)
+        : PkPlan.build(sizes, confusion, p, k, epochSeed);
+  }
+
   /** Items per class. */
   static Map<Long, Long> sizes(Dataset<Row> items) {
     Map<Long, Long> m = new HashMap<>();

@@ -210,9 +210,7 @@ public final class TrainStage {
     List<Double> scores = new ArrayList<>();
     for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
       long epochSeed = Seeds.of(config.seed(), round, 1_000_000L + epoch);
-      PkPlan plan =
-          PkPlan.build(
-              sizes, confusion, config.train().pkClasses(), config.train().pkPerClass(), epochSeed);
+      PkPlan plan = PkStage.plan(config.train(), sizes, confusion, epochSeed);
       JavaRDD<DataSet> data = PkStage.batches(jsc, items, plan, epochSeed, workerCount());
       scores.add(fitEpoch(data, round, epoch, plan.rows()));
       rowsFitted += (long) plan.rows() * plan.batches();

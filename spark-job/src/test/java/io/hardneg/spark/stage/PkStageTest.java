@@ -1,5 +1,6 @@
 package io.hardneg.spark.stage;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -112,6 +113,24 @@ class PkStageTest {
       assertNotEquals(r, classesPerBatch(sizes, PkStage.confusion(random, all), 100));
       // the oracle can tell: composing from the confusions gives other batches
       assertNotEquals(r, classesPerBatch(sizes, PkStage.confusion(confusions, all), 99));
+      // neighbourhoods: train.pk.compose picks PkPlan.neighbourhoods over the mined confusions
+      // (its invariants: NeighbourhoodPlanTest)
+      JobConfig.TrainSettings walk =
+          JobConfig.from(
+                  new Settings()
+                      .set("train.mode", "pk", "t")
+                      .set("train.pk.compose", "neighbourhoods", "t")
+                      .set("train.pk.classes", "4", "t")
+                      .set("train.pk.perClass", "5", "t"))
+              .train();
+      Map<Long, Map<Long, Long>> c = PkStage.confusion(walk.pkCompose(), all);
+      PkPlan plan = PkStage.plan(walk, sizes, c, 99);
+      PkPlan expected = PkPlan.neighbourhoods(sizes, c, 4, 5, 99);
+      for (long label : sizes.keySet()) {
+        assertArrayEquals(expected.batchesOf(label), plan.batchesOf(label));
+        assertArrayEquals(expected.positionsOf(label), plan.positionsOf(label));
+      }
+      assertNotEquals(r, classesPerBatch(sizes, c, 99));
     } finally {
       mined.release();
     }
