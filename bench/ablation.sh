@@ -32,7 +32,7 @@
 # FMNIST_DIR (Fashion-MNIST's four files; else /usr/share/datasets/fashion-mnist).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-part="${1:?usage: bench/ablation.sh fmnist-mlp|fmnist-cnn|manyclass-mlp|manyclass-cnn|assemble}"
+part="${1:?usage: bench/ablation.sh fmnist-mlp|fmnist-cnn|manyclass-mlp|manyclass-cnn|manyclass-torch|assemble}"
 out="${ABLATION_OUT:-$root/runs/ablation}"
 commit="$(git -C "$root" rev-parse HEAD)"
 "$root/bench/provenance.sh" --clean || commit="$commit-dirty"
@@ -49,6 +49,7 @@ case "$part" in
   manyclass-mlp) task=manyclass; arch=(--set model.architecture=mlp); train_n=10000; test_n=2000 ;;
   manyclass-cnn) task=manyclass; arch=(--set model.architecture=cnn --set model.hidden=128)
     train_n=6000; test_n=2000 ;;
+  manyclass-torch) task=torch; arch=(); train_n=10000; test_n=2000 ;;
   *) echo "ablation.sh: unknown part '$part'" >&2; exit 2 ;;
 esac
 rounds=3
@@ -76,6 +77,37 @@ if [[ -f "$dir/commit" && "$(cat "$dir/commit")" != "$commit" ]]; then
   exit 2
 fi
 echo "$commit" > "$dir/commit"
+if [[ $task == torch ]]; then
+  # the PyTorch in-batch loop (32 classes x 4 views a batch) on the many-class parts' data, for the
+  # comparison at equal wall time; the views are a function of (seed, source, view), so the --csv
+  # copy holds the same images as the Parquet tables the hardneg parts read
+  py="${BENCH_PYTHON:-/usr/bin/python3}"
+  epochs="${ABLATION_TORCH_EPOCHS:-30}"
+  sources=()
+  for spec in mlp:$train_n cnn:6000; do
+    net="${spec%%:*}"; n="${spec##*:}"
+    [[ "$smoke" == 1 ]] && n=600
+    sources+=("$n ($net)")
+    data="$out/data/manyclass-$n-$test_n-v$views-csv"
+    if [[ ! -f "$data/done" ]]; then
+      rm -rf "$data"
+      "$root/deploy/bin/hardneg" views --images "$fmnist/train-images-idx3-ubyte.gz" \
+        --labels "$fmnist/train-labels-idx1-ubyte.gz" --views "$views" --sources "$n" --seed 42 \
+        --csv --out "$data/train"
+      "$root/deploy/bin/hardneg" views --images "$fmnist/t10k-images-idx3-ubyte.gz" \
+        --labels "$fmnist/t10k-labels-idx1-ubyte.gz" --views "$views" --sources "$test_n" \
+        --offset 60000 --seed 42 --csv --out "$data/test"
+      touch "$data/done"
+    fi
+    echo "  torch $net: $epochs epochs on $n training sources (log $dir/torch-$net.tsv)"
+    "$py" "$root/bench/peers_torch_e2e.py" 2 "views:$data/train:$data/test" "$epochs" "$net" \
+      > "$dir/torch-$net.tsv"
+  done
+  python3 "$root/bench/ablation_report.py" torch-part "$dir" "$commit" \
+    "PyTorch in-batch loop (peers_torch_e2e.py, 2 threads): $views views of the first ${sources[0]} / ${sources[1]} training images, views of the first $test_n test images, $epochs epochs"
+  echo "ablation $part: wrote $dir/part.json"
+  exit 0
+fi
 if [[ $task == fmnist ]]; then
   sizes="Fashion-MNIST: the first $train_n training images (10% of them the validation split, by"
   sizes="$sizes item), the first $test_n test images"

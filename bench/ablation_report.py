@@ -4,6 +4,7 @@
   idx-head IMAGES LABELS N PREFIX   the first N items of an IDX pair -> PREFIX-images.gz, -labels.gz
   best-arm PART_DIR                 the best of arms b-e (seed 1) by best.json's MAP@R (validation)
   part PART_DIR NAME COMMIT SIZES BEST ARGS_A ... ARGS_E  writes PART_DIR/part.json
+  torch-part PART_DIR COMMIT SIZES  PART_DIR/part.json from the PyTorch loop's torch-ARCH.tsv
   assemble OUT RESULTS_MD           bench/results-ablation.md from OUT/*/part.json (one commit)
 """
 import datetime
@@ -16,7 +17,7 @@ import statistics
 import struct
 import sys
 
-PARTS = ["fmnist-mlp", "fmnist-cnn", "manyclass-mlp", "manyclass-cnn"]
+PARTS = ["fmnist-mlp", "fmnist-cnn", "manyclass-mlp", "manyclass-cnn", "manyclass-torch"]
 ARMS = {
     "a": "(a) in-batch only: random PK batches",
     "b": "(b) PK batches of mined class confusions",
@@ -114,6 +115,59 @@ def part(part_dir, name, commit, sizes, best, *arm_args):
         json.dump(out, f, indent=1)
 
 
+def torch_part(part_dir, commit, sizes):
+    runs = {}
+    for net in ("mlp", "cnn"):
+        f = os.path.join(part_dir, f"torch-{net}.tsv")
+        if os.path.exists(f):
+            rows = [line.split("\t") for line in open(f).read().split("\n") if line.strip()]
+            if rows and rows[0][0] == "torch":
+                sys.exit(f"ablation: {f}: torch is not installed for that python")
+            runs[net] = [{"epoch": int(r[1]), "elapsed_s": float(r[2]),
+                          "recall_at_1": float(r[3]), "map_at_r": float(r[4])} for r in rows]
+    out = {
+        "part": "manyclass-torch", "commit": commit, "machine": machine(),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "sizes": sizes, "runs": runs,
+    }
+    with open(os.path.join(part_dir, "part.json"), "w") as f:
+        json.dump(out, f, indent=1)
+
+
+def torch_section(p, parts):
+    """The PyTorch loop per epoch, and each hardneg arm (seed 1) against it at equal wall time."""
+    lines = ["## manyclass-torch: the PyTorch in-batch loop on the many-class task", "",
+             p["sizes"] + ". Elapsed time is training plus the per-epoch evaluations, from the "
+             "first step (Python start and data loading excluded); hardneg's wall time is the "
+             "whole `hardneg train` run (JVM and Spark start, baselines, every round's MINE and "
+             "evaluations). The loop trains on every training class; hardneg holds 10% of them "
+             "out for validation.", ""]
+    for net, rows in p["runs"].items():
+        lines += [f"PyTorch {net}, per epoch:", "",
+                  "| epoch | elapsed s | test Recall@1 | test MAP@R |", "|---|---|---|---|"]
+        lines += [f"| {r['epoch']} | {r['elapsed_s']:.1f} | {f4(r['recall_at_1'])} | "
+                  f"{f4(r['map_at_r'])} |" for r in rows]
+        hn = next((q for q in parts if q["part"] == f"manyclass-{net}"), None)
+        if hn:
+            lines += ["", f"At equal wall time (hardneg `manyclass-{net}`, seed 1, the round "
+                      "selected on validation; PyTorch's last epoch within that time):", "",
+                      "| hardneg arm | wall s | test Recall@1 | test MAP@R | PyTorch epoch | "
+                      "elapsed s | test Recall@1 | test MAP@R |", "|---|---|---|---|---|---|---|---|"]
+            for arm in ARMS:
+                r = hn["runs"].get(arm, {}).get("1")
+                if not r:
+                    continue
+                within = [t for t in rows if t["elapsed_s"] <= r["wall_s"]]
+                t = within[-1] if within else None
+                lines.append(
+                    f"| {ARMS[arm]} | {r['wall_s']} | {f4(r['best']['test']['recall_at_1'])} | "
+                    f"{f4(r['best']['test']['map_at_r'])} | "
+                    + (f"{t['epoch']} | {t['elapsed_s']:.1f} | {f4(t['recall_at_1'])} | "
+                       f"{f4(t['map_at_r'])} |" if t else "– | – | – | – |"))
+        lines.append("")
+    return lines
+
+
 def f4(x):
     return "–" if x is None else f"{x:.4f}"
 
@@ -154,6 +208,9 @@ def assemble(out, results):
         "",
     ]
     for p in parts:
+        if p["part"] == "manyclass-torch":
+            lines += torch_section(p, parts)
+            continue
         runs = p["runs"]
         lines += [f"## {p['part']}", "", p["sizes"] + ".", "",
                   "| arm | settings |", "|---|---|"]
@@ -196,4 +253,5 @@ def assemble(out, results):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"idx-head": idx_head, "best-arm": best_arm, "part": part, "assemble": assemble}[cmd](*args)
+    {"idx-head": idx_head, "best-arm": best_arm, "part": part, "torch-part": torch_part,
+     "assemble": assemble}[cmd](*args)

@@ -10,6 +10,13 @@ default reducer, written out because that package is not in Debian.
 Prints one TSV row per evaluation: arch, epoch, elapsed s (training + evaluation so far, data
 loading excluded), Recall@1, MAP@R.
    peers_torch_e2e.py THREADS FMNIST_DIR [EPOCHS=3] [mlp,cnn]
+   peers_torch_e2e.py THREADS views:TRAIN_DIR:TEST_DIR [EPOCHS=3] [mlp,cnn]
+The second form is the many-class task (`hardneg views --csv`: TRAIN_DIR/items-csv and
+TEST_DIR/items-csv, one class per source image): with thousands of classes a random batch of 128
+holds almost no positive pair, so batches are pytorch-metric-learning's MPerClassSampler recipe,
+32 classes x 4 items (every class once per epoch, in a seeded order), the in-batch baseline the
+ablation's arm (a) is. It trains on every training class (hardneg holds 10% of them out for
+validation, so the loop sees 10% more data).
 """
 import gzip
 import os
@@ -37,6 +44,29 @@ def load(d, split):
     x = idx(os.path.join(d, split + "-images-idx3-ubyte.gz"), 16).reshape(-1, 784)
     y = idx(os.path.join(d, split + "-labels-idx1-ubyte.gz"), 8)
     return torch.from_numpy(x.astype(np.float32) / 255.0), torch.from_numpy(y.astype(np.int64))
+
+
+def load_views(d):
+    """items-csv/ of `hardneg views --csv` (header id,label,p0..): features, labels."""
+    parts = sorted(f for f in os.listdir(os.path.join(d, "items-csv")) if f.endswith(".csv"))
+    rows = [np.loadtxt(os.path.join(d, "items-csv", f), delimiter=",", skiprows=1, ndmin=2,
+                       dtype=np.float32) for f in parts]
+    a = np.concatenate([r for r in rows if r.size])
+    return torch.from_numpy(a[:, 2:].copy()), torch.from_numpy(a[:, 1].astype(np.int64))
+
+
+def batches(y, views, g):
+    """The epoch's minibatches: random ones of 128, or 32 classes x all their items (views)."""
+    if not views:
+        return torch.randperm(len(y), generator=g).split(128)
+    classes, inverse = torch.unique(y, return_inverse=True)
+    order = torch.argsort(inverse, stable=True)
+    counts = torch.bincount(inverse)
+    starts = torch.cumsum(counts, 0) - counts
+    out = []
+    for group in torch.randperm(len(classes), generator=g).split(32):
+        out.append(torch.cat([order[starts[c]:starts[c] + counts[c]] for c in group.tolist()]))
+    return out
 
 
 def semi_hard_loss(e, y, margin=0.2):
@@ -79,8 +109,14 @@ def main():
     epochs = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     archs = (sys.argv[4] if len(sys.argv) > 4 else "mlp,cnn").split(",")
     torch.set_num_threads(threads)
-    xtr, ytr = load(d, "train")
-    xte, yte = load(d, "t10k")
+    views = d.startswith("views:")
+    if views:
+        _, train_dir, test_dir = d.split(":")
+        xtr, ytr = load_views(train_dir)
+        xte, yte = load_views(test_dir)
+    else:
+        xtr, ytr = load(d, "train")
+        xte, yte = load(d, "t10k")
     for arch in archs:
         torch.manual_seed(42)
         m = net(arch)
@@ -89,7 +125,7 @@ def main():
         t0 = time.perf_counter()
         for epoch in range(1, epochs + 1):
             m.train()
-            for b in torch.randperm(len(xtr), generator=g).split(128):
+            for b in batches(ytr, views, g):
                 opt.zero_grad(set_to_none=True)
                 loss = semi_hard_loss(F.normalize(m(xtr[b]), dim=1), ytr[b])
                 loss.backward()
