@@ -15,6 +15,10 @@
 # Every run's train_rows per round is in the table. Equal within a seed: the validation split is
 # seeded, so N (and the batch count) can differ by a batch between seeds.
 #   bench/ablation.sh PART       PART = fmnist-mlp | fmnist-cnn | manyclass-mlp | manyclass-cnn
+#                                       | manyclass-torch (the PyTorch in-batch loop, 32 classes x
+#                                         4 views a batch, on the many-class data of both networks;
+#                                         assemble sets each many-class arm against it at equal
+#                                         wall time)
 #   bench/ablation.sh assemble   writes bench/results-ablation.md from the parts' part.json
 # A part runs arms a-e with seed 1, then seeds 2 and 3 of arm a and of the best of b-e (by the
 # validation MAP@R that best.json selects on). It is resumable: a run whose directory holds
@@ -29,7 +33,9 @@
 # Environment: ABLATION_OUT (default runs/ablation), ABLATION_TRAIN, ABLATION_TEST (training /
 # test images or sources), ABLATION_ROUNDS, ABLATION_SEEDS (default 3), ABLATION_SMOKE=1 (tiny:
 # 2,000 / 1,000 images or 600 / 200 sources, 1 round; for checking the script, not figures),
-# FMNIST_DIR (Fashion-MNIST's four files; else /usr/share/datasets/fashion-mnist).
+# FMNIST_DIR (Fashion-MNIST's four files; else /usr/share/datasets/fashion-mnist),
+# ABLATION_TORCH_EPOCHS (30) and BENCH_PYTHON (/usr/bin/python3, with python3-torch) for
+# manyclass-torch.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 part="${1:?usage: bench/ablation.sh fmnist-mlp|fmnist-cnn|manyclass-mlp|manyclass-cnn|manyclass-torch|assemble}"
@@ -84,9 +90,10 @@ if [[ $task == torch ]]; then
   py="${BENCH_PYTHON:-/usr/bin/python3}"
   epochs="${ABLATION_TORCH_EPOCHS:-30}"
   sources=()
-  for spec in mlp:$train_n cnn:6000; do
+  cnn_n=6000  # manyclass-cnn's default sources; ABLATION_TRAIN sets the MLP's
+  [[ "$smoke" == 1 ]] && cnn_n=600
+  for spec in "mlp:$train_n" "cnn:$cnn_n"; do
     net="${spec%%:*}"; n="${spec##*:}"
-    [[ "$smoke" == 1 ]] && n=600
     sources+=("$n ($net)")
     data="$out/data/manyclass-$n-$test_n-v$views-csv"
     if [[ ! -f "$data/done" ]]; then
@@ -155,7 +162,7 @@ fi
 arm_args() {
   case "$1" in
     a) echo --set train.mode=pk --set train.pk.compose=random "${pk[@]}" --set train.epochsPerRound=3 ;;
-    b) echo --set train.mode=pk "${pk[@]}" --set train.epochsPerRound=3 ;;
+    b) echo --set train.mode=pk --set train.pk.compose=confusions "${pk[@]}" --set train.epochsPerRound=3 ;;
     c) echo --set train.mode=mined --set train.pk.classes=16 --set train.pk.perClass=8 \
       --set mining.hardPerAnchor=2 --set mining.semiHardPerAnchor=4 --set train.epochsPerRound=3 ;;
     d) echo --set train.mode=triplets --set mining.hardPerAnchor=0 --set mining.semiHardPerAnchor=1 \

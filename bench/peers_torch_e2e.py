@@ -111,7 +111,7 @@ def main():
     torch.set_num_threads(threads)
     views = d.startswith("views:")
     if views:
-        _, train_dir, test_dir = d.split(":")
+        _, train_dir, test_dir = d.split(":", 2)
         xtr, ytr = load_views(train_dir)
         xte, yte = load_views(test_dir)
     else:

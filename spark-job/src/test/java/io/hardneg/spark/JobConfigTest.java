@@ -69,7 +69,7 @@ class JobConfigTest {
             new Settings().set("train.mode", "pk", "t").set("train.pk.compose", "random", "t"));
     assertEquals(JobConfig.PkCompose.RANDOM, random.train().pkCompose());
     assertEquals(
-        JobConfig.PkCompose.CONFUSIONS, JobConfig.from(new Settings()).train().pkCompose());
+        JobConfig.PkCompose.NEIGHBOURHOODS, JobConfig.from(new Settings()).train().pkCompose());
     ConfigException bad =
         assertThrows(
             ConfigException.class,

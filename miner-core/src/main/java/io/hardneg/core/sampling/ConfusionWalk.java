@@ -22,7 +22,10 @@ import java.util.Random;
  * <p>Coverage stays balanced: a class enters at most {@code cap = ceil(batches · P / classes)}
  * batches per epoch (what uniform batches give on average), so no hub class of the graph fills the
  * epoch and every class still gets its turns; seeds follow a seeded rotation, skipping classes at
- * the cap. Among one member's confusers the order is a weighted draw without replacement
+ * the cap. The cap holds while some class under it is outside the batch being filled; with few
+ * classes and little slack the last batches of an epoch can find every such class already in, and
+ * then take any class, so a few classes go over by a few batches (the walk does not plan the
+ * epoch's end). Among one member's confusers the order is a weighted draw without replacement
  * (Efraimidis–Spirakis keys {@code u^(1/c)}, c the confusions both ways), seeded by (seed, batch):
  * the most confused tend to come first without the batch being the same every epoch.
  */

@@ -120,8 +120,8 @@ public final class PkPlan implements Serializable {
   /**
    * Like {@link #build}, but each batch is a neighbourhood of the confusion graph: its seed class,
    * the seed's mined confusers, theirs, and so on, a random class only when the walk runs out, each
-   * class in at most {@code ceil(batches · P / classes)} batches ({@link ConfusionWalk}). Meant for
-   * many classes, where {@link #build}'s add-one weights make the batches nearly uniform.
+   * class in at most about {@code ceil(batches · P / classes)} batches ({@link ConfusionWalk}).
+   * Meant for many classes, where {@link #build}'s add-one weights make the batches nearly uniform.
    */
   public static PkPlan neighbourhoods(
       Map<Long, Long> sizes, Map<Long, Map<Long, Long>> confusion, int p, int k, long seed) {

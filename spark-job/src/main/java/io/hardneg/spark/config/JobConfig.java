@@ -321,7 +321,7 @@ public record JobConfig(
             s.intIn("train.prefetch", 2, 0, 64),
             s.intIn("train.pk.classes", 8, 2, 100_000),
             s.intIn("train.pk.perClass", 16, 2, 100_000),
-            s.parsed("train.pk.compose", "confusions", PkCompose::parse),
+            s.parsed("train.pk.compose", "neighbourhoods", PkCompose::parse),
             lr);
     java.util.Map<String, String> loss = new java.util.LinkedHashMap<>();
     for (String k : LossSpec.KEYS) {
@@ -446,14 +446,14 @@ public record JobConfig(
               + "its positive and at least one mined negative), so it must be >= 3, got "
               + c.train().pkPerClass());
     }
-    if (c.train().pkCompose() != PkCompose.CONFUSIONS && c.train().mode() != TrainMode.PK) {
+    if (c.train().pkCompose() != PkCompose.NEIGHBOURHOODS && c.train().mode() != TrainMode.PK) {
       throw new ConfigException(
           "train.pk.compose = "
               + c.train().pkCompose().name().toLowerCase(java.util.Locale.ROOT)
               + " picks the classes of pk batches; it has no effect with "
               + "train.mode = "
               + c.train().mode().name().toLowerCase(java.util.Locale.ROOT)
-              + " (set train.mode = pk, or leave train.pk.compose at confusions)");
+              + " (set train.mode = pk, or leave train.pk.compose at neighbourhoods)");
     }
     c.lossSpec(); // validate now, before any Spark work
     return c;

@@ -115,31 +115,42 @@ class PkStageTest {
       assertNotEquals(r, classesPerBatch(sizes, PkStage.confusion(confusions, all), 99));
       // neighbourhoods: train.pk.compose picks PkPlan.neighbourhoods over the mined confusions
       // (its invariants: NeighbourhoodPlanTest)
-      JobConfig.TrainSettings walk =
-          JobConfig.from(
-                  new Settings()
-                      .set("train.mode", "pk", "t")
-                      .set("train.pk.compose", "neighbourhoods", "t")
-                      .set("train.pk.classes", "4", "t")
-                      .set("train.pk.perClass", "5", "t"))
-              .train();
-      Map<Long, Map<Long, Long>> c = PkStage.confusion(walk.pkCompose(), all);
-      PkPlan plan = PkStage.plan(walk, sizes, c, 99);
-      PkPlan expected = PkPlan.neighbourhoods(sizes, c, 4, 5, 99);
-      for (long label : sizes.keySet()) {
-        assertArrayEquals(expected.batchesOf(label), plan.batchesOf(label));
-        assertArrayEquals(expected.positionsOf(label), plan.positionsOf(label));
-      }
-      assertNotEquals(r, classesPerBatch(sizes, c, 99));
+      Map<Long, Map<Long, Long>> c = PkStage.confusion(confusions, all);
+      PkPlan walk = PkStage.plan(pk("neighbourhoods"), sizes, c, 99);
+      PkPlan weighted = PkStage.plan(pk("confusions"), sizes, c, 99);
+      assertSamePlan(PkPlan.neighbourhoods(sizes, c, 4, 5, 99), walk, sizes);
+      assertSamePlan(PkPlan.build(sizes, c, 4, 5, 99), weighted, sizes);
+      assertNotEquals(classesPerBatch(weighted), classesPerBatch(walk));
     } finally {
       mined.release();
+    }
+  }
+
+  /** pk mode's training settings with P = 4, K = 5 and the given composition. */
+  private static JobConfig.TrainSettings pk(String compose) {
+    return JobConfig.from(
+            new Settings()
+                .set("train.mode", "pk", "t")
+                .set("train.pk.compose", compose, "t")
+                .set("train.pk.classes", "4", "t")
+                .set("train.pk.perClass", "5", "t"))
+        .train();
+  }
+
+  private static void assertSamePlan(PkPlan expected, PkPlan actual, Map<Long, Long> sizes) {
+    for (long label : sizes.keySet()) {
+      assertArrayEquals(expected.batchesOf(label), actual.batchesOf(label));
+      assertArrayEquals(expected.positionsOf(label), actual.positionsOf(label));
     }
   }
 
   /** The set of classes of each batch of the plan (P = 4, K = 5). */
   private static List<Set<Long>> classesPerBatch(
       Map<Long, Long> sizes, Map<Long, Map<Long, Long>> confusion, long seed) {
-    PkPlan plan = PkPlan.build(sizes, confusion, 4, 5, seed);
+    return classesPerBatch(PkPlan.build(sizes, confusion, 4, 5, seed));
+  }
+
+  private static List<Set<Long>> classesPerBatch(PkPlan plan) {
     List<Set<Long>> out = new ArrayList<>();
     for (int b = 0; b < plan.batches(); b++) {
       out.add(new java.util.TreeSet<>());
