@@ -70,13 +70,10 @@ public final class PkPlan implements Serializable {
    */
   public static PkPlan build(
       Map<Long, Long> sizes, Map<Long, Map<Long, Long>> confusion, int p, int k, long seed) {
-    if (p < 1 || k < 1) {
-      throw new IllegalArgumentException(
-          "PK batches need P >= 1 and K >= 1, got P=" + p + " K=" + k);
-    }
-    long[] classes = eligible(sizes);
-    int pp = Math.min(p, classes.length);
-    int batches = batchCount(classes, sizes, pp, k);
+    Shape shape = Shape.of(sizes, p, k);
+    long[] classes = shape.classes();
+    int pp = shape.pp();
+    int batches = shape.batches();
     long[] rotation = classes.clone();
     shuffle(rotation, new Random(Seeds.of(seed, -2, 0)));
     Map<Long, Map<Long, Long>> partners = symmetric(confusion);
@@ -125,15 +122,28 @@ public final class PkPlan implements Serializable {
    */
   public static PkPlan neighbourhoods(
       Map<Long, Long> sizes, Map<Long, Map<Long, Long>> confusion, int p, int k, long seed) {
-    if (p < 1 || k < 1) {
-      throw new IllegalArgumentException(
-          "PK batches need P >= 1 and K >= 1, got P=" + p + " K=" + k);
+    Shape shape = Shape.of(sizes, p, k);
+    int[][] chosen =
+        ConfusionWalk.batches(
+            shape.classes(), symmetric(confusion), shape.batches(), shape.pp(), seed);
+    return of(shape.classes(), chosen, shape.pp(), k, sizes);
+  }
+
+  /**
+   * An epoch's shape: the eligible classes (2 or more items, ascending), P shrunk to their number,
+   * and {@code ceil(N / (P·K))} batches, N their items, so an epoch shows about N rows.
+   */
+  private record Shape(long[] classes, int pp, int batches) {
+    static Shape of(Map<Long, Long> sizes, int p, int k) {
+      if (p < 1 || k < 1) {
+        throw new IllegalArgumentException(
+            "PK batches need P >= 1 and K >= 1, got P=" + p + " K=" + k);
+      }
+      long[] classes = eligible(sizes);
+      int pp = Math.min(p, classes.length);
+      long n = Arrays.stream(classes).map(sizes::get).sum();
+      return new Shape(classes, pp, (int) Math.max(1, (n + (long) pp * k - 1) / ((long) pp * k)));
     }
-    long[] classes = eligible(sizes);
-    int pp = Math.min(p, classes.length);
-    int batches = batchCount(classes, sizes, pp, k);
-    int[][] chosen = ConfusionWalk.batches(classes, symmetric(confusion), batches, pp, seed);
-    return of(classes, chosen, pp, k, sizes);
   }
 
   /** The plan of the classes chosen per batch (indices into {@code classes}, by position). */
@@ -262,14 +272,6 @@ public final class PkPlan implements Serializable {
               + classes.length);
     }
     return classes;
-  }
-
-  /**
-   * {@code ceil(N / (P·K))} batches, N the eligible classes' items: an epoch shows about N rows.
-   */
-  private static int batchCount(long[] classes, Map<Long, Long> sizes, int pp, int k) {
-    long n = Arrays.stream(classes).map(sizes::get).sum();
-    return (int) Math.max(1, (n + (long) pp * k - 1) / ((long) pp * k));
   }
 
   /** {@code c(x, y) + c(y, x)} for every confused pair, keyed both ways. */
