@@ -49,7 +49,11 @@ print("Data: %s (N = %s, dim %s, unit vectors, inner product = cosine). Truth: t
       "SynapseML's `ConditionalKNN` (Spark) conditions its ball-tree search on the labels "
       "other than the anchor's. **time** = build + search of all N queries "
       "+ filter; hardneg's time is its whole MINE stage on Spark (positives, search, mining "
-      "rules, triplets counted), so it does more work than the peers' search.\n" % (dname, n, dim))
+      "rules, triplets counted), so it does more work than the peers' search. In this table "
+      "hardneg's rows are timed warm, after one untimed MINE of the first setting in the same "
+      "JVM, as every round of a job after the first runs; that cold run's time (JIT "
+      "compilation of the kernel, Spark's code generation) is in the first row's note. The "
+      "peers' times exclude Python's start and imports.\n" % (dname, n, dim))
 
 
 def mining_table(mining):

@@ -69,7 +69,7 @@ echo "[run.sh] mining: hardneg + Spark MLlib LSH (Java), export for the peers" >
 "${jvm[@]}" io.hardneg.spark.bench.PeerBench --master "local[$threads]" --out "$work" "${data[@]}" \
   --settings "${BENCH_SETTINGS:-broadcast,ivf:0:16,ivf:0:32,ivf:0:64}" --anchors "${BENCH_ANCHORS:-2000}" \
   --lsh-sample "${BENCH_LSH_SAMPLE:-5000}" --lsh-queries "${BENCH_LSH_QUERIES:-20}" \
-  --cknn-queries "${BENCH_CKNN_QUERIES:-200}" > "$work/java.log" 2>&1 \
+  --cknn-queries "${BENCH_CKNN_QUERIES:-200}" --warm-up > "$work/java.log" 2>&1 \
   || { tail -n 40 "$work/java.log" >&2; exit 1; }
 echo "[run.sh] mining: faiss + hnswlib, then every row scored against one numpy truth" >&2
 "$py" bench/peers.py "$work" "$threads" --nprobe "${BENCH_NPROBE:-16,32}" --ef "${BENCH_EF:-64,128}" \
