@@ -84,6 +84,21 @@ class JobConfigTest {
                         .set("train.mode", "mined", "t")
                         .set("train.pk.compose", "random", "t")));
     assertTrue(notPk.getMessage().contains("train.mode = mined"), notPk.getMessage());
+    // auto resolving to triplets (pair mode) leaves the composition unused: no refusal
+    JobConfig pairs =
+        JobConfig.from(
+            new Settings()
+                .set("mining.pairs.path", "/tmp/pairs", "t")
+                .set("train.pk.compose", "confusions", "t"));
+    assertEquals(JobConfig.TrainMode.TRIPLETS, pairs.train().mode());
+    assertThrows(
+        ConfigException.class,
+        () ->
+            JobConfig.from(
+                new Settings()
+                    .set("mining.pairs.path", "/tmp/pairs", "t")
+                    .set("train.mode", "triplets", "t")
+                    .set("train.pk.compose", "confusions", "t")));
     JobConfig mined = JobConfig.from(new Settings().set("train.mode", "mined", "t"));
     assertEquals(JobConfig.TrainMode.MINED, mined.train().mode());
     assertTrue(mined.train().labelsInBatch());

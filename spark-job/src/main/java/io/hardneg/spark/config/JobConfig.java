@@ -446,7 +446,13 @@ public record JobConfig(
               + "its positive and at least one mined negative), so it must be >= 3, got "
               + c.train().pkPerClass());
     }
-    if (c.train().pkCompose() != PkCompose.NEIGHBOURHOODS && c.train().mode() != TrainMode.PK) {
+    // Only a mode named in the configuration conflicts with a non-default composition: `auto`
+    // resolving to triplets (pair mode) leaves the key unused, so a full configuration file that
+    // lists every key (with the composition an older release defaulted to) still runs pair mode.
+    boolean modeNamed = !s.string("train.mode", "auto").trim().equalsIgnoreCase("auto");
+    if (modeNamed
+        && c.train().pkCompose() != PkCompose.NEIGHBOURHOODS
+        && c.train().mode() != TrainMode.PK) {
       throw new ConfigException(
           "train.pk.compose = "
               + c.train().pkCompose().name().toLowerCase(java.util.Locale.ROOT)
