@@ -195,16 +195,18 @@ if eh or et:
 
 print("\n## 3. Scaling\n")
 sc_rows = []
-for f in ("scaling.md", os.path.join("big", "scaling-rows.md")):
+for f in ("scaling.md", os.path.join("big", "scaling-rows.md"), "scaling-cluster.md"):
     p = os.path.join(d, f)
     if os.path.exists(p):
         for line in open(p):
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             if line.startswith("| synthetic clustered") and len(cells) >= 9:
                 sc_rows.append(cells)
-failed = [l for l in (open(os.path.join(d, "scaling.md")).read().splitlines()
-                      if os.path.exists(os.path.join(d, "scaling.md")) else [])
-          if l.startswith("**The scaling run failed**")]
+failed = [l for f in ("scaling.md", "scaling-cluster.md")
+          for l in (open(os.path.join(d, f)).read().splitlines()
+                    if os.path.exists(os.path.join(d, f)) else [])
+          if l.startswith("**The scaling run failed**")
+          or l.startswith("**The cluster scaling run failed**")]
 if sc_rows:
     sc_rows.sort(key=lambda c: int(c[1]))
     print("hardneg's MINE stage (k-means on a 65,536 sample, IVF assignment, shuffle by list, "
@@ -216,7 +218,14 @@ if sc_rows:
           "the peers' truth). "
           "Exponent b of time ~ N^b: least squares over all sizes, and between the two largest. "
           "\"largest task\" = the most base / query vectors one task held (bounded by the list "
-          "cap, 50,000, not by N).\n" % (m["threads"], big and bdata and bdata[0][2] or "largest"))
+          "cap, 50,000, not by N).%s\n" % (
+              m["threads"], big and bdata and bdata[0][2] or "largest",
+              " Rows whose data cell names a standalone cluster ran on a Spark standalone "
+              "cluster of this machine (`BENCH_SCALING_CLUSTER`, `deploy/bin/cluster`): two "
+              "workers of one core, one executor each with the heap the row names, the driver "
+              "apart; the same 2 cores as `local[2]`, with executor JVMs that never hold the "
+              "whole data set. The exponents mix both placements."
+              if any("standalone cluster" in c[0] for c in sc_rows) else ""))
     print("| data | N | dim | search | mine stage s | distance computations | share of exact "
           "| nearest-negative recall | largest task bases / queries |")
     print("|---|---|---|---|---|---|---|---|---|")

@@ -17,6 +17,9 @@
 # BENCH_E2E_ROUNDS (2, 0 skips the end-to-end Fashion-MNIST runs), BENCH_E2E_EPOCHS (1 per round),
 # BENCH_E2E_ARCHS (mlp,cnn), BENCH_E2E_TORCH_EPOCHS (3), BENCH_SCALING (250000; more sizes
 # comma-separated, 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8,ivf:0:6:4), BENCH_SCALING_MEMORY (12g driver heap),
+# BENCH_SCALING_CLUSTER (off; sizes mined on a standalone cluster of this machine, e.g. 16000000:
+# 2 workers of 1 core, executors of BENCH_CLUSTER_EXECUTOR_MEMORY = 4g heap, off-heap limit
+# BENCH_CLUSTER_OFFHEAP = 1g, driver heap BENCH_CLUSTER_DRIVER_MEMORY = 2g),
 # BENCH_PEERS_SYNTHETIC (1000000: the large mining comparison, 0 skips), BENCH_PEERS_SETTINGS (ivf:0:8,ivf:0:6:4,ivf:0:10:4),
 # BENCH_PEERS_NPROBE (16), BENCH_PEERS_EF (64), BENCH_PEERS_KS (64,512: a cluster holds ~250 items of one
 # label), BENCH_PEERS_QUERIES (5000 searched, scaled to N), BENCH_PER_CLASS_MAX_LABELS (5000: faiss and
@@ -152,6 +155,35 @@ if [[ "${BENCH_SCALING:-250000}" != 0 ]]; then
     io.hardneg.spark.bench.SearchBench --master "local[$threads]" --settings "${BENCH_SCALING_SETTINGS:-ivf:0:8,ivf:0:6:4}" \
     "${sizes[@]}" > "$work/scaling.md" 2> "$work/scaling.log" \
     || { echo; echo "**The scaling run failed** after the rows above: $(grep -m1 -E 'Exception|Error' "$work/scaling.log" | cut -c1-300)"; } >> "$work/scaling.md"
+fi
+if [[ -n "${BENCH_SCALING_CLUSTER:-}" ]]; then
+  # opt-in points (e.g. 16000000) on a Spark standalone cluster of this machine (deploy/bin/cluster):
+  # 2 workers of 1 core, executors of BENCH_CLUSTER_EXECUTOR_MEMORY heap (4g), so no JVM holds the
+  # data set; the driver only plans, samples k-means and counts. Rows join the series above.
+  echo "[run.sh] scaling on a standalone cluster: N = $BENCH_SCALING_CLUSTER" >&2
+  [[ -f deploy/target/spark-classpath.txt ]] || mvn -B -q -DskipTests -pl deploy -am package >&2
+  cdir="$work/cluster"
+  emem="${BENCH_CLUSTER_EXECUTOR_MEMORY:-4g}"
+  trap 'deploy/bin/cluster stop --dir "$cdir" > /dev/null 2>&1 || true' EXIT
+  deploy/bin/cluster start --workers 2 --cores 1 --memory "$emem" --dir "$cdir" > "$work/cluster-start.log" 2>&1 \
+    || { tail -n 20 "$work/cluster-start.log" >&2; exit 1; }
+  sizes=()
+  IFS=, read -r -a scaling <<< "$BENCH_SCALING_CLUSTER"
+  for n in "${scaling[@]}"; do sizes+=(--synthetic "$n"); done
+  # shellcheck disable=SC2046
+  java -Xmx"${BENCH_CLUSTER_DRIVER_MEMORY:-2g}" $(cat deploy/bin/jvm-flags) \
+    -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE:-$HOME/.javacpp/cache}" \
+    -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false \
+    -Dspark.executor.memory="$emem" -Dspark.executor.extraClassPath="$cp" \
+    -Dspark.executor.extraJavaOptions="--add-modules=jdk.incubator.vector -Dorg.bytedeco.javacpp.maxbytes=${BENCH_CLUSTER_OFFHEAP:-1g} -Dorg.bytedeco.javacpp.cachedir=${JAVACPP_CACHE:-$HOME/.javacpp/cache}" \
+    -Dspark.executorEnv.OMP_NUM_THREADS=1 -Dspark.executorEnv.OPENBLAS_NUM_THREADS=1 -cp "$cp" \
+    io.hardneg.spark.bench.SearchBench --master "$(cat "$cdir/master-url")" \
+    --name "standalone cluster, 2 executors of 1 core and $emem" \
+    --settings "${BENCH_SCALING_SETTINGS:-ivf:0:8,ivf:0:6:4}" "${sizes[@]}" \
+    > "$work/scaling-cluster.md" 2> "$work/scaling-cluster.log" \
+    || { echo; echo "**The cluster scaling run failed** after the rows above: $(grep -m1 -E 'Exception|Error' "$work/scaling-cluster.log" | cut -c1-300)"; } >> "$work/scaling-cluster.md"
+  deploy/bin/cluster stop --dir "$cdir" > /dev/null 2>&1 || true
+  trap - EXIT
 fi
 {
   echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"

@@ -37,8 +37,12 @@ import org.apache.spark.storage.StorageLevel;
  * <pre>
  * SearchBench --master local[2] --settings broadcast,ivf:0:8,ivf:0:16,ivf:0:6:3
  *     (ivf:NLIST:NPROBE[:BASE_LISTS], NLIST 0 = about 4·√N)
- *     [--fmnist IMAGES LABELS [--model ZIP] [--pca 64]] [--synthetic N]...
+ *     [--fmnist IMAGES LABELS [--model ZIP] [--pca 64]] [--synthetic N]... [--name WHERE]
  * </pre>
+ *
+ * <p>The synthetic rows' data cell reads "synthetic clustered", or "synthetic clustered, WHERE"
+ * with {@code --name} ({@code bench/run.sh} names the standalone cluster its opt-in points ran on).
+ * The synthetic items are generated inside the partitions, so no JVM holds the whole set.
  */
 public final class SearchBench {
   /** Above this many items the exact placements are not run (N² pairs on 2 cores). */
@@ -54,6 +58,7 @@ public final class SearchBench {
     String model = null;
     int pca = 0;
     List<Long> synthetic = new ArrayList<>();
+    String syntheticName = "synthetic clustered";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--master" -> master = args[++i];
@@ -65,6 +70,7 @@ public final class SearchBench {
         case "--model" -> model = args[++i];
         case "--pca" -> pca = Integer.parseInt(args[++i]);
         case "--synthetic" -> synthetic.add(Long.parseLong(args[++i]));
+        case "--name" -> syntheticName = "synthetic clustered, " + args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -91,8 +97,7 @@ public final class SearchBench {
     }
     List<Point> points = new ArrayList<>();
     for (long n : synthetic) {
-      points.addAll(
-          run(spark, "synthetic clustered", synthetic(spark, n, 64, 1000, 4000, 8), settings));
+      points.addAll(run(spark, syntheticName, synthetic(spark, n, 64, 1000, 4000, 8), settings));
     }
     printScaling(points);
     spark.stop();
