@@ -229,7 +229,7 @@ public final class MineStage {
     Broadcast<LabeledVectors> q = jsc.broadcast(sample);
     KnnOptions one = new KnnOptions(1, knn.queryBlock(), knn.baseBlock(), knn.precision());
     double[] exact =
-        EntryRows.partitions(anchors.select("id", "label", "emb"))
+        EntryRows.chunks(anchors.select("id", "label", "emb"), EntryRows.BLOCK)
             .map(
                 entries -> {
                   double[] best = new double[q.value().size()];

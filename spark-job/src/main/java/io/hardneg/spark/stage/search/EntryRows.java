@@ -2,7 +2,9 @@ package io.hardneg.spark.stage.search;
 
 import io.hardneg.core.search.VectorEntry;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -10,6 +12,13 @@ import org.apache.spark.sql.catalyst.InternalRow;
 
 /** Rows of {@code id, label, emb[, positive, d_ap[, excluded]]} as search entries. */
 public final class EntryRows {
+  /**
+   * Entries per block of {@link #chunks}: 16 MiB of 64-d vectors, and a multiple of the kernel's
+   * default base block (4,096), so an exact search over the blocks tiles the bases as over the
+   * whole partition.
+   */
+  public static final int BLOCK = 65_536;
+
   private EntryRows() {}
 
   /**
@@ -55,5 +64,41 @@ public final class EntryRows {
               rows.forEachRemaining(r -> entries.add(entry(r)));
               return List.of(entries).iterator();
             });
+  }
+
+  /**
+   * Each partition of the table as consecutive lists of at most {@code size} entries, read as the
+   * task pulls them. A stage that works on a partition a block at a time (assignment to lists, the
+   * recall sample's exact search) holds one block, not the partition: at 16M items in 8 partitions
+   * a partition is 2M entries, more than a 4 GB executor holds next to its cache.
+   */
+  public static JavaRDD<List<VectorEntry>> chunks(Dataset<Row> table, int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("chunk size must be >= 1, got " + size);
+    }
+    return table
+        .queryExecution()
+        .toRdd()
+        .toJavaRDD()
+        .mapPartitions(
+            rows ->
+                new Iterator<List<VectorEntry>>() {
+                  @Override
+                  public boolean hasNext() {
+                    return rows.hasNext();
+                  }
+
+                  @Override
+                  public List<VectorEntry> next() {
+                    if (!rows.hasNext()) {
+                      throw new NoSuchElementException();
+                    }
+                    List<VectorEntry> chunk = new ArrayList<>();
+                    while (chunk.size() < size && rows.hasNext()) {
+                      chunk.add(entry(rows.next()));
+                    }
+                    return chunk;
+                  }
+                });
   }
 }

@@ -132,7 +132,9 @@ final class ListShuffle {
   }
 
   private static JavaRDD<VectorEntry> assign(Dataset<Row> table, Assigner assigner) {
-    return EntryRows.partitions(table)
+    // a block at a time: assignment is per row, and a whole partition of entries plus its table
+    // did not fit a 4 GB executor at 16M items
+    return EntryRows.chunks(table, EntryRows.BLOCK)
         .flatMap(
             entries -> {
               assigner.assignAll(entries);

@@ -1,0 +1,69 @@
+package io.hardneg.spark.stage.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.hardneg.core.search.VectorEntry;
+import io.hardneg.spark.SharedSpark;
+import io.hardneg.spark.io.Schemas;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** {@link EntryRows#chunks}: the partition's rows, in order, in blocks of at most the size. */
+class EntryRowsTest {
+  @Test
+  void chunksCoverEveryPartitionInOrderInBoundedBlocks() {
+    SparkSession spark = SharedSpark.get();
+    List<Row> rows = new ArrayList<>();
+    for (long id = 0; id < 23; id++) {
+      rows.add(RowFactory.create(id, id % 4, new Float[] {(float) id, (float) -id}));
+    }
+    Dataset<Row> table = spark.createDataFrame(rows, Schemas.EMBEDDINGS).repartition(2);
+    // per block: its partition, then its ids (negated - 1 when the vector read out is not the
+    // row's)
+    List<long[]> blocks =
+        EntryRows.chunks(table, 5)
+            .mapPartitionsWithIndex(
+                (p, it) -> {
+                  List<long[]> out = new ArrayList<>();
+                  it.forEachRemaining(
+                      block -> {
+                        long[] b = new long[block.size() + 1];
+                        b[0] = p;
+                        for (int k = 0; k < block.size(); k++) {
+                          VectorEntry e = block.get(k);
+                          b[k + 1] = e.emb()[1] == -e.id() ? e.id() : -1 - e.id();
+                        }
+                        out.add(b);
+                      });
+                  return out.iterator();
+                },
+                true)
+            .collect();
+    List<List<VectorEntry>> whole = EntryRows.partitions(table).collect();
+    int total = 0;
+    for (int p = 0; p < whole.size(); p++) {
+      List<Long> expected = whole.get(p).stream().map(VectorEntry::id).toList();
+      List<Long> got = new ArrayList<>();
+      final long part = p;
+      List<long[]> mine = blocks.stream().filter(b -> b[0] == part).toList();
+      for (int b = 0; b < mine.size(); b++) {
+        // every block full but the partition's last one, none empty
+        int size = mine.get(b).length - 1;
+        assertEquals(b < mine.size() - 1 ? 5 : (expected.size() - 1) % 5 + 1, size);
+        for (int k = 1; k <= size; k++) {
+          got.add(mine.get(b)[k]);
+        }
+      }
+      assertEquals(expected, got, "partition " + p + " (a negative id: its vector was misread)");
+      total += got.size();
+    }
+    assertEquals(23, total);
+    assertThrows(IllegalArgumentException.class, () -> EntryRows.chunks(table, 0));
+  }
+}
