@@ -145,8 +145,12 @@ public final class AtomicOutput {
         + m;
   }
 
-  /** Removes a temporary directory of a failed attempt; never throws. */
+  /**
+   * Removes a temporary directory of a failed attempt, after the Spark tasks a failed job left
+   * running have ended (they would recreate directories under it: {@link TaskDrain}); never throws.
+   */
   public void discard(Path tmp) {
+    TaskDrain.awaitNoRunningTasks();
     try {
       fs.delete(tmp, true);
     } catch (IOException | RuntimeException | FSError ignored) {
