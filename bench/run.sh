@@ -19,7 +19,9 @@
 # comma-separated, 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8,ivf:0:6:4), BENCH_SCALING_MEMORY (12g driver heap),
 # BENCH_SCALING_CLUSTER (off; sizes mined on a standalone cluster of this machine, e.g. 16000000:
 # 2 workers of 1 core, executors of BENCH_CLUSTER_EXECUTOR_MEMORY = 4g heap, off-heap limit
-# BENCH_CLUSTER_OFFHEAP = 1g, driver heap BENCH_CLUSTER_DRIVER_MEMORY = 2g),
+# BENCH_CLUSTER_OFFHEAP = 1g, driver heap BENCH_CLUSTER_DRIVER_MEMORY = 2g, placements
+# BENCH_CLUSTER_SETTINGS = BENCH_SCALING_SETTINGS; 16M with ivf:0:8 took 35 min and ~57 GB of shuffle
+# scratch on disk; the synthetic set and the mine stage's reduce side get max(8, N / 500,000) partitions),
 # BENCH_PEERS_SYNTHETIC (1000000: the large mining comparison, 0 skips), BENCH_PEERS_SETTINGS (ivf:0:8,ivf:0:6:4,ivf:0:10:4),
 # BENCH_PEERS_NPROBE (16), BENCH_PEERS_EF (64), BENCH_PEERS_KS (64,512: a cluster holds ~250 items of one
 # label), BENCH_PEERS_QUERIES (5000 searched, scaled to N), BENCH_PER_CLASS_MAX_LABELS (5000: faiss and
@@ -179,7 +181,7 @@ if [[ -n "${BENCH_SCALING_CLUSTER:-}" ]]; then
     -Dspark.executorEnv.OMP_NUM_THREADS=1 -Dspark.executorEnv.OPENBLAS_NUM_THREADS=1 -cp "$cp" \
     io.hardneg.spark.bench.SearchBench --master "$(cat "$cdir/master-url")" \
     --name "standalone cluster, 2 executors of 1 core and $emem" \
-    --settings "${BENCH_SCALING_SETTINGS:-ivf:0:8,ivf:0:6:4}" "${sizes[@]}" \
+    --settings "${BENCH_CLUSTER_SETTINGS:-${BENCH_SCALING_SETTINGS:-ivf:0:8,ivf:0:6:4}}" "${sizes[@]}" \
     > "$work/scaling-cluster.md" 2> "$work/scaling-cluster.log" \
     || { echo; echo "**The cluster scaling run failed** after the rows above: $(grep -m1 -E 'Exception|Error' "$work/scaling-cluster.log" | cut -c1-300)"; } >> "$work/scaling-cluster.md"
   deploy/bin/cluster stop --dir "$cdir" > /dev/null 2>&1 || true

@@ -97,7 +97,9 @@ public final class SearchBench {
     }
     List<Point> points = new ArrayList<>();
     for (long n : synthetic) {
-      points.addAll(run(spark, syntheticName, synthetic(spark, n, 64, 1000, 4000, 8), settings));
+      int parts = (int) Math.max(8, n / 500_000);
+      points.addAll(
+          run(spark, syntheticName, synthetic(spark, n, 64, 1000, 4000, parts), settings, parts));
     }
     printScaling(points);
     spark.stop();
@@ -164,6 +166,11 @@ public final class SearchBench {
   }
 
   static List<Point> run(SparkSession spark, String name, Dataset<Row> emb, List<String> settings) {
+    return run(spark, name, emb, settings, 8);
+  }
+
+  static List<Point> run(
+      SparkSession spark, String name, Dataset<Row> emb, List<String> settings, int parts) {
     List<Point> points = new ArrayList<>();
     Dataset<Row> e = emb.persist(StorageLevel.MEMORY_AND_DISK());
     long n = e.count();
@@ -183,7 +190,7 @@ public final class SearchBench {
         continue;
       }
       long t0 = System.nanoTime();
-      MineStage.Mined m = MineStage.mine(spark, e, mining, KnnOptions.of(1), ss, 0, "bench", 8);
+      MineStage.Mined m = MineStage.mine(spark, e, mining, KnnOptions.of(1), ss, 0, "bench", parts);
       m.triplets().count();
       double secs = (System.nanoTime() - t0) / 1e9;
       SearchReport r = m.search();
