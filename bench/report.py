@@ -247,7 +247,9 @@ if sc_rows:
         if len(set(p[0] for p in ps)) < 2:
             continue
         xs = [math.log(p[0]) for p in ps]
-        a, b = ps[-2], ps[-1]
+        # the two largest distinct sizes (a size mined both locally and on the cluster has two rows)
+        b = ps[-1]
+        a = [p for p in ps if p[0] < b[0]][-1]
         fits.append("| ivf nprobe=%s | %s | %.2f | %.2f | %.2f |" % (
             nprobe, ", ".join(str(p[0]) for p in ps), slope(xs, [math.log(p[1]) for p in ps]),
             math.log(b[1] / a[1]) / math.log(b[0] / a[0]),

@@ -158,7 +158,7 @@ if [[ "${BENCH_SCALING:-250000}" != 0 ]]; then
     "${sizes[@]}" > "$work/scaling.md" 2> "$work/scaling.log" \
     || { echo; echo "**The scaling run failed** after the rows above: $(grep -m1 -E 'Exception|Error' "$work/scaling.log" | cut -c1-300)"; } >> "$work/scaling.md"
 fi
-if [[ -n "${BENCH_SCALING_CLUSTER:-}" ]]; then
+if [[ -n "${BENCH_SCALING_CLUSTER:-}" && "${BENCH_SCALING_CLUSTER}" != 0 ]]; then
   # opt-in points (e.g. 16000000) on a Spark standalone cluster of this machine (deploy/bin/cluster):
   # 2 workers of 1 core, executors of BENCH_CLUSTER_EXECUTOR_MEMORY heap (4g), so no JVM holds the
   # data set; the driver only plans, samples k-means and counts. Rows join the series above.
@@ -167,7 +167,8 @@ if [[ -n "${BENCH_SCALING_CLUSTER:-}" ]]; then
   cdir="$work/cluster"
   emem="${BENCH_CLUSTER_EXECUTOR_MEMORY:-4g}"
   trap 'deploy/bin/cluster stop --dir "$cdir" > /dev/null 2>&1 || true' EXIT
-  deploy/bin/cluster start --workers 2 --cores 1 --memory "$emem" --dir "$cdir" > "$work/cluster-start.log" 2>&1 \
+  # no shared secret: the bench's driver below does not pass one
+  env -u HARDNEG_SPARK_SECRET_FILE deploy/bin/cluster start --workers 2 --cores 1 --memory "$emem" --dir "$cdir" > "$work/cluster-start.log" 2>&1 \
     || { tail -n 20 "$work/cluster-start.log" >&2; exit 1; }
   sizes=()
   IFS=, read -r -a scaling <<< "$BENCH_SCALING_CLUSTER"
@@ -207,5 +208,7 @@ fi
   knobs=$(env | grep -E '^BENCH_[A-Z0-9_]+=' | grep -v '^BENCH_CP=' | sort | tr '\n' ' ' || true)
   echo "command=${knobs}$( [[ -n "${FMNIST_DIR:-}" ]] && echo 'FMNIST_DIR=… ')bench/run.sh"
 } > "$work/machine.txt"
-"$py" bench/report.py "$work" > "$out"
+# a failing report leaves the results file as it was
+"$py" bench/report.py "$work" > "$out.tmp"
+mv "$out.tmp" "$out"
 echo "[run.sh] wrote $out" >&2

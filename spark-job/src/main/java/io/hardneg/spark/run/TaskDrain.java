@@ -14,7 +14,14 @@ import org.slf4j.LoggerFactory;
  * task inside a Parquet writer finishes (or fails) on its own time and meanwhile creates its
  * attempt directories under the output. A temporary output directory removed before those tasks end
  * reappears beside the target (seen on a full disk: {@code _tmp-mined-b-<uuid>} left behind). So a
- * failed output is discarded only after no task runs any more, up to a bound.
+ * failed output is discarded only after no task runs any more, up to a bound. It waits for every
+ * running task of the application, not only the failed job's: the jobs of hardneg's CLI run one at
+ * a time, so they are the failed job's, and a failure only pays the time its last tasks take.
+ * Inside a task no SparkSession is active, and it returns at once.
+ *
+ * <p>The task scheduler's count ({@code SparkContext.taskScheduler}, {@code
+ * TaskSchedulerImpl.runningTasksByExecutors}) is Spark-internal (public in the bytecode, {@code
+ * private[spark]} in Scala): checked with Spark 3.5; the status tracker is the fallback.
  */
 final class TaskDrain {
   private static final Logger LOG = LoggerFactory.getLogger(TaskDrain.class);
@@ -36,18 +43,23 @@ final class TaskDrain {
     }
     SparkContext sc = session.get().sparkContext();
     long end = System.nanoTime() + MAX.toNanos();
+    boolean interrupted = false;
     int running;
+    // an interrupt (a kill of the driver's thread) does not end the wait early: removing the
+    // output under a running task is the race this class exists to avoid; it is restored after
     while ((running = running(sc)) > 0) {
       if (System.nanoTime() > end) {
         LOG.warn("{} task(s) still running after {}; removing the output anyway", running, MAX);
-        return;
+        break;
       }
       try {
         Thread.sleep(50);
       } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        return;
+        interrupted = true;
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A failed job's other task still writing: one task fails for good at once, which fails the job,
- * while the other goes on for a while and then creates a file under the temporary output (as a
- * Parquet writer's attempt directory does). Discarding the temporary must leave it gone once that
- * late task has ended; removing it at once (before the drain) leaves it recreated.
+ * A failed job's other task still writing: one task fails on each of its 4 attempts (local[2,4]),
+ * which fails the job, while the other waits until the test has seen the failure, then 500 ms more,
+ * and creates a file under the temporary output (as a Parquet writer's attempt directory does).
+ * Discarding the temporary must leave it gone once that late task has ended; removing it at once
+ * (without the drain) leaves it recreated. The late task waits for a file the test writes after the
+ * failure, so neither outcome depends on how fast the machine is.
  */
 class TaskDrainTest {
   @TempDir Path dir;
@@ -35,6 +37,7 @@ class TaskDrainTest {
     org.apache.hadoop.fs.Path tmp = out.begin();
     String late = Path.of(tmp.toUri()).resolve("_temporary/attempt/part-1").toString();
     String done = dir.resolve("late-task-done").toString();
+    String go = dir.resolve("job-failed").toString();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SharedSpark.get().sparkContext());
     assertThrows(
         SparkException.class,
@@ -45,14 +48,20 @@ class TaskDrainTest {
                       if (i == 0) {
                         throw new IllegalStateException("this partition always fails");
                       }
-                      Thread.sleep(1500); // the failed job does not wait for this task
+                      // the failed job does not wait for this task; it goes on after the
+                      // driver has seen the failure (at most 60 s)
+                      for (int t = 0; t < 1200 && !Files.exists(Path.of(go)); t++) {
+                        Thread.sleep(50);
+                      }
+                      Thread.sleep(500);
                       Path f = Path.of(late);
                       Files.createDirectories(f.getParent());
                       Files.writeString(f, "late");
                       Files.writeString(Path.of(done), "done");
                     }));
+    Files.writeString(Path.of(go), "go");
     out.discard(tmp);
-    for (int i = 0; i < 100 && !Files.exists(Path.of(done)); i++) {
+    for (int i = 0; i < 400 && !Files.exists(Path.of(done)); i++) {
       Thread.sleep(50);
     }
     assertTrue(Files.exists(Path.of(done)), "the late task ended");

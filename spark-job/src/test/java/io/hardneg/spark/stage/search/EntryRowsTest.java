@@ -1,5 +1,6 @@
 package io.hardneg.spark.stage.search;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -65,5 +66,30 @@ class EntryRowsTest {
     }
     assertEquals(23, total);
     assertThrows(IllegalArgumentException.class, () -> EntryRows.chunks(table, 0));
+  }
+
+  @Test
+  void anEmptyPartitionGivesNoBlockAndAFullLastBlockIsNotFollowedByAnEmptyOne() {
+    SparkSession spark = SharedSpark.get();
+    // a range slices 10 ids over 2 partitions as 5 + 5: blocks of 5 fit exactly
+    Dataset<Row> exact = table(spark.range(0, 10, 1, 2));
+    assertEquals(List.of(5, 5), EntryRows.chunks(exact, 5).map(b -> b.size()).collect());
+    assertEquals(List.of(3, 2, 3, 2), EntryRows.chunks(exact, 3).map(b -> b.size()).collect());
+    // 3 ids over 5 partitions: 0, 1, 0, 1, 1 rows; the empty ones give no block
+    Dataset<Row> sparse = table(spark.range(0, 3, 1, 5));
+    assertEquals(5, sparse.javaRDD().getNumPartitions());
+    List<long[]> ids =
+        EntryRows.chunks(sparse, 4)
+            .map(b -> b.stream().mapToLong(VectorEntry::id).toArray())
+            .collect();
+    assertEquals(3, ids.size());
+    for (int i = 0; i < 3; i++) {
+      assertArrayEquals(new long[] {i}, ids.get(i));
+    }
+  }
+
+  private static Dataset<Row> table(Dataset<Long> ids) {
+    return ids.selectExpr(
+        "id", "id % 4 AS label", "array(CAST(id AS FLOAT), CAST(-id AS FLOAT)) AS emb");
   }
 }
