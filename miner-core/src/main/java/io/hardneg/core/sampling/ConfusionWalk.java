@@ -16,8 +16,8 @@ import java.util.Random;
  * <p>Why not weights: with thousands of classes and a handful of mined confusers per class, drawing
  * the P − 1 other classes with weight {@code 1 + c(x, y)} lets the thousands of weight-1 classes
  * crowd out the few confused ones, so the batches come out nearly uniform. Here confusers always
- * come first; a random class is taken only when the walk runs out of them, and the walk goes on
- * from it.
+ * come first; random classes are taken only when the walk runs out of them, and then they fill the
+ * rest of the batch (the walk does not go on from a random class).
  *
  * <p>Coverage stays balanced: a class enters at most {@code cap = ceil(batches · P / classes)}
  * batches per epoch (what uniform batches give on average), so no hub class of the graph fills the
