@@ -20,8 +20,9 @@
 # BENCH_SCALING_CLUSTER (off; sizes mined on a standalone cluster of this machine, e.g. 16000000:
 # 2 workers of 1 core, executors of BENCH_CLUSTER_EXECUTOR_MEMORY = 4g heap, off-heap limit
 # BENCH_CLUSTER_OFFHEAP = 1g, driver heap BENCH_CLUSTER_DRIVER_MEMORY = 2g, placements
-# BENCH_CLUSTER_SETTINGS = BENCH_SCALING_SETTINGS; 16M with ivf:0:8 took 35 min and ~57 GB of shuffle
-# scratch on disk; the synthetic set and the mine stage's reduce side get max(8, N / 500,000) partitions),
+# BENCH_CLUSTER_SETTINGS = BENCH_SCALING_SETTINGS; 16M with ivf:0:8 took 38 min and ~60 GB of shuffle
+# scratch on disk in RESULTS.md at 6576833; the synthetic set and the mine stage's reduce side get
+# max(8, N / 500,000) partitions),
 # BENCH_PEERS_SYNTHETIC (1000000: the large mining comparison, 0 skips), BENCH_PEERS_SETTINGS (ivf:0:8,ivf:0:6:4,ivf:0:10:4),
 # BENCH_PEERS_NPROBE (16), BENCH_PEERS_EF (64), BENCH_PEERS_KS (64,512: a cluster holds ~250 items of one
 # label), BENCH_PEERS_QUERIES (5000 searched, scaled to N), BENCH_PER_CLASS_MAX_LABELS (5000: faiss and
