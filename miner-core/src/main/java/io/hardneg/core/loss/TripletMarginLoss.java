@@ -1,5 +1,6 @@
 package io.hardneg.core.loss;
 
+import io.hardneg.core.util.Flat;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -57,8 +58,10 @@ public class TripletMarginLoss implements ILossFunction {
       throw new IllegalArgumentException(
           "labels rows " + labels.size(0) + " != output rows " + rows);
     }
-    double[][] x = out.toDoubleMatrix();
-    double[] m = mask == null ? null : mask.reshape(rows).toDoubleVector();
+    // one bulk copy: toDoubleMatrix() makes a view and a copy per row, thousands of native
+    // buffers a step, and was most of a small network's step time
+    double[][] x = MetricLoss.rows(out);
+    double[] m = mask == null ? null : Flat.doubles(mask.reshape(rows));
     int n = (int) (rows / 3);
     int d = (int) out.size(1);
     double[] loss = new double[(int) rows];
@@ -128,8 +131,20 @@ public class TripletMarginLoss implements ILossFunction {
   public INDArray computeGradient(
       INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
     INDArray out = activationFn.getActivation(preOutput.dup(), true);
-    double[][] g = evaluate(labels, out, mask, true).grad();
-    INDArray dLdOut = Nd4j.create(g).castTo(preOutput.dataType());
+    return backprop(preOutput, activationFn, evaluate(labels, out, mask, true).grad());
+  }
+
+  /**
+   * dL/dpreOutput from dL/dout, built from one flat array (Nd4j.create(double[][]) goes by row).
+   */
+  private static INDArray backprop(INDArray preOutput, IActivation activationFn, double[][] g) {
+    int cols = (int) preOutput.size(1);
+    double[] flat = new double[g.length * cols];
+    for (int i = 0; i < g.length; i++) {
+      System.arraycopy(g[i], 0, flat, i * cols, cols);
+    }
+    INDArray dLdOut =
+        Nd4j.create(flat, new long[] {g.length, cols}, 'c').castTo(preOutput.dataType());
     return activationFn.backprop(preOutput.dup(), dLdOut).getFirst();
   }
 
@@ -140,9 +155,15 @@ public class TripletMarginLoss implements ILossFunction {
       IActivation activationFn,
       INDArray mask,
       boolean average) {
+    // one forward of the activation and one pass over the triplets for both
+    INDArray out = activationFn.getActivation(preOutput.dup(), true);
+    Eval e = evaluate(labels, out, mask, true);
+    double sum = 0;
+    for (double v : e.loss()) {
+      sum += v;
+    }
     return new Pair<>(
-        computeScore(labels, preOutput, activationFn, mask, average),
-        computeGradient(labels, preOutput, activationFn, mask));
+        average ? sum / e.loss().length : sum, backprop(preOutput, activationFn, e.grad()));
   }
 
   @Override

@@ -112,6 +112,27 @@ class TripletMarginLossTest {
     assertEquals(0.0, g.getRow(0).norm2Number().doubleValue());
   }
 
+  /** DL4J's fit calls the one-pass method: it must give what the two separate calls give. */
+  @Test
+  void gradientAndScoreInOnePassEqualTheSeparateCalls() {
+    INDArray pre = randomRows(3 * 20, 5, 4).castTo(DataType.FLOAT);
+    INDArray mask = Nd4j.ones(DataType.FLOAT, 60, 1);
+    mask.putScalar(3, 0, 0);
+    mask.putScalar(9, 0, 0.5);
+    TripletMarginLoss loss = new TripletMarginLoss(0.3);
+    IActivation act = new ActivationL2Normalize();
+    for (INDArray m : new INDArray[] {null, mask}) {
+      for (boolean average : new boolean[] {false, true}) {
+        var both = loss.computeGradientAndScore(null, pre, act, m, average);
+        assertEquals(loss.computeScore(null, pre, act, m, average), both.getFirst(), 0.0);
+        assertEquals(loss.computeGradient(null, pre, act, m), both.getSecond());
+        assertEquals(DataType.FLOAT, both.getSecond().dataType());
+      }
+    }
+    assertTrue(
+        loss.computeGradient(null, pre, act, mask).getRow(3).norm2Number().doubleValue() == 0);
+  }
+
   @Test
   void rejectsRowsThatAreNotTriplets() {
     IllegalArgumentException e =
