@@ -33,41 +33,46 @@ public final class SemiHardMiner implements InBatchMiner {
   public Tuples mine(Batch b, InBatchStats stats) {
     TripletSink out = new TripletSink(b, stats);
     int n = b.size();
+    int[] negIdx = new int[n];
+    double[] negD = new double[n];
     for (int a : InBatchMiner.usableAnchors(b, stats)) {
       double[] row = b.d()[a];
+      // the anchor's negatives once, in row order (so strict comparisons keep the lowest row on a
+      // tie), and the nearest of them: it does not depend on the positive
+      int m = 0;
+      int hard = -1;
+      for (int g = 0; g < n; g++) {
+        if (b.negative(a, g)) {
+          negIdx[m] = g;
+          negD[m] = row[g];
+          if (hard < 0 || negD[m] < negD[hard]) {
+            hard = m;
+          }
+          m++;
+        }
+      }
       for (int p = 0; p < n; p++) {
         if (!b.positive(a, p)) {
           continue;
         }
         double dap = row[p];
-        int semi = -1;
-        int hard = -1;
+        // the nearest negative beyond the positive; it is semi-hard when within the margin, and
+        // if it is not, no farther one is (the semi-hard band starts where "beyond" starts)
         int beyond = -1;
-        for (int g = 0; g < n; g++) {
-          if (!b.negative(a, g)) {
-            continue;
-          }
-          double dan = row[g];
-          if (hard < 0 || dan < row[hard]) {
-            hard = g;
-          }
-          if (dan > dap) {
-            if (beyond < 0 || dan < row[beyond]) {
-              beyond = g;
-            }
-            if (Hardness.isSemiHard(dap, dan, margin) && (semi < 0 || dan < row[semi])) {
-              semi = g;
-            }
+        for (int k = 0; k < m; k++) {
+          double dan = negD[k];
+          if (dan > dap && (beyond < 0 || dan < negD[beyond])) {
+            beyond = k;
           }
         }
-        if (semi >= 0) {
-          out.add(a, p, semi, MinedKind.SEMIHARD);
+        if (beyond >= 0 && Hardness.isSemiHard(dap, negD[beyond], margin)) {
+          out.add(a, p, negIdx[beyond], MinedKind.SEMIHARD);
         } else if (fallback == SemiHardFallback.HARD) {
           stats.addFallback();
-          out.add(a, p, hard, MinedKind.HARD);
+          out.add(a, p, negIdx[hard], MinedKind.HARD);
         } else if (fallback == SemiHardFallback.NEAREST_BEYOND && beyond >= 0) {
           stats.addFallback();
-          out.add(a, p, beyond, MinedKind.BEYOND);
+          out.add(a, p, negIdx[beyond], MinedKind.BEYOND);
         } else {
           stats.addNoCandidate();
         }
