@@ -54,6 +54,8 @@ public class HardnegKryoRegistrator extends Nd4jRegistrator {
     kryo.register(io.hardneg.core.search.AnchorCandidates.class);
     // the pk training mode's broadcast batch plan
     kryo.register(io.hardneg.core.sampling.PkPlan.class);
+    // and its broadcast features (package-private)
+    registerByName(kryo, "io.hardneg.spark.stage.FeatureTable");
     // rows built with a schema (GenericRowWithSchema) carry their StructType: its fields' types
     kryo.register(org.apache.spark.sql.types.DataType[].class);
     kryo.register(org.apache.spark.sql.types.ArrayType.class);

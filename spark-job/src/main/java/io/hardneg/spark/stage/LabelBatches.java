@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 
 import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -56,6 +57,31 @@ final class LabelBatches {
    */
   static JavaRDD<DataSet> of(
       Dataset<Row> placed, long count, Dataset<Row> items, int workers, int rows) {
+    return of(placed, count, items, workers, rows, null);
+  }
+
+  /**
+   * As {@link #of(Dataset, long, Dataset, int, int)}; with a {@code table} of the items' features
+   * (the same items), the placement alone is shuffled and each worker takes the rows' features from
+   * the broadcast table: the same DataSets, in the same order, without moving every feature vector
+   * through a join and a shuffle each epoch.
+   */
+  static JavaRDD<DataSet> of(
+      Dataset<Row> placed,
+      long count,
+      Dataset<Row> items,
+      int workers,
+      int rows,
+      Broadcast<FeatureTable> table) {
+    if (table != null) {
+      return placed
+          .repartition(workers, col("batch"))
+          .sortWithinPartitions(col("bkey"), col("batch"), col("row"))
+          .queryExecution()
+          .toRdd()
+          .toJavaRDD()
+          .mapPartitions(it -> new Batches(it, rows, table.value()));
+    }
     Dataset<Row> features = items.select(col("id").as("member"), col("features"));
     Dataset<Row> slots =
         features
@@ -67,7 +93,7 @@ final class LabelBatches {
         .queryExecution()
         .toRdd()
         .toJavaRDD()
-        .mapPartitions(it -> new Batches(it, rows));
+        .mapPartitions(it -> new Batches(it, rows, null));
   }
 
   /**
@@ -77,14 +103,18 @@ final class LabelBatches {
   private static final class Batches implements Iterator<DataSet> {
     private final Iterator<InternalRow> rows;
     private final int size;
-    // the row read ahead: its batch, label and features (no batch once the input is done)
+    // null: column 4 of a row is its features; else column 4 is the item id, looked up here
+    private final FeatureTable table;
+    // the row read ahead: its batch, label and features or id (no batch once the input is done)
     private int batch = -1;
     private long label;
     private float[] features;
+    private long member;
 
-    Batches(Iterator<InternalRow> rows, int size) {
+    Batches(Iterator<InternalRow> rows, int size, FeatureTable table) {
       this.rows = rows;
       this.size = size;
+      this.table = table;
       advance();
     }
 
@@ -96,7 +126,11 @@ final class LabelBatches {
       InternalRow r = rows.next();
       batch = r.getInt(1);
       label = r.getLong(3);
-      features = r.getArray(4).toFloatArray();
+      if (table == null) {
+        features = r.getArray(4).toFloatArray();
+      } else {
+        member = r.getLong(4);
+      }
     }
 
     @Override
@@ -107,7 +141,7 @@ final class LabelBatches {
     @Override
     public DataSet next() {
       int current = batch;
-      int dim = features.length;
+      int dim = table == null ? features.length : table.dim();
       float[] x = new float[size * dim];
       float[] y = new float[size];
       int n = 0;
@@ -115,7 +149,11 @@ final class LabelBatches {
         if (n == size) {
           throw new IllegalStateException("batch " + current + " has more than " + size + " rows");
         }
-        System.arraycopy(features, 0, x, n * dim, dim);
+        if (table == null) {
+          System.arraycopy(features, 0, x, n * dim, dim);
+        } else {
+          table.copy(member, x, n * dim);
+        }
         y[n] = label;
         n++;
         advance();

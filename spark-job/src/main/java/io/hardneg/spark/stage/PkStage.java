@@ -84,6 +84,17 @@ final class PkStage {
   /** The epoch's batches, one partition per worker, in seeded order. */
   static JavaRDD<DataSet> batches(
       JavaSparkContext jsc, Dataset<Row> items, PkPlan plan, long epochSeed, int workers) {
+    return batches(jsc, items, plan, epochSeed, workers, null);
+  }
+
+  /** As above; the features from {@code table} when given ({@link LabelBatches}). */
+  static JavaRDD<DataSet> batches(
+      JavaSparkContext jsc,
+      Dataset<Row> items,
+      PkPlan plan,
+      long epochSeed,
+      int workers,
+      Broadcast<FeatureTable> table) {
     Broadcast<PkPlan> b = jsc.broadcast(plan);
     // ids and labels only: the features join the placement once, in LabelBatches
     Dataset<Row> ranked =
@@ -96,7 +107,7 @@ final class PkStage {
     Dataset<Row> placed =
         ranked.flatMap(new Slots(b, epochSeed), Encoders.row(LabelBatches.PLACED));
     return LabelBatches.of(
-        placed, (long) plan.rows() * plan.batches(), items, workers, plan.rows());
+        placed, (long) plan.rows() * plan.batches(), items, workers, plan.rows(), table);
   }
 
   /** An item's slots in the plan ({@link PkPlan#slotsOfItem}), as rows keyed by batch. */

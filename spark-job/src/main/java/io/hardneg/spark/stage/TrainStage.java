@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -208,14 +209,34 @@ public final class TrainStage {
     Map<Long, Map<Long, Long>> confusion = PkStage.confusion(config.train().pkCompose(), triplets);
     Map<Long, Long> sizes = PkStage.sizes(items);
     List<Double> scores = new ArrayList<>();
-    for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
-      long epochSeed = Seeds.of(config.seed(), round, 1_000_000L + epoch);
-      PkPlan plan = PkStage.plan(config.train(), sizes, confusion, epochSeed);
-      JavaRDD<DataSet> data = PkStage.batches(jsc, items, plan, epochSeed, workerCount());
-      scores.add(fitEpoch(data, round, epoch, plan.rows()));
-      rowsFitted += (long) plan.rows() * plan.batches();
+    Broadcast<FeatureTable> table = featureTable(items, sizes);
+    try {
+      for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
+        long epochSeed = Seeds.of(config.seed(), round, 1_000_000L + epoch);
+        PkPlan plan = PkStage.plan(config.train(), sizes, confusion, epochSeed);
+        JavaRDD<DataSet> data = PkStage.batches(jsc, items, plan, epochSeed, workerCount(), table);
+        scores.add(fitEpoch(data, round, epoch, plan.rows()));
+        rowsFitted += (long) plan.rows() * plan.batches();
+      }
+    } finally {
+      if (table != null) {
+        table.destroy();
+      }
     }
     return scores;
+  }
+
+  /**
+   * The items' features broadcast for the round's epochs ({@link FeatureTable}), or null when the
+   * table is too large to broadcast (the epochs then join and shuffle the features).
+   */
+  private Broadcast<FeatureTable> featureTable(Dataset<Row> items, Map<Long, Long> sizes) {
+    long count = sizes.values().stream().mapToLong(Long::longValue).sum();
+    if (count == 0) {
+      return null;
+    }
+    int dim = items.select(col("features")).first().getSeq(0).length();
+    return FeatureTable.broadcast(jsc, items, count, dim, FeatureTable.MAX_FLOATS);
   }
 
   /**

@@ -83,6 +83,51 @@ class PkStageTest {
     }
   }
 
+  /** The broadcast feature table changes how features reach the batches, not the batches. */
+  @Test
+  void batchesFromTheBroadcastFeatureTableEqualTheJoinedOnes() throws Exception {
+    SparkSession spark = SharedSpark.get();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Path[] data = TinyData.write(tmp.resolve("in"), 300);
+    Dataset<Row> items = IdxSource.load(spark, data[0].toString(), data[1].toString(), 3);
+    Map<Long, Long> sizes = PkStage.sizes(items);
+    PkPlan plan = PkPlan.build(sizes, Map.of(), 4, 5, 7);
+    int dim = items.select("features").first().getSeq(0).length();
+    assertEquals(
+        null,
+        FeatureTable.broadcast(jsc, items, 300, dim, 300L * dim - 1),
+        "a table over the limit is not broadcast");
+    org.apache.spark.broadcast.Broadcast<FeatureTable> table =
+        FeatureTable.broadcast(jsc, items, 300, dim, 300L * dim);
+    try {
+      List<DataSet> joined = PkStage.batches(jsc, items, plan, 7, 2).collect();
+      List<DataSet> broadcast = PkStage.batches(jsc, items, plan, 7, 2, table).collect();
+      assertEquals(plan.batches(), broadcast.size());
+      for (int i = 0; i < joined.size(); i++) {
+        assertEquals(joined.get(i).getFeatures(), broadcast.get(i).getFeatures(), "batch " + i);
+        assertEquals(joined.get(i).getLabels(), broadcast.get(i).getLabels(), "batch " + i);
+      }
+    } finally {
+      table.destroy();
+    }
+  }
+
+  @Test
+  void featureTableFindsEachIdsRowAndRefusesUnknownAndRepeatedIds() {
+    FeatureTable t = FeatureTable.of(new long[] {9, 2, 5}, new float[] {9, 90, 2, 20, 5, 50}, 2);
+    float[] out = new float[4];
+    t.copy(5, out, 0);
+    t.copy(9, out, 2);
+    assertArrayEquals(new float[] {5, 50, 9, 90}, out);
+    IllegalStateException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class, () -> t.copy(3, out, 0));
+    assertTrue(e.getMessage().contains("item id 3"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> FeatureTable.of(new long[] {4, 4}, new float[] {1, 2}, 1));
+  }
+
   @Test
   void randomCompositionIgnoresTheConfusionsAndFollowsTheSeed() throws Exception {
     SparkSession spark = SharedSpark.get();
