@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -78,6 +79,19 @@ final class MinedStage {
       int batches,
       long epochSeed,
       int workers) {
+    return batches(triplets, items, p, k, batches, epochSeed, workers, null);
+  }
+
+  /** As above; the features from {@code table} when given ({@link LabelBatches}). */
+  static JavaRDD<DataSet> batches(
+      Dataset<Row> triplets,
+      Dataset<Row> items,
+      int p,
+      int k,
+      int batches,
+      long epochSeed,
+      int workers,
+      Broadcast<FeatureTable> table) {
     Dataset<Row> units = units(triplets, epochSeed);
     long count = units.count();
     if (count == 0) {
@@ -87,7 +101,7 @@ final class MinedStage {
     Dataset<Row> placed =
         units.flatMap(
             new Blocks(count, p, k, batches, epochSeed), Encoders.row(LabelBatches.PLACED));
-    return LabelBatches.of(placed, (long) batches * p * k, items, workers, p * k);
+    return LabelBatches.of(placed, (long) batches * p * k, items, workers, p * k, table);
   }
 
   /** A unit's blocks in the epoch, as rows placed by (batch, row). */

@@ -246,14 +246,22 @@ public final class TrainStage {
   private List<Double> trainMined(Dataset<Row> triplets, Dataset<Row> items, int round) {
     int p = config.train().pkClasses();
     int k = config.train().pkPerClass();
-    int batches = MinedStage.batchesFor(PkStage.sizes(items), p * k);
+    Map<Long, Long> sizes = PkStage.sizes(items);
+    int batches = MinedStage.batchesFor(sizes, p * k);
     List<Double> scores = new ArrayList<>();
-    for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
-      long epochSeed = Seeds.of(config.seed(), round, 1_000_000L + epoch);
-      JavaRDD<DataSet> data =
-          MinedStage.batches(triplets, items, p, k, batches, epochSeed, workerCount());
-      scores.add(fitEpoch(data, round, epoch, p * k));
-      rowsFitted += (long) p * k * batches;
+    Broadcast<FeatureTable> table = featureTable(items, sizes);
+    try {
+      for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
+        long epochSeed = Seeds.of(config.seed(), round, 1_000_000L + epoch);
+        JavaRDD<DataSet> data =
+            MinedStage.batches(triplets, items, p, k, batches, epochSeed, workerCount(), table);
+        scores.add(fitEpoch(data, round, epoch, p * k));
+        rowsFitted += (long) p * k * batches;
+      }
+    } finally {
+      if (table != null) {
+        table.destroy();
+      }
     }
     return scores;
   }

@@ -128,6 +128,34 @@ class MinedStageTest {
   }
 
   @Test
+  void batchesFromTheBroadcastFeatureTableEqualTheJoinedOnes() {
+    int batches = MinedStage.batchesFor(PkStage.sizes(items), P * K);
+    long n = items.count();
+    int dim = items.select("features").first().getSeq(0).length();
+    org.apache.spark.broadcast.Broadcast<FeatureTable> table =
+        FeatureTable.broadcast(
+            org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+                items.sparkSession().sparkContext()),
+            items,
+            n,
+            dim,
+            FeatureTable.MAX_FLOATS);
+    try {
+      Dataset<Row> triplets = mined.triplets();
+      List<DataSet> joined = build(triplets, 5);
+      List<DataSet> broadcast =
+          MinedStage.batches(triplets, items, P, K, batches, 5, 2, table).collect();
+      assertEquals(joined.size(), broadcast.size());
+      for (int i = 0; i < joined.size(); i++) {
+        assertEquals(joined.get(i).getFeatures(), broadcast.get(i).getFeatures(), "batch " + i);
+        assertEquals(joined.get(i).getLabels(), broadcast.get(i).getLabels(), "batch " + i);
+      }
+    } finally {
+      table.destroy();
+    }
+  }
+
+  @Test
   void everyBlockIsAnAnchorItsPositiveAndItsMinedNegatives() {
     Dataset<Row> triplets = mined.triplets();
     Map<Long, Long> pos = positives(triplets);
