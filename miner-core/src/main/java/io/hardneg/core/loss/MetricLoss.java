@@ -486,7 +486,14 @@ public abstract class MetricLoss implements ILossFunction {
       INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
     INDArray out = activationFn.getActivation(preOutput.dup(), true);
     Eval e = evaluate(labels, out, mask, true);
-    double[][] g = e.grad();
+    return new Pair<>(e.total(), backprop(preOutput, activationFn, e.grad()));
+  }
+
+  /**
+   * dL/dpreOutput from the rows of dL/dout, through one flat array ({@code Nd4j.create(double[][])}
+   * goes row by row), in the pre-output's data type.
+   */
+  static INDArray backprop(INDArray preOutput, IActivation activationFn, double[][] g) {
     int cols = (int) preOutput.size(1);
     double[] flat = new double[g.length * cols];
     for (int i = 0; i < g.length; i++) {
@@ -494,7 +501,7 @@ public abstract class MetricLoss implements ILossFunction {
     }
     INDArray dLdOut =
         Nd4j.create(flat, new long[] {g.length, cols}, 'c').castTo(preOutput.dataType());
-    return new Pair<>(e.total(), activationFn.backprop(preOutput.dup(), dLdOut).getFirst());
+    return activationFn.backprop(preOutput.dup(), dLdOut).getFirst();
   }
 
   @Override

@@ -131,21 +131,7 @@ public class TripletMarginLoss implements ILossFunction {
   public INDArray computeGradient(
       INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
     INDArray out = activationFn.getActivation(preOutput.dup(), true);
-    return backprop(preOutput, activationFn, evaluate(labels, out, mask, true).grad());
-  }
-
-  /**
-   * dL/dpreOutput from dL/dout, built from one flat array (Nd4j.create(double[][]) goes by row).
-   */
-  private static INDArray backprop(INDArray preOutput, IActivation activationFn, double[][] g) {
-    int cols = (int) preOutput.size(1);
-    double[] flat = new double[g.length * cols];
-    for (int i = 0; i < g.length; i++) {
-      System.arraycopy(g[i], 0, flat, i * cols, cols);
-    }
-    INDArray dLdOut =
-        Nd4j.create(flat, new long[] {g.length, cols}, 'c').castTo(preOutput.dataType());
-    return activationFn.backprop(preOutput.dup(), dLdOut).getFirst();
+    return MetricLoss.backprop(preOutput, activationFn, evaluate(labels, out, mask, true).grad());
   }
 
   @Override
@@ -163,7 +149,8 @@ public class TripletMarginLoss implements ILossFunction {
       sum += v;
     }
     return new Pair<>(
-        average ? sum / e.loss().length : sum, backprop(preOutput, activationFn, e.grad()));
+        average ? sum / e.loss().length : sum,
+        MetricLoss.backprop(preOutput, activationFn, e.grad()));
   }
 
   @Override

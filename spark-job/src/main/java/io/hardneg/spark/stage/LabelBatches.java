@@ -54,17 +54,11 @@ final class LabelBatches {
    * The batches of {@code placed} (schema {@link #PLACED}, {@code count} rows) with the features of
    * {@code items} ({@code id, features}), {@code workers} partitions, each sorted by (batch key,
    * batch, row); every batch must have exactly {@code rows} rows.
-   */
-  static JavaRDD<DataSet> of(
-      Dataset<Row> placed, long count, Dataset<Row> items, int workers, int rows) {
-    return of(placed, count, items, workers, rows, null);
-  }
-
-  /**
-   * As {@link #of(Dataset, long, Dataset, int, int)}; with a {@code table} of the items' features
-   * (the same items), the placement alone is shuffled and each worker takes the rows' features from
-   * the broadcast table: the same DataSets, in the same order, without moving every feature vector
-   * through a join and a shuffle each epoch.
+   *
+   * <p>With a {@code table} of the items' features (the same items), only the placement is shuffled
+   * and each worker takes the rows' features from the broadcast table: the same DataSets, in the
+   * same order, without moving every feature vector through a join and a shuffle each epoch; null
+   * joins.
    */
   static JavaRDD<DataSet> of(
       Dataset<Row> placed,

@@ -70,19 +70,8 @@ final class MinedStage {
    * @param items training items ({@code id, label, features})
    * @param p anchors per batch
    * @param k rows per anchor (3 or more)
+   * @param table the items' features broadcast ({@link FeatureTable}), or null to join them
    */
-  static JavaRDD<DataSet> batches(
-      Dataset<Row> triplets,
-      Dataset<Row> items,
-      int p,
-      int k,
-      int batches,
-      long epochSeed,
-      int workers) {
-    return batches(triplets, items, p, k, batches, epochSeed, workers, null);
-  }
-
-  /** As above; the features from {@code table} when given ({@link LabelBatches}). */
   static JavaRDD<DataSet> batches(
       Dataset<Row> triplets,
       Dataset<Row> items,

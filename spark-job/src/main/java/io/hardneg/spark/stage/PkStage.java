@@ -81,13 +81,10 @@ final class PkStage {
     return m;
   }
 
-  /** The epoch's batches, one partition per worker, in seeded order. */
-  static JavaRDD<DataSet> batches(
-      JavaSparkContext jsc, Dataset<Row> items, PkPlan plan, long epochSeed, int workers) {
-    return batches(jsc, items, plan, epochSeed, workers, null);
-  }
-
-  /** As above; the features from {@code table} when given ({@link LabelBatches}). */
+  /**
+   * The epoch's batches, one partition per worker, in seeded order; the features from {@code table}
+   * ({@link FeatureTable}), or joined when it is null ({@link LabelBatches}).
+   */
   static JavaRDD<DataSet> batches(
       JavaSparkContext jsc,
       Dataset<Row> items,

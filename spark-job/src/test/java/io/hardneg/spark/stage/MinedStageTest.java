@@ -124,7 +124,7 @@ class MinedStageTest {
 
   static List<DataSet> build(Dataset<Row> triplets, long seed) {
     int batches = MinedStage.batchesFor(PkStage.sizes(items), P * K);
-    return MinedStage.batches(triplets, items, P, K, batches, seed, 2).collect();
+    return MinedStage.batches(triplets, items, P, K, batches, seed, 2, null).collect();
   }
 
   @Test
@@ -145,11 +145,7 @@ class MinedStageTest {
       List<DataSet> joined = build(triplets, 5);
       List<DataSet> broadcast =
           MinedStage.batches(triplets, items, P, K, batches, 5, 2, table).collect();
-      assertEquals(joined.size(), broadcast.size());
-      for (int i = 0; i < joined.size(); i++) {
-        assertEquals(joined.get(i).getFeatures(), broadcast.get(i).getFeatures(), "batch " + i);
-        assertEquals(joined.get(i).getLabels(), broadcast.get(i).getLabels(), "batch " + i);
-      }
+      PkStageTest.assertSameBatches(joined, broadcast);
     } finally {
       table.destroy();
     }

@@ -46,7 +46,8 @@ class PkStageTest {
     Map<Long, Long> sizes = PkStage.sizes(items);
     PkPlan plan = PkPlan.build(sizes, Map.of(), 4, 5, 99);
     List<DataSet> batches =
-        PkStage.batches(JavaSparkContext.fromSparkContext(spark.sparkContext()), items, plan, 99, 2)
+        PkStage.batches(
+                JavaSparkContext.fromSparkContext(spark.sparkContext()), items, plan, 99, 2, null)
             .collect();
     assertEquals(plan.batches(), batches.size());
     // features identify items (the 300 images are distinct): count each item's uses per class
@@ -76,7 +77,8 @@ class PkStageTest {
     }
     // the same seed gives the same batches
     List<DataSet> again =
-        PkStage.batches(JavaSparkContext.fromSparkContext(spark.sparkContext()), items, plan, 99, 2)
+        PkStage.batches(
+                JavaSparkContext.fromSparkContext(spark.sparkContext()), items, plan, 99, 2, null)
             .collect();
     for (int i = 0; i < batches.size(); i++) {
       assertEquals(batches.get(i).getFeatures(), again.get(i).getFeatures());
@@ -100,13 +102,10 @@ class PkStageTest {
     org.apache.spark.broadcast.Broadcast<FeatureTable> table =
         FeatureTable.broadcast(jsc, items, 300, dim, 300L * dim);
     try {
-      List<DataSet> joined = PkStage.batches(jsc, items, plan, 7, 2).collect();
+      List<DataSet> joined = PkStage.batches(jsc, items, plan, 7, 2, null).collect();
       List<DataSet> broadcast = PkStage.batches(jsc, items, plan, 7, 2, table).collect();
       assertEquals(plan.batches(), broadcast.size());
-      for (int i = 0; i < joined.size(); i++) {
-        assertEquals(joined.get(i).getFeatures(), broadcast.get(i).getFeatures(), "batch " + i);
-        assertEquals(joined.get(i).getLabels(), broadcast.get(i).getLabels(), "batch " + i);
-      }
+      assertSameBatches(joined, broadcast);
     } finally {
       table.destroy();
     }
@@ -168,6 +167,15 @@ class PkStageTest {
       assertNotEquals(classesPerBatch(weighted), classesPerBatch(walk));
     } finally {
       mined.release();
+    }
+  }
+
+  /** The same DataSets, features and labels, in the same order. */
+  static void assertSameBatches(List<DataSet> expected, List<DataSet> actual) {
+    assertEquals(expected.size(), actual.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertEquals(expected.get(i).getFeatures(), actual.get(i).getFeatures(), "batch " + i);
+      assertEquals(expected.get(i).getLabels(), actual.get(i).getLabels(), "batch " + i);
     }
   }
 
