@@ -67,27 +67,21 @@ final class LabelBatches {
       int workers,
       int rows,
       Broadcast<FeatureTable> table) {
-    if (table != null) {
-      return placed
-          .repartition(workers, col("batch"))
-          .sortWithinPartitions(col("bkey"), col("batch"), col("row"))
-          .queryExecution()
-          .toRdd()
-          .toJavaRDD()
-          .mapPartitions(it -> new Batches(it, rows, table.value()));
-    }
-    Dataset<Row> features = items.select(col("id").as("member"), col("features"));
+    // column 4: the features (joined here) or, with a table, the item id to look them up by
     Dataset<Row> slots =
-        features
-            .join(count <= BROADCAST_ROWS ? broadcast(placed) : placed, "member")
-            .select(col("bkey"), col("batch"), col("row"), col("label"), col("features"));
+        table != null
+            ? placed
+            : items
+                .select(col("id").as("member"), col("features"))
+                .join(count <= BROADCAST_ROWS ? broadcast(placed) : placed, "member")
+                .select(col("bkey"), col("batch"), col("row"), col("label"), col("features"));
     return slots
         .repartition(workers, col("batch"))
         .sortWithinPartitions(col("bkey"), col("batch"), col("row"))
         .queryExecution()
         .toRdd()
         .toJavaRDD()
-        .mapPartitions(it -> new Batches(it, rows, null));
+        .mapPartitions(it -> new Batches(it, rows, table == null ? null : table.value()));
   }
 
   /**
