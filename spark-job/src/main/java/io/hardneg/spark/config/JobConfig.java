@@ -147,6 +147,8 @@ public record JobConfig(
    * @param batchTriplets triplets per worker minibatch (3x rows)
    * @param averagingFrequency minibatches between parameter averagings
    * @param prefetch minibatches prefetched per worker
+   * @param featureTableMb largest feature table (MB of floats) that pk and mined modes broadcast
+   *     once per round instead of joining and shuffling the features each epoch; 0 = never
    * @param mode triplets | pk | mined
    * @param pkClasses P: classes per PK batch (pk mode), anchors per batch (mined mode)
    * @param pkPerClass K: items per class in a PK batch (pk mode), rows per anchor (mined mode)
@@ -159,6 +161,7 @@ public record JobConfig(
       int batchTriplets,
       int averagingFrequency,
       int prefetch,
+      int featureTableMb,
       int pkClasses,
       int pkPerClass,
       PkCompose pkCompose,
@@ -319,6 +322,7 @@ public record JobConfig(
             s.intIn("train.batchTriplets", 128, 1, 1 << 16),
             s.intIn("train.averagingFrequency", 20, 1, 10_000),
             s.intIn("train.prefetch", 2, 0, 64),
+            s.intIn("train.featureTableMB", 256, 0, 1 << 20),
             s.intIn("train.pk.classes", 8, 2, 100_000),
             s.intIn("train.pk.perClass", 16, 2, 100_000),
             s.parsed("train.pk.compose", "neighbourhoods", PkCompose::parse),

@@ -1,29 +1,24 @@
 package io.hardneg.spark.stage;
 
 import io.hardneg.core.data.LabeledVectors;
-import io.hardneg.core.search.ListSearch;
-import io.hardneg.spark.stage.search.EntryRows;
 import java.io.Serializable;
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * The training items' features by id, in one flat array: broadcast once per round so that the
  * epochs' labels-in-batch DataSets ({@link LabelBatches}) take their rows from it instead of
- * joining and shuffling every feature vector again each epoch. Only for tables that fit an
- * executor's memory next to its work ({@link #MAX_FLOATS}); larger inputs keep the join.
+ * joining and shuffling every feature vector again each epoch. Only for tables up to {@code
+ * train.featureTableMB}; larger inputs keep the join. Memory: the driver holds the collected rows
+ * and the table while building it (about twice the table), every executor the table and its
+ * serialised pieces for the round.
  */
 final class FeatureTable implements Serializable {
   private static final long serialVersionUID = 1L;
-
-  /**
-   * Largest table broadcast, in floats (256 MB: Fashion-MNIST's 60,000 x 784 is 47M). It also stays
-   * under Spark's default {@code spark.driver.maxResultSize} (1 GB) for the collect.
-   */
-  static final long MAX_FLOATS = 1L << 26;
 
   // ids ascending; a LabeledVectors so that Kryo writes it in bulk (HardnegKryoRegistrator)
   private final LabeledVectors rows;
@@ -33,16 +28,37 @@ final class FeatureTable implements Serializable {
   }
 
   /**
-   * The features of {@code items} ({@code id, label, features}) broadcast, or null when the table
-   * is larger than {@code maxFloats} (the caller then joins).
+   * The features of {@code items} ({@code id, label, features}, {@code count} rows of {@code dim}
+   * values) broadcast, or null when the table is larger than {@code maxMb} MB (the caller then
+   * joins).
    */
   static Broadcast<FeatureTable> broadcast(
-      JavaSparkContext jsc, Dataset<Row> items, long count, int dim, long maxFloats) {
-    if (count == 0 || count * dim > maxFloats) {
+      JavaSparkContext jsc, Dataset<Row> items, long count, int dim, long maxMb) {
+    if (count == 0 || count * dim * Float.BYTES > maxMb * (1L << 20)) {
       return null;
     }
-    LabeledVectors t = ListSearch.table(EntryRows.collect(items.select("id", "label", "features")));
-    return jsc.broadcast(of(t.ids(), t.values(), t.dim()));
+    // sorted by Spark and read as its internal rows: one copy of each vector, none boxed
+    InternalRow[] collected =
+        (InternalRow[])
+            items
+                .select("id", "features")
+                .sort("id")
+                .queryExecution()
+                .executedPlan()
+                .executeCollect();
+    long[] ids = new long[collected.length];
+    float[] values = new float[Math.multiplyExact(collected.length, dim)];
+    for (int i = 0; i < collected.length; i++) {
+      ids[i] = collected[i].getLong(0);
+      float[] f = collected[i].getArray(1).toFloatArray();
+      if (f.length != dim) {
+        throw new IllegalArgumentException(
+            "item id " + ids[i] + " has " + f.length + " features, the first item has " + dim);
+      }
+      System.arraycopy(f, 0, values, i * dim, dim);
+      collected[i] = null;
+    }
+    return jsc.broadcast(sorted(ids, values, dim));
   }
 
   /** A table of the rows {@code values} (row i = {@code ids[i]}), sorted here by id. */
@@ -52,16 +68,23 @@ final class FeatureTable implements Serializable {
       order[i] = i;
     }
     Arrays.sort(order, (a, b) -> Long.compare(ids[a], ids[b]));
-    long[] sorted = new long[ids.length];
+    long[] sortedIds = new long[ids.length];
     float[] v = new float[ids.length * dim];
     for (int i = 0; i < order.length; i++) {
-      sorted[i] = ids[order[i]];
-      if (i > 0 && sorted[i] == sorted[i - 1]) {
-        throw new IllegalArgumentException("item id " + sorted[i] + " appears twice");
-      }
+      sortedIds[i] = ids[order[i]];
       System.arraycopy(values, order[i] * dim, v, i * dim, dim);
     }
-    return new FeatureTable(new LabeledVectors(sorted, new long[sorted.length], v, dim));
+    return sorted(sortedIds, v, dim);
+  }
+
+  /** The table of rows already in ascending id order; refuses an id given twice. */
+  private static FeatureTable sorted(long[] ids, float[] values, int dim) {
+    for (int i = 1; i < ids.length; i++) {
+      if (ids[i] == ids[i - 1]) {
+        throw new IllegalArgumentException("item id " + ids[i] + " appears twice");
+      }
+    }
+    return new FeatureTable(new LabeledVectors(ids, new long[ids.length], values, dim));
   }
 
   /** Copies the features of item {@code id} into {@code dst} from {@code offset}. */

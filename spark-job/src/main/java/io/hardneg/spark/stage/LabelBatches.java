@@ -19,16 +19,18 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Labels-in-batch DataSets from placed rows: the one assembly behind the {@code pk} and {@code
  * mined} training modes. The modes place item ids ({@link #PLACED}: one row per row of one batch);
- * this class joins the features to them and cuts the batches: DataSets of exactly {@code rows} rows
+ * this class gives them their features and cuts the batches: DataSets of exactly {@code rows} rows
  * (features, and the class label as a one-column label array), one partition per worker, in the
  * order of a seeded batch key, so a rerun or a retried task sees the same batches in the same
  * order.
  *
- * <p>The features move once: the placement is computed on ids alone, joined to the items where they
- * lie (a broadcast join while the placement is small) and shuffled to the workers, whose partitions
- * are read as Spark's internal rows (each features array one copy). Placing rows that carried their
- * features cost a second shuffle of every vector and a boxed {@code Float} per value each way; it
- * was two thirds of the TRAIN stage's Java time (bench/results-profile.md).
+ * <p>The placement is computed on ids alone. The features then come from a table of the training
+ * items broadcast once per round ({@link FeatureTable}, up to {@code train.featureTableMB}), so an
+ * epoch shuffles only the placement; or, for larger inputs, they are joined to the placement where
+ * they lie (a broadcast join while the placement is small) and shuffled to the workers once per
+ * epoch. Partitions are read as Spark's internal rows (each features array one copy). Placing rows
+ * that carried their features cost a second shuffle of every vector and a boxed {@code Float} per
+ * value each way; it was two thirds of the TRAIN stage's Java time (bench/results-profile.md).
  */
 final class LabelBatches {
   /** A placed row before its features are joined: batch key, batch, row, label, item id. */

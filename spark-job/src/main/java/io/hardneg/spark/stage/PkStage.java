@@ -93,7 +93,7 @@ final class PkStage {
       int workers,
       Broadcast<FeatureTable> table) {
     Broadcast<PkPlan> b = jsc.broadcast(plan);
-    // ids and labels only: the features join the placement once, in LabelBatches
+    // ids and labels only: LabelBatches gives the placement its features
     Dataset<Row> ranked =
         items
             .select(col("id"), col("label"))

@@ -236,7 +236,7 @@ public final class TrainStage {
       return null;
     }
     int dim = items.select(col("features")).first().getSeq(0).length();
-    return FeatureTable.broadcast(jsc, items, count, dim, FeatureTable.MAX_FLOATS);
+    return FeatureTable.broadcast(jsc, items, count, dim, config.train().featureTableMb());
   }
 
   /**

@@ -139,7 +139,8 @@ class MinedStageTest {
             items,
             n,
             dim,
-            FeatureTable.MAX_FLOATS);
+            1);
+    assertTrue(table != null, "within the limit: broadcast");
     try {
       Dataset<Row> triplets = mined.triplets();
       List<DataSet> joined = build(triplets, 5);

@@ -95,12 +95,11 @@ class PkStageTest {
     Map<Long, Long> sizes = PkStage.sizes(items);
     PkPlan plan = PkPlan.build(sizes, Map.of(), 4, 5, 7);
     int dim = items.select("features").first().getSeq(0).length();
-    assertEquals(
-        null,
-        FeatureTable.broadcast(jsc, items, 300, dim, 300L * dim - 1),
-        "a table over the limit is not broadcast");
+    // 300 x 784 floats = 0.9 MB: over a 0 MB limit, under 1 MB
+    assertEquals(null, FeatureTable.broadcast(jsc, items, 300, dim, 0), "over the limit: join");
     org.apache.spark.broadcast.Broadcast<FeatureTable> table =
-        FeatureTable.broadcast(jsc, items, 300, dim, 300L * dim);
+        FeatureTable.broadcast(jsc, items, 300, dim, 1);
+    assertTrue(table != null, "within the limit: broadcast");
     try {
       List<DataSet> joined = PkStage.batches(jsc, items, plan, 7, 2, null).collect();
       List<DataSet> broadcast = PkStage.batches(jsc, items, plan, 7, 2, table).collect();
@@ -118,6 +117,17 @@ class PkStageTest {
     t.copy(5, out, 0);
     t.copy(9, out, 2);
     assertArrayEquals(new float[] {5, 50, 9, 90}, out);
+    // what an executor of a cluster reads: the broadcast value through Kryo (registration required)
+    org.apache.spark.serializer.SerializerInstance kryo =
+        new org.apache.spark.serializer.KryoSerializer(SharedSpark.get().sparkContext().getConf())
+            .newInstance();
+    scala.reflect.ClassTag<Object> any = scala.reflect.ClassTag$.MODULE$.apply(Object.class);
+    FeatureTable back = (FeatureTable) kryo.deserialize(kryo.serialize(t, any), any);
+    float[] again = new float[4];
+    back.copy(5, again, 0);
+    back.copy(9, again, 2);
+    assertArrayEquals(out, again);
+    assertEquals(2, back.dim());
     IllegalStateException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             IllegalStateException.class, () -> t.copy(3, out, 0));
