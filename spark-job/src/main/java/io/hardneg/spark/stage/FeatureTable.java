@@ -1,13 +1,15 @@
 package io.hardneg.spark.stage;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.hardneg.core.data.LabeledVectors;
+import io.hardneg.spark.io.Tables;
 import java.io.Serializable;
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * The training items' features by id, in one flat array: broadcast once per round so that the
@@ -37,28 +39,11 @@ final class FeatureTable implements Serializable {
     if (count == 0 || count * dim * Float.BYTES > maxMb * (1L << 20)) {
       return null;
     }
-    // sorted by Spark and read as its internal rows: one copy of each vector, none boxed
-    InternalRow[] collected =
-        (InternalRow[])
-            items
-                .select("id", "features")
-                .sort("id")
-                .queryExecution()
-                .executedPlan()
-                .executeCollect();
-    long[] ids = new long[collected.length];
-    float[] values = new float[Math.multiplyExact(collected.length, dim)];
-    for (int i = 0; i < collected.length; i++) {
-      ids[i] = collected[i].getLong(0);
-      float[] f = collected[i].getArray(1).toFloatArray();
-      if (f.length != dim) {
-        throw new IllegalArgumentException(
-            "item id " + ids[i] + " has " + f.length + " features, the first item has " + dim);
-      }
-      System.arraycopy(f, 0, values, i * dim, dim);
-      collected[i] = null;
-    }
-    return jsc.broadcast(sorted(ids, values, dim));
+    // id-sorted, read as Spark's internal rows (one copy of each vector), dims checked
+    LabeledVectors t =
+        Tables.collectInternal(
+            items.select(col("id"), col("label"), col("features")).sort("id"), "training features");
+    return jsc.broadcast(sorted(t.ids(), t.values(), t.dim()));
   }
 
   /** A table of the rows {@code values} (row i = {@code ids[i]}), sorted here by id. */
