@@ -195,11 +195,13 @@ public final class TrainJob {
       out.printf("resuming after committed round %d in %s%n", last, dir.root());
     }
 
-    TrainStage trainer = new TrainStage(spark, net, cfg);
     progress = new Progress(spark.sparkContext(), cfg.rounds());
     List<RoundMetrics> rounds = new ArrayList<>();
-    for (int r = last + 1; r < cfg.rounds(); r++) {
-      rounds.add(round(dir, trainer, trainItems, validationItems, evalItems, r));
+    // closed after the last round: it keeps the items' broadcast features for the whole run
+    try (TrainStage trainer = new TrainStage(spark, net, cfg)) {
+      for (int r = last + 1; r < cfg.rounds(); r++) {
+        rounds.add(round(dir, trainer, trainItems, validationItems, evalItems, r));
+      }
     }
     trainItems.unpersist();
     evalItems.unpersist();

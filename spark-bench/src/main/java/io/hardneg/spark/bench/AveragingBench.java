@@ -29,9 +29,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * {@code train.pk.compose = random}, every item once per epoch), both with DL4J parameter averaging
  * through {@code OrderedAveragingMaster}. Prints one TSV row per architecture and mode: {@code
  * arch, mode, rows per second, seconds, rows per epoch, epochs, rows per CPU second} for the timed
- * epochs (the first, warm-up epoch is not counted). The last column divides by the CPU time of the
- * whole process (every thread), which on a machine shared with other jobs moves less than the wall
- * time does.
+ * epochs (the first, warm-up epoch is not counted; it also builds the pk mode's broadcast feature
+ * table, which the job builds once per run and the timed epochs reuse, as the job's rounds do). The
+ * last column divides by the CPU time of the whole process (every thread), which on a machine
+ * shared with other jobs moves less than the wall time does.
  *
  * <pre>AveragingBench [MASTER=local[2]] [TRIPLETS=7680] [EPOCHS=2] [mlp,cnn] [triplets,pk]</pre>
  *
@@ -91,6 +92,7 @@ public final class AveragingBench {
             rows / epochs,
             epochs,
             rows / cpuSecs);
+        stage.close();
       }
     }
     spark.stop();

@@ -148,7 +148,7 @@ public record JobConfig(
    * @param averagingFrequency minibatches between parameter averagings
    * @param prefetch minibatches prefetched per worker
    * @param featureTableMb largest feature table (MB of floats) that pk and mined modes broadcast
-   *     once per round instead of joining and shuffling the features each epoch; 0 = never
+   *     once per run instead of joining and shuffling the features each epoch; 0 = never
    * @param mode triplets | pk | mined
    * @param pkClasses P: classes per PK batch (pk mode), anchors per batch (mined mode)
    * @param pkPerClass K: items per class in a PK batch (pk mode), rows per anchor (mined mode)

@@ -12,12 +12,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The training items' features by id, in one flat array: broadcast once per round so that the
- * epochs' labels-in-batch DataSets ({@link LabelBatches}) take their rows from it instead of
- * joining and shuffling every feature vector again each epoch. Only for tables up to {@code
- * train.featureTableMB}; larger inputs keep the join. Memory: the driver holds the collected rows
- * and the table while building it (about twice the table), every executor the table and its
- * serialised pieces for the round.
+ * The training items' features by id, in one flat array: broadcast once per run ({@link TrainStage}
+ * keeps it through the rounds, the items do not change) so that the epochs' labels-in-batch
+ * DataSets ({@link LabelBatches}) take their rows from it instead of joining and shuffling every
+ * feature vector again each epoch. Only for tables up to {@code train.featureTableMB}; larger
+ * inputs keep the join. Memory: the driver holds the collected rows and the table while building it
+ * (about twice the table), every executor the table and its serialised pieces for the rest of the
+ * run.
  */
 final class FeatureTable implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -79,6 +80,11 @@ final class FeatureTable implements Serializable {
       throw new IllegalStateException("item id " + id + " is not among the training items");
     }
     System.arraycopy(rows.values(), i * rows.dim(), dst, offset, rows.dim());
+  }
+
+  /** The number of items in the table. */
+  int size() {
+    return rows.ids().length;
   }
 
   int dim() {

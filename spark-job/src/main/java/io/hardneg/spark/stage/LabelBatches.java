@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * order.
  *
  * <p>The placement is computed on ids alone. The features then come from a table of the training
- * items broadcast once per round ({@link FeatureTable}, up to {@code train.featureTableMB}), so an
+ * items broadcast once per run ({@link FeatureTable}, up to {@code train.featureTableMB}), so an
  * epoch shuffles only the placement; or, for larger inputs, they are joined to the placement where
  * they lie (a broadcast join while the placement is small) and shuffled to the workers once per
  * epoch. Partitions are read as Spark's internal rows (each features array one copy). Placing rows

@@ -25,6 +25,8 @@ import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.util.NetworkUtils;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * TRAIN: mined triplets are joined with the items' features, shuffled with a seeded key per epoch,
@@ -39,7 +41,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * parameters. The RDD handed to {@code fit} is not cached by us, the master persists it at its own
  * storage level (docs/stack-notes.md P4).
  */
-public final class TrainStage {
+public final class TrainStage implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
   private final JavaSparkContext jsc;
   private final MultiLayerNetwork net;
   private final List<Double> averagingScores = new ArrayList<>();
@@ -47,6 +50,12 @@ public final class TrainStage {
   private final TrainWorkers workers;
   private final List<TrainingHook> hooks = new ArrayList<>();
   private long rowsFitted;
+  // the training items never change between a run's rounds: their class sizes and broadcast
+  // features are built on the first round that needs them and kept until close()
+  private Dataset<Row> itemsSeen;
+  private Map<Long, Long> itemSizes;
+  private Broadcast<FeatureTable> table;
+  private boolean tableBuilt;
 
   /** Trains {@code net} in place with parameter averaging. */
   public TrainStage(SparkSession spark, MultiLayerNetwork net, JobConfig config) {
@@ -207,36 +216,66 @@ public final class TrainStage {
    */
   private List<Double> trainPk(Dataset<Row> triplets, Dataset<Row> items, int round) {
     Map<Long, Map<Long, Long>> confusion = PkStage.confusion(config.train().pkCompose(), triplets);
-    Map<Long, Long> sizes = PkStage.sizes(items);
+    Map<Long, Long> sizes = sizes(items);
+    Broadcast<FeatureTable> features = featureTable(items);
     List<Double> scores = new ArrayList<>();
-    Broadcast<FeatureTable> table = featureTable(items, sizes);
-    try {
-      for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
-        long epochSeed = Seeds.of(config.seed(), round, 1_000_000L + epoch);
-        PkPlan plan = PkStage.plan(config.train(), sizes, confusion, epochSeed);
-        JavaRDD<DataSet> data = PkStage.batches(jsc, items, plan, epochSeed, workerCount(), table);
-        scores.add(fitEpoch(data, round, epoch, plan.rows()));
-        rowsFitted += (long) plan.rows() * plan.batches();
-      }
-    } finally {
-      if (table != null) {
-        table.destroy();
-      }
+    for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
+      long epochSeed = Seeds.of(config.seed(), round, 1_000_000L + epoch);
+      PkPlan plan = PkStage.plan(config.train(), sizes, confusion, epochSeed);
+      JavaRDD<DataSet> data = PkStage.batches(jsc, items, plan, epochSeed, workerCount(), features);
+      scores.add(fitEpoch(data, round, epoch, plan.rows()));
+      rowsFitted += (long) plan.rows() * plan.batches();
     }
     return scores;
   }
 
-  /**
-   * The items' features broadcast for the round's epochs ({@link FeatureTable}), or null when the
-   * table is too large to broadcast (the epochs then join and shuffle the features).
-   */
-  private Broadcast<FeatureTable> featureTable(Dataset<Row> items, Map<Long, Long> sizes) {
-    long count = sizes.values().stream().mapToLong(Long::longValue).sum();
-    if (count == 0) {
-      return null;
+  /** The items' class sizes (label to count), counted once per run. */
+  private Map<Long, Long> sizes(Dataset<Row> items) {
+    if (items != itemsSeen) {
+      close();
+      itemSizes = PkStage.sizes(items);
+      itemsSeen = items;
     }
-    int dim = items.select(col("features")).first().getSeq(0).length();
-    return FeatureTable.broadcast(jsc, items, count, dim, config.train().featureTableMb());
+    return itemSizes;
+  }
+
+  /**
+   * The items' features broadcast ({@link FeatureTable}), or null when the table is larger than
+   * {@code train.featureTableMB} (the epochs then join and shuffle the features). Built on the
+   * first round that needs it and kept for the rounds after it, until {@link #close()}: the
+   * executors hold it through the run's other stages, which is what the size limit bounds.
+   */
+  Broadcast<FeatureTable> featureTable(Dataset<Row> items) {
+    Map<Long, Long> sizes = sizes(items);
+    if (!tableBuilt) {
+      long t0 = System.nanoTime();
+      long count = sizes.values().stream().mapToLong(Long::longValue).sum();
+      if (count > 0) {
+        int dim = items.select(col("features")).first().getSeq(0).length();
+        table = FeatureTable.broadcast(jsc, items, count, dim, config.train().featureTableMb());
+        LOG.info(
+            table == null
+                ? "training features ({} x {}) above train.featureTableMB: each epoch joins them"
+                : "training features ({} x {}) broadcast for the run in {} s",
+            count,
+            dim,
+            Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+      }
+      tableBuilt = true;
+    }
+    return table;
+  }
+
+  /** Destroys the broadcast feature table (if one was built); a later round builds it again. */
+  @Override
+  public void close() {
+    if (table != null) {
+      table.destroy();
+    }
+    table = null;
+    tableBuilt = false;
+    itemsSeen = null;
+    itemSizes = null;
   }
 
   /**
@@ -246,22 +285,15 @@ public final class TrainStage {
   private List<Double> trainMined(Dataset<Row> triplets, Dataset<Row> items, int round) {
     int p = config.train().pkClasses();
     int k = config.train().pkPerClass();
-    Map<Long, Long> sizes = PkStage.sizes(items);
-    int batches = MinedStage.batchesFor(sizes, p * k);
+    int batches = MinedStage.batchesFor(sizes(items), p * k);
+    Broadcast<FeatureTable> features = featureTable(items);
     List<Double> scores = new ArrayList<>();
-    Broadcast<FeatureTable> table = featureTable(items, sizes);
-    try {
-      for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
-        long epochSeed = Seeds.of(config.seed(), round, 1_000_000L + epoch);
-        JavaRDD<DataSet> data =
-            MinedStage.batches(triplets, items, p, k, batches, epochSeed, workerCount(), table);
-        scores.add(fitEpoch(data, round, epoch, p * k));
-        rowsFitted += (long) p * k * batches;
-      }
-    } finally {
-      if (table != null) {
-        table.destroy();
-      }
+    for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
+      long epochSeed = Seeds.of(config.seed(), round, 1_000_000L + epoch);
+      JavaRDD<DataSet> data =
+          MinedStage.batches(triplets, items, p, k, batches, epochSeed, workerCount(), features);
+      scores.add(fitEpoch(data, round, epoch, p * k));
+      rowsFitted += (long) p * k * batches;
     }
     return scores;
   }

@@ -110,6 +110,54 @@ class PkStageTest {
     }
   }
 
+  /**
+   * The training items do not change between rounds: a TrainStage broadcasts their features once
+   * and keeps the table through its rounds, builds another for other items, and destroys it on
+   * close.
+   */
+  @Test
+  void aTrainStageKeepsOneFeatureTableAcrossRoundsAndDestroysItOnClose() throws Exception {
+    SparkSession spark = SharedSpark.get();
+    Path[] data = TinyData.write(tmp.resolve("in"), 120);
+    Dataset<Row> items = IdxSource.load(spark, data[0].toString(), data[1].toString(), 2);
+    JobConfig cfg =
+        JobConfig.from(
+            new Settings()
+                .set("model.hidden", "8", "test")
+                .set("model.embeddingDim", "4", "test")
+                .set("train.mode", "pk", "test")
+                .set("train.pk.compose", "random", "test")
+                .set("train.pk.classes", "4", "test")
+                .set("train.pk.perClass", "3", "test")
+                .set("train.epochsPerRound", "1", "test"));
+    org.deeplearning4j.nn.multilayer.MultiLayerNetwork net =
+        io.hardneg.core.model.EmbeddingNetworks.build(cfg.modelSpec(784), cfg.lossFunction());
+    org.apache.spark.broadcast.Broadcast<FeatureTable> first;
+    org.apache.spark.broadcast.Broadcast<FeatureTable> other;
+    try (TrainStage stage = new TrainStage(spark, net, cfg)) {
+      first = stage.featureTable(items);
+      assertTrue(first != null, "120 x 784 floats are within the default limit");
+      stage.train(null, items, 0);
+      stage.train(null, items, 1);
+      assertTrue(stage.rowsFitted() > 0, "two rounds trained");
+      assertTrue(first == stage.featureTable(items), "the rounds reused the run's table");
+      assertEquals(120 * 784, first.value().size() * first.value().dim());
+      // other items (a new Dataset): the old table goes, a new one is built
+      Dataset<Row> fewer = items.limit(60);
+      other = stage.featureTable(fewer);
+      assertTrue(other != null && other != first);
+      assertDestroyed(first);
+    }
+    assertDestroyed(other);
+  }
+
+  private static void assertDestroyed(org.apache.spark.broadcast.Broadcast<FeatureTable> table) {
+    org.apache.spark.SparkException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            org.apache.spark.SparkException.class, table::value);
+    assertTrue(e.getMessage().contains("destroyed"), e.getMessage());
+  }
+
   @Test
   void featureTableFindsEachIdsRowAndRefusesUnknownAndRepeatedIds() {
     FeatureTable t = FeatureTable.of(new long[] {9, 2, 5}, new float[] {9, 90, 2, 20, 5, 50}, 2);
