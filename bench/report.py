@@ -212,14 +212,14 @@ if sc_rows:
     print("hardneg's MINE stage (k-means on a 65,536 sample, IVF assignment, shuffle by list, "
           "masked per-list kNN, mining rules, triplets counted) on synthetic clustered 64-d unit "
           "vectors (4,000 seeded centres, label = centre mod 1000), nlist = 4·√N, Spark "
-          "`local[%s]`; recall: the stage's own estimate (`mining.ivf.recallSample`, 2,000 "
+          "`local[%s]` (one JVM, %s heap); recall: the stage's own estimate (`mining.ivf.recallSample`, 2,000 "
           "seeded anchors against an exact search in the stage). The %s point is the hardneg "
           "row of the mining table above (same data, same stage; the table scores it against "
           "the peers' truth). "
           "Exponent b of time ~ N^b: least squares over all sizes, and between the two largest. "
           "\"largest task\" = the most base / query vectors one task held (bounded by the list "
           "cap, 50,000, not by N).%s\n" % (
-              m["threads"], big and bdata and bdata[0][2] or "largest",
+              m["threads"], "a " + m["heap"] if "heap" in m else "its", big and bdata and bdata[0][2] or "largest",
               " Rows whose data cell names a standalone cluster ran on a Spark standalone "
               "cluster of this machine (`BENCH_SCALING_CLUSTER`, `deploy/bin/cluster`): two "
               "workers of one core, one executor each with the heap the row names, the driver "

@@ -16,7 +16,7 @@
 # BENCH_AVG_TRIPLETS (15360: triplets per epoch of the in-job training bench), BENCH_AVG_EPOCHS (1),
 # BENCH_E2E_ROUNDS (2, 0 skips the end-to-end Fashion-MNIST runs), BENCH_E2E_EPOCHS (1 per round),
 # BENCH_E2E_ARCHS (mlp,cnn), BENCH_E2E_TORCH_EPOCHS (3), BENCH_SCALING (250000; more sizes
-# comma-separated, 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8,ivf:0:6:4), BENCH_SCALING_MEMORY (12g driver heap),
+# comma-separated, 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8,ivf:0:6:4), BENCH_SCALING_MEMORY (6g driver heap),
 # BENCH_SCALING_CLUSTER (off; sizes mined on a standalone cluster of this machine, e.g. 16000000:
 # 2 workers of 1 core, executors of BENCH_CLUSTER_EXECUTOR_MEMORY = 4g heap, off-heap limit
 # BENCH_CLUSTER_OFFHEAP = 1g, driver heap BENCH_CLUSTER_DRIVER_MEMORY = 2g, placements
@@ -87,7 +87,7 @@ if [[ "$peers_n" != 0 ]]; then
   echo "[run.sh] mining at $peers_n synthetic: hardneg + LSH join, then faiss + hnswlib" >&2
   mkdir -p "$work/big"
   # shellcheck disable=SC2046
-  java -Xmx"${BENCH_SCALING_MEMORY:-12g}" $(cat deploy/bin/jvm-flags) \
+  java -Xmx"${BENCH_SCALING_MEMORY:-6g}" $(cat deploy/bin/jvm-flags) \
     -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE:-$HOME/.javacpp/cache}" \
     -Dorg.bytedeco.javacpp.maxbytes="${BENCH_OFFHEAP:-3g}" -Dorg.bytedeco.javacpp.maxphysicalbytes="${BENCH_SCALING_PHYSICAL:-18g}" \
     -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false -cp "$cp" \
@@ -151,7 +151,7 @@ if [[ "${BENCH_SCALING:-250000}" != 0 ]]; then
   IFS=, read -r -a scaling <<< "${BENCH_SCALING:-250000}"
   for n in "${scaling[@]}"; do sizes+=(--synthetic "$n"); done
   # shellcheck disable=SC2046
-  java -Xmx"${BENCH_SCALING_MEMORY:-12g}" $(cat deploy/bin/jvm-flags) \
+  java -Xmx"${BENCH_SCALING_MEMORY:-6g}" $(cat deploy/bin/jvm-flags) \
     -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE:-$HOME/.javacpp/cache}" \
     -Dorg.bytedeco.javacpp.maxbytes="${BENCH_OFFHEAP:-3g}" -Dorg.bytedeco.javacpp.maxphysicalbytes="${BENCH_SCALING_PHYSICAL:-18g}" \
     -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false -cp "$cp" \
@@ -204,6 +204,7 @@ fi
     echo "$m=$("$py" -c "import $m; print(getattr($m, '__version__', 'installed'))" 2>/dev/null || echo 'not installed')"
   done
   echo "threads=$threads"
+  echo "heap=${BENCH_SCALING_MEMORY:-6g}"
   echo "elapsed=$(( $(date +%s) - start ))"
   # the knobs as set (the data directory named, not its path on this machine)
   knobs=$(env | grep -E '^BENCH_[A-Z0-9_]+=' | grep -v '^BENCH_CP=' | sort | tr '\n' ' ' || true)

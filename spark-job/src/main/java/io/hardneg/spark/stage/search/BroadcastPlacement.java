@@ -14,16 +14,30 @@ import org.apache.spark.sql.Row;
 
 /**
  * Exact: the base table, sorted by id, is broadcast and every partition searches its anchors
- * against all of it; no shuffle ({@code LocalSearch.exact} in one JVM).
+ * against all of it; no shuffle ({@code LocalSearch.exact} in one JVM). A task reads its queries a
+ * block at a time ({@link EntryRows#chunks}), so it holds one block of them next to the broadcast,
+ * not its whole partition; each query's candidates do not depend on the block it is in.
  */
 public final class BroadcastPlacement implements SearchPlacement {
+  private final int block;
+
+  /** Queries read in blocks of {@link EntryRows#BLOCK}. */
+  public BroadcastPlacement() {
+    this(EntryRows.BLOCK);
+  }
+
+  /** Queries read in blocks of {@code block} entries (tests use small ones). */
+  BroadcastPlacement(int block) {
+    this.block = block;
+  }
+
   @Override
   public SearchResult search(
       JavaSparkContext jsc, Dataset<Row> queries, Dataset<Row> bases, SearchRequest req) {
     LabeledVectors base = Tables.collect(bases.select("id", "label", "emb"));
     Broadcast<LabeledVectors> table = jsc.broadcast(base);
     JavaRDD<AnchorCandidates> out =
-        EntryRows.partitions(queries)
+        EntryRows.chunks(queries, block)
             .flatMap(
                 entries ->
                     ListSearch.searchQueries(

@@ -50,27 +50,11 @@ public final class EntryRows {
   }
 
   /**
-   * Each partition of the table as a list of entries. Read as Spark's internal rows: the vectors
-   * come out of the row in one copy, where a {@code Row} first boxes every float.
-   */
-  public static JavaRDD<List<VectorEntry>> partitions(Dataset<Row> table) {
-    return table
-        .queryExecution()
-        .toRdd()
-        .toJavaRDD()
-        .mapPartitions(
-            rows -> {
-              List<VectorEntry> entries = new ArrayList<>();
-              rows.forEachRemaining(r -> entries.add(entry(r)));
-              return List.of(entries).iterator();
-            });
-  }
-
-  /**
    * Each partition of the table as consecutive lists of at most {@code size} entries, read as the
    * task pulls them. A stage that works on a partition a block at a time (assignment to lists, the
-   * recall sample's exact search) holds one block, not the partition: at 16M items in 8 partitions
-   * a partition is 2M entries, more than a 4 GB executor holds next to its cache.
+   * recall sample's exact search, the broadcast search's queries) holds one block, not the
+   * partition: at 16M items in 8 partitions a partition is 2M entries, more than a 4 GB executor
+   * holds next to its cache.
    */
   public static JavaRDD<List<VectorEntry>> chunks(Dataset<Row> table, int size) {
     if (size < 1) {

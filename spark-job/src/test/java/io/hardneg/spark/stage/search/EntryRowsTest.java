@@ -24,7 +24,10 @@ class EntryRowsTest {
     for (long id = 0; id < 23; id++) {
       rows.add(RowFactory.create(id, id % 4, new Float[] {(float) id, (float) -id}));
     }
-    Dataset<Row> table = spark.createDataFrame(rows, Schemas.EMBEDDINGS).repartition(2);
+    // cached: a round-robin repartition recomputed may order a partition's rows otherwise, and
+    // the blocks and the oracle below must read the same partitions
+    Dataset<Row> table = spark.createDataFrame(rows, Schemas.EMBEDDINGS).repartition(2).cache();
+    table.count();
     // per block: its partition, then its ids (negated - 1 when the vector read out is not the
     // row's)
     List<long[]> blocks =
@@ -46,10 +49,21 @@ class EntryRowsTest {
                 },
                 true)
             .collect();
-    List<List<VectorEntry>> whole = EntryRows.partitions(table).collect();
+    // the oracle: Spark's own partitions of the table, in order
+    List<long[]> whole =
+        table
+            .select("id")
+            .javaRDD()
+            .mapPartitions(
+                it -> {
+                  List<Long> ids = new ArrayList<>();
+                  it.forEachRemaining(row -> ids.add(row.getLong(0)));
+                  return List.of(ids.stream().mapToLong(Long::longValue).toArray()).iterator();
+                })
+            .collect();
     int total = 0;
     for (int p = 0; p < whole.size(); p++) {
-      List<Long> expected = whole.get(p).stream().map(VectorEntry::id).toList();
+      List<Long> expected = java.util.Arrays.stream(whole.get(p)).boxed().toList();
       List<Long> got = new ArrayList<>();
       final long part = p;
       List<long[]> mine = blocks.stream().filter(b -> b[0] == part).toList();
@@ -65,6 +79,7 @@ class EntryRowsTest {
       total += got.size();
     }
     assertEquals(23, total);
+    table.unpersist();
     assertThrows(IllegalArgumentException.class, () -> EntryRows.chunks(table, 0));
   }
 
