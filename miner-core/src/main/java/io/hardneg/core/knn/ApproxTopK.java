@@ -18,7 +18,7 @@ import java.util.Arrays;
  * ranks what it holds by exact distance and asks for the exact distance of every later candidate
  * ({@link #exact()} tells the caller).
  */
-final class ApproxTopK {
+final class ApproxTopK implements NearestKeeper {
   static final int SIDE_CAP = 4096;
 
   private final int k;
@@ -41,8 +41,8 @@ final class ApproxTopK {
     this.heap = new TopKHeap(k);
   }
 
-  /** True once the keeper holds exact distances (then {@link #offer} wants exact values). */
-  boolean exact() {
+  @Override
+  public boolean exact() {
     return exact;
   }
 
@@ -50,7 +50,8 @@ final class ApproxTopK {
    * The largest value a new candidate may have and still matter: the worst kept value, plus the
    * slack while values are rounded; +inf while fewer than k are kept.
    */
-  double threshold() {
+  @Override
+  public double threshold() {
     double t = heap.threshold();
     return exact ? t : t + slack;
   }
@@ -59,7 +60,8 @@ final class ApproxTopK {
    * Offers pair (value, i): a rounded squared distance, or an exact one once {@link #exact()}.
    * Returns whether the threshold may have changed.
    */
-  boolean offer(double value, int i, ExactDistance exactOf) {
+  @Override
+  public boolean offer(double value, int i, ExactDistance exactOf) {
     if (exact) {
       if (heap.accepts(value, i)) {
         heap.offer(value, i);
@@ -86,7 +88,8 @@ final class ApproxTopK {
   }
 
   /** Base indices that may be among the exact k nearest: the heap and the live side list. */
-  int[] candidates() {
+  @Override
+  public int[] candidates() {
     int[] kept = heap.indices();
     if (exact || sideSize == 0) {
       return kept;

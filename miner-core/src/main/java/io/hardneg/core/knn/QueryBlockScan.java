@@ -9,8 +9,8 @@ import java.util.Arrays;
 /**
  * The part of {@link MaskedKnn} after each GEMM: for one block of queries, reads every score row of
  * a tile, pre-filters it against the worst distance any heap still wants, applies the mask to the
- * survivors and offers them to the bounded keepers ({@link ApproxTopK}). Kept apart from the tiling
- * loop so the JIT compiles this hot path as small methods of its own.
+ * survivors and offers them to the bounded keepers ({@link NearestKeeper}). Kept apart from the
+ * tiling loop so the JIT compiles this hot path as small methods of its own.
  */
 final class QueryBlockScan {
   /**
@@ -39,7 +39,7 @@ final class QueryBlockScan {
   private final double relTol;
   private final int heaps;
   private final int q0;
-  private final ApproxTopK[][] top;
+  private final NearestKeeper[][] top;
   private final long[][] within;
   private final double[][] bound2;
   // one row of scores at a time, and the columns that pass the pre-filter
@@ -63,7 +63,7 @@ final class QueryBlockScan {
     this.heaps = bounds.length;
     this.q0 = q0;
     int bq = q1 - q0;
-    top = new ApproxTopK[heaps][bq];
+    top = new NearestKeeper[heaps][bq];
     within = new long[heaps][bq];
     useBand = new boolean[bq];
     Arrays.fill(useBand, true);
@@ -80,7 +80,7 @@ final class QueryBlockScan {
       for (int q = 0; q < bq; q++) {
         // twice the largest rounding error of this query's GEMM values (see ApproxTopK)
         double slack = 2 * relTol * (queryNorm[q0 + q] + maxBaseNorm);
-        top[h][q] = new ApproxTopK(k, slack);
+        top[h][q] = NearestKeeper.of(k, slack);
         double b = bounds[h] == null ? Double.NEGATIVE_INFINITY : bounds[h][q0 + q];
         bound2[h][q] = b < 0 ? Double.NEGATIVE_INFINITY : b * b;
       }
@@ -249,7 +249,7 @@ final class QueryBlockScan {
     boolean changed = false;
     for (int h = 0; h < heaps; h++) {
       double b2 = bound2[h][q];
-      ApproxTopK keep = top[h][q];
+      NearestKeeper keep = top[h][q];
       if (d2 > b2 + tol && d2 > keep.threshold() + tol) {
         continue; // clearly beyond the bound and clearly worse than anything kept
       }

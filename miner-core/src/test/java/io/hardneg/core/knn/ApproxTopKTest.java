@@ -72,7 +72,7 @@ class ApproxTopKTest {
     assertEquals(0.3 + 1e-6, keep.threshold(), 0.0);
   }
 
-  private static int[] shuffled(int n, Random r) {
+  static int[] shuffled(int n, Random r) {
     int[] a = IntStream.range(0, n).toArray();
     for (int i = n - 1; i > 0; i--) {
       int j = r.nextInt(i + 1);
@@ -83,7 +83,7 @@ class ApproxTopKTest {
     return a;
   }
 
-  private static int[] exactTopK(double[] exact, int k) {
+  static int[] exactTopK(double[] exact, int k) {
     return IntStream.range(0, exact.length)
         .boxed()
         .sorted(Comparator.<Integer>comparingDouble(i -> exact[i]).thenComparingInt(i -> i))
@@ -92,7 +92,7 @@ class ApproxTopKTest {
         .toArray();
   }
 
-  private static int[] rankExactly(int[] candidates, double[] exact, int k) {
+  static int[] rankExactly(int[] candidates, double[] exact, int k) {
     Set<Integer> seen = new HashSet<>();
     for (int c : candidates) {
       assertTrue(seen.add(c), "candidate " + c + " returned twice");

@@ -37,16 +37,19 @@ class MaskedKnnTest {
   void matchesBruteForceWithSmallTilesAndBothPrecisions() {
     LabeledVectors base = TestData.randomUnit(300, 16, 5, 1);
     LabeledVectors queries = TestData.randomUnit(70, 16, 5, 2);
-    for (DataType p : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
-      KnnOptions opt = new KnnOptions(7, 16, 37, p);
-      Neighbors[] got = MaskedKnn.search(queries, base, Mask.OTHER_LABEL, opt)[0];
-      for (int q = 0; q < queries.size(); q++) {
-        assertArrayEquals(
-            bruteForce(queries, q, base, Mask.OTHER_LABEL, 7, -1),
-            got[q].index(),
-            "query " + q + " precision " + p);
-        for (int i = 0; i < got[q].size(); i++) {
-          assertTrue(queries.labels()[q] != base.labels()[got[q].index()[i]], "mask broken");
+    // k = 7 keeps a heap per query, k = 50 a buffer (NearestKeeper.of)
+    for (int k : new int[] {7, 50}) {
+      for (DataType p : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+        KnnOptions opt = new KnnOptions(k, 16, 37, p);
+        Neighbors[] got = MaskedKnn.search(queries, base, Mask.OTHER_LABEL, opt)[0];
+        for (int q = 0; q < queries.size(); q++) {
+          assertArrayEquals(
+              bruteForce(queries, q, base, Mask.OTHER_LABEL, k, -1),
+              got[q].index(),
+              "query " + q + " precision " + p + " k " + k);
+          for (int i = 0; i < got[q].size(); i++) {
+            assertTrue(queries.labels()[q] != base.labels()[got[q].index()[i]], "mask broken");
+          }
         }
       }
     }
