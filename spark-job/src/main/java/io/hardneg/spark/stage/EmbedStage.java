@@ -1,5 +1,7 @@
 package io.hardneg.spark.stage;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.hardneg.core.data.VectorMath;
 import io.hardneg.spark.io.Schemas;
 import java.io.ByteArrayInputStream;
@@ -15,6 +17,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -39,9 +43,14 @@ public final class EmbedStage {
       SparkSession spark, Dataset<Row> items, byte[] modelBytes, int batchSize) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<byte[]> model = modelBytes == null ? null : jsc.broadcast(modelBytes);
+    // Spark's internal rows: each features array is read out in one copy, where a Row boxes
+    // every float (784 boxed Floats per Fashion-MNIST item were most of EMBED's Java time)
     JavaRDD<Row> out =
         items
-            .javaRDD()
+            .select(col("id"), col("label"), col("features"))
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD()
             .mapPartitions(
                 rows -> {
                   MultiLayerNetwork net = model == null ? null : restore(model.value());
@@ -60,14 +69,17 @@ public final class EmbedStage {
     }
   }
 
-  /** Pulls up to {@code batch} rows, embeds them in one forward pass, hands them out. */
+  /**
+   * Pulls up to {@code batch} rows, embeds them in one forward pass, hands them out. The internal
+   * rows may be reused by the iterator: each is read out as it arrives.
+   */
   private static final class BatchIterator implements Iterator<Row> {
-    private final Iterator<Row> in;
+    private final Iterator<InternalRow> in;
     private final MultiLayerNetwork net;
     private final int batch;
     private Iterator<Row> current = java.util.Collections.emptyIterator();
 
-    BatchIterator(Iterator<Row> in, MultiLayerNetwork net, int batch) {
+    BatchIterator(Iterator<InternalRow> in, MultiLayerNetwork net, int batch) {
       this.in = in;
       this.net = net;
       this.batch = batch;
@@ -90,24 +102,38 @@ public final class EmbedStage {
     }
 
     private List<Row> next(int max) {
-      List<Row> rows = new ArrayList<>(max);
-      while (rows.size() < max && in.hasNext()) {
-        rows.add(in.next());
-      }
-      int dIn = rows.get(0).getSeq(2).length();
-      float[] x = new float[rows.size() * dIn];
-      for (int i = 0; i < rows.size(); i++) {
-        int len = Schemas.copyFloats(rows.get(i), 2, x, i * dIn);
-        if (len != dIn) {
+      long[] ids = new long[max];
+      long[] labels = new long[max];
+      float[] x = null;
+      int dIn = -1;
+      int n = 0;
+      while (n < max && in.hasNext()) {
+        InternalRow r = in.next();
+        ids[n] = r.getLong(0);
+        labels[n] = r.getLong(1);
+        ArrayData f = r.getArray(2);
+        if (dIn < 0) {
+          dIn = f.numElements();
+          x = new float[max * dIn];
+        }
+        if (f.numElements() != dIn) {
           throw new IllegalArgumentException(
               "item id "
-                  + rows.get(i).getLong(0)
+                  + ids[n]
                   + " has "
-                  + len
+                  + f.numElements()
                   + " features, expected "
                   + dIn
                   + " like the rest of its batch");
         }
+        for (int j = 0; j < dIn; j++) {
+          if (f.isNullAt(j)) {
+            throw new IllegalArgumentException(
+                "item id " + ids[n] + " has a missing feature at index " + j);
+          }
+        }
+        System.arraycopy(f.toFloatArray(), 0, x, n * dIn, dIn);
+        n++;
       }
       float[] e;
       int dOut;
@@ -115,16 +141,17 @@ public final class EmbedStage {
         e = x;
         dOut = dIn;
       } else {
-        INDArray out = net.output(Nd4j.create(x, new long[] {rows.size(), dIn}, 'c'), false);
+        float[] in = n == max ? x : java.util.Arrays.copyOf(x, n * dIn);
+        INDArray out = net.output(Nd4j.create(in, new long[] {n, dIn}, 'c'), false);
         dOut = (int) out.size(1);
         e = out.dup('c').data().asFloat();
       }
-      List<Row> result = new ArrayList<>(rows.size());
-      for (int i = 0; i < rows.size(); i++) {
+      List<Row> result = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
         VectorMath.normalizeInPlace(e, i * dOut, dOut);
         // a primitive array: the encoder copies it as one block, a Float[] value by value
         float[] emb = java.util.Arrays.copyOfRange(e, i * dOut, (i + 1) * dOut);
-        result.add(RowFactory.create(rows.get(i).getLong(0), rows.get(i).getLong(1), emb));
+        result.add(RowFactory.create(ids[i], labels[i], emb));
       }
       return result;
     }
