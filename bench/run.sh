@@ -16,7 +16,8 @@
 # BENCH_AVG_TRIPLETS (15360: triplets per epoch of the in-job training bench), BENCH_AVG_EPOCHS (1),
 # BENCH_E2E_ROUNDS (2, 0 skips the end-to-end Fashion-MNIST runs), BENCH_E2E_EPOCHS (1 per round),
 # BENCH_E2E_ARCHS (mlp,cnn), BENCH_E2E_TORCH_EPOCHS (3), BENCH_SCALING (250000; more sizes
-# comma-separated, 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8,ivf:0:6:4), BENCH_SCALING_MEMORY (6g driver heap),
+# comma-separated, 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8,ivf:0:6:4), BENCH_SCALING_MEMORY (6g driver heap of the scaling series),
+# BENCH_PEERS_MEMORY (12g heap of the 1M synthetic peers run),
 # BENCH_SCALING_CLUSTER (off; sizes mined on a standalone cluster of this machine, e.g. 16000000:
 # 2 workers of 1 core, executors of BENCH_CLUSTER_EXECUTOR_MEMORY = 4g heap, off-heap limit
 # BENCH_CLUSTER_OFFHEAP = 1g, driver heap BENCH_CLUSTER_DRIVER_MEMORY = 2g, placements
@@ -42,7 +43,7 @@ if [[ "${BENCH_SMOKE:-0}" == 1 ]]; then
   : "${BENCH_TRAIN_STEPS:=1}" "${BENCH_KERNEL_N:=1000}" "${BENCH_KERNEL_REPS:=1}" "${BENCH_DRIVER_MEMORY:=1g}"
   : "${BENCH_AVG_TRIPLETS:=256}" "${BENCH_SCALING:=1000,3000}" "${BENCH_SCALING_MEMORY:=1g}" "${BENCH_SCALING_SETTINGS:=ivf:0:4}"
   : "${BENCH_PEERS_SYNTHETIC:=4000}" "${BENCH_PEERS_SETTINGS:=ivf:0:4}" "${BENCH_PEERS_NPROBE:=4}" "${BENCH_PEERS_EF:=16}"
-  : "${BENCH_PEERS_QUERIES:=1000}" "${BENCH_SCALING_PHYSICAL:=4g}" "${BENCH_PEERS_KS:=64}"
+  : "${BENCH_PEERS_QUERIES:=1000}" "${BENCH_SCALING_PHYSICAL:=4g}" "${BENCH_PEERS_KS:=64}" "${BENCH_PEERS_MEMORY:=1g}"
   : "${BENCH_CKNN_QUERIES:=50}" "${BENCH_PEERS_CKNN_QUERIES:=50}"
 else
   out="${BENCH_OUT:-bench/RESULTS.md}"
@@ -87,7 +88,7 @@ if [[ "$peers_n" != 0 ]]; then
   echo "[run.sh] mining at $peers_n synthetic: hardneg + LSH join, then faiss + hnswlib" >&2
   mkdir -p "$work/big"
   # shellcheck disable=SC2046
-  java -Xmx"${BENCH_SCALING_MEMORY:-6g}" $(cat deploy/bin/jvm-flags) \
+  java -Xmx"${BENCH_PEERS_MEMORY:-12g}" $(cat deploy/bin/jvm-flags) \
     -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE:-$HOME/.javacpp/cache}" \
     -Dorg.bytedeco.javacpp.maxbytes="${BENCH_OFFHEAP:-3g}" -Dorg.bytedeco.javacpp.maxphysicalbytes="${BENCH_SCALING_PHYSICAL:-18g}" \
     -Dlog4j2.configurationFile="$root/conf/log4j2.properties" -Dspark.ui.enabled=false -cp "$cp" \

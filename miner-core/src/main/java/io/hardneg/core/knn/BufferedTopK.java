@@ -8,12 +8,13 @@ import java.util.Arrays;
  * beyond its value plus the slack dropped. A heap pays a sift of log k per pair that enters, and
  * with k in the hundreds (evaluation keeps R, a class's size, per query) about k·ln(n/k) pairs
  * enter: the heap was a third of the evaluation's time. The threshold falls only at a selection, so
- * a few more pairs are offered than to a heap; the candidates are the same: every pair offered with
- * a value within the slack of the final k-th smallest (which is the k-th smallest of all pairs
- * offered, whichever keeper: a pair a keeper turned away was above its threshold then, so above the
- * final one too).
+ * a few more pairs are offered than to a heap; while neither keeper has switched to exact values
+ * the candidates are the same: every pair offered with a value within the slack of the final k-th
+ * smallest (which is the k-th smallest of all pairs offered, whichever keeper: a pair a keeper
+ * turned away was above its threshold then, so above the final one too). Either way the k nearest
+ * by exact distance among the candidates are the same.
  *
- * <p>Near-ties in bulk: when more than half of {@link ApproxTopK#SIDE_CAP} pairs beyond the k
+ * <p>Near-ties in bulk: when at least half of {@link ApproxTopK#SIDE_CAP} pairs beyond the k
  * smallest stay within the slack after a selection, the keeper ranks what it holds by exact
  * distance and holds exact values from then on, as {@link ApproxTopK} does.
  */

@@ -2,10 +2,12 @@ package io.hardneg.core.knn;
 
 /**
  * Keeps the k nearest base rows of one query under one bound, on the GEMM's rounded squared
- * distances ({@link ApproxTopK} explains the rounding and the slack). Two keepers give the same
- * {@link #candidates()}: a heap that updates its threshold on every pair ({@link ApproxTopK}, for
- * small k, the mining searches) and a buffer that selects the k-th value only when it fills ({@link
- * BufferedTopK}, for large k: evaluation keeps R, a class's size, per query).
+ * distances ({@link ApproxTopK} explains the rounding and the slack). Two keepers, whose candidates
+ * ranked by exact distance give the same k nearest (and are the same set while neither has switched
+ * to exact values on bulk near-ties): a heap that updates its threshold on every pair ({@link
+ * ApproxTopK}, for small k: the mining searches' usual one) and a buffer that selects the k-th
+ * value only when it fills ({@link BufferedTopK}, for large k: evaluation keeps R, a class's size,
+ * per query).
  */
 interface NearestKeeper {
   /** The keeper for k: a buffer from {@link BufferedTopK#MIN_K} up, a heap below. */
@@ -30,7 +32,8 @@ interface NearestKeeper {
 
   /**
    * Base indices that may be among the exact k nearest (every pair offered whose value is within
-   * the slack of the k-th smallest, or the exact k once {@link #exact()}), in no particular order.
+   * the slack of the k-th smallest, or the exact k once {@link #exact()}), in no particular order,
+   * in a fresh array the caller may reorder.
    */
   int[] candidates();
 }

@@ -14,9 +14,10 @@ import java.util.Arrays;
  */
 final class QueryBlockScan {
   /**
-   * Scores per segment while a heap is not yet full: short, so the cut tightens soon, but two
-   * 16-lane vectors wide, so the vector pre-filter runs on it (at 8, every segment of a query whose
-   * heaps stay unfilled, e.g. in an IVF list of its own label, ran the scalar tail).
+   * Scores per segment while a keeper's threshold is +inf (a heap not yet full, a buffer before its
+   * first selection): short, so the cut tightens soon, but two 16-lane vectors wide, so the vector
+   * pre-filter runs on it (at 8, every segment of a query whose heaps stay unfilled, e.g. in an IVF
+   * list of its own label, ran the scalar tail).
    */
   private static final int FIRST_SEGMENT = 32;
 
@@ -299,7 +300,7 @@ final class QueryBlockScan {
   /**
    * The float score below which no unbounded heap of block query q wants a pair: d² > its threshold
    * + 2·tolMax for every base row. Thresholds only fall, so a cut taken before a segment stays
-   * valid through it. +inf where every heap has a bound, −inf while one is not full.
+   * valid through it. +inf where every heap has a bound, −inf while one's threshold is +inf.
    */
   private float bandHigh(int q, double qn, double tolMax) {
     double b = Double.POSITIVE_INFINITY;

@@ -91,23 +91,34 @@ class MaskedKnnTest {
     for (int q = 0; q < bound.length; q++) {
       bound[q] = 0.8 + 0.02 * q;
     }
-    Neighbors[][] got =
-        MaskedKnn.search(
-            queries, base, Mask.OTHER_LABEL, new KnnOptions(4, 7, 50, DataType.FLOAT), null, bound);
-    for (int q = 0; q < queries.size(); q++) {
-      assertArrayEquals(bruteForce(queries, q, base, Mask.OTHER_LABEL, 4, -1), got[0][q].index());
-      assertArrayEquals(
-          bruteForce(queries, q, base, Mask.OTHER_LABEL, 4, bound[q]), got[1][q].index());
-      long below = 0;
-      for (int j = 0; j < base.size(); j++) {
-        if (Mask.OTHER_LABEL.admits(
-                queries.ids()[q], queries.labels()[q], base.ids()[j], base.labels()[j])
-            && VectorMath.distance(queries.values(), q, base.values(), j, 8) <= bound[q]) {
-          below++;
+    // k = 4: heaps; k = 40: buffers (NearestKeeper.of), whose threshold falls only at a selection
+    for (int k : new int[] {4, 40}) {
+      Neighbors[][] got =
+          MaskedKnn.search(
+              queries,
+              base,
+              Mask.OTHER_LABEL,
+              new KnnOptions(k, 7, 50, DataType.FLOAT),
+              null,
+              bound);
+      for (int q = 0; q < queries.size(); q++) {
+        assertArrayEquals(
+            bruteForce(queries, q, base, Mask.OTHER_LABEL, k, -1), got[0][q].index(), "k " + k);
+        assertArrayEquals(
+            bruteForce(queries, q, base, Mask.OTHER_LABEL, k, bound[q]),
+            got[1][q].index(),
+            "k " + k);
+        long below = 0;
+        for (int j = 0; j < base.size(); j++) {
+          if (Mask.OTHER_LABEL.admits(
+                  queries.ids()[q], queries.labels()[q], base.ids()[j], base.labels()[j])
+              && VectorMath.distance(queries.values(), q, base.values(), j, 8) <= bound[q]) {
+            below++;
+          }
         }
+        assertEquals(below, got[1][q].atOrBelowBound(), "rank offset of query " + q + ", k " + k);
+        assertEquals(0, got[0][q].atOrBelowBound());
       }
-      assertEquals(below, got[1][q].atOrBelowBound(), "rank offset of query " + q);
-      assertEquals(0, got[0][q].atOrBelowBound());
     }
   }
 
@@ -227,23 +238,26 @@ class MaskedKnnTest {
       bound[q] = VectorMath.distance(queries.values(), q, base.values(), nearest[2], 8);
     }
     int[][] tilings = {{1, 7}, {4, 64}, {12, 400}, {5, 133}};
-    for (int[] t : tilings) {
-      Neighbors[][] got =
-          MaskedKnn.search(
-              queries,
-              base,
-              Mask.OTHER_LABEL,
-              new KnnOptions(6, t[0], t[1], DataType.FLOAT),
-              null,
-              bound);
-      for (int q = 0; q < queries.size(); q++) {
-        String where = "query " + q + " tiles " + t[0] + "x" + t[1];
-        assertArrayEquals(
-            bruteForce(queries, q, base, Mask.OTHER_LABEL, 6, -1), got[0][q].index(), where);
-        assertArrayEquals(
-            bruteForce(queries, q, base, Mask.OTHER_LABEL, 6, bound[q]),
-            got[1][q].index(),
-            where + " (bounded)");
+    // k = 6: heaps; k = 40: buffers (NearestKeeper.of)
+    for (int k : new int[] {6, 40}) {
+      for (int[] t : tilings) {
+        Neighbors[][] got =
+            MaskedKnn.search(
+                queries,
+                base,
+                Mask.OTHER_LABEL,
+                new KnnOptions(k, t[0], t[1], DataType.FLOAT),
+                null,
+                bound);
+        for (int q = 0; q < queries.size(); q++) {
+          String where = "query " + q + " tiles " + t[0] + "x" + t[1] + " k " + k;
+          assertArrayEquals(
+              bruteForce(queries, q, base, Mask.OTHER_LABEL, k, -1), got[0][q].index(), where);
+          assertArrayEquals(
+              bruteForce(queries, q, base, Mask.OTHER_LABEL, k, bound[q]),
+              got[1][q].index(),
+              where + " (bounded)");
+        }
       }
     }
   }
@@ -275,6 +289,14 @@ class MaskedKnnTest {
               q, base, Mask.OTHER_LABEL, new KnnOptions(4, t[0], t[1], DataType.FLOAT))[0];
       assertArrayEquals(new int[] {1, 3, 5, 7}, got[0].index(), "tiles " + t[0] + "x" + t[1]);
       assertArrayEquals(new int[] {0, 2, 4, 6}, got[1].index(), "tiles " + t[0] + "x" + t[1]);
+      // k = 40: the buffer keeper (NearestKeeper.of) switches to exact values too
+      Neighbors[] wide =
+          MaskedKnn.search(
+              q, base, Mask.OTHER_LABEL, new KnnOptions(40, t[0], t[1], DataType.FLOAT))[0];
+      for (int i = 0; i < 40; i++) {
+        assertEquals(2 * i + 1, wide[0].index()[i], "k 40, tiles " + t[0] + "x" + t[1]);
+        assertEquals(2 * i, wide[1].index()[i], "k 40, tiles " + t[0] + "x" + t[1]);
+      }
     }
   }
 

@@ -19,6 +19,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -43,18 +46,28 @@ public final class EmbedStage {
       SparkSession spark, Dataset<Row> items, byte[] modelBytes, int batchSize) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<byte[]> model = modelBytes == null ? null : jsc.broadcast(modelBytes);
-    // Spark's internal rows: each features array is read out in one copy, where a Row boxes
-    // every float (784 boxed Floats per Fashion-MNIST item were most of EMBED's Java time)
+    // Spark's internal rows: each features array is read out as primitive floats, where a Row
+    // boxes every one (784 boxed Floats per Fashion-MNIST item were most of EMBED's Java time);
+    // internal rows are read by type without a check, so the types are checked here
+    Dataset<Row> cols = items.select(col("id"), col("label"), col("features"));
+    StructType schema = cols.schema();
+    if (!schema.apply(0).dataType().equals(DataTypes.LongType)
+        || !schema.apply(1).dataType().equals(DataTypes.LongType)
+        || !(schema.apply(2).dataType() instanceof ArrayType a)
+        || !a.elementType().equals(DataTypes.FloatType)) {
+      throw new IllegalArgumentException(
+          "EMBED needs id: bigint, label: bigint, features: array<float>; got "
+              + schema.simpleString());
+    }
+    boolean mayHoldNulls = ((ArrayType) schema.apply(2).dataType()).containsNull();
     JavaRDD<Row> out =
-        items
-            .select(col("id"), col("label"), col("features"))
-            .queryExecution()
+        cols.queryExecution()
             .toRdd()
             .toJavaRDD()
             .mapPartitions(
                 rows -> {
                   MultiLayerNetwork net = model == null ? null : restore(model.value());
-                  return new BatchIterator(rows, net, batchSize);
+                  return new BatchIterator(rows, net, batchSize, mayHoldNulls);
                 });
     Dataset<Row> df = spark.createDataFrame(out, Schemas.EMBEDDINGS);
     return df;
@@ -77,12 +90,15 @@ public final class EmbedStage {
     private final Iterator<InternalRow> in;
     private final MultiLayerNetwork net;
     private final int batch;
+    private final boolean mayHoldNulls;
     private Iterator<Row> current = java.util.Collections.emptyIterator();
 
-    BatchIterator(Iterator<InternalRow> in, MultiLayerNetwork net, int batch) {
+    BatchIterator(
+        Iterator<InternalRow> in, MultiLayerNetwork net, int batch, boolean mayHoldNulls) {
       this.in = in;
       this.net = net;
       this.batch = batch;
+      this.mayHoldNulls = mayHoldNulls;
     }
 
     @Override
@@ -126,7 +142,7 @@ public final class EmbedStage {
                   + dIn
                   + " like the rest of its batch");
         }
-        for (int j = 0; j < dIn; j++) {
+        for (int j = 0; mayHoldNulls && j < dIn; j++) {
           if (f.isNullAt(j)) {
             throw new IllegalArgumentException(
                 "item id " + ids[n] + " has a missing feature at index " + j);
@@ -141,8 +157,8 @@ public final class EmbedStage {
         e = x;
         dOut = dIn;
       } else {
-        float[] in = n == max ? x : java.util.Arrays.copyOf(x, n * dIn);
-        INDArray out = net.output(Nd4j.create(in, new long[] {n, dIn}, 'c'), false);
+        float[] batchX = n == max ? x : java.util.Arrays.copyOf(x, n * dIn);
+        INDArray out = net.output(Nd4j.create(batchX, new long[] {n, dIn}, 'c'), false);
         dOut = (int) out.size(1);
         e = out.dup('c').data().asFloat();
       }

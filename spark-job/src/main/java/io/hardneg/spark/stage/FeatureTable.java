@@ -17,8 +17,8 @@ import org.apache.spark.sql.Row;
  * DataSets ({@link LabelBatches}) take their rows from it instead of joining and shuffling every
  * feature vector again each epoch. Only for tables up to {@code train.featureTableMB}; larger
  * inputs keep the join. Memory: the driver holds the collected rows and the table while building it
- * (about twice the table), every executor the table and its serialised pieces for the rest of the
- * run.
+ * (about twice the table), then, like every executor, the table and its serialised pieces for the
+ * rest of the run.
  */
 final class FeatureTable implements Serializable {
   private static final long serialVersionUID = 1L;

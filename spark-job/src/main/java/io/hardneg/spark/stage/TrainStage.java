@@ -233,7 +233,7 @@ public final class TrainStage implements AutoCloseable {
   private Map<Long, Long> sizes(Dataset<Row> items) {
     if (items != itemsSeen) {
       close();
-      itemSizes = PkStage.sizes(items);
+      itemSizes = Map.copyOf(PkStage.sizes(items));
       itemsSeen = items;
     }
     return itemSizes;
@@ -242,8 +242,9 @@ public final class TrainStage implements AutoCloseable {
   /**
    * The items' features broadcast ({@link FeatureTable}), or null when the table is larger than
    * {@code train.featureTableMB} (the epochs then join and shuffle the features). Built on the
-   * first round that needs it and kept for the rounds after it, until {@link #close()}: the
-   * executors hold it through the run's other stages, which is what the size limit bounds.
+   * first round that needs it and kept for the rounds after it, until {@link #close()}: the driver
+   * (its block manager keeps the value and its serialised pieces) and the executors hold it through
+   * the run's other stages, which is what the size limit bounds.
    */
   Broadcast<FeatureTable> featureTable(Dataset<Row> items) {
     Map<Long, Long> sizes = sizes(items);
@@ -255,7 +256,8 @@ public final class TrainStage implements AutoCloseable {
         table = FeatureTable.broadcast(jsc, items, count, dim, config.train().featureTableMb());
         LOG.info(
             table == null
-                ? "training features ({} x {}) above train.featureTableMB: each epoch joins them"
+                ? "training features ({} x {}) not broadcast (over train.featureTableMB):"
+                    + " each epoch joins them"
                 : "training features ({} x {}) broadcast for the run in {} s",
             count,
             dim,

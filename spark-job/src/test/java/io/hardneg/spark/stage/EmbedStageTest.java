@@ -108,6 +108,21 @@ class EmbedStageTest {
         e.getMessage().contains("item id 2 has a missing feature at index 1"), e.getMessage());
   }
 
+  @Test
+  void otherColumnTypesAreRefusedBeforeAnyRowIsRead() {
+    SparkSession spark = SharedSpark.get();
+    StructType doubles =
+        new StructType()
+            .add("id", DataTypes.LongType, false)
+            .add("label", DataTypes.LongType, false)
+            .add("features", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+    Dataset<Row> items =
+        spark.createDataFrame(List.of(RowFactory.create(1L, 0L, new Double[] {1.0, 2.0})), doubles);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> EmbedStage.embed(spark, items, null, 8));
+    assertTrue(e.getMessage().contains("features: array<float>"), e.getMessage());
+  }
+
   private static Map<Long, Row> byId(Dataset<Row> emb) {
     Map<Long, Row> out = new HashMap<>();
     for (Row row : emb.collectAsList()) {
