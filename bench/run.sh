@@ -13,7 +13,7 @@
 # a query took 0.45 s on 2,000 items and 0.84 s on 4,000 with ~900 labels, so minutes each at 1M), BENCH_TRAIN_STEPS (30), BENCH_ARCHS (mlp,cnn), BENCH_KERNEL_N (30000,
 # 0 skips), BENCH_KERNEL_REPS (3), BENCH_CP (a ready classpath instead of bench/classpath.sh's),
 # BENCH_PYTHON (/usr/bin/python3: the Debian python with python3-faiss, -hnswlib, -torch),
-# BENCH_AVG_TRIPLETS (15360: triplets per epoch of the in-job training bench), BENCH_AVG_EPOCHS (1),
+# BENCH_AVG_TRIPLETS (15360: triplets per epoch of the in-job training bench), BENCH_AVG_EPOCHS (3: one epoch of about 2 s moved 30% between runs),
 # BENCH_E2E_ROUNDS (2, 0 skips the end-to-end Fashion-MNIST runs), BENCH_E2E_EPOCHS (1 per round),
 # BENCH_E2E_ARCHS (mlp,cnn), BENCH_E2E_TORCH_EPOCHS (3), BENCH_SCALING (250000; more sizes
 # comma-separated, 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8,ivf:0:6:4), BENCH_SCALING_MEMORY (6g driver heap of the scaling series),
@@ -113,7 +113,7 @@ echo "[run.sh] training inside the job: TrainStage, Spark local[$threads], param
 # one ND4J thread per Spark task slot (deploy/bin/hardneg's default): $threads threads in all, as the peers
 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
   "${jvm[@]}" io.hardneg.spark.bench.AveragingBench "local[$threads]" "${BENCH_AVG_TRIPLETS:-15360}" \
-  "${BENCH_AVG_EPOCHS:-1}" "$archs" > "$work/train-averaging.tsv" 2> "$work/averaging.log" \
+  "${BENCH_AVG_EPOCHS:-3}" "$archs" > "$work/train-averaging.tsv" 2> "$work/averaging.log" \
   || { tail -n 40 "$work/averaging.log" >&2; exit 1; }
 if [[ -n "$fmnist" && "${BENCH_E2E_ROUNDS:-2}" != 0 ]]; then
   # Recall@1 per minute of wall time: the whole `hardneg train` (JVM start, load, baselines,
