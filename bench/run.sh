@@ -13,7 +13,7 @@
 # a query took 0.45 s on 2,000 items and 0.84 s on 4,000 with ~900 labels, so minutes each at 1M), BENCH_TRAIN_STEPS (30), BENCH_ARCHS (mlp,cnn), BENCH_KERNEL_N (30000,
 # 0 skips), BENCH_KERNEL_REPS (3), BENCH_CP (a ready classpath instead of bench/classpath.sh's),
 # BENCH_PYTHON (/usr/bin/python3: the Debian python with python3-faiss, -hnswlib, -torch),
-# BENCH_AVG_TRIPLETS (15360: triplets per epoch of the in-job training bench), BENCH_AVG_EPOCHS (3: one epoch of about 2 s moved 30% between runs),
+# BENCH_AVG_TRIPLETS (15360: triplets per epoch of the in-job training bench), BENCH_AVG_EPOCHS (3, smoke 1: one epoch of about 2 s moved 30% between runs),
 # BENCH_E2E_ROUNDS (2, 0 skips the end-to-end Fashion-MNIST runs), BENCH_E2E_EPOCHS (1 per round),
 # BENCH_E2E_ARCHS (mlp,cnn), BENCH_E2E_TORCH_EPOCHS (3), BENCH_SCALING (250000; more sizes
 # comma-separated, 0 skips), BENCH_SCALING_SETTINGS (ivf:0:8,ivf:0:6:4), BENCH_SCALING_MEMORY (6g driver heap of the scaling series),
@@ -44,7 +44,7 @@ if [[ "${BENCH_SMOKE:-0}" == 1 ]]; then
   : "${BENCH_AVG_TRIPLETS:=256}" "${BENCH_SCALING:=1000,3000}" "${BENCH_SCALING_MEMORY:=1g}" "${BENCH_SCALING_SETTINGS:=ivf:0:4}"
   : "${BENCH_PEERS_SYNTHETIC:=4000}" "${BENCH_PEERS_SETTINGS:=ivf:0:4}" "${BENCH_PEERS_NPROBE:=4}" "${BENCH_PEERS_EF:=16}"
   : "${BENCH_PEERS_QUERIES:=1000}" "${BENCH_SCALING_PHYSICAL:=4g}" "${BENCH_PEERS_KS:=64}" "${BENCH_PEERS_MEMORY:=1g}"
-  : "${BENCH_CKNN_QUERIES:=50}" "${BENCH_PEERS_CKNN_QUERIES:=50}"
+  : "${BENCH_CKNN_QUERIES:=50}" "${BENCH_PEERS_CKNN_QUERIES:=50}" "${BENCH_AVG_EPOCHS:=1}"
 else
   out="${BENCH_OUT:-bench/RESULTS.md}"
 fi
