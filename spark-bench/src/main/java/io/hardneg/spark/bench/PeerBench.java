@@ -243,7 +243,35 @@ public final class PeerBench {
         scaling.flush();
       }
       m.release();
+      if (!ivf && warmUp) {
+        kernelAlone(spark, e, mining, out, secs);
+      }
     }
+  }
+
+  /**
+   * The exact stage's kernel alone on the same vectors, positives and k, two repetitions, one call
+   * per core ({@link MineKernelBench}), into {@code OUT/kernel-same.tsv}: the stage's seconds, the
+   * calls, k, then the kernel's seconds per repetition.
+   */
+  static void kernelAlone(
+      SparkSession spark, Dataset<Row> e, MiningConfig mining, Path out, double mineSecs)
+      throws IOException {
+    int tasks = Runtime.getRuntime().availableProcessors();
+    double[] k;
+    try {
+      k = MineKernelBench.time(spark, e, mining, KnnOptions.of(1), 0, 8, tasks, 2);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while timing the kernel", ex);
+    }
+    int kk = Math.max(1, Math.max(mining.nearestNeeded(), mining.beyondNeeded()));
+    StringBuilder line =
+        new StringBuilder(String.format(Locale.ROOT, "%.2f\t%d\t%d", mineSecs, tasks, kk));
+    for (double s : k) {
+      line.append(String.format(Locale.ROOT, "\t%.2f", s));
+    }
+    Files.writeString(out.resolve("kernel-same.tsv"), line + "\n", StandardCharsets.UTF_8);
   }
 
   /**

@@ -95,6 +95,13 @@ class RunScriptSmokeTest {
       double r = recall(l);
       assertTrue(r >= 0 && r <= 1, "recall outside [0, 1]: " + l);
     }
+    // the exact stage timed against its own kernel on the same vectors (MineKernelBench)
+    assertTrue(
+        mining.matches(
+            "(?s).*\\*\\*The exact MINE stage against its own kernel on the same vectors\\*\\*.*"
+                + "Kernel [0-9.]+ / [0-9.]+ s \\(2 repetitions\\); MINE [0-9.]+ s = \\*\\*"
+                + "[0-9.]+(–[0-9.]+)?× the kernel\\*\\*.*"),
+        mining);
     // hardneg's exact search finds the nearest negative numpy's brute force finds, every anchor
     assertTrue(row(md, "| hardneg broadcast |").contains("| 1.000 | 1.0000 |"), md);
     Path work = Path.of("target", "peers-smoke");

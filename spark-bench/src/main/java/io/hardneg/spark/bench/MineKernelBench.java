@@ -1,0 +1,79 @@
+package io.hardneg.spark.bench;
+
+import io.hardneg.core.data.LabeledVectors;
+import io.hardneg.core.knn.KnnOptions;
+import io.hardneg.core.knn.Mask;
+import io.hardneg.core.knn.MaskedKnn;
+import io.hardneg.core.mining.MiningConfig;
+import io.hardneg.core.search.ListSearch;
+import io.hardneg.core.search.VectorEntry;
+import io.hardneg.spark.stage.PositiveStage;
+import io.hardneg.spark.stage.search.EntryRows;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The masked kernel alone on exactly what an exact MINE stage hands it: the same embeddings, the
+ * same positives (the stage's seeded draw for the round, so the same {@code d(a,p)} bounds), the
+ * same k ({@code max(nearestNeeded, beyondNeeded)}) and the same blocks, every anchor with a
+ * positive searched against all items. It runs as {@code tasks} concurrent calls on 1/tasks of the
+ * anchors each, the way Spark's task slots run the broadcast search; no Spark, no rules, no rows.
+ * {@link PeerBench} times it next to the stage, so "MINE ÷ its kernel" compares two timings of one
+ * JVM on one set of vectors (the kernel bench, {@link KernelBench}, uses random unit vectors).
+ */
+final class MineKernelBench {
+  private MineKernelBench() {}
+
+  /** Seconds of each repetition (the stage has run before, so the kernel is compiled). */
+  static double[] time(
+      SparkSession spark,
+      Dataset<Row> embeddings,
+      MiningConfig mining,
+      KnnOptions knn,
+      int round,
+      int partitions,
+      int tasks,
+      int reps)
+      throws InterruptedException {
+    List<VectorEntry> all =
+        new ArrayList<>(
+            EntryRows.collect(
+                PositiveStage.attach(spark, embeddings, mining.seed(), round, partitions)
+                    .anchors()));
+    all.sort(Comparator.comparingLong(VectorEntry::id));
+    List<VectorEntry> withPos = all.stream().filter(VectorEntry::hasPositive).toList();
+    LabeledVectors base = ListSearch.table(all);
+    int k = Math.max(1, Math.max(mining.nearestNeeded(), mining.beyondNeeded()));
+    KnnOptions opt = new KnnOptions(k, knn.queryBlock(), knn.baseBlock(), knn.precision());
+    List<LabeledVectors> parts = new ArrayList<>();
+    List<double[]> bounds = new ArrayList<>();
+    for (int p = 0; p < tasks; p++) {
+      List<VectorEntry> part =
+          withPos.subList(
+              (int) ((long) withPos.size() * p / tasks),
+              (int) ((long) withPos.size() * (p + 1) / tasks));
+      parts.add(ListSearch.table(part));
+      bounds.add(part.stream().mapToDouble(VectorEntry::dAp).toArray());
+    }
+    double[] secs = new double[reps];
+    for (int r = 0; r < reps; r++) {
+      Thread[] threads = new Thread[tasks];
+      long t0 = System.nanoTime();
+      for (int p = 0; p < tasks; p++) {
+        LabeledVectors q = parts.get(p);
+        double[] b = bounds.get(p);
+        threads[p] = new Thread(() -> MaskedKnn.search(q, base, Mask.OTHER_LABEL, opt, null, b));
+        threads[p].start();
+      }
+      for (Thread th : threads) {
+        th.join();
+      }
+      secs[r] = (System.nanoTime() - t0) / 1e9;
+    }
+    return secs;
+  }
+}
