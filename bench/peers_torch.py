@@ -2,7 +2,8 @@
 """PyTorch side of the training-throughput table (bench/run.sh): the same networks as
 hardneg's EmbeddingNetworks (MLP 784-256-128-64; CNN conv5x5x32-pool-conv5x5x64-pool-fc128-fc64,
 no padding), L2-normalised output, triplet margin loss (Euclidean, margin 0.2) on 128 triplets =
-384 random rows, Adam(1e-3); times forward + backward + step. One TSV row per architecture:
+384 random rows, Adam(1e-3); times forward + backward + step (the median of 5 windows of STEPS
+steps). One TSV row per architecture:
 arch, rows per second, ms per step, steps, torch threads.
    peers_torch.py THREADS [STEPS=30] [WARMUP=5] [mlp,cnn]
 """
@@ -29,6 +30,9 @@ def net(arch):
                          nn.Linear(128, 64))
 
 
+WINDOWS = 5
+
+
 def main():
     threads = int(sys.argv[1])
     steps = int(sys.argv[2]) if len(sys.argv) > 2 else 30
@@ -51,10 +55,14 @@ def main():
 
         for _ in range(warmup):
             step()
-        t = time.perf_counter()
-        for _ in range(steps):
-            step()
-        secs = time.perf_counter() - t
+        # the median of WINDOWS windows of `steps` steps, as TrainStepBench times hardneg's step
+        windows = []
+        for _ in range(WINDOWS):
+            t = time.perf_counter()
+            for _ in range(steps):
+                step()
+            windows.append(time.perf_counter() - t)
+        secs = sorted(windows)[WINDOWS // 2]
         print("%s\t%.1f\t%.2f\t%d\t%d" % (arch, 384 * steps / secs, 1000 * secs / steps, steps,
                                           torch.get_num_threads()), flush=True)
 

@@ -2,11 +2,12 @@
 # A CPU profile of one full `hardneg train` round on Fashion-MNIST 60k: Java Flight Recorder on the
 # driver JVM (Spark local mode, so the executors' task threads are in it too), summarised per stage
 # and per kind of work by bench/ProfileSummary.java into bench/results-profile.md.
-#   bench/profile.sh                      one round, one epoch, MLP, triplets mode (~5-10 min on 2 cores)
+#   bench/profile.sh                      two rounds (the first cold, the second as every later round runs),
+#                                         one epoch each, MLP, conf/fmnist.conf's mode (~3 min on 2 cores)
 #   PROFILE_SET="train.mode=pk" bench/profile.sh     more --set overrides (space-separated)
 # Knobs (env): FMNIST_DIR (else /usr/share/datasets/fashion-mnist), PROFILE_OUT (bench/results-profile.md),
 # PROFILE_WORK (spark-job/target/profile), PROFILE_THREADS (2: local[N]), PROFILE_ARCH (mlp),
-# PROFILE_EPOCHS (1), PROFILE_SET (extra key=value overrides), PROFILE_SUMMARY_ONLY=1 (summarise the
+# PROFILE_EPOCHS (1), PROFILE_ROUNDS (2), PROFILE_SET (extra key=value overrides), PROFILE_SUMMARY_ONLY=1 (summarise the
 # recording already in PROFILE_WORK again, without a new run).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,7 +23,7 @@ threads="${PROFILE_THREADS:-2}"
 arch="${PROFILE_ARCH:-mlp}"
 hidden=256,128
 [[ "$arch" == cnn ]] && hidden=128
-sets=(--set rounds=1 --set train.epochsPerRound="${PROFILE_EPOCHS:-1}" --set model.architecture="$arch"
+sets=(--set rounds="${PROFILE_ROUNDS:-2}" --set train.epochsPerRound="${PROFILE_EPOCHS:-1}" --set model.architecture="$arch"
   --set model.hidden="$hidden")
 for kv in ${PROFILE_SET:-}; do sets+=(--set "$kv"); done
 cmd=(deploy/bin/hardneg train --conf conf/fmnist.conf
@@ -54,10 +55,10 @@ printf '%s\n' "$load_before" "$load_after" "$wall" "$(date -u +%Y-%m-%dT%H:%MZ)"
   "$(git log -1 --format='commit %h, %cs' 2>/dev/null || echo 'no git')" > "$work/run.txt"
 fi
 { read -r load_before; read -r load_after; read -r wall; read -r date; read -r commit; } < "$work/run.txt"
-metrics="$(ls "$work"/run/round-000/metrics.json)"
+metrics=("$work"/run/round-*/metrics.json)
 
 {
-  echo "# Profile of one round (Fashion-MNIST 60k, $arch, local[$threads])"
+  echo "# Profile of a run's rounds (Fashion-MNIST 60k, $arch, local[$threads])"
   echo
   echo "Made by \`bench/profile.sh\` ($commit," \
     "run $date) on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
@@ -73,17 +74,20 @@ metrics="$(ls "$work"/run/round-000/metrics.json)"
   echo
   echo "## Wall time per stage (metrics.json timings, s)"
   echo
-  python3 - "$metrics" <<'PY'
+  echo "Round 0 runs cold (the JIT compiles the kernels and Spark generates its code during it); every"
+  echo "later round runs as round 1 does."
+  echo
+  python3 - "${metrics[@]}" <<'PY'
 import json, sys
-m = json.load(open(sys.argv[1]))
-t = m["timings"]
-print("| " + " | ".join(t) + " |")
-print("|" + " ---: |" * len(t))
-print("| " + " | ".join(f"{v:.1f}" for v in t.values()) + " |")
-r = t.get("round_s") or 1
-print()
-print(f"TRAIN is {100 * t.get('train_s', 0) / r:.0f}% of the round; {m.get('triplets')} triplets, "
-      f"{m.get('train_rows')} rows fitted.")
+ms = [json.load(open(p)) for p in sys.argv[1:]]
+keys = list(ms[0]["timings"])
+print("| round | " + " | ".join(keys) + " | TRAIN share | triplets | rows fitted |")
+print("| ---: |" + " ---: |" * (len(keys) + 3))
+for i, m in enumerate(ms):
+    t = m["timings"]
+    share = 100 * t.get("train_s", 0) / (t.get("round_s") or 1)
+    print(f"| {i} | " + " | ".join(f"{t.get(k, 0):.1f}" for k in keys)
+          + f" | {share:.0f}% | {m.get('triplets')} | {m.get('train_rows')} |")
 PY
   echo
   echo "## CPU samples per stage"

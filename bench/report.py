@@ -119,7 +119,8 @@ print("Forward + triplet margin loss (Euclidean, margin 0.2, L2-normalised 64-d 
       "backward + Adam(1e-3), random 784-feature rows. hardneg: `MultiLayerNetwork.fit` of the "
       "network `EmbeddingNetworks` builds (DL4J 1.0.0-M2, ND4J native CPU), one JVM — the Spark "
       "parameter-averaging round adds its own overhead on top. PyTorch: the same layers "
-      "(Debian `python3-torch`). rows/s = 384 × steps ÷ seconds, after warm-up steps.\n")
+      "(Debian `python3-torch`). rows/s = 384 × steps ÷ seconds of the median of 5 timed windows of that many steps, "
+      "after warm-up steps (both sides).\n")
 hn = {r[0]: r for r in rows("train-hardneg.tsv")}
 tc = {r[0]: r for r in rows("train-torch.tsv") if len(r) >= 3}
 print("| network | hardneg rows/s | hardneg ms/step | torch rows/s | torch ms/step | hardneg ÷ torch | steps | torch threads |")
@@ -195,17 +196,25 @@ if eh or et:
         for name in sorted(os.listdir(rd)) if os.path.isdir(rd) else []:
             mf = os.path.join(rd, name, "metrics.json")
             if name.startswith("round-") and os.path.exists(mf):
-                t = json.load(open(mf))["timings"]
-                stage_rows.append((net, int(name[6:]) + 1, t))
+                mj = json.load(open(mf))
+                stage_rows.append((net, int(name[6:]) + 1, mj["timings"], mj.get("train_rows")))
     if stage_rows:
         print("\n**hardneg's rounds, stage by stage** (seconds, from each round's `metrics.json`; "
-              "round numbers as in the table above). TRAIN share = TRAIN ÷ the round.\n")
-        print("| network | round | EMBED | MINE | TRAIN | EVALUATE | round | TRAIN share |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|")
-        for net, rnd, t in stage_rows:
-            print("| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f%% |" % (
+              "round numbers as in the table above). TRAIN share = TRAIN ÷ the round. TRAIN "
+              "rows/s = the rows the round fitted ÷ its whole TRAIN stage (batch plan, DataSets, "
+              "parameter averaging and every step: the job's own training rate on the real "
+              "data), against the one-JVM PyTorch step of section 2.\n")
+        print("| network | round | EMBED | MINE | TRAIN | EVALUATE | round | TRAIN share "
+              "| rows fitted | TRAIN rows/s | ÷ torch step |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for net, rnd, t, fitted in stage_rows:
+            rate = fitted / t["train_s"] if fitted and t["train_s"] > 0 else None
+            torch_rate = float(tc[net][1]) if net in tc else None
+            print("| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f%% | %s | %s | %s |" % (
                 net, rnd, t["embed_s"], t["mine_s"], t["train_s"], t["evaluate_s"], t["round_s"],
-                100 * t["train_s"] / t["round_s"]))
+                100 * t["train_s"] / t["round_s"], fitted if fitted else "",
+                "%.0f" % rate if rate else "",
+                "%.2f" % (rate / torch_rate) if rate and torch_rate else ""))
 
 print("\n## 3. Scaling\n")
 sc_rows = []

@@ -193,4 +193,29 @@ class JobConfigTest {
     assertEquals(Main.USAGE, Main.run(o, e, "train", "--bogus"));
     assertEquals(Main.OK, Main.run(o, e, "help"));
   }
+
+  @Test
+  void theEmbedBatchIsChosenPerArchitectureUnlessGiven() {
+    assertEquals(512, JobConfig.from(new Settings()).embedBatch());
+    assertEquals(
+        128, JobConfig.from(new Settings().set("model.architecture", "cnn", "t")).embedBatch());
+    assertEquals(
+        512,
+        JobConfig.from(
+                new Settings()
+                    .set("model.architecture", "cnn", "t")
+                    .set("embed.batchSize", "512", "t"))
+            .embedBatch());
+    assertEquals(64, JobConfig.from(new Settings().set("embed.batchSize", "64", "t")).embedBatch());
+    for (String v : new String[] {"0", "2000000", "big"}) {
+      ConfigException bad =
+          assertThrows(
+              ConfigException.class,
+              () -> JobConfig.from(new Settings().set("embed.batchSize", v, "t")));
+      assertTrue(
+          bad.getMessage().contains("embed.batchSize")
+              && bad.getMessage().contains("expected auto or an integer in [1, 1048576]"),
+          bad.getMessage());
+    }
+  }
 }

@@ -15,12 +15,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * margin loss in the fixed triplet layout, backward, Adam) of the networks {@link
  * EmbeddingNetworks} builds, on 128 triplets = 384 random rows of 784 features — the same step
  * {@code bench/peers_torch.py} times in PyTorch. Prints one TSV row per architecture: {@code arch,
- * rows per second, ms per step, steps}. Threads: ND4J's OpenMP pool ({@code OMP_NUM_THREADS}, set
- * by {@code bench/run.sh}).
+ * rows per second, ms per step, steps}, from the median of {@link #WINDOWS} timed windows of STEPS
+ * steps after WARMUP untimed ones. Threads: ND4J's OpenMP pool ({@code OMP_NUM_THREADS}, set by
+ * {@code bench/run.sh}).
  *
  * <pre>TrainStepBench [STEPS=30] [WARMUP=5] [mlp,cnn]</pre>
  */
 public final class TrainStepBench {
+  /** Timed windows per network; the median one is reported (as bench/peers_torch.py does). */
+  static final int WINDOWS = 5;
+
   private TrainStepBench() {}
 
   public static void main(String[] args) {
@@ -41,11 +45,18 @@ public final class TrainStepBench {
       for (int i = 0; i < warmup; i++) {
         net.fit(batch);
       }
-      long t0 = System.nanoTime();
-      for (int i = 0; i < steps; i++) {
-        net.fit(batch);
+      // the median of WINDOWS windows of STEPS steps: one window of 30 MLP steps lasts under a
+      // second, and on a shared machine a single window moved by 2x between runs
+      double[] windows = new double[WINDOWS];
+      for (int w = 0; w < WINDOWS; w++) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+          net.fit(batch);
+        }
+        windows[w] = (System.nanoTime() - t0) / 1e9;
       }
-      double secs = (System.nanoTime() - t0) / 1e9;
+      java.util.Arrays.sort(windows);
+      double secs = windows[WINDOWS / 2];
       System.out.printf(
           Locale.ROOT, "%s\t%.1f\t%.2f\t%d%n", a, rows * steps / secs, 1000 * secs / steps, steps);
     }
