@@ -1,10 +1,8 @@
 package io.hardneg.deploy;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hardneg.spark.run.Json;
@@ -21,8 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.apache.hadoop.yarn.api.records.ApplicationAttemptId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ContainerId;
@@ -328,62 +324,16 @@ class YarnIT {
     assertTrue(client.output().contains("round 0: Recall@1"), Launch.tail(client.log()));
     System.out.println("YarnIT: killed " + killed);
 
-    Map<String, Object> want = metrics(CLUSTER_RUN);
-    Map<String, Object> got = metrics(CLIENT_RUN);
-    for (String key :
-        List.of("model", "train_losses", "train_loss", "recall_at_1", "map_at_r", "triplets")) {
-      assertEquals(want.get(key), got.get(key), key + " after the executor loss");
-    }
-    for (String entry : List.of("coefficients.bin", "updaterState.bin")) {
-      assertArrayEquals(
-          zipEntry(CLUSTER_RUN + "/round-000/model.zip", entry),
-          zipEntry(CLIENT_RUN + "/round-000/model.zip", entry),
-          entry + " differs after the executor loss");
-    }
-    org.apache.spark.sql.SparkSession spark =
-        org.apache.spark.sql.SparkSession.builder()
-            .master("local[1]")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .getOrCreate();
-    try {
-      List<String> wantRows = sortedRows(spark, CLUSTER_RUN);
-      List<String> gotRows = sortedRows(spark, CLIENT_RUN);
-      assertTrue(wantRows.size() > 100, "undisturbed triplets: " + wantRows.size());
-      assertEquals(wantRows, gotRows, "triplets after the executor loss");
-    } finally {
-      spark.stop();
-    }
-  }
-
-  static List<String> sortedRows(org.apache.spark.sql.SparkSession spark, String run) {
-    return spark.read().parquet(hadoop.hdfs + run + "/round-000/triplets").collectAsList().stream()
-        .map(Object::toString)
-        .sorted()
-        .toList();
+    SameRound.assertSame(hadoop.fs, CLUSTER_RUN, CLIENT_RUN, "after the executor loss");
   }
 
   static Map<String, Object> metrics(String run) throws IOException {
-    return Json.read(read(run + "/round-000/metrics.json"));
+    return SameRound.metrics(hadoop.fs, run);
   }
 
   static String read(String path) throws IOException {
     try (InputStream in = hadoop.fs.open(new org.apache.hadoop.fs.Path(path))) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-  }
-
-  static byte[] zipEntry(String zip, String name) throws IOException {
-    try (ZipInputStream in =
-        new ZipInputStream(hadoop.fs.open(new org.apache.hadoop.fs.Path(zip)))) {
-      for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-        if (e.getName().equals(name)) {
-          return in.readAllBytes();
-        }
-      }
-    }
-    assertNotNull(null, zip + " has no " + name);
-    return null;
   }
 }
