@@ -56,6 +56,7 @@ printf '%s\n' "$load_before" "$load_after" "$wall" "$(date -u +%Y-%m-%dT%H:%MZ)"
 fi
 { read -r load_before; read -r load_after; read -r wall; read -r date; read -r commit; } < "$work/run.txt"
 metrics=("$work"/run/round-*/metrics.json)
+[[ -f "${metrics[0]}" ]] || { echo "no round's metrics.json under $work/run" >&2; exit 1; }
 
 {
   echo "# Profile of a run's rounds (Fashion-MNIST 60k, $arch, local[$threads])"

@@ -85,15 +85,19 @@ same = rows("kernel-same.tsv")
 if same and len(same[0]) >= 4:
     mine_s, calls, kk = float(same[0][0]), same[0][1], same[0][2]
     ks = [float(v) for v in same[0][3:]]
+    if min(ks) > 0:
+        lo, hi = "%.1f" % (mine_s / max(ks)), "%.1f" % (mine_s / min(ks))
+        ratio = "**%s× the kernel**" % (lo if lo == hi else lo + "–" + hi)
+    else:
+        ratio = "the kernel too fast to time"
     print("\n**The exact MINE stage against its own kernel on the same vectors** (`MineKernelBench`, "
           "in the same JVM right after the timed row above): the masked kernel alone on what the "
           "stage hands it — these %s vectors, the stage's own positives (so the same d(a,p) "
-          "bounds), k = %s for both lists, one call per core (%s) on its share of the anchors, "
-          "no Spark, no rules, no rows. Kernel %s s (%d repetitions); MINE %.2f s = **%s× the "
-          "kernel**. The rest of the stage is drawing the positives, collecting and "
+          "bounds), k = %s for both lists, one call per task slot (%s) on its share of the "
+          "anchors, no Spark, no rules, no rows. Kernel %s s (%d repetitions after an untimed "
+          "one); MINE %.2f s = %s. The rest of the stage is drawing the positives, collecting and "
           "broadcasting the table, the rules and the triplet rows." % (
-              n, kk, calls, " / ".join("%.2f" % v for v in ks), len(ks), mine_s,
-              "–".join(dict.fromkeys(["%.1f" % (mine_s / max(ks)), "%.1f" % (mine_s / min(ks))]))))
+              n, kk, calls, " / ".join("%.2f" % v for v in ks), len(ks), mine_s, ratio))
 
 big = rows(os.path.join("big", "java.tsv"))
 if big:

@@ -206,6 +206,13 @@ class JobConfigTest {
                     .set("model.architecture", "cnn", "t")
                     .set("embed.batchSize", "512", "t"))
             .embedBatch());
+    assertEquals(
+        128,
+        JobConfig.from(
+                new Settings()
+                    .set("model.architecture", "cnn", "t")
+                    .set("embed.batchSize", "AUTO", "t"))
+            .embedBatch());
     assertEquals(64, JobConfig.from(new Settings().set("embed.batchSize", "64", "t")).embedBatch());
     for (String v : new String[] {"0", "2000000", "big"}) {
       ConfigException bad =

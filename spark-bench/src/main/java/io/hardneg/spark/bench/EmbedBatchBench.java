@@ -14,8 +14,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * EMBED's inference batch ({@code embed.batchSize}): the forward pass of N random 784-feature items
  * through one network of {@link EmbeddingNetworks}, in batches of each given size, the sizes taken
  * in turn for REPS rounds so that the machine's drift falls on all of them alike. Run with {@code
- * OMP_NUM_THREADS=1}, as one of the job's task slots runs. Prints one line per size and round:
- * {@code arch, batch, seconds}.
+ * OMP_NUM_THREADS=1}, as one of the job's task slots runs, after one untimed round. Prints one line
+ * per size and round: {@code arch, batch, seconds}.
  *
  * <pre>
  * OMP_NUM_THREADS=1 java -cp "$(bench/classpath.sh)" io.hardneg.spark.bench.EmbedBatchBench \
@@ -34,7 +34,8 @@ public final class EmbedBatchBench {
     MultiLayerNetwork net = EmbeddingNetworks.build(new ModelSpec(arch, 784, hidden, 64, 1e-3, 42));
     Nd4j.getRandom().setSeed(42);
     INDArray items = Nd4j.rand(DataType.FLOAT, n, 784);
-    for (int r = 0; r < reps; r++) {
+    // round -1 is untimed (JIT, first allocations)
+    for (int r = -1; r < reps; r++) {
       for (String size : sizes) {
         int bs = Integer.parseInt(size);
         long t0 = System.nanoTime();
@@ -45,12 +46,14 @@ public final class EmbedBatchBench {
           x.close();
         }
         Nd4j.getExecutioner().commit();
-        System.out.printf(
-            Locale.ROOT,
-            "%s\t%d\t%.2f%n",
-            arch.name().toLowerCase(Locale.ROOT),
-            bs,
-            (System.nanoTime() - t0) / 1e9);
+        if (r >= 0) {
+          System.out.printf(
+              Locale.ROOT,
+              "%s\t%d\t%.2f%n",
+              arch.name().toLowerCase(Locale.ROOT),
+              bs,
+              (System.nanoTime() - t0) / 1e9);
+        }
       }
     }
   }

@@ -7,6 +7,7 @@ import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.mining.SemiHardFallback;
 import io.hardneg.core.search.SearchReport;
 import io.hardneg.spark.SparkSessions;
+import io.hardneg.spark.config.BroadcastSearch;
 import io.hardneg.spark.config.IvfSearchSettings;
 import io.hardneg.spark.config.SearchSettings;
 import io.hardneg.spark.io.IdxSource;
@@ -243,21 +244,23 @@ public final class PeerBench {
         scaling.flush();
       }
       m.release();
-      if (!ivf && warmUp) {
+      if (ss instanceof BroadcastSearch && warmUp) {
         kernelAlone(spark, e, mining, out, secs);
       }
     }
   }
 
   /**
-   * The exact stage's kernel alone on the same vectors, positives and k, two repetitions, one call
-   * per core ({@link MineKernelBench}), into {@code OUT/kernel-same.tsv}: the stage's seconds, the
-   * calls, k, then the kernel's seconds per repetition.
+   * The exact broadcast stage's kernel alone on the same vectors, positives and k, two timed
+   * repetitions after an untimed one, one call per task slot ({@link MineKernelBench}), into {@code
+   * OUT/kernel-same.tsv}: the stage's seconds, the calls, k, then the kernel's seconds per
+   * repetition.
    */
   static void kernelAlone(
       SparkSession spark, Dataset<Row> e, MiningConfig mining, Path out, double mineSecs)
       throws IOException {
-    int tasks = Runtime.getRuntime().availableProcessors();
+    // as many concurrent calls as the stage had task slots
+    int tasks = spark.sparkContext().defaultParallelism();
     double[] k;
     try {
       k = MineKernelBench.time(spark, e, mining, KnnOptions.of(1), 0, 8, tasks, 2);
@@ -269,7 +272,7 @@ public final class PeerBench {
     StringBuilder line =
         new StringBuilder(String.format(Locale.ROOT, "%.2f\t%d\t%d", mineSecs, tasks, kk));
     for (double s : k) {
-      line.append(String.format(Locale.ROOT, "\t%.2f", s));
+      line.append(String.format(Locale.ROOT, "\t%.4f", s));
     }
     Files.writeString(out.resolve("kernel-same.tsv"), line + "\n", StandardCharsets.UTF_8);
   }

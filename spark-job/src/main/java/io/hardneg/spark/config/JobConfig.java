@@ -256,13 +256,14 @@ public record JobConfig(
   }
 
   /**
-   * Items per inference batch: {@code auto} is 512 for the MLP and 128 for the CNN, whose first
-   * convolution's im2col buffer grows with the batch (about 115 MB at 512 images of 28 x 28) and
-   * made a 60k CNN EMBED and EVALUATE about a third slower at 512 than at 128; the MLP's GEMMs
-   * prefer the larger batch. An integer in [1, 2^20] overrides.
+   * Items per inference batch: {@code auto} (any case) is 512 for the MLP and 128 for the CNN of
+   * {@code model.architecture}, because the convolutions' im2col buffers grow with the batch (the
+   * second's is about 105 MB at 512 images of 28 x 28) and a 60k CNN EMBED and EVALUATE took about
+   * 30% less time at 128 than at 512; the MLP's GEMMs prefer the larger batch. An integer in [1,
+   * 2^20] overrides.
    */
   static int embedBatch(String v, Architecture arch) {
-    if (v.equals("auto")) {
+    if (v.equalsIgnoreCase("auto")) {
       return arch == Architecture.CNN ? 128 : 512;
     }
     int b;
