@@ -94,7 +94,9 @@ public final class EvaluateJob {
             modelPath == null ? "raw features" : modelPath,
             model == null ? ModelId.RAW : ModelFiles.id(model, modelPath),
             cfg.input().describe(),
-            EvaluateStage.evaluate(EmbedStage.embed(spark, items, model, cfg.embedBatch()), pairs));
+            EvaluateStage.evaluate(
+                EmbedStage.embed(spark, items, model, ModelFiles.embedBatch(cfg, model, modelPath)),
+                pairs));
     spark.sparkContext().clearJobGroup();
     return m;
   }

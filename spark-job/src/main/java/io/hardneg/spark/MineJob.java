@@ -87,7 +87,7 @@ public final class MineJob {
             "EMBED + SEARCH + MINE (embedding is lazy: it " + "runs inside the first search job)",
             false);
     Dataset<Row> emb =
-        EmbedStage.embed(spark, items, model, cfg.embedBatch())
+        EmbedStage.embed(spark, items, model, ModelFiles.embedBatch(cfg, model, modelPath))
             .persist(StorageLevel.MEMORY_AND_DISK());
     long t0 = System.nanoTime();
     Dataset<Row> pairs =

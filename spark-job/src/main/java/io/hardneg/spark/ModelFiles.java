@@ -1,6 +1,8 @@
 package io.hardneg.spark;
 
+import io.hardneg.core.model.Architecture;
 import io.hardneg.core.model.ModelId;
+import io.hardneg.spark.config.JobConfig;
 import io.hardneg.spark.io.InputException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -126,6 +128,25 @@ public final class ModelFiles {
   /** {@link #checkInputSize} of a model zip's bytes. */
   public static void checkInputSize(byte[] bytes, long inputDim, String where) {
     checkInputSize(restore(bytes, where, false), inputDim, where);
+  }
+
+  /**
+   * The architecture of a model zip's network: a CNN takes its input through a CNN preprocessor.
+   */
+  public static Architecture architecture(byte[] bytes, String where) {
+    MultiLayerNetwork net = restore(bytes, where, false);
+    return net.getLayerWiseConfigurations().getInputPreProcess(0)
+            instanceof FeedForwardToCnnPreProcessor
+        ? Architecture.CNN
+        : Architecture.MLP;
+  }
+
+  /**
+   * The inference batch for the model zip at {@code where} ({@link JobConfig#embedBatchFor}: {@code
+   * auto} follows the file's network); the configured batch for raw features ({@code model} null).
+   */
+  public static int embedBatch(JobConfig cfg, byte[] model, String where) {
+    return model == null ? cfg.embedBatch() : cfg.embedBatchFor(architecture(model, where));
   }
 
   /** The {@link ModelId} of a model zip's network. */

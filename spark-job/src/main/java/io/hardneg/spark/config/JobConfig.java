@@ -256,11 +256,22 @@ public record JobConfig(
   }
 
   /**
+   * The inference batch for a network of {@code arch} loaded from a model file ({@code hardneg
+   * mine}, {@code hardneg evaluate}): {@code embed.batchSize = auto}, given or by default, follows
+   * the loaded network's architecture rather than {@code model.architecture}; an integer stays.
+   */
+  public int embedBatchFor(Architecture arch) {
+    String v = given.getOrDefault("embed.batchSize", "auto");
+    return v.equalsIgnoreCase("auto") ? embedBatch("auto", arch) : embedBatch;
+  }
+
+  /**
    * Items per inference batch: {@code auto} (any case) is 512 for the MLP and 128 for the CNN of
-   * {@code model.architecture}, because the convolutions' im2col buffers grow with the batch (the
-   * second's is about 105 MB at 512 images of 28 x 28) and a 60k CNN EMBED and EVALUATE took about
-   * 30% less time at 128 than at 512; the MLP's GEMMs prefer the larger batch. An integer in [1,
-   * 2^20] overrides.
+   * {@code model.architecture} (a model file's network in {@code mine} and {@code evaluate}: {@link
+   * #embedBatchFor}), because the convolutions' im2col buffers grow with the batch (the second's is
+   * about 105 MB at 512 images of 28 x 28) and a 60k CNN EMBED and EVALUATE took about 30% less
+   * time at 128 than at 512; the MLP's GEMMs prefer the larger batch. An integer in [1, 2^20]
+   * overrides.
    */
   static int embedBatch(String v, Architecture arch) {
     if (v.equalsIgnoreCase("auto")) {
