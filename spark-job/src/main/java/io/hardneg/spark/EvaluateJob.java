@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * {@code hardneg evaluate}: embeds every item of the input with a model (or takes the normalised
@@ -74,6 +75,8 @@ public final class EvaluateJob {
 
   private EvaluationReport evaluate() {
     byte[] model = modelPath == null ? null : ModelFiles.read(spark, modelPath);
+    // restored once on the driver for the checks, the id and the batch; EMBED ships the bytes
+    MultiLayerNetwork net = model == null ? null : ModelFiles.restore(model, modelPath, false);
     boolean pairMode = !cfg.pairsPath().isEmpty();
     Dataset<Row> items =
         TableSource.load(
@@ -86,17 +89,16 @@ public final class EvaluateJob {
             ? KnownPairs.collect(PairSource.load(spark, cfg.pairsPath(), cfg.pairsFormat(), items))
             : null;
     if (model != null) {
-      ModelFiles.checkInputSize(model, items.first().getSeq(2).length(), modelPath);
+      ModelFiles.checkInputSize(net, items.first().getSeq(2).length(), modelPath);
     }
     spark.sparkContext().setJobGroup("evaluate", "EVALUATE " + cfg.input().describe(), false);
     EvaluationReport m =
         new EvaluationReport(
             modelPath == null ? "raw features" : modelPath,
-            model == null ? ModelId.RAW : ModelFiles.id(model, modelPath),
+            model == null ? ModelId.RAW : ModelId.of(net),
             cfg.input().describe(),
             EvaluateStage.evaluate(
-                EmbedStage.embed(spark, items, model, ModelFiles.embedBatch(cfg, model, modelPath)),
-                pairs));
+                EmbedStage.embed(spark, items, model, ModelFiles.embedBatch(cfg, net)), pairs));
     spark.sparkContext().clearJobGroup();
     return m;
   }

@@ -19,6 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * {@code hardneg mine}: EMBED → SEARCH → MINE once over the whole input, with a given model or with
@@ -68,7 +69,9 @@ public final class MineJob {
   /** EMBED, SEARCH, MINE; writes the triplets into {@code tmp}. */
   private MiningReport mine(Path tmp) throws IOException {
     byte[] model = modelPath == null ? null : ModelFiles.read(spark, modelPath);
-    String id = model == null ? ModelId.RAW : ModelFiles.id(model, modelPath);
+    // restored once on the driver for the checks, the id and the batch; EMBED ships the bytes
+    MultiLayerNetwork net = model == null ? null : ModelFiles.restore(model, modelPath, false);
+    String id = model == null ? ModelId.RAW : ModelId.of(net);
     // pair mode takes its positives from the pairs: the input may come without labels
     Dataset<Row> items =
         TableSource.load(
@@ -77,7 +80,7 @@ public final class MineJob {
             cfg.partitions(),
             cfg.pairsPath().isEmpty() ? TableSource.Labels.REQUIRED : TableSource.Labels.OPTIONAL);
     if (model != null) {
-      ModelFiles.checkInputSize(model, items.first().getSeq(2).length(), modelPath);
+      ModelFiles.checkInputSize(net, items.first().getSeq(2).length(), modelPath);
     }
     // name the Spark jobs after the pipeline's stages (the Spark UI's job list)
     spark
@@ -87,7 +90,7 @@ public final class MineJob {
             "EMBED + SEARCH + MINE (embedding is lazy: it " + "runs inside the first search job)",
             false);
     Dataset<Row> emb =
-        EmbedStage.embed(spark, items, model, ModelFiles.embedBatch(cfg, model, modelPath))
+        EmbedStage.embed(spark, items, model, ModelFiles.embedBatch(cfg, net))
             .persist(StorageLevel.MEMORY_AND_DISK());
     long t0 = System.nanoTime();
     Dataset<Row> pairs =

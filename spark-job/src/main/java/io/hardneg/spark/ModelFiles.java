@@ -1,7 +1,6 @@
 package io.hardneg.spark;
 
 import io.hardneg.core.model.Architecture;
-import io.hardneg.core.model.ModelId;
 import io.hardneg.spark.config.JobConfig;
 import io.hardneg.spark.io.InputException;
 import java.io.ByteArrayInputStream;
@@ -125,16 +124,8 @@ public final class ModelFiles {
     }
   }
 
-  /** {@link #checkInputSize} of a model zip's bytes. */
-  public static void checkInputSize(byte[] bytes, long inputDim, String where) {
-    checkInputSize(restore(bytes, where, false), inputDim, where);
-  }
-
-  /**
-   * The architecture of a model zip's network: a CNN takes its input through a CNN preprocessor.
-   */
-  public static Architecture architecture(byte[] bytes, String where) {
-    MultiLayerNetwork net = restore(bytes, where, false);
+  /** The architecture of a network: a CNN takes its input through a CNN preprocessor. */
+  public static Architecture architecture(MultiLayerNetwork net) {
     return net.getLayerWiseConfigurations().getInputPreProcess(0)
             instanceof FeedForwardToCnnPreProcessor
         ? Architecture.CNN
@@ -142,15 +133,11 @@ public final class ModelFiles {
   }
 
   /**
-   * The inference batch for the model zip at {@code where} ({@link JobConfig#embedBatchFor}: {@code
-   * auto} follows the file's network); the configured batch for raw features ({@code model} null).
+   * The inference batch for a network restored from a model file ({@link JobConfig#embedBatchFor}:
+   * {@code auto} follows the file's network); the configured batch for raw features ({@code net}
+   * null).
    */
-  public static int embedBatch(JobConfig cfg, byte[] model, String where) {
-    return model == null ? cfg.embedBatch() : cfg.embedBatchFor(architecture(model, where));
-  }
-
-  /** The {@link ModelId} of a model zip's network. */
-  public static String id(byte[] bytes, String where) {
-    return ModelId.of(restore(bytes, where, false));
+  public static int embedBatch(JobConfig cfg, MultiLayerNetwork net) {
+    return net == null ? cfg.embedBatch() : cfg.embedBatchFor(architecture(net));
   }
 }

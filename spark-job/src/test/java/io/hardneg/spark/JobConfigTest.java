@@ -196,24 +196,11 @@ class JobConfigTest {
 
   @Test
   void theEmbedBatchIsChosenPerArchitectureUnlessGiven() {
-    assertEquals(512, JobConfig.from(new Settings()).embedBatch());
-    assertEquals(
-        128, JobConfig.from(new Settings().set("model.architecture", "cnn", "t")).embedBatch());
-    assertEquals(
-        512,
-        JobConfig.from(
-                new Settings()
-                    .set("model.architecture", "cnn", "t")
-                    .set("embed.batchSize", "512", "t"))
-            .embedBatch());
-    assertEquals(
-        128,
-        JobConfig.from(
-                new Settings()
-                    .set("model.architecture", "cnn", "t")
-                    .set("embed.batchSize", "AUTO", "t"))
-            .embedBatch());
-    assertEquals(64, JobConfig.from(new Settings().set("embed.batchSize", "64", "t")).embedBatch());
+    assertEquals(512, embedBatch());
+    assertEquals(128, embedBatch("model.architecture", "cnn"));
+    assertEquals(512, embedBatch("model.architecture", "cnn", "embed.batchSize", "512"));
+    assertEquals(128, embedBatch("model.architecture", "cnn", "embed.batchSize", "AUTO"));
+    assertEquals(64, embedBatch("embed.batchSize", "64"));
     for (String v : new String[] {"0", "2000000", "big"}) {
       ConfigException bad =
           assertThrows(
@@ -224,5 +211,14 @@ class JobConfigTest {
               && bad.getMessage().contains("expected auto or an integer in [1, 1048576]"),
           bad.getMessage());
     }
+  }
+
+  /** The embed batch of the configuration given as key, value, key, value, ... */
+  private static int embedBatch(String... keyValues) {
+    Settings s = new Settings();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      s.set(keyValues[i], keyValues[i + 1], "t");
+    }
+    return JobConfig.from(s).embedBatch();
   }
 }

@@ -9,6 +9,7 @@ import io.hardneg.spark.config.JobConfig;
 import io.hardneg.spark.config.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -18,31 +19,32 @@ import org.junit.jupiter.api.Test;
  * stays.
  */
 class ModelEmbedBatchTest {
-  static byte[] zip(Architecture arch) throws IOException {
+  /** A fresh network of {@code arch}, written to a model zip and restored as the jobs do. */
+  static MultiLayerNetwork restored(Architecture arch) throws IOException {
     int[] hidden = arch == Architecture.CNN ? new int[] {16} : new int[] {32};
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ModelSerializer.writeModel(
         EmbeddingNetworks.build(new ModelSpec(arch, 784, hidden, 8, 1e-3, 42)), out, false);
-    return out.toByteArray();
+    return ModelFiles.restore(out.toByteArray(), arch + ".zip", false);
   }
 
   @Test
   void autoFollowsTheModelFilesNetwork() throws IOException {
-    byte[] cnn = zip(Architecture.CNN);
-    byte[] mlp = zip(Architecture.MLP);
-    assertEquals(Architecture.CNN, ModelFiles.architecture(cnn, "cnn.zip"));
-    assertEquals(Architecture.MLP, ModelFiles.architecture(mlp, "mlp.zip"));
+    MultiLayerNetwork cnn = restored(Architecture.CNN);
+    MultiLayerNetwork mlp = restored(Architecture.MLP);
+    assertEquals(Architecture.CNN, ModelFiles.architecture(cnn));
+    assertEquals(Architecture.MLP, ModelFiles.architecture(mlp));
     // the configuration says mlp (the default), the file holds a CNN
     JobConfig defaults = JobConfig.from(new Settings());
-    assertEquals(128, ModelFiles.embedBatch(defaults, cnn, "cnn.zip"));
-    assertEquals(512, ModelFiles.embedBatch(defaults, mlp, "mlp.zip"));
+    assertEquals(128, ModelFiles.embedBatch(defaults, cnn));
+    assertEquals(512, ModelFiles.embedBatch(defaults, mlp));
     JobConfig saysCnn = JobConfig.from(new Settings().set("model.architecture", "cnn", "t"));
-    assertEquals(512, ModelFiles.embedBatch(saysCnn, mlp, "mlp.zip"));
+    assertEquals(512, ModelFiles.embedBatch(saysCnn, mlp));
     assertEquals(128, saysCnn.embedBatch(), "raw features keep the configured batch");
-    assertEquals(128, ModelFiles.embedBatch(saysCnn, null, null));
+    assertEquals(128, ModelFiles.embedBatch(saysCnn, null));
     JobConfig given = JobConfig.from(new Settings().set("embed.batchSize", "64", "t"));
-    assertEquals(64, ModelFiles.embedBatch(given, cnn, "cnn.zip"));
+    assertEquals(64, ModelFiles.embedBatch(given, cnn));
     JobConfig auto = JobConfig.from(new Settings().set("embed.batchSize", "Auto", "t"));
-    assertEquals(128, ModelFiles.embedBatch(auto, cnn, "cnn.zip"));
+    assertEquals(128, ModelFiles.embedBatch(auto, cnn));
   }
 }

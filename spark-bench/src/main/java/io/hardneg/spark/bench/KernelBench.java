@@ -76,7 +76,7 @@ public final class KernelBench {
       long t2 = System.nanoTime();
       MaskedKnn.search(t, t, Mask.OTHER_LABEL, opt, null, bound);
       long t3 = System.nanoTime();
-      concurrent(t, bound, opt, tasks);
+      concurrent(t, t, bound, opt, tasks);
       long t4 = System.nanoTime();
       double gemm = (t1 - t0) / 1e9;
       System.out.printf(
@@ -94,24 +94,32 @@ public final class KernelBench {
     }
   }
 
-  /** P threads, each searching all of {@code t} for its 1/P of the queries. */
-  private static void concurrent(LabeledVectors t, double[] bound, KnnOptions opt, int tasks)
+  /**
+   * P threads, each searching all of {@code base} for its 1/P of {@code queries} (the way P task
+   * slots run a search), {@code bound} giving each query's lower bound of the beyond list.
+   */
+  static void concurrent(
+      LabeledVectors queries, LabeledVectors base, double[] bound, KnnOptions opt, int tasks)
       throws InterruptedException {
-    int n = t.size();
-    int d = t.dim();
-    Thread[] threads = new Thread[tasks];
+    int n = queries.size();
+    int d = queries.dim();
+    List<Thread> threads = new ArrayList<>();
     for (int p = 0; p < tasks; p++) {
       int lo = (int) ((long) n * p / tasks);
       int hi = (int) ((long) n * (p + 1) / tasks);
+      if (lo == hi) {
+        continue;
+      }
       LabeledVectors part =
           new LabeledVectors(
-              Arrays.copyOfRange(t.ids(), lo, hi),
-              Arrays.copyOfRange(t.labels(), lo, hi),
-              Arrays.copyOfRange(t.values(), lo * d, hi * d),
+              Arrays.copyOfRange(queries.ids(), lo, hi),
+              Arrays.copyOfRange(queries.labels(), lo, hi),
+              Arrays.copyOfRange(queries.values(), lo * d, hi * d),
               d);
       double[] b = Arrays.copyOfRange(bound, lo, hi);
-      threads[p] = new Thread(() -> MaskedKnn.search(part, t, Mask.OTHER_LABEL, opt, null, b));
-      threads[p].start();
+      Thread th = new Thread(() -> MaskedKnn.search(part, base, Mask.OTHER_LABEL, opt, null, b));
+      th.start();
+      threads.add(th);
     }
     for (Thread th : threads) {
       th.join();

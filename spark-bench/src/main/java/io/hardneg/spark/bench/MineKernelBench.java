@@ -2,8 +2,6 @@ package io.hardneg.spark.bench;
 
 import io.hardneg.core.data.LabeledVectors;
 import io.hardneg.core.knn.KnnOptions;
-import io.hardneg.core.knn.Mask;
-import io.hardneg.core.knn.MaskedKnn;
 import io.hardneg.core.mining.MiningConfig;
 import io.hardneg.core.search.ListSearch;
 import io.hardneg.core.search.VectorEntry;
@@ -28,6 +26,11 @@ import org.apache.spark.sql.SparkSession;
 final class MineKernelBench {
   private MineKernelBench() {}
 
+  /** The k of both lists, as {@code ListSearch.searchQueries} asks the kernel for. */
+  static int k(MiningConfig mining) {
+    return Math.max(1, Math.max(mining.nearestNeeded(), mining.beyondNeeded()));
+  }
+
   /**
    * Seconds of each of {@code reps} repetitions after an untimed one (the stage has run before, so
    * the kernel is compiled).
@@ -49,35 +52,18 @@ final class MineKernelBench {
                     .anchors()));
     all.sort(Comparator.comparingLong(VectorEntry::id));
     List<VectorEntry> withPos = all.stream().filter(VectorEntry::hasPositive).toList();
-    LabeledVectors base = ListSearch.table(all);
-    int k = Math.max(1, Math.max(mining.nearestNeeded(), mining.beyondNeeded()));
-    KnnOptions opt = new KnnOptions(k, knn.queryBlock(), knn.baseBlock(), knn.precision());
-    List<LabeledVectors> parts = new ArrayList<>();
-    List<double[]> bounds = new ArrayList<>();
-    for (int p = 0; p < tasks; p++) {
-      List<VectorEntry> part =
-          withPos.subList(
-              (int) ((long) withPos.size() * p / tasks),
-              (int) ((long) withPos.size() * (p + 1) / tasks));
-      if (!part.isEmpty()) {
-        parts.add(ListSearch.table(part));
-        bounds.add(part.stream().mapToDouble(VectorEntry::dAp).toArray());
-      }
+    if (withPos.isEmpty()) {
+      return new double[reps]; // nothing to search: reported as too fast to time
     }
+    LabeledVectors base = ListSearch.table(all);
+    KnnOptions opt = new KnnOptions(k(mining), knn.queryBlock(), knn.baseBlock(), knn.precision());
+    LabeledVectors queries = ListSearch.table(withPos);
+    double[] bounds = withPos.stream().mapToDouble(VectorEntry::dAp).toArray();
     double[] secs = new double[reps];
     // repetition -1 is untimed: at 5ae5412, timed, the first call took 8.3 s and the second 5.1 s
     for (int r = -1; r < reps; r++) {
-      Thread[] threads = new Thread[parts.size()];
       long t0 = System.nanoTime();
-      for (int p = 0; p < parts.size(); p++) {
-        LabeledVectors q = parts.get(p);
-        double[] b = bounds.get(p);
-        threads[p] = new Thread(() -> MaskedKnn.search(q, base, Mask.OTHER_LABEL, opt, null, b));
-        threads[p].start();
-      }
-      for (Thread th : threads) {
-        th.join();
-      }
+      KernelBench.concurrent(queries, base, bounds, opt, tasks);
       if (r >= 0) {
         secs[r] = (System.nanoTime() - t0) / 1e9;
       }

@@ -268,7 +268,7 @@ public final class PeerBench {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while timing the kernel", ex);
     }
-    int kk = Math.max(1, Math.max(mining.nearestNeeded(), mining.beyondNeeded()));
+    int kk = MineKernelBench.k(mining);
     StringBuilder line =
         new StringBuilder(String.format(Locale.ROOT, "%.2f\t%d\t%d", mineSecs, tasks, kk));
     for (double s : k) {
