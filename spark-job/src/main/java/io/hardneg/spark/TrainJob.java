@@ -27,6 +27,7 @@ import io.hardneg.spark.stage.EmbedStage;
 import io.hardneg.spark.stage.EvaluateStage;
 import io.hardneg.spark.stage.MineStage;
 import io.hardneg.spark.stage.SplitStage;
+import io.hardneg.spark.stage.TrainAugment;
 import io.hardneg.spark.stage.TrainStage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -155,6 +156,8 @@ public final class TrainJob {
               + " features per item, the training input has "
               + inputDim);
     }
+    // train.augment's input rules, before the baselines and round 0's EMBED and MINE
+    TrainAugment.forInput(cfg, trainItems, inputDim);
     if (pairMode) {
       loadPairs(trainItems, validationItems, evalItems);
     }

@@ -120,6 +120,41 @@ class JobConfigTest {
   }
 
   @Test
+  void augmentationIsOffByDefaultAndOnlyForLabelsInBatchModes() {
+    assertEquals(JobConfig.Augment.OFF, JobConfig.from(new Settings()).train().augment());
+    for (String mode : new String[] {"pk", "mined", "auto"}) {
+      JobConfig c =
+          JobConfig.from(
+              new Settings().set("train.mode", mode, "t").set("train.augment", " Views ", "t"));
+      assertEquals(JobConfig.Augment.VIEWS, c.train().augment(), mode);
+    }
+    ConfigException bad =
+        assertThrows(
+            ConfigException.class,
+            () -> JobConfig.from(new Settings().set("train.augment", "flip", "t")));
+    assertTrue(bad.getMessage().contains("train.augment"), bad.getMessage());
+    assertTrue(bad.getMessage().contains("off | views"), bad.getMessage());
+    // triplets, named or what auto resolves to in pair mode: the rows are the mined items
+    for (Settings s :
+        new Settings[] {
+          new Settings().set("train.mode", "triplets", "t"),
+          new Settings().set("mining.pairs.path", "/tmp/pairs", "t")
+        }) {
+      ConfigException triplets =
+          assertThrows(
+              ConfigException.class, () -> JobConfig.from(s.set("train.augment", "views", "t")));
+      assertTrue(triplets.getMessage().contains("train.augment = views"), triplets.getMessage());
+      assertTrue(triplets.getMessage().contains("triplets"), triplets.getMessage());
+    }
+    assertEquals(
+        JobConfig.Augment.OFF,
+        JobConfig.from(
+                new Settings().set("train.mode", "triplets", "t").set("train.augment", "off", "t"))
+            .train()
+            .augment());
+  }
+
+  @Test
   void unknownKeysAndBadValuesAreErrorsNamingTheKey() {
     ConfigException typo =
         assertThrows(

@@ -154,6 +154,7 @@ public record JobConfig(
    * @param pkPerClass K: items per class in a PK batch (pk mode), rows per anchor (mined mode)
    * @param pkCompose how pk mode picks each batch's classes
    * @param lr the learning rate of each round
+   * @param augment what pk and mined batches fit of each item: itself or a fresh view of it
    */
   public record TrainSettings(
       TrainMode mode,
@@ -165,7 +166,8 @@ public record JobConfig(
       int pkClasses,
       int pkPerClass,
       PkCompose pkCompose,
-      LrSchedule lr) {
+      LrSchedule lr,
+      Augment augment) {
     /** Whether minibatches are labels-in-batch (the loss sees class labels and mines inside). */
     public boolean labelsInBatch() {
       return mode != TrainMode.TRIPLETS;
@@ -193,6 +195,26 @@ public record JobConfig(
         case "neighbourhoods" -> NEIGHBOURHOODS;
         default ->
             throw new IllegalArgumentException("expected confusions | random | neighbourhoods");
+      };
+    }
+  }
+
+  /** What a labels-in-batch minibatch fits of each item ({@code train.augment}). */
+  public enum Augment {
+    /** The item's features as they are. */
+    OFF,
+    /**
+     * A fresh near-duplicate view of the item (an image) for every batch it enters: the many-class
+     * generator's augmentations ({@code NearDuplicateViews}), seeded by the batch and row.
+     */
+    VIEWS;
+
+    /** Parses {@code off | views}. */
+    public static Augment parse(String s) {
+      return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "off" -> OFF;
+        case "views" -> VIEWS;
+        default -> throw new IllegalArgumentException("expected off | views");
       };
     }
   }
@@ -360,7 +382,8 @@ public record JobConfig(
             s.intIn("train.pk.classes", 8, 2, 100_000),
             s.intIn("train.pk.perClass", 16, 2, 100_000),
             s.parsed("train.pk.compose", "neighbourhoods", PkCompose::parse),
-            lr);
+            lr,
+            s.parsed("train.augment", "off", Augment::parse));
     java.util.Map<String, String> loss = new java.util.LinkedHashMap<>();
     for (String k : LossSpec.KEYS) {
       String v = s.string("loss." + k, "");
@@ -498,6 +521,14 @@ public record JobConfig(
               + "train.mode = "
               + c.train().mode().name().toLowerCase(java.util.Locale.ROOT)
               + " (set train.mode = pk, or leave train.pk.compose at neighbourhoods)");
+    }
+    if (c.train().augment() != Augment.OFF && !c.train().labelsInBatch()) {
+      throw new ConfigException(
+          "train.augment = "
+              + c.train().augment().name().toLowerCase(java.util.Locale.ROOT)
+              + " changes the rows of pk and mined batches; train.mode resolves to triplets here,"
+              + " whose rows are the mined triplets' items as they were mined (set train.mode ="
+              + " pk or mined, or train.augment = off)");
     }
     c.lossSpec(); // validate now, before any Spark work
     return c;

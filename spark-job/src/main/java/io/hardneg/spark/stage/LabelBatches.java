@@ -60,7 +60,8 @@ final class LabelBatches {
    * <p>With a {@code table} of the items' features (the same items), only the placement is shuffled
    * and each worker takes the rows' features from the broadcast table: the same DataSets, in the
    * same order, without moving every feature vector through a join and a shuffle each epoch; null
-   * joins.
+   * joins. With {@code augment} on, each row is then replaced by its view for (batch key, row)
+   * ({@link TrainAugment}).
    */
   static JavaRDD<DataSet> of(
       Dataset<Row> placed,
@@ -68,7 +69,9 @@ final class LabelBatches {
       Dataset<Row> items,
       int workers,
       int rows,
-      Broadcast<FeatureTable> table) {
+      Broadcast<FeatureTable> table,
+      TrainAugment augment) {
+    java.util.Objects.requireNonNull(augment, "augment (TrainAugment.OFF for none)");
     // column 4: the features (joined here) or, with a table, the item id to look them up by
     Dataset<Row> slots =
         table != null
@@ -83,7 +86,7 @@ final class LabelBatches {
         .queryExecution()
         .toRdd()
         .toJavaRDD()
-        .mapPartitions(it -> new Batches(it, rows, table == null ? null : table.value()));
+        .mapPartitions(it -> new Batches(it, rows, table == null ? null : table.value(), augment));
   }
 
   /**
@@ -95,16 +98,20 @@ final class LabelBatches {
     private final int size;
     // null: column 4 of a row is its features; else column 4 is the item id, looked up here
     private final FeatureTable table;
-    // the row read ahead: its batch, label and features or id (no batch once the input is done)
+    private final TrainAugment augment;
+    // the row read ahead: its batch key, batch, label and features or id (no batch once the input
+    // is done)
+    private long key;
     private int batch = -1;
     private long label;
     private float[] features;
     private long member;
 
-    Batches(Iterator<InternalRow> rows, int size, FeatureTable table) {
+    Batches(Iterator<InternalRow> rows, int size, FeatureTable table, TrainAugment augment) {
       this.rows = rows;
       this.size = size;
       this.table = table;
+      this.augment = augment;
       advance();
     }
 
@@ -114,6 +121,7 @@ final class LabelBatches {
         return;
       }
       InternalRow r = rows.next();
+      key = r.getLong(0);
       batch = r.getInt(1);
       label = r.getLong(3);
       if (table == null) {
@@ -144,6 +152,7 @@ final class LabelBatches {
         } else {
           table.copy(member, x, n * dim);
         }
+        augment.apply(x, n * dim, key, n);
         y[n] = label;
         n++;
         advance();

@@ -71,6 +71,7 @@ final class MinedStage {
    * @param p anchors per batch
    * @param k rows per anchor (3 or more)
    * @param table the items' features broadcast ({@link FeatureTable}), or null to join them
+   * @param augment what each row fits of its item ({@link TrainAugment})
    */
   static JavaRDD<DataSet> batches(
       Dataset<Row> triplets,
@@ -80,7 +81,8 @@ final class MinedStage {
       int batches,
       long epochSeed,
       int workers,
-      Broadcast<FeatureTable> table) {
+      Broadcast<FeatureTable> table,
+      TrainAugment augment) {
     Dataset<Row> units = units(triplets, epochSeed);
     long count = units.count();
     if (count == 0) {
@@ -90,7 +92,7 @@ final class MinedStage {
     Dataset<Row> placed =
         units.flatMap(
             new Blocks(count, p, k, batches, epochSeed), Encoders.row(LabelBatches.PLACED));
-    return LabelBatches.of(placed, (long) batches * p * k, items, workers, p * k, table);
+    return LabelBatches.of(placed, (long) batches * p * k, items, workers, p * k, table, augment);
   }
 
   /** A unit's blocks in the epoch, as rows placed by (batch, row). */

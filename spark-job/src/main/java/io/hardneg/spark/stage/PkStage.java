@@ -83,7 +83,8 @@ final class PkStage {
 
   /**
    * The epoch's batches, one partition per worker, in seeded order; the features from {@code table}
-   * ({@link FeatureTable}), or joined when it is null ({@link LabelBatches}).
+   * ({@link FeatureTable}), or joined when it is null ({@link LabelBatches}), each row then
+   * replaced by its view when {@code augment} is on.
    */
   static JavaRDD<DataSet> batches(
       JavaSparkContext jsc,
@@ -91,7 +92,8 @@ final class PkStage {
       PkPlan plan,
       long epochSeed,
       int workers,
-      Broadcast<FeatureTable> table) {
+      Broadcast<FeatureTable> table,
+      TrainAugment augment) {
     Broadcast<PkPlan> b = jsc.broadcast(plan);
     // ids and labels only: LabelBatches gives the placement its features
     Dataset<Row> ranked =
@@ -104,7 +106,7 @@ final class PkStage {
     Dataset<Row> placed =
         ranked.flatMap(new Slots(b, epochSeed), Encoders.row(LabelBatches.PLACED));
     return LabelBatches.of(
-        placed, (long) plan.rows() * plan.batches(), items, workers, plan.rows(), table);
+        placed, (long) plan.rows() * plan.batches(), items, workers, plan.rows(), table, augment);
   }
 
   /** An item's slots in the plan ({@link PkPlan#slotsOfItem}), as rows keyed by batch. */

@@ -56,6 +56,7 @@ public final class TrainStage implements AutoCloseable {
   private Map<Long, Long> itemSizes;
   private Broadcast<FeatureTable> table;
   private boolean tableBuilt;
+  private TrainAugment augment;
 
   /** Trains {@code net} in place with parameter averaging. */
   public TrainStage(SparkSession spark, MultiLayerNetwork net, JobConfig config) {
@@ -218,11 +219,13 @@ public final class TrainStage implements AutoCloseable {
     Map<Long, Map<Long, Long>> confusion = PkStage.confusion(config.train().pkCompose(), triplets);
     Map<Long, Long> sizes = sizes(items);
     Broadcast<FeatureTable> features = featureTable(items);
+    TrainAugment views = augment(items);
     List<Double> scores = new ArrayList<>();
     for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
       long epochSeed = Seeds.of(config.seed(), round, 1_000_000L + epoch);
       PkPlan plan = PkStage.plan(config.train(), sizes, confusion, epochSeed);
-      JavaRDD<DataSet> data = PkStage.batches(jsc, items, plan, epochSeed, workerCount(), features);
+      JavaRDD<DataSet> data =
+          PkStage.batches(jsc, items, plan, epochSeed, workerCount(), features, views);
       scores.add(fitEpoch(data, round, epoch, plan.rows()));
       rowsFitted += (long) plan.rows() * plan.batches();
     }
@@ -268,6 +271,23 @@ public final class TrainStage implements AutoCloseable {
     return table;
   }
 
+  /**
+   * What pk and mined batches fit of each item ({@code train.augment}): {@link
+   * TrainAugment#forInput} on the first round that trains (the job checked the same before its
+   * baselines), kept for the run.
+   */
+  TrainAugment augment(Dataset<Row> items) {
+    Map<Long, Long> sizes = sizes(items); // a new items table resets the run's state
+    if (augment == null) {
+      augment =
+          sizes.isEmpty()
+              ? TrainAugment.OFF
+              : TrainAugment.forInput(
+                  config, items, items.select(col("features")).first().getSeq(0).length());
+    }
+    return augment;
+  }
+
   /** Destroys the broadcast feature table (if one was built); a later round builds it again. */
   @Override
   public void close() {
@@ -276,6 +296,7 @@ public final class TrainStage implements AutoCloseable {
     }
     table = null;
     tableBuilt = false;
+    augment = null;
     itemsSeen = null;
     itemSizes = null;
   }
@@ -289,11 +310,13 @@ public final class TrainStage implements AutoCloseable {
     int k = config.train().pkPerClass();
     int batches = MinedStage.batchesFor(sizes(items), p * k);
     Broadcast<FeatureTable> features = featureTable(items);
+    TrainAugment views = augment(items);
     List<Double> scores = new ArrayList<>();
     for (int epoch = 0; epoch < config.train().epochsPerRound(); epoch++) {
       long epochSeed = Seeds.of(config.seed(), round, 1_000_000L + epoch);
       JavaRDD<DataSet> data =
-          MinedStage.batches(triplets, items, p, k, batches, epochSeed, workerCount(), features);
+          MinedStage.batches(
+              triplets, items, p, k, batches, epochSeed, workerCount(), features, views);
       scores.add(fitEpoch(data, round, epoch, p * k));
       rowsFitted += (long) p * k * batches;
     }

@@ -124,7 +124,8 @@ class MinedStageTest {
 
   static List<DataSet> build(Dataset<Row> triplets, long seed) {
     int batches = MinedStage.batchesFor(PkStage.sizes(items), P * K);
-    return MinedStage.batches(triplets, items, P, K, batches, seed, 2, null).collect();
+    return MinedStage.batches(triplets, items, P, K, batches, seed, 2, null, TrainAugment.OFF)
+        .collect();
   }
 
   @Test
@@ -145,8 +146,34 @@ class MinedStageTest {
       Dataset<Row> triplets = mined.triplets();
       List<DataSet> joined = build(triplets, 5);
       List<DataSet> broadcast =
-          MinedStage.batches(triplets, items, P, K, batches, 5, 2, table).collect();
+          MinedStage.batches(triplets, items, P, K, batches, 5, 2, table, TrainAugment.OFF)
+              .collect();
       PkStageTest.assertSameBatches(joined, broadcast);
+    } finally {
+      table.destroy();
+    }
+  }
+
+  /** train.augment = views: each row a view of the item the block placed there, on both paths. */
+  @Test
+  void augmentedBlocksHoldViewsOfTheirItems() {
+    Dataset<Row> triplets = mined.triplets();
+    int batches = MinedStage.batchesFor(PkStage.sizes(items), P * K);
+    TrainAugment views = TrainAugment.views(28);
+    List<DataSet> seen =
+        MinedStage.batches(triplets, items, P, K, batches, 5, 2, null, views).collect();
+    TrainAugmentTest.assertRowsAreViews(build(triplets, 5), seen, 5, batches);
+    org.apache.spark.broadcast.Broadcast<FeatureTable> table =
+        FeatureTable.broadcast(
+            org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+                items.sparkSession().sparkContext()),
+            items,
+            items.count(),
+            28 * 28,
+            1);
+    try {
+      PkStageTest.assertSameBatches(
+          seen, MinedStage.batches(triplets, items, P, K, batches, 5, 2, table, views).collect());
     } finally {
       table.destroy();
     }

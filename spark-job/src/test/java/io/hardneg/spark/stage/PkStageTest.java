@@ -47,7 +47,13 @@ class PkStageTest {
     PkPlan plan = PkPlan.build(sizes, Map.of(), 4, 5, 99);
     List<DataSet> batches =
         PkStage.batches(
-                JavaSparkContext.fromSparkContext(spark.sparkContext()), items, plan, 99, 2, null)
+                JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                items,
+                plan,
+                99,
+                2,
+                null,
+                TrainAugment.OFF)
             .collect();
     assertEquals(plan.batches(), batches.size());
     // features identify items (the 300 images are distinct): count each item's uses per class
@@ -78,7 +84,13 @@ class PkStageTest {
     // the same seed gives the same batches
     List<DataSet> again =
         PkStage.batches(
-                JavaSparkContext.fromSparkContext(spark.sparkContext()), items, plan, 99, 2, null)
+                JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                items,
+                plan,
+                99,
+                2,
+                null,
+                TrainAugment.OFF)
             .collect();
     for (int i = 0; i < batches.size(); i++) {
       assertEquals(batches.get(i).getFeatures(), again.get(i).getFeatures());
@@ -101,8 +113,10 @@ class PkStageTest {
         FeatureTable.broadcast(jsc, items, 300, dim, 1);
     assertTrue(table != null, "within the limit: broadcast");
     try {
-      List<DataSet> joined = PkStage.batches(jsc, items, plan, 7, 2, null).collect();
-      List<DataSet> broadcast = PkStage.batches(jsc, items, plan, 7, 2, table).collect();
+      List<DataSet> joined =
+          PkStage.batches(jsc, items, plan, 7, 2, null, TrainAugment.OFF).collect();
+      List<DataSet> broadcast =
+          PkStage.batches(jsc, items, plan, 7, 2, table, TrainAugment.OFF).collect();
       assertEquals(plan.batches(), broadcast.size());
       assertSameBatches(joined, broadcast);
     } finally {
