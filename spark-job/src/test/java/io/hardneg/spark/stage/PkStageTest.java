@@ -134,16 +134,7 @@ class PkStageTest {
     SparkSession spark = SharedSpark.get();
     Path[] data = TinyData.write(tmp.resolve("in"), 120);
     Dataset<Row> items = IdxSource.load(spark, data[0].toString(), data[1].toString(), 2);
-    JobConfig cfg =
-        JobConfig.from(
-            new Settings()
-                .set("model.hidden", "8", "test")
-                .set("model.embeddingDim", "4", "test")
-                .set("train.mode", "pk", "test")
-                .set("train.pk.compose", "random", "test")
-                .set("train.pk.classes", "4", "test")
-                .set("train.pk.perClass", "3", "test")
-                .set("train.epochsPerRound", "1", "test"));
+    JobConfig cfg = TrainAugmentTest.config("off"); // tiny pk: P = 4, K = 3, random classes
     org.deeplearning4j.nn.multilayer.MultiLayerNetwork net =
         io.hardneg.core.model.EmbeddingNetworks.build(cfg.modelSpec(784), cfg.lossFunction());
     org.apache.spark.broadcast.Broadcast<FeatureTable> first;

@@ -184,7 +184,8 @@ class TrainAugmentTest {
     return spark.createDataFrame(rows, schema);
   }
 
-  private static JobConfig config(String augment) {
+  /** A tiny pk run (P = 4, K = 3, random classes, one epoch) with the given augmentation. */
+  static JobConfig config(String augment) {
     return JobConfig.from(
         new Settings()
             .set("model.hidden", "8", "test")
