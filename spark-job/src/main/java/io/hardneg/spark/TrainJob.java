@@ -157,7 +157,7 @@ public final class TrainJob {
               + inputDim);
     }
     // train.augment's input rules, before the baselines and round 0's EMBED and MINE
-    TrainAugment.forInput(cfg, trainItems, inputDim);
+    TrainAugment augment = TrainAugment.forInput(cfg, trainItems, inputDim);
     if (pairMode) {
       loadPairs(trainItems, validationItems, evalItems);
     }
@@ -201,7 +201,7 @@ public final class TrainJob {
     progress = new Progress(spark.sparkContext(), cfg.rounds());
     List<RoundMetrics> rounds = new ArrayList<>();
     // closed after the last round: it keeps the items' broadcast features for the whole run
-    try (TrainStage trainer = new TrainStage(spark, net, cfg)) {
+    try (TrainStage trainer = new TrainStage(spark, net, cfg).checkedAugment(trainItems, augment)) {
       for (int r = last + 1; r < cfg.rounds(); r++) {
         rounds.add(round(dir, trainer, trainItems, validationItems, evalItems, r));
       }

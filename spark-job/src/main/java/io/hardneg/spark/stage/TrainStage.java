@@ -57,6 +57,9 @@ public final class TrainStage implements AutoCloseable {
   private Broadcast<FeatureTable> table;
   private boolean tableBuilt;
   private TrainAugment augment;
+  // the job's own check of its training items (checkedAugment), which close() keeps
+  private Dataset<Row> checkedItems;
+  private TrainAugment checkedAugment;
 
   /** Trains {@code net} in place with parameter averaging. */
   public TrainStage(SparkSession spark, MultiLayerNetwork net, JobConfig config) {
@@ -273,19 +276,34 @@ public final class TrainStage implements AutoCloseable {
 
   /**
    * What pk and mined batches fit of each item ({@code train.augment}): {@link
-   * TrainAugment#forInput} on the first round that trains (the job checked the same before its
-   * baselines), kept for the run.
+   * TrainAugment#forInput} on the first round that trains unless the job handed its checked value
+   * over ({@link #checkedAugment}), kept for the run.
    */
   TrainAugment augment(Dataset<Row> items) {
     Map<Long, Long> sizes = sizes(items); // a new items table resets the run's state
     if (augment == null) {
       augment =
-          sizes.isEmpty()
-              ? TrainAugment.OFF
-              : TrainAugment.forInput(
-                  config, items, items.select(col("features")).first().getSeq(0).length());
+          items == checkedItems
+              ? checkedAugment
+              : sizes.isEmpty()
+                  ? TrainAugment.OFF
+                  : TrainAugment.forInput(
+                      config, items, items.select(col("features")).first().getSeq(0).length());
     }
     return augment;
+  }
+
+  /**
+   * Hands over what {@link TrainAugment#forInput} returned for {@code items} (the job checks the
+   * input's rules before its baselines), so the first round that trains does not scan the features
+   * a second time. A later call of {@link #train} with another items table checks that one itself.
+   *
+   * @return this stage
+   */
+  public TrainStage checkedAugment(Dataset<Row> items, TrainAugment checked) {
+    checkedItems = java.util.Objects.requireNonNull(items, "items");
+    checkedAugment = java.util.Objects.requireNonNull(checked, "checked");
+    return this;
   }
 
   /** Destroys the broadcast feature table (if one was built); a later round builds it again. */

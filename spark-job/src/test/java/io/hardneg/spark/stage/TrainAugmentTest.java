@@ -162,6 +162,26 @@ class TrainAugmentTest {
   }
 
   /**
+   * The job's checked value is taken for the items it checked (the job scans them once, before its
+   * baselines); another items table is checked again.
+   */
+  @Test
+  void theJobsCheckedValueIsTakenForItsItemsOnly() {
+    SparkSession spark = SharedSpark.get();
+    JobConfig cfg = config("views");
+    MultiLayerNetwork net = EmbeddingNetworks.build(cfg.modelSpec(9), cfg.lossFunction());
+    // out of range, so a second check would throw: only the handed value lets it through
+    Dataset<Row> checked = table(spark, 9, 5, 3f);
+    try (TrainStage stage =
+        new TrainStage(spark, net, cfg).checkedAugment(checked, TrainAugment.views(3))) {
+      assertTrue(stage.augment(checked).on(), "the handed value, not a second scan");
+      Dataset<Row> other = table(spark, 9, 5, 3f);
+      assertThrows(InputException.class, () -> stage.augment(other), "another table is checked");
+      assertTrue(stage.augment(checked).on(), "kept across the stage's resets");
+    }
+  }
+
+  /**
    * Eight items of {@code dim} features in [0, 1]; item {@code badId}'s last feature is {@code v}.
    */
   private static Dataset<Row> table(SparkSession spark, int dim, long badId, float v) {
