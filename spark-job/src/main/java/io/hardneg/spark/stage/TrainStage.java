@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -298,11 +299,13 @@ public final class TrainStage implements AutoCloseable {
    * input's rules before its baselines), so the first round that trains does not scan the features
    * a second time. A later call of {@link #train} with another items table checks that one itself.
    *
+   * @param items the training items the job checked (the same object it passes to {@link #train})
+   * @param checked what {@link TrainAugment#forInput} returned for them
    * @return this stage
    */
   public TrainStage checkedAugment(Dataset<Row> items, TrainAugment checked) {
-    checkedItems = java.util.Objects.requireNonNull(items, "items");
-    checkedAugment = java.util.Objects.requireNonNull(checked, "checked");
+    checkedItems = Objects.requireNonNull(items, "items");
+    checkedAugment = Objects.requireNonNull(checked, "checked");
     return this;
   }
 
