@@ -23,7 +23,7 @@ def best(run):
     wall = None
     if os.path.exists(run + ".wall"):
         wall = int(open(run + ".wall").read().split()[-1])
-    return b["test"]["recall_at_1"], b["test"]["map_at_r"], b["round"], wall
+    return b["test"]["recall_at_1"], b["test"]["map_at_r"], b["round"], wall, b["map_at_r"]
 
 
 def variants(out):
@@ -44,6 +44,32 @@ def variants(out):
 
 def mean(xs):
     return statistics.fmean(xs) if xs else float("nan")
+
+
+def choose_on_validation(vs):
+    """Each arm's variant chosen on seed 1's validation MAP@R among those on the ablation's
+    10,000 sources (a change of margin is a change of loss: each arm may prefer another), and
+    the gap between the two choices' test means, the comparison that tunes neither arm against
+    the other."""
+    same = [v for v in vs if v["sources"] == 10000 and v["runs"].get(("a", 1))
+            and v["runs"].get(("e", 1))]
+    if not same:
+        return []
+    pick = {arm: max(same, key=lambda v: v["runs"][(arm, 1)][4]) for arm in "ae"}
+    test = {}
+    for arm, v in pick.items():
+        done = [v["runs"][(arm, s)] for s in v["seeds"] if v["runs"][(arm, s)]]
+        test[arm] = (mean([r[0] for r in done]), mean([r[1] for r in done]), len(done))
+    return [
+        "",
+        "Chosen per arm on seed 1's validation MAP@R among the 10,000-source variants: (a) "
+        f"{pick['a']['name']} (validation {pick['a']['runs'][('a', 1)][4]:.4f}), (e) "
+        f"{pick['e']['name']} (validation {pick['e']['runs'][('e', 1)][4]:.4f}). Their test "
+        f"means: (a) {test['a'][0]:.4f} / {test['a'][1]:.4f} ({test['a'][2]} seeds), (e) "
+        f"{test['e'][0]:.4f} / {test['e'][1]:.4f} ({test['e'][2]} seeds): e − a "
+        f"**{test['e'][0] - test['a'][0]:+.4f}** Recall@1, {test['e'][1] - test['a'][1]:+.4f} "
+        "MAP@R.",
+    ]
 
 
 def main(out, results):
@@ -71,8 +97,10 @@ def main(out, results):
         "| (a) MAP@R | (e) MAP@R | e − a MAP@R |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    detail = ["", "Per seed (test Recall@1 / MAP@R, selected round, wall time s):", "",
-              "| variant | seed | (a) | (e) | e − a Recall@1 |", "|---|---|---|---|---|"]
+    detail = ["", "Per seed (test Recall@1 / MAP@R, selected round, wall time s; the validation "
+              "MAP@R of the selected round):", "",
+              "| variant | seed | (a) | (e) | e − a Recall@1 | validation MAP@R (a) / (e) |",
+              "|---|---|---|---|---|---|"]
     missing = 0
     for v in vs:
         pairs = [(v["runs"][("a", s)], v["runs"][("e", s)], s) for s in v["seeds"]]
@@ -91,7 +119,9 @@ def main(out, results):
         for a, e, s in done:
             detail.append(
                 f"| {v['name']} | {s} | {a[0]:.4f} / {a[1]:.4f}, r{a[2]}, {a[3]} s | "
-                f"{e[0]:.4f} / {e[1]:.4f}, r{e[2]}, {e[3]} s | {e[0] - a[0]:+.4f} |")
+                f"{e[0]:.4f} / {e[1]:.4f}, r{e[2]}, {e[3]} s | {e[0] - a[0]:+.4f} | "
+                f"{a[4]:.4f} / {e[4]:.4f} |")
+    detail += choose_on_validation(vs)
     if missing:
         detail += ["", f"{missing} run(s) unfinished, left out."]
     tmp = results + ".tmp"

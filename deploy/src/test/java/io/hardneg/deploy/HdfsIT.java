@@ -44,6 +44,7 @@ class HdfsIT {
   @BeforeAll
   static void startHdfsAndRunAScheduledJob() throws Exception {
     Launch.appJar();
+    Launch.requireResolvableHostname();
     work =
         java.nio.file.Path.of(System.getProperty("hardneg.work", "target/it"))
             .resolve("hdfs-" + System.currentTimeMillis())

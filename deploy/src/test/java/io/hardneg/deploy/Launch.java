@@ -101,6 +101,28 @@ final class Launch {
     return f;
   }
 
+  /**
+   * Fails with the fix when this machine's own name does not resolve: Hadoop's mini clusters look
+   * it up ({@code InetAddress.getLocalHost}, for the web servers' principal among others), and
+   * where no hosts file or DNS knows it they die with "Could not resolve Kerberos principal name",
+   * which does not say what to change. {@code deploy/bin/test} adds the name as root.
+   */
+  static void requireResolvableHostname() {
+    try {
+      java.net.InetAddress.getLocalHost();
+    } catch (java.net.UnknownHostException e) {
+      String name = e.getMessage() == null ? "" : e.getMessage().split(":")[0].strip();
+      throw new IllegalStateException(
+          "this machine's name '"
+              + name
+              + "' does not resolve, and Hadoop's mini clusters need it: as root, run"
+              + " echo '127.0.1.1 "
+              + name
+              + "' >> /etc/hosts (deploy/bin/test does it when run as root)",
+          e);
+    }
+  }
+
   /** The last 4,000 characters of a log, for failure messages. */
   static String tail(Path log) {
     try {

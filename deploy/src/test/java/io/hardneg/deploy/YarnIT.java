@@ -67,6 +67,7 @@ class YarnIT {
   @BeforeAll
   static void startYarnAndRunBothModes() throws Exception {
     Launch.appJar();
+    Launch.requireResolvableHostname();
     work =
         Path.of(System.getProperty("hardneg.work", "target/it"))
             .resolve("yarn-" + System.currentTimeMillis())
