@@ -42,6 +42,10 @@ def variants(out):
     return found
 
 
+def seeds(n):
+    return f"{n} seed" + ("s" if n != 1 else "")
+
+
 def mean(xs):
     return statistics.fmean(xs) if xs else float("nan")
 
@@ -65,8 +69,8 @@ def choose_on_validation(vs):
         "Chosen per arm on seed 1's validation MAP@R among the 10,000-source variants: (a) "
         f"{pick['a']['name']} (validation {pick['a']['runs'][('a', 1)][4]:.4f}), (e) "
         f"{pick['e']['name']} (validation {pick['e']['runs'][('e', 1)][4]:.4f}). Their test "
-        f"means: (a) {test['a'][0]:.4f} / {test['a'][1]:.4f} ({test['a'][2]} seeds), (e) "
-        f"{test['e'][0]:.4f} / {test['e'][1]:.4f} ({test['e'][2]} seeds): e − a "
+        f"means: (a) {test['a'][0]:.4f} / {test['a'][1]:.4f} ({seeds(test['a'][2])}), (e) "
+        f"{test['e'][0]:.4f} / {test['e'][1]:.4f} ({seeds(test['e'][2])}): e − a "
         f"**{test['e'][0] - test['a'][0]:+.4f}** Recall@1, {test['e'][1] - test['a'][1]:+.4f} "
         "MAP@R.",
     ]
@@ -113,7 +117,7 @@ def main(out, results):
         gapm = [e[1] - a[1] for a, e, _ in done]
         rng = f" ({min(gap1):+.4f} to {max(gap1):+.4f})" if len(done) > 1 else ""
         lines.append(
-            f"| {v['name']} | {v['sources']:,} | {v['settings'] or '(the ablation)'} | "
+            f"| {v['name']} | {v['sources']:,} | {v['settings'] or ('(the ablation)' if v['sources'] == 10000 else 'the sources only')} | "
             f"{','.join(str(s) for _, _, s in done)} | {r(0, 0):.4f} | {r(1, 0):.4f} | "
             f"**{mean(gap1):+.4f}**{rng} | {r(0, 1):.4f} | {r(1, 1):.4f} | {mean(gapm):+.4f} |")
         for a, e, s in done:
