@@ -32,10 +32,10 @@ data_for() { # SOURCES: builds the views once, prints the directory
     rm -rf "$d"
     "$root/deploy/bin/hardneg" views --images "$fmnist/train-images-idx3-ubyte.gz" \
       --labels "$fmnist/train-labels-idx1-ubyte.gz" --views "$views" --sources "$n" \
-      --seed 42 --out "$d/train" >&2
+      --seed 42 --out "$d/train" >&2 || exit 1
     "$root/deploy/bin/hardneg" views --images "$fmnist/t10k-images-idx3-ubyte.gz" \
       --labels "$fmnist/t10k-labels-idx1-ubyte.gz" --views "$views" --sources "$test_n" \
-      --offset 60000 --seed 42 --out "$d/test" >&2
+      --offset 60000 --seed 42 --out "$d/test" >&2 || exit 1
     touch "$d/done"
   fi
   echo "$d"
@@ -51,13 +51,19 @@ run_variant() { # NAME SOURCES SEEDS [KEY=VALUE ...]
     exit 2
   fi
   echo "$commit" > "$dir/commit"
+  # one name, one variant: a rerun with other settings would mix runs under one label
+  if [[ -f "$dir/variant" && "$(cat "$dir/variant")" != "$(printf '%s\n' "$n" "$*")" ]]; then
+    echo "sensitivity.sh: $dir holds another variant ($(tr '\n' ' ' < "$dir/variant")); remove it" >&2
+    exit 2
+  fi
   printf '%s\n' "$n" "$*" > "$dir/variant"
   data="$(data_for "$n")"
   for kv in "$@"; do extra+=(--set "$kv"); done
   for seed in ${seeds//,/ }; do
     for arm in a e; do
       run="$dir/$arm-s$seed"
-      [[ -f "$run/best.json" ]] && continue
+      # .wall is written only when a run ends well (best.json is there after every round)
+      [[ -f "$run.wall" && -f "$run/best.json" ]] && continue
       echo "  $name: arm $arm seed $seed (log $run.log)"
       start=$(date +%s)
       # the ablation's manyclass-mlp arms a and e (bench/ablation.sh), then the variant's change
@@ -67,7 +73,7 @@ run_variant() { # NAME SOURCES SEEDS [KEY=VALUE ...]
         --set mining.quota.perLabel=1 --set rounds=3 --set seed="$seed" --set train.mode=pk \
         --set train.pk.compose="$([[ $arm == a ]] && echo random || echo neighbourhoods)" \
         --set train.pk.classes=32 --set train.pk.perClass="$views" --set train.epochsPerRound=3 \
-        "${extra[@]}" --out "$run" >> "$run.log" 2>&1 \
+        ${extra[@]+"${extra[@]}"} --out "$run" >> "$run.log" 2>&1 \
         || { echo "sensitivity.sh: $name $arm seed $seed failed, see $run.log" >&2; exit 1; }
       echo $(( $(date +%s) - start )) > "$run.wall"
     done
@@ -82,8 +88,12 @@ case "${1:?usage: bench/sensitivity.sh run NAME SOURCES SEEDS [KEY=VALUE ...] | 
     ;;
   all)
     mkdir -p "$out"
-    # the machine and load when the whole set started (assemble puts it in the file's header)
-    [[ -f "$out/provenance" ]] || "$root/bench/provenance.sh" "bench/sensitivity.sh all" > "$out/provenance"
+    # the machine and load when the whole set started on this commit (assemble puts it in the
+    # file's header); a set started on another commit gets a new line
+    if [[ ! -f "$out/provenance" || "$(cat "$out/provenance.commit" 2>/dev/null)" != "$commit" ]]; then
+      "$root/bench/provenance.sh" "bench/sensitivity.sh all" > "$out/provenance"
+      echo "$commit" > "$out/provenance.commit"
+    fi
     run_variant 1-ablation 10000 1,2,3
     run_variant 2-margin-0.1 10000 1,2,3 mining.margin=0.1
     run_variant 3-margin-0.3 10000 1 mining.margin=0.3

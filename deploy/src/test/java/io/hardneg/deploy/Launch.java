@@ -111,7 +111,11 @@ final class Launch {
     try {
       java.net.InetAddress.getLocalHost();
     } catch (java.net.UnknownHostException e) {
+      // the JDK's message starts with the name ("vm: vm: Name or service not known")
       String name = e.getMessage() == null ? "" : e.getMessage().split(":")[0].strip();
+      if (name.isEmpty()) {
+        name = System.getenv().getOrDefault("HOSTNAME", "<the name uname -n prints>");
+      }
       throw new IllegalStateException(
           "this machine's name '"
               + name
