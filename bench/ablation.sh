@@ -96,16 +96,7 @@ if [[ $task == torch ]]; then
     net="${spec%%:*}"; n="${spec##*:}"
     sources+=("$n ($net)")
     data="$out/data/manyclass-$n-$test_n-v$views-csv"
-    if [[ ! -f "$data/done" ]]; then
-      rm -rf "$data"
-      "$root/deploy/bin/hardneg" views --images "$fmnist/train-images-idx3-ubyte.gz" \
-        --labels "$fmnist/train-labels-idx1-ubyte.gz" --views "$views" --sources "$n" --seed 42 \
-        --csv --out "$data/train"
-      "$root/deploy/bin/hardneg" views --images "$fmnist/t10k-images-idx3-ubyte.gz" \
-        --labels "$fmnist/t10k-labels-idx1-ubyte.gz" --views "$views" --sources "$test_n" \
-        --offset 60000 --seed 42 --csv --out "$data/test"
-      touch "$data/done"
-    fi
+    FMNIST_DIR="$fmnist" "$root/bench/manyclass-views.sh" "$data" "$n" "$test_n" "$views" --csv
     echo "  torch $net: $epochs epochs on $n training sources (log $dir/torch-$net.tsv)"
     "$py" "$root/bench/peers_torch_e2e.py" 2 "views:$data/train:$data/test" "$epochs" "$net" \
       > "$dir/torch-$net.tsv"
@@ -143,16 +134,7 @@ if [[ $task == fmnist ]]; then
   quota=()
 else
   data="$out/data/manyclass-$train_n-$test_n-v$views"
-  if [[ ! -f "$data/done" ]]; then
-    rm -rf "$data"
-    "$root/deploy/bin/hardneg" views --images "$fmnist/train-images-idx3-ubyte.gz" \
-      --labels "$fmnist/train-labels-idx1-ubyte.gz" --views "$views" --sources "$train_n" \
-      --seed 42 --out "$data/train"
-    "$root/deploy/bin/hardneg" views --images "$fmnist/t10k-images-idx3-ubyte.gz" \
-      --labels "$fmnist/t10k-labels-idx1-ubyte.gz" --views "$views" --sources "$test_n" \
-      --offset 60000 --seed 42 --out "$data/test"
-    touch "$data/done"
-  fi
+  FMNIST_DIR="$fmnist" "$root/bench/manyclass-views.sh" "$data" "$train_n" "$test_n" "$views"
   data_args=(--set input.format=parquet --set input.path="$data/train/items"
     --set eval.input.path="$data/test/items" --set eval.validation.by=class)
   pk=(--set train.pk.classes=32 --set train.pk.perClass="$views")

@@ -7,7 +7,7 @@
 #   bench/sensitivity.sh run NAME SOURCES SEEDS [KEY=VALUE ...]
 #        one variant: arms a and e with each seed of SEEDS (comma-separated), on V = 4 views of the
 #        first SOURCES training images (one class each, 10% of the classes the validation split),
-#        with --set KEY=VALUE for each extra argument; resumable (a run with best.json is skipped)
+#        with --set KEY=VALUE for each extra argument; resumable (a run that ended is skipped)
 #   bench/sensitivity.sh all        the variants docs/benchmarks.md quotes (about an hour alone on
 #                                   2 cores), then assemble
 #   bench/sensitivity.sh assemble   writes bench/results-sensitivity.md from the variants' runs
@@ -22,22 +22,9 @@ commit="$(git -C "$root" rev-parse HEAD)"
 test_n=2000
 views=4
 
-data_for() { # SOURCES: builds the views once, prints the directory
-  local n="$1" d="$out/data/manyclass-$1-$test_n-v$views" fmnist=""
-  for f in "${FMNIST_DIR:-}" /usr/share/datasets/fashion-mnist; do
-    [[ -n "$f" && -f "$f/train-images-idx3-ubyte.gz" ]] && { fmnist="$f"; break; }
-  done
-  [[ -n "$fmnist" ]] || { echo "sensitivity.sh: Fashion-MNIST not found (set FMNIST_DIR)" >&2; exit 2; }
-  if [[ ! -f "$d/done" ]]; then
-    rm -rf "$d"
-    "$root/deploy/bin/hardneg" views --images "$fmnist/train-images-idx3-ubyte.gz" \
-      --labels "$fmnist/train-labels-idx1-ubyte.gz" --views "$views" --sources "$n" \
-      --seed 42 --out "$d/train" >&2 || exit 1
-    "$root/deploy/bin/hardneg" views --images "$fmnist/t10k-images-idx3-ubyte.gz" \
-      --labels "$fmnist/t10k-labels-idx1-ubyte.gz" --views "$views" --sources "$test_n" \
-      --offset 60000 --seed 42 --out "$d/test" >&2 || exit 1
-    touch "$d/done"
-  fi
+data_for() { # SOURCES: builds the views once (bench/manyclass-views.sh), prints the directory
+  local d="$out/data/manyclass-$1-$test_n-v$views"
+  "$root/bench/manyclass-views.sh" "$d" "$1" "$test_n" "$views" >&2 || exit 1
   echo "$d"
 }
 
