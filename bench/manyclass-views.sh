@@ -3,7 +3,8 @@
 # bench/ablation.sh and bench/sensitivity.sh: VIEWS views of each of the first SOURCES training
 # images (one class each) into DIR/train and of the first TEST_N test images (ids from 60000) into
 # DIR/test, by `hardneg views --seed 42`. DIR/done marks a complete build; anything else in DIR is
-# built again. --csv (and any other extra argument) goes to `hardneg views`.
+# built again. SOURCES 0 builds the test views only. --csv (and any other extra argument) goes to
+# `hardneg views`.
 #   bench/manyclass-views.sh DIR SOURCES TEST_N VIEWS [--csv]
 # FMNIST_DIR names Fashion-MNIST's four files; else /usr/share/datasets/fashion-mnist.
 set -euo pipefail
@@ -18,9 +19,11 @@ for d in "${FMNIST_DIR:-}" /usr/share/datasets/fashion-mnist; do
 done
 [[ -n "$fmnist" ]] || { echo "manyclass-views.sh: Fashion-MNIST not found (set FMNIST_DIR)" >&2; exit 2; }
 rm -rf "$dir"
-"$root/deploy/bin/hardneg" views --images "$fmnist/train-images-idx3-ubyte.gz" \
-  --labels "$fmnist/train-labels-idx1-ubyte.gz" --views "$views" --sources "$n" --seed 42 "$@" \
-  --out "$dir/train"
+if ((n > 0)); then
+  "$root/deploy/bin/hardneg" views --images "$fmnist/train-images-idx3-ubyte.gz" \
+    --labels "$fmnist/train-labels-idx1-ubyte.gz" --views "$views" --sources "$n" --seed 42 "$@" \
+    --out "$dir/train"
+fi
 "$root/deploy/bin/hardneg" views --images "$fmnist/t10k-images-idx3-ubyte.gz" \
   --labels "$fmnist/t10k-labels-idx1-ubyte.gz" --views "$views" --sources "$test_n" \
   --offset 60000 --seed 42 "$@" --out "$dir/test"

@@ -6,6 +6,11 @@
 #   bench/provenance.sh "COMMAND AS RUN"
 #   bench/provenance.sh --clean     exit 0 when the code is committed, 1 when it has changes (the
 #                                   one check run.sh and ablation.sh use to flag their commit too)
+#   bench/provenance.sh --same-code C1 C2
+#                                   exit 0 when commits C1 and C2 hold the same code that trains
+#                                   and evaluates (miner-core's and spark-job's main sources, conf/,
+#                                   deploy/bin/hardneg and jvm-flags, the POMs), so runs made at
+#                                   either give the same figures; 1 when they differ
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # results files a bench run rewrites, and any other Markdown (docs edited while a long run goes on),
@@ -13,6 +18,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 clean() {
   git -C "$root" diff --quiet HEAD -- "$root" ':(exclude)*.md' 2>/dev/null
 }
+# what a figure depends on besides the settings a bench script passes (which its results record)
+code_paths=(miner-core/src/main spark-job/src/main conf deploy/bin/hardneg deploy/bin/jvm-flags
+  pom.xml miner-core/pom.xml spark-job/pom.xml)
+if [[ "${1:-}" == --same-code ]]; then
+  (($# == 3)) || { echo "usage: bench/provenance.sh --same-code C1 C2" >&2; exit 2; }
+  [[ "$2" == "$3" ]] && exit 0
+  git -C "$root" diff --quiet "$2" "$3" -- "${code_paths[@]}"
+  exit
+fi
 if [[ "${1:-}" == --clean ]]; then
   clean
   exit

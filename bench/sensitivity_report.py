@@ -4,16 +4,22 @@
   sensitivity_report.py OUT RESULTS_MD
 
 OUT holds one directory per variant (its commit, its variant file: sources, then the settings
-changed) with runs a-sN and e-sN. Per variant and seed the file gives the test figures of the
-round best.json selected on validation, per variant the mean over seeds of each arm and of the gap
-e - a. Variants from different commits are refused; unfinished runs are left out and counted.
-The choice per arm uses seed 1's validation MAP@R only; a run not selected on validation is
-refused.
+changed) with runs a-sN and e-sN, and where `sensitivity.sh retest` ran, each run's selected model
+evaluated on all 10,000 test sources (a-sN.test10000/evaluation.json). Per variant and seed the
+file gives the test figures of the round best.json selected on validation, per variant the mean
+over seeds of each arm and of the gap e - a, on the 2,000 test sources the runs evaluated and on
+the full 10,000. Runs and retests from commits whose code that trains and evaluates differs
+(bench/provenance.sh --same-code) are refused; unfinished runs are left out and counted. The
+choice per arm uses seed 1's validation MAP@R only; a run not selected on validation is refused.
 """
 import json
 import os
 import statistics
+import subprocess
 import sys
+
+FULL = 10000  # test sources of the retest (sensitivity.sh's full_test_n)
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def best(run):
@@ -26,7 +32,24 @@ def best(run):
     if b.get("selected_on") != "validation":
         sys.exit(f"sensitivity_report: {f} was not selected on a validation split")
     wall = int(open(run + ".wall").read().split()[-1])
-    return b["test"]["recall_at_1"], b["test"]["map_at_r"], b["round"], wall, b["map_at_r"]
+    full = None
+    ev = f"{run}.test{FULL}/evaluation.json"
+    if os.path.exists(ev):
+        m = json.load(open(ev))
+        if os.path.basename(m["model"]) != os.path.basename(b["model"]) or \
+                os.path.basename(os.path.dirname(m["model"])) != os.path.dirname(b["model"]):
+            sys.exit(f"sensitivity_report: {ev} evaluated {m['model']}, not {b['model']}")
+        full = (m["recall_at_1"], m["map_at_r"])
+    return b["test"]["recall_at_1"], b["test"]["map_at_r"], b["round"], wall, b["map_at_r"], full
+
+
+def commits_of(d):
+    """Every commit a variant's runs and retests were made at."""
+    found = {open(os.path.join(d, "commit")).read().strip()}
+    for x in os.listdir(d):
+        if x.endswith(".commit"):
+            found.add(open(os.path.join(d, x)).read().strip())
+    return found
 
 
 def variants(out):
@@ -36,7 +59,7 @@ def variants(out):
         if not os.path.exists(os.path.join(d, "variant")):
             continue
         lines = open(os.path.join(d, "variant")).read().split("\n")
-        commit = open(os.path.join(d, "commit")).read().strip()
+        commit = commits_of(d)
         seeds = sorted({int(x.split("-s")[1]) for x in os.listdir(d)
                         if x[:2] in ("a-", "e-") and os.path.isdir(os.path.join(d, x))})
         runs = {(arm, s): best(os.path.join(d, f"{arm}-s{s}")) for arm in "ae" for s in seeds}
@@ -68,7 +91,12 @@ def choose_on_validation(vs):
         f"test figures: (a) {test['a'][0]:.4f} / {test['a'][1]:.4f}, (e) "
         f"{test['e'][0]:.4f} / {test['e'][1]:.4f}: e − a "
         f"**{test['e'][0] - test['a'][0]:+.4f}** Recall@1, {test['e'][1] - test['a'][1]:+.4f} "
-        "MAP@R.",
+        "MAP@R." + (
+            f" On all {FULL:,} test sources: (a) {test['a'][5][0]:.4f} / {test['a'][5][1]:.4f}, (e) "
+            f"{test['e'][5][0]:.4f} / {test['e'][5][1]:.4f}: e − a "
+            f"**{test['e'][5][0] - test['a'][5][0]:+.4f}** Recall@1, "
+            f"{test['e'][5][1] - test['a'][5][1]:+.4f} MAP@R."
+            if test["a"][5] and test["e"][5] else ""),
     ]
 
 
@@ -76,11 +104,20 @@ def main(out, results):
     vs = variants(out)
     if not vs:
         sys.exit(f"sensitivity_report: no variant under {out}")
-    commits = {v["commit"] for v in vs}
-    if len(commits) != 1:
-        sys.exit("sensitivity_report: variants from different commits: " + ", ".join(sorted(commits)))
+    commits = sorted(set().union(*(v["commit"] for v in vs)))
+    for c in commits[1:]:
+        same = subprocess.run([os.path.join(ROOT, "bench", "provenance.sh"), "--same-code",
+                               commits[0], c]).returncode == 0
+        if "-dirty" in c or "-dirty" in commits[0] or not same:
+            sys.exit(f"sensitivity_report: runs from commits {commits[0]} and {c}, whose code differs")
+    where = (f"All variants ran at commit `{commits[0]}`." if len(commits) == 1 else
+             "Runs and retests were made at commits " + ", ".join(f"`{c}`" for c in commits)
+             + ", which hold the same code that trains and evaluates (`bench/provenance.sh "
+             "--same-code`); each run's commit is in its `.commit` file.")
     prov = os.path.join(out, "provenance")
-    header = open(prov).read().strip() if os.path.exists(prov) else "(no provenance line)"
+    # one line per commit the set was started or continued on, each its own paragraph
+    header = (open(prov).read().strip().replace("\n", "\n\n") if os.path.exists(prov)
+              else "(no provenance line)")
     lines = [
         "# What moves the global-mining gain (many-class task, MLP)",
         "",
@@ -91,7 +128,7 @@ def main(out, results):
         "--views 4 --seed 42`, validation by class, `mining.quota.perLabel=1`, P = 32 x K = 4, "
         "3 epochs a round, 3 rounds; test: views of the first 2,000 test images), each variant "
         "changing one thing. Figures: the test set at the round best.json selected on validation "
-        f"MAP@R. All variants ran at commit `{commits.pop()}`.",
+        f"MAP@R. {where}",
         "",
         "| variant | training sources | changed | seeds | (a) Recall@1 | (e) Recall@1 | e − a Recall@1 "
         "| (a) MAP@R | (e) MAP@R | e − a MAP@R |",
@@ -99,8 +136,16 @@ def main(out, results):
     ]
     detail = ["", "Per seed (test Recall@1 / MAP@R, selected round, wall time s; the validation "
               "MAP@R of the selected round):", "",
-              "| variant | seed | (a) | (e) | e − a Recall@1 | validation MAP@R (a) / (e) |",
-              "|---|---|---|---|---|---|"]
+              "| variant | seed | (a) | (e) | e − a Recall@1 | validation MAP@R (a) / (e) "
+              f"| Recall@1 on {FULL:,} test sources (a) / (e) |",
+              "|---|---|---|---|---|---|---|"]
+    full = ["", f"The same selected models on the views of all {FULL:,} test images ({FULL:,} classes never "
+            "trained on, the task issue 15 defines; `bench/sensitivity.sh retest`, `hardneg evaluate`): "
+            "a query's near duplicates among four times as many distractors.", "",
+            "| variant | training sources | seeds | (a) Recall@1 | (e) Recall@1 | e − a Recall@1 "
+            "| (a) MAP@R | (e) MAP@R | e − a MAP@R |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    full_head = len(full)
     missing = 0
     for v in vs:
         pairs = [(v["runs"][("a", s)], v["runs"][("e", s)], s) for s in v["seeds"]]
@@ -117,16 +162,29 @@ def main(out, results):
             f"{','.join(str(s) for _, _, s in done)} | {r(0, 0):.4f} | {r(1, 0):.4f} | "
             f"**{mean(gap1):+.4f}**{rng} | {r(0, 1):.4f} | {r(1, 1):.4f} | {mean(gapm):+.4f} |")
         for a, e, s in done:
+            fa = f"{a[5][0]:.4f} / {e[5][0]:.4f}" if a[5] and e[5] else "—"
             detail.append(
                 f"| {v['name']} | {s} | {a[0]:.4f} / {a[1]:.4f}, r{a[2]}, {a[3]} s | "
                 f"{e[0]:.4f} / {e[1]:.4f}, r{e[2]}, {e[3]} s | {e[0] - a[0]:+.4f} | "
-                f"{a[4]:.4f} / {e[4]:.4f} |")
+                f"{a[4]:.4f} / {e[4]:.4f} | {fa} |")
+        both = [(a[5], e[5], s) for a, e, s in done if a[5] and e[5]]
+        if both:
+            f1 = [e[0] - a[0] for a, e, _ in both]
+            fm = [e[1] - a[1] for a, e, _ in both]
+            fr = f" ({min(f1):+.4f} to {max(f1):+.4f})" if len(both) > 1 else ""
+            q = lambda i, k: mean([p[i][k] for p in both])  # noqa: E731
+            full.append(
+                f"| {v['name']} | {v['sources']:,} | {','.join(str(s) for _, _, s in both)} | "
+                f"{q(0, 0):.4f} | {q(1, 0):.4f} | **{mean(f1):+.4f}**{fr} | {q(0, 1):.4f} | "
+                f"{q(1, 1):.4f} | {mean(fm):+.4f} |")
     detail += choose_on_validation(vs)
     if missing:
         detail += ["", f"{missing} run(s) unfinished, left out."]
+    if len(full) == full_head:
+        full = []
     tmp = results + ".tmp"
     with open(tmp, "w") as f:
-        f.write("\n".join(lines + detail) + "\n")
+        f.write("\n".join(lines + full + detail) + "\n")
     os.replace(tmp, results)
     print(f"sensitivity_report: wrote {results}")
 
