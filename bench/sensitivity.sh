@@ -53,7 +53,7 @@ retest() { # every finished run's selected model on the views of all $full_test_
     [[ -f "$dir/variant" ]] || continue
     for run in "$dir"[ae]-s*/; do
       run="${run%/}"
-      [[ -f "$run.wall" && -f "$run/best.json" ]] || continue
+      [[ "$(basename "$run")" =~ ^[ae]-s[0-9]+$ && -f "$run.wall" && -f "$run/best.json" ]] || continue
       [[ -f "$run.test$full_test_n/evaluation.json" ]] && { same_code "$run.test$full_test_n.commit" || exit 2; continue; }
       model="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["model"])' "$run/best.json")"
       echo "  retest $(basename "$dir") $(basename "$run"): $model on $full_test_n test sources"

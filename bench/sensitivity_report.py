@@ -14,6 +14,7 @@ choice per arm uses seed 1's validation MAP@R only; a run not selected on valida
 """
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -61,7 +62,7 @@ def variants(out):
         lines = open(os.path.join(d, "variant")).read().split("\n")
         commit = commits_of(d)
         seeds = sorted({int(x.split("-s")[1]) for x in os.listdir(d)
-                        if x[:2] in ("a-", "e-") and os.path.isdir(os.path.join(d, x))})
+                        if re.fullmatch(r"[ae]-s[0-9]+", x) and os.path.isdir(os.path.join(d, x))})
         runs = {(arm, s): best(os.path.join(d, f"{arm}-s{s}")) for arm in "ae" for s in seeds}
         found.append({"name": name, "sources": int(lines[0]), "settings": lines[1].strip(),
                       "commit": commit, "seeds": seeds, "runs": runs})
@@ -104,7 +105,10 @@ def main(out, results):
     vs = variants(out)
     if not vs:
         sys.exit(f"sensitivity_report: no variant under {out}")
-    commits = sorted(set().union(*(v["commit"] for v in vs)))
+    # oldest first (the commit's time; an unknown commit sorts last)
+    commits = sorted(set().union(*(v["commit"] for v in vs)), key=lambda c: subprocess.run(
+        ["git", "-C", ROOT, "show", "-s", "--format=%ct", c.removesuffix("-dirty")],
+        capture_output=True, text=True).stdout.strip() or "9999999999")
     for c in commits[1:]:
         same = subprocess.run([os.path.join(ROOT, "bench", "provenance.sh"), "--same-code",
                                commits[0], c]).returncode == 0
