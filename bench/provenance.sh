@@ -10,7 +10,8 @@
 #                                   exit 0 when commits C1 and C2 hold the same code that trains
 #                                   and evaluates (miner-core's and spark-job's main sources, conf/,
 #                                   deploy/bin/hardneg and jvm-flags, the POMs), so runs made at
-#                                   either give the same figures; 1 when they differ
+#                                   either give the same figures; 1 when they differ, 2 when
+#                                   either is not a commit of this repository
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # results files a bench run rewrites, and any other Markdown (docs edited while a long run goes on),
@@ -23,7 +24,10 @@ code_paths=(miner-core/src/main spark-job/src/main conf deploy/bin/hardneg deplo
   pom.xml miner-core/pom.xml spark-job/pom.xml)
 if [[ "${1:-}" == --same-code ]]; then
   (($# == 3)) || { echo "usage: bench/provenance.sh --same-code C1 C2" >&2; exit 2; }
-  [[ "$2" == "$3" ]] && exit 0
+  for c in "$2" "$3"; do
+    git -C "$root" cat-file -e "$c^{commit}" 2>/dev/null \
+      || { echo "provenance.sh: no commit $c in this repository" >&2; exit 2; }
+  done
   git -C "$root" diff --quiet "$2" "$3" -- "${code_paths[@]}"
   exit
 fi

@@ -10,8 +10,8 @@
 #        with --set KEY=VALUE for each extra argument; resumable (a run that ended is skipped)
 #   bench/sensitivity.sh retest     each finished run's selected model (best.json) evaluated again
 #                                   by `hardneg evaluate` on the views of all 10,000 test images
-#                                   (10,000 classes: the task issue 15 defines; training used the
-#                                   first 2,000 so that a round's evaluation stays cheap); resumable
+#                                   (10,000 classes: the task issue 15 defines; each round's test
+#                                   evaluation uses the first 2,000, which keeps it cheap); resumable
 #   bench/sensitivity.sh all        the variants docs/benchmarks.md quotes (about two and a half
 #                                   hours alone on 2 cores), retest, then assemble
 #   bench/sensitivity.sh assemble   writes bench/results-sensitivity.md from the variants' runs
@@ -26,6 +26,7 @@ commit="$(git -C "$root" rev-parse HEAD)"
 "$root/bench/provenance.sh" --clean || commit="$commit-dirty"
 test_n=2000
 views=4
+cmd="$*"
 
 full_test_n=10000
 
@@ -39,22 +40,44 @@ same_code() { # FILE: true when FILE is absent or names a commit with this commi
   local c
   [[ -f "$1" ]] || return 0
   c="$(cat "$1")"
+  # uncommitted changes are never the same code, not even as each other
+  if [[ "$c" == *-dirty || "$commit" == *-dirty ]]; then
+    echo "sensitivity.sh: $1 says commit $c, this is $commit: not with uncommitted changes" >&2
+    return 1
+  fi
   [[ "$c" == "$commit" ]] && return 0
-  if [[ "$c" == *-dirty || "$commit" == *-dirty ]] || ! "$root/bench/provenance.sh" --same-code "$c" "$commit"; then
+  if ! "$root/bench/provenance.sh" --same-code "$c" "$commit"; then
     echo "sensitivity.sh: $1 says commit $c, whose code differs from this commit's ($commit)" >&2
     return 1
   fi
 }
 
+provenance() { # the machine and load when work began on each commit (assemble puts the lines in
+  # the file's header): runs or retests continued on a later commit with the same code add a line
+  mkdir -p "$out"
+  if ! grep -qxF "$commit" "$out/provenance.commit" 2>/dev/null; then
+    "$root/bench/provenance.sh" "bench/sensitivity.sh $cmd" >> "$out/provenance"
+    echo "$commit" >> "$out/provenance.commit"
+  fi
+}
+
 retest() { # every finished run's selected model on the views of all $full_test_n test images
   local data dir run model
+  provenance
   data="$(data_for 0 "$full_test_n")"
   for dir in "$out"/*/; do
     [[ -f "$dir/variant" ]] || continue
+    same_code "${dir}commit" || exit 2
     for run in "$dir"[ae]-s*/; do
       run="${run%/}"
       [[ "$(basename "$run")" =~ ^[ae]-s[0-9]+$ && -f "$run.wall" && -f "$run/best.json" ]] || continue
-      [[ -f "$run.test$full_test_n/evaluation.json" ]] && { same_code "$run.test$full_test_n.commit" || exit 2; continue; }
+      same_code "$run.commit" || exit 2
+      if [[ -f "$run.test$full_test_n/evaluation.json" && -f "$run.test$full_test_n.commit" ]]; then
+        same_code "$run.test$full_test_n.commit" || exit 2
+        continue
+      fi
+      # an evaluation without its commit line was interrupted before it was recorded: again
+      rm -rf "$run.test$full_test_n"
       model="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["model"])' "$run/best.json")"
       echo "  retest $(basename "$dir") $(basename "$run"): $model on $full_test_n test sources"
       "$root/deploy/bin/hardneg" evaluate --conf "$root/conf/fmnist.conf" --set input.format=parquet \
@@ -71,6 +94,7 @@ run_variant() { # NAME SOURCES SEEDS [KEY=VALUE ...]
   shift 3
   local dir="$out/$name" data extra=() kv arm seed run start
   mkdir -p "$dir"
+  provenance
   same_code "$dir/commit" || exit 2
   [[ -f "$dir/commit" ]] || echo "$commit" > "$dir/commit"
   # one name, one variant: a rerun with other settings would mix runs under one label
@@ -90,6 +114,8 @@ run_variant() { # NAME SOURCES SEEDS [KEY=VALUE ...]
         continue
       fi
       echo "  $name: arm $arm seed $seed (log $run.log)"
+      # a retest belongs to the model it evaluated: a run made again gets a new one
+      rm -rf "$run.test$full_test_n" "$run.test$full_test_n.commit"
       start=$(date +%s)
       # the ablation's manyclass-mlp arms a and e (bench/ablation.sh), then the variant's change
       "$root/deploy/bin/hardneg" train --conf "$root/conf/fmnist.conf" --set input.format=parquet \
@@ -113,13 +139,7 @@ case "${1:?usage: bench/sensitivity.sh run NAME SOURCES SEEDS [KEY=VALUE ...] | 
     run_variant "$@"
     ;;
   all)
-    mkdir -p "$out"
-    # the machine and load when the set started on each commit (assemble puts the lines in the
-    # file's header): a set continued on a later commit with the same code adds a line
-    if ! grep -qxF "$commit" "$out/provenance.commit" 2>/dev/null; then
-      "$root/bench/provenance.sh" "bench/sensitivity.sh all" >> "$out/provenance"
-      echo "$commit" >> "$out/provenance.commit"
-    fi
+    provenance
     run_variant 1-ablation 10000 1,2,3
     run_variant 2-margin-0.1 10000 1,2,3 mining.margin=0.1
     run_variant 3-margin-0.3 10000 1 mining.margin=0.3

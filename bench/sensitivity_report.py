@@ -24,8 +24,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def best(run):
-    """(test Recall@1, test MAP@R, selected round, wall s, validation MAP@R) of a finished run
-    (its .wall written by sensitivity.sh at the end), else None."""
+    """(test Recall@1, test MAP@R, selected round, wall s, validation MAP@R, full) of a finished
+    run (its .wall written by sensitivity.sh at the end), else None; full is (Recall@1, MAP@R) on
+    all FULL test sources where the retest ran, else None."""
     f = os.path.join(run, "best.json")
     if not os.path.exists(f) or not os.path.exists(run + ".wall"):
         return None
@@ -37,11 +38,34 @@ def best(run):
     ev = f"{run}.test{FULL}/evaluation.json"
     if os.path.exists(ev):
         m = json.load(open(ev))
-        if os.path.basename(m["model"]) != os.path.basename(b["model"]) or \
-                os.path.basename(os.path.dirname(m["model"])) != os.path.dirname(b["model"]):
-            sys.exit(f"sensitivity_report: {ev} evaluated {m['model']}, not {b['model']}")
+        # the very model best.json selected (a run done again may select the same round's name)
+        if not m["model"].endswith(os.sep + os.path.join(os.path.basename(run), b["model"])) \
+                or m.get("model_hash") != b.get("model_hash"):
+            sys.exit(f"sensitivity_report: {ev} evaluated {m['model']} ({m.get('model_hash')}), "
+                     f"not {run}/{b['model']} ({b.get('model_hash')})")
+        if m["queries"] != 4 * FULL:
+            sys.exit(f"sensitivity_report: {ev} has {m['queries']} queries, not the views of "
+                     f"{FULL:,} test sources")
+        if not os.path.exists(f"{run}.test{FULL}.commit"):
+            sys.exit(f"sensitivity_report: {ev} has no {run}.test{FULL}.commit (an interrupted "
+                     "retest; run bench/sensitivity.sh retest)")
         full = (m["recall_at_1"], m["map_at_r"])
     return b["test"]["recall_at_1"], b["test"]["map_at_r"], b["round"], wall, b["map_at_r"], full
+
+
+def same_settings(d, names):
+    """A variant continued on a later commit must train as it began: every finished run's
+    settings (run.json's config) agree but for the seed, the arm's composition and the output."""
+    vary = {"seed", "train.pk.compose", "output"}
+    seen = {}
+    for n in names:
+        cfg = json.load(open(os.path.join(d, n, "run.json")))["config"]
+        seen[n] = {k: v for k, v in cfg.items() if k not in vary}
+    for n, cfg in seen.items():
+        first = next(iter(seen.items()))
+        if cfg != first[1]:
+            diff = sorted(k for k in set(cfg) | set(first[1]) if cfg.get(k) != first[1].get(k))
+            sys.exit(f"sensitivity_report: {d}: {n} and {first[0]} differ in {', '.join(diff)}")
 
 
 def commits_of(d):
@@ -64,6 +88,7 @@ def variants(out):
         seeds = sorted({int(x.split("-s")[1]) for x in os.listdir(d)
                         if re.fullmatch(r"[ae]-s[0-9]+", x) and os.path.isdir(os.path.join(d, x))})
         runs = {(arm, s): best(os.path.join(d, f"{arm}-s{s}")) for arm in "ae" for s in seeds}
+        same_settings(d, [f"{arm}-s{s}" for arm in "ae" for s in seeds if runs[(arm, s)]])
         found.append({"name": name, "sources": int(lines[0]), "settings": lines[1].strip(),
                       "commit": commit, "seeds": seeds, "runs": runs})
     return found
@@ -109,11 +134,16 @@ def main(out, results):
     commits = sorted(set().union(*(v["commit"] for v in vs)), key=lambda c: subprocess.run(
         ["git", "-C", ROOT, "show", "-s", "--format=%ct", c.removesuffix("-dirty")],
         capture_output=True, text=True).stdout.strip() or "9999999999")
+    dirty = [c for c in commits if c.endswith("-dirty")]
+    if dirty:
+        sys.exit(f"sensitivity_report: runs made with uncommitted changes ({dirty[0]}); rerun them "
+                 "on a commit")
     for c in commits[1:]:
-        same = subprocess.run([os.path.join(ROOT, "bench", "provenance.sh"), "--same-code",
-                               commits[0], c]).returncode == 0
-        if "-dirty" in c or "-dirty" in commits[0] or not same:
-            sys.exit(f"sensitivity_report: runs from commits {commits[0]} and {c}, whose code differs")
+        rc = subprocess.run([os.path.join(ROOT, "bench", "provenance.sh"), "--same-code",
+                             commits[0], c]).returncode
+        if rc != 0:
+            sys.exit(f"sensitivity_report: runs from commits {commits[0]} and {c}, " +
+                     ("whose code differs" if rc == 1 else "not both known to this repository"))
     where = (f"All variants ran at commit `{commits[0]}`." if len(commits) == 1 else
              "Runs and retests were made at commits " + ", ".join(f"`{c}`" for c in commits)
              + ", which hold the same code that trains and evaluates (`bench/provenance.sh "
@@ -145,13 +175,13 @@ def main(out, results):
               "|---|---|---|---|---|---|---|"]
     full = ["", f"The same selected models on the views of all {FULL:,} test images ({FULL:,} classes never "
             "trained on, the task issue 15 defines; `bench/sensitivity.sh retest`, `hardneg evaluate`): "
-            "each query's three near duplicates hide among 39,996 other items instead of 7,996. Seeds and "
-            "selected rounds as above.", "",
+            "each query's three near duplicates hide among 39,996 other items instead of 7,996. The "
+            "selected rounds are those above; the seeds, those listed.", "",
             "| variant | training sources | seeds | (a) Recall@1 | (e) Recall@1 | e − a Recall@1 "
             "| (a) MAP@R | (e) MAP@R | e − a MAP@R |",
             "|---|---|---|---|---|---|---|---|---|"]
     full_head = len(full)
-    missing = 0
+    missing = untested = 0
     for v in vs:
         pairs = [(v["runs"][("a", s)], v["runs"][("e", s)], s) for s in v["seeds"]]
         missing += sum(x is None for p in pairs for x in p[:2])
@@ -173,6 +203,7 @@ def main(out, results):
                 f"{e[0]:.4f} / {e[1]:.4f}, r{e[2]}, {e[3]} s | {e[0] - a[0]:+.4f} | "
                 f"{a[4]:.4f} / {e[4]:.4f} | {fa} |")
         both = [(a[5], e[5], s) for a, e, s in done if a[5] and e[5]]
+        untested += sum(x[5] is None for a, e, _ in done for x in (a, e))
         if both:
             f1 = [e[0] - a[0] for a, e, _ in both]
             fm = [e[1] - a[1] for a, e, _ in both]
@@ -187,6 +218,8 @@ def main(out, results):
         detail += ["", f"{missing} run(s) unfinished, left out."]
     if len(full) == full_head:
         full = []
+    elif untested:
+        full += ["", f"{untested} finished run(s) not yet retested, left out of this table."]
     tmp = results + ".tmp"
     with open(tmp, "w") as f:
         f.write("\n".join(lines + full + detail) + "\n")
