@@ -138,7 +138,10 @@ def main(out, results):
     if dirty:
         sys.exit(f"sensitivity_report: runs made with uncommitted changes ({dirty[0]}); rerun them "
                  "on a commit")
-    for c in commits[1:]:
+    # and the code assembling them: a figure in the file is one the current code gives
+    head = subprocess.run(["git", "-C", ROOT, "rev-parse", "HEAD"], capture_output=True,
+                          text=True).stdout.strip()
+    for c in commits[1:] + [head]:
         rc = subprocess.run([os.path.join(ROOT, "bench", "provenance.sh"), "--same-code",
                              commits[0], c]).returncode
         if rc != 0:
