@@ -8,7 +8,8 @@
 #        one variant: arms a and e with each seed of SEEDS (comma-separated), on V = 4 views of the
 #        first SOURCES training images (one class each, 10% of the classes the validation split),
 #        with --set KEY=VALUE for each extra argument; resumable (a run that ended is skipped)
-#   bench/sensitivity.sh retest     each finished run's selected model (best.json) evaluated again
+#   bench/sensitivity.sh retest [NAME ...]
+#                                   each finished run's selected model (best.json) evaluated again
 #                                   by `hardneg evaluate` on the views of all 10,000 test images
 #                                   (10,000 classes: the task issue 15 defines; each round's test
 #                                   evaluation uses the first 2,000, which keeps it cheap); resumable
@@ -61,12 +62,14 @@ provenance() { # the machine and load when work began on each commit (assemble p
   fi
 }
 
-retest() { # every finished run's selected model on the views of all $full_test_n test images
+retest() { # [NAME ...]: every finished run's selected model (of the variants named, else of all)
+  # on the views of all $full_test_n test images
   local data dir run model
   provenance
   data="$(data_for 0 "$full_test_n")"
   for dir in "$out"/*/; do
     [[ -f "$dir/variant" ]] || continue
+    if (($#)) && ! printf '%s\n' "$@" | grep -qxF "$(basename "$dir")"; then continue; fi
     same_code "${dir}commit" || exit 2
     for run in "$dir"[ae]-s*/; do
       run="${run%/}"
@@ -152,7 +155,8 @@ case "${1:?usage: bench/sensitivity.sh run NAME SOURCES SEEDS [KEY=VALUE ...] | 
     python3 "$root/bench/sensitivity_report.py" "$out" "$root/bench/results-sensitivity.md"
     ;;
   retest)
-    retest
+    shift
+    retest "$@"
     ;;
   assemble)
     python3 "$root/bench/sensitivity_report.py" "$out" "$root/bench/results-sensitivity.md"
