@@ -146,8 +146,9 @@ case "${1:?usage: bench/sensitivity.sh run NAME SOURCES SEEDS [KEY=VALUE ...] | 
     run_variant 1-ablation 10000 1,2,3
     run_variant 2-margin-0.1 10000 1,2,3 mining.margin=0.1
     run_variant 3-margin-0.3 10000 1 mining.margin=0.3
-    # (a) was still gaining at 0.3: the per-arm choice needs the margin past it
+    # (a) was still gaining at 0.3: the per-arm choice needs margins past it
     run_variant 8-margin-0.4 10000 1 mining.margin=0.4
+    run_variant 9-margin-0.5 10000 1 mining.margin=0.5
     run_variant 4-semihard-8 10000 1 mining.semiHardPerAnchor=8
     run_variant 5-sources-20000 20000 1
     run_variant 6-sources-40000 40000 1,2,3
