@@ -151,6 +151,7 @@ def main(out, results):
              "Runs and retests were made at commits " + ", ".join(f"`{c}`" for c in commits)
              + ", which hold the same code that trains and evaluates (`bench/provenance.sh "
              "--same-code`); each run's commit is in its `.commit` file.")
+    where += f" Assembled at commit `{head}`, the same code again."
     prov = os.path.join(out, "provenance")
     # one line per commit the set was started or continued on, each its own paragraph
     header = (open(prov).read().strip().replace("\n", "\n\n") if os.path.exists(prov)
