@@ -23,7 +23,8 @@
 # A part runs arms a-e with seed 1, then seeds 2 and 3 of arm a and of the best of b-e (by the
 # validation MAP@R that best.json selects on). It is resumable: a run whose directory holds
 # best.json is skipped, an interrupted one resumes (hardneg resumes after its last committed
-# round); a part started on another commit is refused. Sizes (each part aimed at under an hour
+# round); a part goes on at a later commit only with the same code (bench/provenance.sh
+# --same-code), and part.json lists every commit it ran on. Sizes (each part aimed at under an hour
 # on 2 cores; the sizes are printed and recorded in part.json):
 #   fmnist-mlp     first 40,000 training images (10% validation by item), 10,000 test images
 #   fmnist-cnn     first 20,000 training images, 10,000 test images, CNN conv-conv-fc128-64
@@ -77,12 +78,19 @@ done
 
 dir="$out/$part"
 mkdir -p "$dir" "$out/data"
-if [[ -f "$dir/commit" && "$(cat "$dir/commit")" != "$commit" ]]; then
-  echo "ablation.sh: $dir was started on commit $(cat "$dir/commit"), this is $commit;" \
-    "check that commit out or remove $dir" >&2
-  exit 2
+# a part goes on across commits only while the code that trains and evaluates stays the same
+# (a long part may span sessions that commit scripts or docs); every commit it ran on is listed in
+# $dir/commit, and assemble checks them all against each other and against its own
+same_code() { # COMMIT: true when COMMIT holds this commit's code
+  [[ "$1" == "$commit" && "$1" != *-dirty ]] || "$root/bench/provenance.sh" --same-code "$1" "$commit"
+}
+if [[ -f "$dir/commit" ]]; then
+  while read -r c; do
+    same_code "$c" || { echo "ablation.sh: $dir was started on commit $c, whose code differs from" \
+      "this commit's ($commit); check that commit out or remove $dir" >&2; exit 2; }
+  done < "$dir/commit"
 fi
-echo "$commit" > "$dir/commit"
+grep -qxF "$commit" "$dir/commit" 2>/dev/null || echo "$commit" >> "$dir/commit"
 if [[ $task == torch ]]; then
   # the PyTorch in-batch loop (32 classes x 4 views a batch) on the many-class parts' data, for the
   # comparison at equal wall time; the views are a function of (seed, source, view), so the --csv

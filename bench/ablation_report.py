@@ -5,7 +5,8 @@
   best-arm PART_DIR                 the best of arms b-e (seed 1) by best.json's MAP@R (validation)
   part PART_DIR NAME COMMIT SIZES BEST ARGS_A ... ARGS_E  writes PART_DIR/part.json
   torch-part PART_DIR COMMIT SIZES  PART_DIR/part.json from the PyTorch loop's torch-ARCH.tsv
-  assemble OUT RESULTS_MD           bench/results-ablation.md from OUT/*/part.json (one commit)
+  assemble OUT RESULTS_MD           bench/results-ablation.md from OUT/*/part.json (the parts'
+                                    commits and the assembling one all hold the same code)
 """
 import datetime
 import gzip
@@ -15,8 +16,10 @@ import platform
 import re
 import statistics
 import struct
+import subprocess
 import sys
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PARTS = ["fmnist-mlp", "fmnist-cnn", "manyclass-mlp", "manyclass-cnn", "manyclass-torch"]
 ARMS = {
     "a": "(a) in-batch only: random PK batches",
@@ -97,6 +100,35 @@ def machine():
     return f"{model}, {cores or os.cpu_count()} cores ({platform.system()})"
 
 
+def part_commits(part_dir, commit):
+    """Every commit the part ran on (ablation.sh appends each to PART_DIR/commit), oldest first."""
+    f = os.path.join(part_dir, "commit")
+    found = open(f).read().split() if os.path.exists(f) else []
+    return found + [commit] if commit not in found else found
+
+
+def same_code_check(parts):
+    """The commits the parts ran on, after checking that each holds the same code that trains
+    and evaluates as the first and as the commit assembling them (bench/provenance.sh
+    --same-code: a figure in the file is one the current code gives); exits otherwise."""
+    commits = []
+    for p in parts:
+        for c in p.get("commits", [p["commit"]]):
+            if c not in commits:
+                commits.append(c)
+    head = subprocess.run(["git", "-C", ROOT, "rev-parse", "HEAD"], capture_output=True,
+                          text=True).stdout.strip()
+    for c in commits[1:] + [head]:
+        rc = subprocess.run([os.path.join(ROOT, "bench", "provenance.sh"), "--same-code",
+                             commits[0], c]).returncode
+        if rc != 0:
+            sys.exit(f"ablation: parts run at {commits[0]} and {c} (" + ", ".join(
+                f"{p['part']} {' '.join(p.get('commits', [p['commit']]))}" for p in parts)
+                + (") hold different code" if rc == 1 else ") are not both commits here")
+                + "; rerun the parts on one commit of the current code")
+    return commits, head
+
+
 def part(part_dir, name, commit, sizes, best, *arm_args):
     runs = {}
     for d in sorted(os.listdir(part_dir)):
@@ -106,7 +138,8 @@ def part(part_dir, name, commit, sizes, best, *arm_args):
             if r is not None:
                 runs.setdefault(m.group(1), {})[m.group(2)] = r
     out = {
-        "part": name, "commit": commit, "machine": machine(),
+        "part": name, "commit": commit, "commits": part_commits(part_dir, commit),
+        "machine": machine(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "sizes": sizes, "best_arm": best,
         "arm_settings": dict(zip("abcde", arm_args)), "runs": runs,
@@ -126,7 +159,8 @@ def torch_part(part_dir, commit, sizes):
             runs[net] = [{"epoch": int(r[1]), "elapsed_s": float(r[2]),
                           "recall_at_1": float(r[3]), "map_at_r": float(r[4])} for r in rows]
     out = {
-        "part": "manyclass-torch", "commit": commit, "machine": machine(),
+        "part": "manyclass-torch", "commit": commit, "commits": part_commits(part_dir, commit),
+        "machine": machine(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "sizes": sizes, "runs": runs,
     }
@@ -186,16 +220,15 @@ def assemble(out, results):
             parts.append(json.load(open(f)))
     if not parts:
         sys.exit(f"ablation: no part.json under {out}; run bench/ablation.sh PART first")
-    commits = {p["commit"] for p in parts}
-    if len(commits) != 1:
-        sys.exit("ablation: the parts come from different commits: "
-                 + ", ".join(f"{p['part']} {p['commit']}" for p in parts)
-                 + "; rerun them on one commit")
+    commits, head = same_code_check(parts)
+    where = (f"Commit `{commits[0]}`" if len(commits) == 1 else
+             "Commits " + ", ".join(f"`{c}`" for c in commits) + " (the same code that trains and "
+             "evaluates: `bench/provenance.sh --same-code`)")
     machines = sorted({p["machine"] for p in parts})
     lines = [
         "# Batch-composition ablation",
         "",
-        f"Commit `{commits.pop()}`; machine: {'; '.join(machines)}; assembled "
+        f"{where}, assembled at `{head}` (the same code); machine: {'; '.join(machines)}; assembled "
         f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d')}, parts run "
         + ", ".join(f"{p['part']} {p['date']}" for p in parts) + ".",
         "",

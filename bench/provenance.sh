@@ -10,8 +10,9 @@
 #                                   exit 0 when commits C1 and C2 hold the same code that trains
 #                                   and evaluates (miner-core's and spark-job's main sources, conf/,
 #                                   deploy/bin/hardneg and jvm-flags, the POMs), so runs made at
-#                                   either give the same figures; 1 when they differ, 2 when
-#                                   either is not a commit of this repository
+#                                   either give the same figures; 1 when they differ (or either is
+#                                   C-dirty, a commit with uncommitted changes), 2 when either is
+#                                   not a commit of this repository
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # results files a bench run rewrites, and any other Markdown (docs edited while a long run goes on),
@@ -25,6 +26,12 @@ code_paths=(miner-core/src/main spark-job/src/main conf deploy/bin/hardneg deplo
 if [[ "${1:-}" == --same-code ]]; then
   (($# == 3)) || { echo "usage: bench/provenance.sh --same-code C1 C2" >&2; exit 2; }
   for c in "$2" "$3"; do
+    # a commit with uncommitted changes (bench scripts record it as C-dirty) is never the same
+    # code, not even as itself: what it held is not known
+    if [[ "$c" == *-dirty ]]; then
+      echo "provenance.sh: $c had uncommitted changes: not the same code as any commit" >&2
+      exit 1
+    fi
     git -C "$root" cat-file -e "$c^{commit}" 2>/dev/null \
       || { echo "provenance.sh: no commit $c in this repository" >&2; exit 2; }
   done

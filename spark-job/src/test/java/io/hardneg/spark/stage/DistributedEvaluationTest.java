@@ -1,8 +1,11 @@
 package io.hardneg.spark.stage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hardneg.core.data.LabeledVectors;
 import io.hardneg.spark.SharedSpark;
 import io.hardneg.spark.io.KnownPairs;
 import io.hardneg.spark.io.Schemas;
@@ -76,6 +79,37 @@ class DistributedEvaluationTest {
               assertEquals(c.rPrecision(), g.rPrecision(), 1e-12);
               assertEquals(c.mapAtR(), g.mapAtR(), 1e-12);
             });
+  }
+
+  /** {@code classes} classes of two unit vectors each in 2-d, ids 0.. in order. */
+  private static LabeledVectors pairsOfClasses(int classes) {
+    int n = 2 * classes;
+    long[] ids = new long[n];
+    long[] labels = new long[n];
+    float[] values = new float[2 * n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = i;
+      labels[i] = i / 2;
+      double a = 2 * Math.PI * i / n;
+      values[2 * i] = (float) Math.cos(a);
+      values[2 * i + 1] = (float) Math.sin(a);
+    }
+    return new LabeledVectors(ids, labels, values, 2);
+  }
+
+  @Test
+  void nmiIsLeftOutOnlyAboveTheBoundOnItemsTimesClasses() {
+    // the smallest set of two-item classes past the bound: its k-means would cost ~10^8 per
+    // iteration on the driver, so it is skipped; the retrieval metrics are still computed
+    int classes = (int) Math.ceil(Math.sqrt(EvaluateStage.NMI_MAX_ITEMS_TIMES_CLASSES / 2.0)) + 1;
+    assertTrue(2L * classes * classes > EvaluateStage.NMI_MAX_ITEMS_TIMES_CLASSES);
+    Retrieval over = EvaluateStage.metrics(pairsOfClasses(classes));
+    assertNull(over.nmi());
+    assertEquals(2L * classes, over.queries());
+    // neighbours on the circle: each item's nearest is its class mate or the next class's item
+    assertTrue(over.recallAtK().get(1) > 0.4, over.recallAtK().toString());
+    Retrieval under = EvaluateStage.metrics(pairsOfClasses(50));
+    assertNotNull(under.nmi());
   }
 
   @Test
