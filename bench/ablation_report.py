@@ -122,7 +122,8 @@ def same_code_check(parts):
         rc = subprocess.run([os.path.join(ROOT, "bench", "provenance.sh"), "--same-code",
                              commits[0], c]).returncode
         if rc != 0:
-            sys.exit(f"ablation: parts run at {commits[0]} and {c} (" + ", ".join(
+            what = f"the assembling commit {c}" if c == head and c not in commits else c
+            sys.exit(f"ablation: parts run at {commits[0]} and {what} (" + ", ".join(
                 f"{p['part']} {' '.join(p.get('commits', [p['commit']]))}" for p in parts)
                 + (") hold different code" if rc == 1 else ") are not both commits here")
                 + "; rerun the parts on one commit of the current code")
