@@ -46,8 +46,26 @@ def idx_head(images, labels, n, prefix):
         f.write(struct.pack(">II", magic, n) + data)
 
 
-def load_run(path):
-    """Per-round metrics, best.json and wall time of one run directory (None if unfinished)."""
+def load_full(path, best, full_n):
+    """The retest of the run's selected model on the first full_n test sources (bench/retest.sh),
+    or None when there is none (or it was interrupted before its commit line)."""
+    ev = f"{path}.test{full_n}/evaluation.json"
+    if not full_n or not os.path.exists(ev) or not os.path.exists(f"{path}.test{full_n}.commit"):
+        return None
+    m = json.load(open(ev))
+    # the very model best.json selected (a run done again may select the same round's name)
+    if not m["model"].endswith(os.sep + os.path.join(os.path.basename(path), best["model"])) \
+            or m.get("model_hash") != best.get("model_hash"):
+        sys.exit(f"ablation: {ev} evaluated {m['model']} ({m.get('model_hash')}), not "
+                 f"{path}/{best['model']} ({best.get('model_hash')})")
+    if m["queries"] != 4 * int(full_n):
+        sys.exit(f"ablation: {ev} has {m['queries']} queries, not the views of {full_n} sources")
+    return {k: m[k] for k in ("recall_at_1", "map_at_r", "r_precision", "queries")}
+
+
+def load_run(path, full_n=None):
+    """Per-round metrics, best.json, wall time and the selected model's retest on all full_n test
+    sources (many-class parts) of one run directory (None if unfinished)."""
     if not os.path.exists(os.path.join(path, "best.json")):
         return None
     rounds = []
@@ -73,8 +91,8 @@ def load_run(path):
     wall = 0
     if os.path.exists(path + ".wall"):
         wall = sum(int(x) for x in open(path + ".wall").read().split())
-    return {"rounds": rounds, "best": json.load(open(os.path.join(path, "best.json"))),
-            "wall_s": wall}
+    best = json.load(open(os.path.join(path, "best.json")))
+    return {"rounds": rounds, "best": best, "wall_s": wall, "full": load_full(path, best, full_n)}
 
 
 def best_arm(part_dir):
@@ -131,18 +149,20 @@ def same_code_check(parts):
 
 
 def part(part_dir, name, commit, sizes, best, *arm_args):
+    # ablation.sh sets it for the many-class parts: their runs' retest size
+    full_n = int(os.environ.get("ABLATION_FULL_TEST") or 0) or None
     runs = {}
     for d in sorted(os.listdir(part_dir)):
         m = re.fullmatch(r"([a-e])-s(\d+)", d)
         if m and os.path.isdir(os.path.join(part_dir, d)):
-            r = load_run(os.path.join(part_dir, d))
+            r = load_run(os.path.join(part_dir, d), full_n)
             if r is not None:
                 runs.setdefault(m.group(1), {})[m.group(2)] = r
     out = {
         "part": name, "commit": commit, "commits": part_commits(part_dir, commit),
         "machine": machine(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "sizes": sizes, "best_arm": best,
+        "sizes": sizes, "best_arm": best, "full_test_n": full_n,
         "arm_settings": dict(zip("abcde", arm_args)), "runs": runs,
     }
     with open(os.path.join(part_dir, "part.json"), "w") as f:
@@ -213,6 +233,44 @@ def spread(xs):
     return f"{statistics.mean(xs):.4f} ({min(xs):.4f}–{max(xs):.4f}, n={len(xs)})"
 
 
+def gap_line(runs, best, figures, where):
+    """The best arm's gap over (a) per seed both ran (figures(run) gives the metrics), as a
+    paragraph; nothing when they share no seed."""
+    a, b = runs.get("a", {}), runs.get(best, {})
+    pairs = [(a[s], b[s]) for s in sorted(set(a) & set(b))
+             if a[s] and b[s] and figures(a[s]) and figures(b[s])]
+    if not pairs or best == "a":
+        return []
+    g1 = [figures(y)["recall_at_1"] - figures(x)["recall_at_1"] for x, y in pairs]
+    gm = [figures(y)["map_at_r"] - figures(x)["map_at_r"] for x, y in pairs]
+    rng = lambda g: f" ({min(g):+.4f} to {max(g):+.4f})" if len(g) > 1 else ""  # noqa: E731
+    return ["", f"({best}) − (a) on the {where} figures, {len(pairs)} seed(s) both ran: Recall@1 "
+            f"**{statistics.mean(g1):+.4f}**{rng(g1)}, MAP@R {statistics.mean(gm):+.4f}{rng(gm)}."]
+
+
+def full_table(p):
+    """The many-class part's selected models retested on all full_test_n test sources."""
+    n = p["full_test_n"]
+    lines = ["", f"The same selected models on the views of the first {n:,} test images ({n:,} "
+             "classes never trained on; `bench/retest.sh`, `hardneg evaluate`); mean (range, n "
+             "seeds):", "", "| arm | seeds | test Recall@1 | test MAP@R | test R-Precision |",
+             "|---|---|---|---|---|"]
+    missing = 0
+    for arm in ARMS:
+        rs = [r for r in p["runs"].get(arm, {}).values()]
+        missing += sum(r.get("full") is None for r in rs)
+        full = [r["full"] for r in rs if r.get("full")]
+        if full:
+            lines.append(f"| {ARMS[arm]} | {len(full)} | "
+                         f"{spread([f['recall_at_1'] for f in full])} | "
+                         f"{spread([f['map_at_r'] for f in full])} | "
+                         f"{spread([f['r_precision'] for f in full])} |")
+    lines += gap_line(p["runs"], p["best_arm"], lambda r: r.get("full"), f"{n:,}-source")
+    if missing:
+        lines += ["", f"{missing} finished run(s) not retested (rerun the part), left out."]
+    return lines
+
+
 def assemble(out, results):
     parts = []
     for name in PARTS:
@@ -279,6 +337,9 @@ def assemble(out, results):
                 f"{spread([t['map_at_r'] for t in tests])} | "
                 f"{spread([t['r_precision'] for t in tests])} | "
                 f"{statistics.mean(r['wall_s'] for r in rs):.0f} |")
+        lines += gap_line(runs, p["best_arm"], lambda r: r["best"]["test"], "test")
+        if p.get("full_test_n"):
+            lines += full_table(p)
         lines.append("")
     with open(results, "w") as f:
         f.write("\n".join(lines))

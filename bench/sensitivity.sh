@@ -10,9 +10,10 @@
 #        with --set KEY=VALUE for each extra argument; resumable (a run that ended is skipped)
 #   bench/sensitivity.sh retest [NAME ...]
 #                                   each finished run's selected model (best.json) evaluated again
-#                                   by `hardneg evaluate` on the views of all 10,000 test images
-#                                   (10,000 classes: the task issue 15 defines; each round's test
-#                                   evaluation uses the first 2,000, which keeps it cheap); resumable
+#                                   (bench/retest.sh, `hardneg evaluate`) on the views of all
+#                                   10,000 test images (10,000 classes: the task issue 15 defines;
+#                                   each round's test evaluation uses the first 2,000, which keeps
+#                                   it cheap); resumable
 #   bench/sensitivity.sh all        the variants docs/benchmarks.md quotes (about four
 #                                   hours alone on 2 cores), retest, then assemble
 #   bench/sensitivity.sh assemble   writes bench/results-sensitivity.md from the variants' runs
@@ -59,7 +60,7 @@ provenance() { # the machine and load when work began on each commit (assemble p
 
 retest() { # [NAME ...]: every finished run's selected model (of the variants named, else of all)
   # on the views of all $full_test_n test images
-  local data dir run model
+  local data dir run
   provenance
   data="$(data_for 0 "$full_test_n")"
   for dir in "$out"/*/; do
@@ -75,14 +76,7 @@ retest() { # [NAME ...]: every finished run's selected model (of the variants na
         continue
       fi
       # an evaluation without its commit line was interrupted before it was recorded: again
-      rm -rf "$run.test$full_test_n"
-      model="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["model"])' "$run/best.json")"
-      echo "  retest $(basename "$dir") $(basename "$run"): $model on $full_test_n test sources"
-      "$root/deploy/bin/hardneg" evaluate --conf "$root/conf/fmnist.conf" --set input.format=parquet \
-        --model "$run/$model" --input "$data/test/items" --out "$run.test$full_test_n" \
-        > "$run.test$full_test_n.log" 2>&1 \
-        || { echo "sensitivity.sh: retest of $run failed, see $run.test$full_test_n.log" >&2; exit 1; }
-      echo "$commit" > "$run.test$full_test_n.commit"
+      "$root/bench/retest.sh" "$run" "$data/test/items" "$run.test$full_test_n" "$commit" || exit 1
     done
   done
 }
