@@ -21,10 +21,11 @@
 #                                         wall time)
 #   bench/ablation.sh assemble   writes bench/results-ablation.md from the parts' part.json
 # A part runs arms a-e with seed 1, then seeds 2 and 3 of arm a and of the best of b-e (by the
-# validation MAP@R that best.json selects on). It is resumable: a run whose directory holds
-# best.json is skipped, an interrupted one resumes (hardneg resumes after its last committed
+# validation MAP@R that best.json selects on). It is resumable: a run that ended (ARM-sSEED.wall
+# written) is skipped, an interrupted one resumes (hardneg resumes after its last committed
 # round); a part goes on at a later commit only with the same code (bench/provenance.sh
-# --same-code), and part.json lists every commit it ran on. Sizes (each part aimed at under an hour
+# --same-code; never with uncommitted changes, not even a part begun with them), and part.json
+# lists every commit it ran on. Sizes (each part aimed at under an hour
 # on 2 cores; the sizes are printed and recorded in part.json):
 #   fmnist-mlp     first 40,000 training images (10% validation by item), 10,000 test images
 #   fmnist-cnn     first 20,000 training images, 10,000 test images, CNN conv-conv-fc128-64
@@ -93,6 +94,11 @@ same_code() { # COMMIT: true when COMMIT holds this commit's code
 }
 if [[ -f "$dir/commit" ]]; then
   while read -r c; do
+    if [[ "$commit" == *-dirty ]]; then
+      echo "ablation.sh: $dir holds runs, and this work tree has uncommitted changes: a part goes" \
+        "on only at a commit (commit them, or remove $dir)" >&2
+      exit 2
+    fi
     same_code "$c" || { echo "ablation.sh: $dir was started on commit $c, whose code differs from" \
       "this commit's ($commit); check that commit out or remove $dir" >&2; exit 2; }
   done < "$dir/commit"
@@ -176,13 +182,14 @@ arm_args() {
 retest() { # RUN: a many-class run's selected model on all $full_n test sources, once (the part's
   # commits hold the same code, so an evaluation with its commit line stands)
   [[ $task == manyclass ]] || return 0
-  [[ -f "$1.test$full_n/evaluation.json" && -f "$1.test$full_n.commit" ]] && return 0
+  "$root/bench/retest.sh" --done "$1" "$1.test$full_n" && return 0
   "$root/bench/retest.sh" "$1" "$full/test/items" "$1.test$full_n" "$commit" || exit 1
 }
 
 run() { # ARM SEED: one run, skipped when done; its wall time is added to ARM-sSEED.wall
   local arm="$1" seed="$2" run="$dir/$1-s$2"
-  if [[ -f "$run/best.json" ]]; then
+  # best.json is there after every round; .wall only once a run ends well
+  if [[ -f "$run/best.json" && -f "$run.wall" ]]; then
     echo "  $arm seed $seed: done, skipped"
     retest "$run"
     return

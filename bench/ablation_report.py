@@ -3,7 +3,8 @@
 
   idx-head IMAGES LABELS N PREFIX   the first N items of an IDX pair -> PREFIX-images.gz, -labels.gz
   best-arm PART_DIR                 the best of arms b-e (seed 1) by best.json's MAP@R (validation)
-  part PART_DIR NAME COMMIT SIZES BEST ARGS_A ... ARGS_E  writes PART_DIR/part.json
+  part PART_DIR NAME COMMIT SIZES BEST ARGS_A ... ARGS_E  writes PART_DIR/part.json (with each
+                                    run's retest on ABLATION_FULL_TEST test sources, when set)
   torch-part PART_DIR COMMIT SIZES  PART_DIR/part.json from the PyTorch loop's torch-ARCH.tsv
   assemble OUT RESULTS_MD           bench/results-ablation.md from OUT/*/part.json (the parts'
                                     commits and the assembling one all hold the same code)
@@ -136,6 +137,8 @@ def same_code_check(parts):
                 commits.append(c)
     head = subprocess.run(["git", "-C", ROOT, "rev-parse", "HEAD"], capture_output=True,
                           text=True).stdout.strip()
+    if subprocess.run([os.path.join(ROOT, "bench", "provenance.sh"), "--clean"]).returncode:
+        sys.exit("ablation: this work tree has uncommitted changes: assemble at a commit")
     for c in commits[1:] + [head]:
         rc = subprocess.run([os.path.join(ROOT, "bench", "provenance.sh"), "--same-code",
                              commits[0], c]).returncode
@@ -244,7 +247,7 @@ def gap_line(runs, best, figures, where):
     g1 = [figures(y)["recall_at_1"] - figures(x)["recall_at_1"] for x, y in pairs]
     gm = [figures(y)["map_at_r"] - figures(x)["map_at_r"] for x, y in pairs]
     rng = lambda g: f" ({min(g):+.4f} to {max(g):+.4f})" if len(g) > 1 else ""  # noqa: E731
-    return ["", f"({best}) − (a) on the {where} figures, {len(pairs)} seed(s) both ran: Recall@1 "
+    return ["", f"({best}) − (a) on the {where}, {len(pairs)} seed(s) both ran: Recall@1 "
             f"**{statistics.mean(g1):+.4f}**{rng(g1)}, MAP@R {statistics.mean(gm):+.4f}{rng(gm)}."]
 
 
@@ -265,7 +268,7 @@ def full_table(p):
                          f"{spread([f['recall_at_1'] for f in full])} | "
                          f"{spread([f['map_at_r'] for f in full])} | "
                          f"{spread([f['r_precision'] for f in full])} |")
-    lines += gap_line(p["runs"], p["best_arm"], lambda r: r.get("full"), f"{n:,}-source")
+    lines += gap_line(p["runs"], p["best_arm"], lambda r: r.get("full"), f"{n:,}-source figures")
     if missing:
         lines += ["", f"{missing} finished run(s) not retested (rerun the part), left out."]
     return lines
@@ -337,7 +340,7 @@ def assemble(out, results):
                 f"{spread([t['map_at_r'] for t in tests])} | "
                 f"{spread([t['r_precision'] for t in tests])} | "
                 f"{statistics.mean(r['wall_s'] for r in rs):.0f} |")
-        lines += gap_line(runs, p["best_arm"], lambda r: r["best"]["test"], "test")
+        lines += gap_line(runs, p["best_arm"], lambda r: r["best"]["test"], "test figures above")
         if p.get("full_test_n"):
             lines += full_table(p)
         lines.append("")

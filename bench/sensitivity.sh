@@ -71,7 +71,7 @@ retest() { # [NAME ...]: every finished run's selected model (of the variants na
       run="${run%/}"
       [[ "$(basename "$run")" =~ ^[ae]-s[0-9]+$ && -f "$run.wall" && -f "$run/best.json" ]] || continue
       same_code "$run.commit" || exit 2
-      if [[ -f "$run.test$full_test_n/evaluation.json" && -f "$run.test$full_test_n.commit" ]]; then
+      if "$root/bench/retest.sh" --done "$run" "$run.test$full_test_n"; then
         same_code "$run.test$full_test_n.commit" || exit 2
         continue
       fi

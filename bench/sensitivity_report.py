@@ -79,7 +79,9 @@ def commits_of(d):
 
 def variants(out):
     found = []
-    for name in sorted(os.listdir(out)):
+    # by the variant's number (10 after 9)
+    for name in sorted(os.listdir(out), key=lambda n: (int(n.split("-")[0]) if n.split("-")[0]
+                                                        .isdigit() else 1 << 30, n)):
         d = os.path.join(out, name)
         if not os.path.exists(os.path.join(d, "variant")):
             continue
@@ -141,6 +143,8 @@ def main(out, results):
     # and the code assembling them: a figure in the file is one the current code gives
     head = subprocess.run(["git", "-C", ROOT, "rev-parse", "HEAD"], capture_output=True,
                           text=True).stdout.strip()
+    if subprocess.run([os.path.join(ROOT, "bench", "provenance.sh"), "--clean"]).returncode:
+        sys.exit("sensitivity_report: this work tree has uncommitted changes: assemble at a commit")
     for c in commits[1:] + [head]:
         rc = subprocess.run([os.path.join(ROOT, "bench", "provenance.sh"), "--same-code",
                              commits[0], c]).returncode
