@@ -101,31 +101,45 @@ def mean(xs):
 
 
 def choose_on_validation(vs):
-    """Each arm's variant chosen on seed 1's validation MAP@R among those on the ablation's
-    10,000 sources (a change of margin is a change of loss: each arm may prefer another), and
-    the gap between the two choices' seed-1 test figures, the comparison that tunes neither arm
-    against the other."""
-    same = [v for v in vs if v["sources"] == 10000 and v["runs"].get(("a", 1))
-            and v["runs"].get(("e", 1))]
-    if not same:
-        return []
-    pick = {arm: max(same, key=lambda v: v["runs"][(arm, 1)][4]) for arm in "ae"}
-    test = {arm: v["runs"][(arm, 1)] for arm, v in pick.items()}
-    return [
-        "",
-        "Chosen per arm on seed 1's validation MAP@R among the 10,000-source variants: (a) "
-        f"{pick['a']['name']} (validation {pick['a']['runs'][('a', 1)][4]:.4f}), (e) "
-        f"{pick['e']['name']} (validation {pick['e']['runs'][('e', 1)][4]:.4f}). Their seed-1 "
-        f"test figures: (a) {test['a'][0]:.4f} / {test['a'][1]:.4f}, (e) "
-        f"{test['e'][0]:.4f} / {test['e'][1]:.4f}: e − a "
-        f"**{test['e'][0] - test['a'][0]:+.4f}** Recall@1, {test['e'][1] - test['a'][1]:+.4f} "
-        "MAP@R." + (
-            f" On all {FULL:,} test sources: (a) {test['a'][5][0]:.4f} / {test['a'][5][1]:.4f}, (e) "
-            f"{test['e'][5][0]:.4f} / {test['e'][5][1]:.4f}: e − a "
-            f"**{test['e'][5][0] - test['a'][5][0]:+.4f}** Recall@1, "
-            f"{test['e'][5][1] - test['a'][5][1]:+.4f} MAP@R."
-            if test["a"][5] and test["e"][5] else ""),
-    ]
+    """Per number of training sources with more than one variant: each arm's variant chosen on
+    seed 1's validation MAP@R (a change of margin is a change of loss: each arm may prefer
+    another), and the gap between the two choices' test figures over the seeds both chosen runs
+    have (paired by seed), the comparison that tunes neither arm against the other."""
+    lines = []
+    for n in sorted({v["sources"] for v in vs}):
+        same = [v for v in vs if v["sources"] == n and v["runs"].get(("a", 1))
+                and v["runs"].get(("e", 1))]
+        if len(same) < 2:
+            continue
+        pick = {arm: max(same, key=lambda v: v["runs"][(arm, 1)][4]) for arm in "ae"}
+        seeds = [s for s in sorted(set(pick["a"]["seeds"]) & set(pick["e"]["seeds"]))
+                 if pick["a"]["runs"].get(("a", s)) and pick["e"]["runs"].get(("e", s))]
+        # per seed: (test Recall@1, MAP@R) on the 2,000 test classes, and on all FULL (or None)
+        runs = {arm: [((r[0], r[1]), r[5]) for r in
+                      (pick[arm]["runs"][(arm, s)] for s in seeds)] for arm in "ae"}
+
+        def figures(k, label):
+            ta = [r[k] for r in runs["a"]]
+            te = [r[k] for r in runs["e"]]
+            if any(x is None for x in ta + te):
+                return ""
+            g1 = [e[0] - a[0] for a, e in zip(ta, te)]
+            gm = [e[1] - a[1] for a, e in zip(ta, te)]
+            rng = f" ({min(g1):+.4f} to {max(g1):+.4f})" if len(g1) > 1 else ""
+            return (f" {label}: (a) {mean([t[0] for t in ta]):.4f} / {mean([t[1] for t in ta]):.4f}, "
+                    f"(e) {mean([t[0] for t in te]):.4f} / {mean([t[1] for t in te]):.4f}: e − a "
+                    f"**{mean(g1):+.4f}**{rng} Recall@1, {mean(gm):+.4f} MAP@R.")
+
+        lines += [
+            "",
+            f"Chosen per arm on seed 1's validation MAP@R among the {n:,}-source variants: (a) "
+            f"{pick['a']['name']} (validation {pick['a']['runs'][('a', 1)][4]:.4f}), (e) "
+            f"{pick['e']['name']} (validation {pick['e']['runs'][('e', 1)][4]:.4f}). Their test "
+            f"figures (Recall@1 / MAP@R), mean over seed{'s' if len(seeds) > 1 else ''} "
+            f"{','.join(map(str, seeds))}:" + figures(0, "on the 2,000 test classes")
+            + figures(1, f"on all {FULL:,}"),
+        ]
+    return lines
 
 
 def main(out, results):
