@@ -136,8 +136,8 @@ def choose_on_validation(vs):
             f"{pick['a']['name']} (validation {pick['a']['runs'][('a', 1)][4]:.4f}), (e) "
             f"{pick['e']['name']} (validation {pick['e']['runs'][('e', 1)][4]:.4f}). Their test "
             f"figures (Recall@1 / MAP@R), mean over seed{'s' if len(seeds) > 1 else ''} "
-            f"{','.join(map(str, seeds))}:" + figures(0, "on the 2,000 test classes")
-            + figures(1, f"on all {FULL:,}"),
+            f"{','.join(map(str, seeds))}:" + figures(0, "On the 2,000 test classes")
+            + figures(1, f"On all {FULL:,}"),
         ]
     return lines
 
