@@ -17,10 +17,10 @@ import platform
 import re
 import statistics
 import struct
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import same_code
+
 PARTS = ["fmnist-mlp", "fmnist-cnn", "manyclass-mlp", "manyclass-cnn", "manyclass-torch"]
 ARMS = {
     "a": "(a) in-batch only: random PK batches",
@@ -135,19 +135,8 @@ def same_code_check(parts):
         for c in p.get("commits", [p["commit"]]):
             if c not in commits:
                 commits.append(c)
-    head = subprocess.run(["git", "-C", ROOT, "rev-parse", "HEAD"], capture_output=True,
-                          text=True).stdout.strip()
-    if subprocess.run([os.path.join(ROOT, "bench", "provenance.sh"), "--clean"]).returncode:
-        sys.exit("ablation: this work tree has uncommitted changes: assemble at a commit")
-    for c in commits[1:] + [head]:
-        rc = subprocess.run([os.path.join(ROOT, "bench", "provenance.sh"), "--same-code",
-                             commits[0], c]).returncode
-        if rc != 0:
-            what = f"the assembling commit {c}" if c == head and c not in commits else c
-            sys.exit(f"ablation: parts run at {commits[0]} and {what} (" + ", ".join(
-                f"{p['part']} {' '.join(p.get('commits', [p['commit']]))}" for p in parts)
-                + (") hold different code" if rc == 1 else ") are not both commits here")
-                + "; rerun the parts on one commit of the current code")
+    head = same_code.head_with_same_code("ablation", commits, ", ".join(
+        f"{p['part']} {' '.join(p.get('commits', [p['commit']]))}" for p in parts))
     return commits, head
 
 

@@ -19,6 +19,8 @@ import statistics
 import subprocess
 import sys
 
+import same_code
+
 FULL = 10000  # test sources of the retest (sensitivity.sh's full_test_n)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -155,16 +157,7 @@ def main(out, results):
         sys.exit(f"sensitivity_report: runs made with uncommitted changes ({dirty[0]}); rerun them "
                  "on a commit")
     # and the code assembling them: a figure in the file is one the current code gives
-    head = subprocess.run(["git", "-C", ROOT, "rev-parse", "HEAD"], capture_output=True,
-                          text=True).stdout.strip()
-    if subprocess.run([os.path.join(ROOT, "bench", "provenance.sh"), "--clean"]).returncode:
-        sys.exit("sensitivity_report: this work tree has uncommitted changes: assemble at a commit")
-    for c in commits[1:] + [head]:
-        rc = subprocess.run([os.path.join(ROOT, "bench", "provenance.sh"), "--same-code",
-                             commits[0], c]).returncode
-        if rc != 0:
-            sys.exit(f"sensitivity_report: runs from commits {commits[0]} and {c}, " +
-                     ("whose code differs" if rc == 1 else "not both known to this repository"))
+    head = same_code.head_with_same_code("sensitivity_report", commits, "the variants' runs")
     where = (f"All variants ran at commit `{commits[0]}`." if len(commits) == 1 else
              "Runs and retests were made at commits " + ", ".join(f"`{c}`" for c in commits)
              + ", which hold the same code that trains and evaluates (`bench/provenance.sh "
