@@ -89,18 +89,16 @@ mkdir -p "$dir" "$out/data"
 # a part goes on across commits only while the code that trains and evaluates stays the same
 # (a long part may span sessions that commit scripts or docs); every commit it ran on is listed in
 # $dir/commit, and assemble checks them all against each other and against its own
-same_code() { # COMMIT: true when COMMIT holds this commit's code
-  [[ "$1" == "$commit" && "$1" != *-dirty ]] || "$root/bench/provenance.sh" --same-code "$1" "$commit"
-}
 if [[ -f "$dir/commit" ]]; then
+  if [[ "$commit" == *-dirty ]]; then
+    echo "ablation.sh: $dir holds runs, and this work tree has uncommitted changes: a part goes" \
+      "on only at a commit (commit them, or remove $dir)" >&2
+    exit 2
+  fi
   while read -r c; do
-    if [[ "$commit" == *-dirty ]]; then
-      echo "ablation.sh: $dir holds runs, and this work tree has uncommitted changes: a part goes" \
-        "on only at a commit (commit them, or remove $dir)" >&2
-      exit 2
-    fi
-    same_code "$c" || { echo "ablation.sh: $dir was started on commit $c, whose code differs from" \
-      "this commit's ($commit); check that commit out or remove $dir" >&2; exit 2; }
+    "$root/bench/provenance.sh" --same-code "$c" "$commit" || { echo "ablation.sh: $dir was" \
+      "started on commit $c, whose code differs from this commit's ($commit); check that commit" \
+      "out or remove $dir" >&2; exit 2; }
   done < "$dir/commit"
 fi
 grep -qxF "$commit" "$dir/commit" 2>/dev/null || echo "$commit" >> "$dir/commit"
