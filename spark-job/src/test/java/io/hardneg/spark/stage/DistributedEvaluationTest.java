@@ -101,7 +101,7 @@ class DistributedEvaluationTest {
   void nmiIsLeftOutOnlyAboveTheBoundOnItemsTimesClasses() {
     // the smallest set of two-item classes past the bound: its k-means would cost ~10^8 per
     // iteration on the driver, so it is skipped; the retrieval metrics are still computed
-    int classes = (int) Math.ceil(Math.sqrt(EvaluateStage.NMI_MAX_ITEMS_TIMES_CLASSES / 2.0)) + 1;
+    int classes = (int) Math.ceil(Math.sqrt(EvaluateStage.NMI_MAX_ITEMS_TIMES_CLASSES / 2.0));
     assertTrue(2L * classes * classes > EvaluateStage.NMI_MAX_ITEMS_TIMES_CLASSES);
     Retrieval over = EvaluateStage.metrics(pairsOfClasses(classes));
     assertNull(over.nmi());
